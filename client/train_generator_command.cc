@@ -1,0 +1,61 @@
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "client/commands.h"
+#include "core/countdown/game24.h"
+#include "core/training/generator_trainer.h"
+
+ABSL_FLAG(std::string, out, "models/generator.ckpt",
+          "train-generator: where to write the checkpoint");
+ABSL_FLAG(std::string, data, arts::countdown::DefaultGame24Path(),
+          "path of shared/data/game24/24.csv");
+ABSL_FLAG(uint64_t, seed, 1, "random seed");
+ABSL_FLAG(int64_t, steps, 6000, "train-generator: optimizer steps");
+ABSL_FLAG(int, batch_size, 64, "train-generator: traces per step");
+ABSL_FLAG(double, lr, 1e-3, "train-generator: peak learning rate");
+ABSL_FLAG(int, eval_every, 500,
+          "train-generator: steps between validation and snapshots");
+ABSL_FLAG(int, threads, 2, "CPU threads for LibTorch");
+ABSL_FLAG(bool, resume, false,
+          "train-generator: continue from the newest OUT.stepN snapshot");
+ABSL_FLAG(int, d_model, 128, "train-generator: model width");
+ABSL_FLAG(int, layers, 4, "train-generator: transformer layers");
+ABSL_FLAG(int, heads, 4, "train-generator: attention heads");
+ABSL_FLAG(double, p_target24, 0.25,
+          "train-generator: share of examples conditioned on reaching 24");
+
+namespace arts::cli {
+
+int RunTrainGenerator() {
+  training::GeneratorTrainingOptions options;
+  options.output_path = absl::GetFlag(FLAGS_out);
+  options.data_path = absl::GetFlag(FLAGS_data);
+  options.seed = absl::GetFlag(FLAGS_seed);
+  options.steps = absl::GetFlag(FLAGS_steps);
+  options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  options.learning_rate = absl::GetFlag(FLAGS_lr);
+  options.eval_every = absl::GetFlag(FLAGS_eval_every);
+  options.threads = absl::GetFlag(FLAGS_threads);
+  options.resume = absl::GetFlag(FLAGS_resume);
+  options.model.d_model = absl::GetFlag(FLAGS_d_model);
+  options.model.num_layers = absl::GetFlag(FLAGS_layers);
+  options.model.num_heads = absl::GetFlag(FLAGS_heads);
+  options.model.d_ff = 4 * options.model.d_model;
+  options.policy.p_target24 = absl::GetFlag(FLAGS_p_target24);
+  if (options.steps < 1 || options.batch_size < 1 || options.eval_every < 1 ||
+      options.threads < 1 || !(options.learning_rate > 0) ||
+      options.policy.p_target24 < 0 || options.policy.p_target24 > 1) {
+    std::cerr << "train-generator: --steps, --batch_size, --eval_every, "
+                 "--threads and --lr must be positive, --p_target24 in [0,1]\n";
+    return 2;
+  }
+  absl::Status status = training::TrainGenerator(options, std::cout);
+  if (!status.ok()) {
+    std::cerr << "train-generator: " << status << "\n";
+    return 1;
+  }
+  std::cout << "wrote " << options.output_path << "\n";
+  return 0;
+}
+
+}  // namespace arts::cli

@@ -1,0 +1,311 @@
+#include "core/model/generator.h"
+
+#include <deque>
+#include <random>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "core/countdown/step.h"
+#include "core/model/checkpoint.h"
+#include "core/model/head_constraint.h"
+#include "core/model/sampling.h"
+
+namespace arts::model {
+namespace {
+
+constexpr char kKind[] = "generator";
+
+absl::Status FieldError(absl::string_view field, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
+}
+
+// One candidate being sampled: a row of the batch.
+struct Row {
+  Candidate candidate;
+  std::mt19937_64 rng;
+  countdown::State state;
+  std::string head;        // characters sampled for the current step
+  std::deque<int> forced;  // calculator tokens still to feed
+  std::unique_ptr<HeadConstraint> constraint;
+  int steps_done = 0;
+  bool done = false;
+};
+
+// Mixes the request seed with the candidate index so that each candidate's
+// sample does not depend on how the batch is scheduled.
+uint64_t CandidateSeed(uint64_t seed, int index) {
+  uint64_t z =
+      seed + 0x9E3779B97F4A7C15ULL * (static_cast<uint64_t>(index) + 1);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+absl::StatusOr<countdown::State> ValidateProposeRequest(
+    const ProposeRequest& request) {
+  absl::StatusOr<countdown::Problem> problem =
+      countdown::ParseProblem(request.problem);
+  if (!problem.ok()) return FieldError("problem", problem.status().message());
+  if (request.steps.size() > kMaxPrefixSteps) {
+    return FieldError("steps",
+                      absl::StrCat("at most ", kMaxPrefixSteps, " steps, got ",
+                                   request.steps.size()));
+  }
+  countdown::TraceVerdict verdict =
+      countdown::CheckTrace(*problem, request.steps);
+  if (!verdict.valid) {
+    return FieldError(absl::StrCat("steps[", verdict.invalid_step, "]"),
+                      verdict.reason);
+  }
+  if (verdict.terminal) {
+    return FieldError("steps",
+                      "the trace is already finished (one number left)");
+  }
+  if (request.num_candidates < 1 || request.num_candidates > kMaxCandidates) {
+    return FieldError("num_candidates",
+                      absl::StrCat("must be 1 to ", kMaxCandidates, ", got ",
+                                   request.num_candidates));
+  }
+  if (request.max_steps < 0 || request.max_steps > kMaxStepsPerProposal) {
+    return FieldError("max_steps", absl::StrCat("must be 0 (to the end) to ",
+                                                kMaxStepsPerProposal, ", got ",
+                                                request.max_steps));
+  }
+  const SamplingParams& s = request.sampling;
+  if (!(s.temperature >= 0 && s.temperature <= kMaxTemperature)) {
+    return FieldError("sampling.temperature",
+                      absl::StrCat("must be 0 (greedy) to ", kMaxTemperature,
+                                   ", got ", s.temperature));
+  }
+  if (s.top_k < 0 || s.top_k > Tokenizer().vocab_size()) {
+    return FieldError("sampling.top_k", absl::StrCat("must be 0 (off) to ",
+                                                     Tokenizer().vocab_size(),
+                                                     ", got ", s.top_k));
+  }
+  if (!(s.top_p > 0 && s.top_p <= 1)) {
+    return FieldError("sampling.top_p",
+                      absl::StrCat("must be in (0, 1], got ", s.top_p));
+  }
+  return verdict.state;
+}
+
+Generator::Generator(Transformer model,
+                     std::map<std::string, std::string> metadata)
+    : model_(std::move(model)), metadata_(std::move(metadata)) {
+  model_->eval();
+}
+
+absl::StatusOr<std::unique_ptr<Generator>> Generator::Load(
+    const std::string& path) {
+  try {
+    absl::StatusOr<Checkpoint> checkpoint = LoadCheckpoint(path, kKind);
+    if (!checkpoint.ok()) return checkpoint.status();
+    auto alphabet = checkpoint->metadata.find("alphabet");
+    if (alphabet == checkpoint->metadata.end() ||
+        alphabet->second != Tokenizer::kAlphabet) {
+      return absl::DataLossError(absl::StrCat(
+          "checkpoint ", path,
+          ": tokenizer alphabet differs from this build's; retrain the model"));
+    }
+    absl::StatusOr<TransformerConfig> config =
+        TransformerConfig::FromMap(checkpoint->metadata);
+    if (!config.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("checkpoint ", path, ": ", config.status().message()));
+    }
+    if (config->vocab_size != Tokenizer().vocab_size()) {
+      return absl::DataLossError(absl::StrCat(
+          "checkpoint ", path, ": vocab_size ", config->vocab_size,
+          " does not match the tokenizer's ", Tokenizer().vocab_size()));
+    }
+    Transformer model(*config);
+    if (absl::Status s = RestoreModule(*checkpoint, path, *model); !s.ok()) {
+      return s;
+    }
+    return std::make_unique<Generator>(std::move(model),
+                                       std::move(checkpoint->metadata));
+  } catch (const std::exception& e) {
+    return absl::InternalError(
+        absl::StrCat("loading ", path, " failed: ", e.what()));
+  }
+}
+
+absl::Status SaveGenerator(const std::string& path, Transformer& model,
+                           std::map<std::string, std::string> metadata) {
+  Checkpoint checkpoint;
+  checkpoint.kind = kKind;
+  checkpoint.metadata = std::move(metadata);
+  for (auto& [key, value] : model->config().ToMap()) {
+    checkpoint.metadata[key] = value;
+  }
+  checkpoint.metadata["alphabet"] = std::string(Tokenizer::kAlphabet);
+  StoreModule(*model, checkpoint);
+  try {
+    return SaveCheckpoint(path, checkpoint);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("saving ", path, ": ", e.what()));
+  }
+}
+
+int64_t Generator::num_parameters() const {
+  int64_t n = 0;
+  for (const auto& p : model_->parameters()) n += p.numel();
+  return n;
+}
+
+absl::StatusOr<ProposeStats> Generator::Propose(
+    const ProposeRequest& request,
+    const std::function<void(Candidate)>& on_candidate,
+    const std::function<bool()>& cancelled) const {
+  absl::StatusOr<countdown::State> start = ValidateProposeRequest(request);
+  if (!start.ok()) return start.status();
+  absl::StatusOr<std::vector<int>> prefix =
+      tokenizer_.Encode(Tokenizer::TraceText(request.problem, request.steps));
+  if (!prefix.ok()) return FieldError("problem", prefix.status().message());
+  prefix->insert(prefix->begin(), Tokenizer::kBos);
+  const int max_len = model_->config().max_len;
+  if (static_cast<int>(prefix->size()) >= max_len) {
+    return FieldError("steps", absl::StrCat("the trace is longer than the "
+                                            "model's context of ",
+                                            max_len, " characters"));
+  }
+
+  ProposeStats stats;
+  const SamplingParams& sampling = request.sampling;
+  std::vector<Row> rows(request.num_candidates);
+  for (int i = 0; i < request.num_candidates; ++i) {
+    rows[i].candidate.index = i;
+    rows[i].rng.seed(CandidateSeed(sampling.seed, i));
+    rows[i].state = *start;
+  }
+  std::vector<bool> free_choice(tokenizer_.vocab_size(), true);
+  free_choice[Tokenizer::kPad] = free_choice[Tokenizer::kBos] = false;
+
+  try {
+    torch::NoGradGuard no_grad;
+    KvCache cache;
+    torch::Tensor input = torch::tensor(*prefix, torch::kLong).unsqueeze(0);
+    torch::Tensor logits = model_->Forward(input, &cache).select(1, -1);
+    ++stats.forward_passes;
+    cache.Select(torch::zeros({request.num_candidates}, torch::kLong));
+    logits = logits.expand({request.num_candidates, -1}).contiguous();
+
+    std::vector<int> active(request.num_candidates);
+    for (int i = 0; i < request.num_candidates; ++i) active[i] = i;
+    int position = static_cast<int>(prefix->size());
+
+    while (!active.empty()) {
+      if (cancelled()) {
+        return absl::CancelledError("the request was cancelled");
+      }
+      const float* logit_rows = logits.data_ptr<float>();
+      const int vocab = static_cast<int>(logits.size(1));
+      std::vector<int64_t> next_tokens;
+      std::vector<int64_t> keep;
+      for (size_t b = 0; b < active.size(); ++b) {
+        Row& row = rows[active[b]];
+        Candidate& c = row.candidate;
+        auto finish_invalid = [&](std::string reason) {
+          c.steps.push_back(row.head);
+          c.valid = false;
+          c.invalid_reason = std::move(reason);
+          row.done = true;
+        };
+        int token = Tokenizer::kPad;
+        if (!row.forced.empty()) {
+          token = row.forced.front();
+          row.forced.pop_front();
+          ++stats.tokens_forced;
+        } else {
+          if (sampling.constrained && row.constraint == nullptr) {
+            row.constraint = std::make_unique<HeadConstraint>(row.state);
+          }
+          std::vector<bool> allowed =
+              sampling.constrained
+                  ? row.constraint->Allowed(row.head, tokenizer_)
+                  : free_choice;
+          if (std::find(allowed.begin(), allowed.end(), true) ==
+              allowed.end()) {
+            finish_invalid("no legal step from this state");
+          } else {
+            SampledToken sampled =
+                SampleToken(logit_rows + b * vocab, allowed, sampling, row.rng);
+            token = sampled.token;
+            c.logprob += sampled.logprob;
+            ++c.num_tokens;
+            ++stats.tokens_generated;
+            const char ch = tokenizer_.CharOf(token);
+            row.head.push_back(ch);
+            if (ch == '\n') {
+              row.head.pop_back();
+              finish_invalid("the step ended before 'A op B ='");
+            } else if (ch == '=') {
+              absl::StatusOr<countdown::StepHead> head =
+                  countdown::ParseStepHead(row.head);
+              absl::StatusOr<countdown::Step> step =
+                  head.ok() ? countdown::CompleteStep(row.state, head->lhs,
+                                                      head->op, head->rhs)
+                            : absl::StatusOr<countdown::Step>(head.status());
+              if (!step.ok()) {
+                finish_invalid(std::string(step.status().message()));
+              } else {
+                const std::string text = countdown::FormatStep(*step);
+                c.steps.push_back(text);
+                row.state.left = step->left;
+                row.head.clear();
+                row.constraint.reset();
+                ++row.steps_done;
+                if (row.state.terminal() ||
+                    row.steps_done == request.max_steps) {
+                  c.terminal = row.state.terminal();
+                  row.done = true;
+                } else {
+                  // The sampled '=' is fed now; the calculator's
+                  // " C (left: ...)\n" follows, one token per pass.
+                  absl::StatusOr<std::vector<int>> tail = tokenizer_.Encode(
+                      absl::StrCat(text.substr(text.find('=') + 1), "\n"));
+                  row.forced.assign(tail->begin(), tail->end());
+                }
+              }
+            } else if (static_cast<int>(row.head.size()) > kMaxHeadChars) {
+              finish_invalid(
+                  absl::StrCat("no '=' within ", kMaxHeadChars, " characters"));
+            }
+          }
+        }
+        if (!row.done && position + 1 >= max_len) {
+          finish_invalid("the trace outgrew the model's context");
+        }
+        if (row.done) {
+          on_candidate(std::move(row.candidate));
+          continue;
+        }
+        keep.push_back(static_cast<int64_t>(b));
+        next_tokens.push_back(token);
+      }
+      if (keep.empty()) break;
+      if (keep.size() != active.size()) {
+        cache.Select(torch::tensor(keep, torch::kLong));
+        std::vector<int> still;
+        for (int64_t b : keep) still.push_back(active[b]);
+        active = std::move(still);
+      }
+      logits =
+          model_
+              ->Forward(torch::tensor(next_tokens, torch::kLong).unsqueeze(1),
+                        &cache)
+              .select(1, 0)
+              .contiguous();
+      ++stats.forward_passes;
+      ++position;
+    }
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("model failure: ", e.what()));
+  }
+  return stats;
+}
+
+}  // namespace arts::model

@@ -1,0 +1,160 @@
+#include "core/model/transformer.h"
+
+#include <cmath>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace arts::model {
+
+std::map<std::string, std::string> TransformerConfig::ToMap() const {
+  return {{"vocab_size", absl::StrCat(vocab_size)},
+          {"max_len", absl::StrCat(max_len)},
+          {"d_model", absl::StrCat(d_model)},
+          {"num_layers", absl::StrCat(num_layers)},
+          {"num_heads", absl::StrCat(num_heads)},
+          {"d_ff", absl::StrCat(d_ff)}};
+}
+
+absl::StatusOr<TransformerConfig> TransformerConfig::FromMap(
+    const std::map<std::string, std::string>& map) {
+  TransformerConfig config;
+  for (auto [key, field] : {std::pair{"vocab_size", &config.vocab_size},
+                            std::pair{"max_len", &config.max_len},
+                            std::pair{"d_model", &config.d_model},
+                            std::pair{"num_layers", &config.num_layers},
+                            std::pair{"num_heads", &config.num_heads},
+                            std::pair{"d_ff", &config.d_ff}}) {
+    auto it = map.find(key);
+    if (it == map.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("model config lacks '", key, "'"));
+    }
+    if (!absl::SimpleAtoi(it->second, field)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model config '", key, "' is not an integer: ", it->second));
+    }
+  }
+  if (absl::Status s = config.Validate(); !s.ok()) return s;
+  return config;
+}
+
+absl::Status TransformerConfig::Validate() const {
+  auto in = [](int v, int lo, int hi) { return v >= lo && v <= hi; };
+  if (!in(vocab_size, 2, 4096) || !in(max_len, 8, 8192) ||
+      !in(d_model, 8, 4096) || !in(num_layers, 1, 64) ||
+      !in(num_heads, 1, 64) || !in(d_ff, 8, 16384) ||
+      d_model % num_heads != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model config out of range: vocab_size=", vocab_size,
+        " max_len=", max_len, " d_model=", d_model, " num_layers=", num_layers,
+        " num_heads=", num_heads, " d_ff=", d_ff));
+  }
+  return absl::OkStatus();
+}
+
+void KvCache::Select(const torch::Tensor& index) {
+  for (auto* list : {&keys, &values}) {
+    for (torch::Tensor& t : *list) t = t.index_select(0, index);
+  }
+}
+
+TransformerImpl::TransformerImpl(const TransformerConfig& config)
+    : config_(config) {
+  const int d = config.d_model;
+  token_embedding_ = register_module(
+      "token_embedding", torch::nn::Embedding(config.vocab_size, d));
+  position_embedding_ = register_module(
+      "position_embedding", torch::nn::Embedding(config.max_len, d));
+  for (int i = 0; i < config.num_layers; ++i) {
+    const std::string prefix = absl::StrCat("block", i, "_");
+    Block b;
+    b.ln1 = register_module(
+        prefix + "ln1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+    b.qkv = register_module(prefix + "qkv", torch::nn::Linear(d, 3 * d));
+    b.proj = register_module(prefix + "proj", torch::nn::Linear(d, d));
+    b.ln2 = register_module(
+        prefix + "ln2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+    b.fc1 = register_module(prefix + "fc1", torch::nn::Linear(d, config.d_ff));
+    b.fc2 = register_module(prefix + "fc2", torch::nn::Linear(config.d_ff, d));
+    blocks_.push_back(b);
+  }
+  final_norm_ = register_module(
+      "final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
+  head_ = register_module("head", torch::nn::Linear(d, config.vocab_size));
+
+  // GPT-2 style initialisation: small normal weights, residual projections
+  // scaled down with depth so the residual stream starts near identity.
+  torch::NoGradGuard no_grad;
+  const double std = 0.02;
+  const double residual_std = std / std::sqrt(2.0 * config.num_layers);
+  for (auto& p : named_parameters()) {
+    const std::string& name = p.key();
+    if (name.find("ln") != std::string::npos ||
+        name.find("norm") != std::string::npos) {
+      continue;
+    }
+    if (name.size() > 4 && name.substr(name.size() - 4) == "bias") {
+      p.value().zero_();
+    } else if (name.find("proj") != std::string::npos ||
+               name.find("fc2") != std::string::npos) {
+      p.value().normal_(0, residual_std);
+    } else {
+      p.value().normal_(0, std);
+    }
+  }
+}
+
+torch::Tensor TransformerImpl::Forward(const torch::Tensor& tokens,
+                                       KvCache* cache) {
+  const int64_t batch = tokens.size(0);
+  const int64_t time = tokens.size(1);
+  const int64_t past = cache != nullptr ? cache->length() : 0;
+  const int64_t heads = config_.num_heads;
+  const int64_t head_dim = config_.d_model / heads;
+  TORCH_CHECK(past + time <= config_.max_len, "sequence of ", past + time,
+              " tokens exceeds the model's context of ", config_.max_len);
+
+  torch::Tensor positions =
+      torch::arange(past, past + time, torch::dtype(torch::kLong));
+  torch::Tensor x =
+      token_embedding_(tokens) + position_embedding_(positions).unsqueeze(0);
+
+  // Query i (absolute position past+i) may see keys 0..past+i.
+  torch::Tensor mask;
+  if (time > 1) {
+    mask = torch::ones({time, past + time}, torch::dtype(torch::kBool))
+               .triu(past + 1);
+  }
+  const double scale = 1.0 / std::sqrt(static_cast<double>(head_dim));
+  if (cache != nullptr && cache->keys.empty()) {
+    cache->keys.resize(blocks_.size());
+    cache->values.resize(blocks_.size());
+  }
+  for (size_t i = 0; i < blocks_.size(); ++i) {
+    Block& b = blocks_[i];
+    auto qkv = b.qkv(b.ln1(x))
+                   .view({batch, time, 3, heads, head_dim})
+                   .permute({2, 0, 3, 1, 4});
+    torch::Tensor q = qkv[0], k = qkv[1], v = qkv[2];
+    if (cache != nullptr) {
+      if (cache->keys[i].defined()) {
+        k = torch::cat({cache->keys[i], k}, 2);
+        v = torch::cat({cache->values[i], v}, 2);
+      }
+      cache->keys[i] = k;
+      cache->values[i] = v;
+    }
+    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
+    if (mask.defined()) scores = scores.masked_fill(mask, -1e30);
+    torch::Tensor attended = torch::matmul(scores.softmax(-1), v)
+                                 .transpose(1, 2)
+                                 .reshape({batch, time, config_.d_model});
+    x = x + b.proj(attended);
+    x = x + b.fc2(torch::gelu(b.fc1(b.ln2(x))));
+  }
+  return head_(final_norm_(x));
+}
+
+}  // namespace arts::model

@@ -1,0 +1,135 @@
+#include "server/generator_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "server/grpc_status.h"
+
+namespace arts::server {
+
+model::ProposeRequest FromProto(const arts::v1::ProposeRequest& request) {
+  model::ProposeRequest out;
+  out.problem = request.problem();
+  out.steps.assign(request.steps().begin(), request.steps().end());
+  out.num_candidates =
+      request.num_candidates() == 0 ? 1 : request.num_candidates();
+  out.max_steps = request.max_steps();
+  const arts::v1::SamplingParams& s = request.sampling();
+  out.sampling.temperature = s.has_temperature() ? s.temperature() : 1.0;
+  out.sampling.top_k = s.top_k();
+  out.sampling.top_p = s.has_top_p() ? s.top_p() : 1.0;
+  out.sampling.seed = s.seed();
+  out.sampling.constrained = s.constrained();
+  return out;
+}
+
+arts::v1::Candidate ToProto(const model::Candidate& candidate) {
+  arts::v1::Candidate out;
+  out.set_index(candidate.index);
+  for (const std::string& step : candidate.steps) out.add_steps(step);
+  out.set_logprob(candidate.logprob);
+  out.set_num_tokens(candidate.num_tokens);
+  out.set_terminal(candidate.terminal);
+  out.set_valid(candidate.valid);
+  out.set_invalid_reason(candidate.invalid_reason);
+  return out;
+}
+
+GeneratorService::GeneratorService(RpcMetrics& metrics,
+                                   int max_concurrent_requests)
+    : metrics_(metrics), max_concurrent_requests_(max_concurrent_requests) {
+  auto& tokens = prometheus::BuildCounter()
+                     .Name("arts_generator_tokens_total")
+                     .Help(
+                         "Tokens fed to the model, by who wrote them: the "
+                         "model (sampled) or the calculator (forced)")
+                     .Register(metrics.registry());
+  tokens_generated_ = &tokens.Add({{"source", "sampled"}});
+  tokens_forced_ = &tokens.Add({{"source", "forced"}});
+  auto& candidates = prometheus::BuildCounter()
+                         .Name("arts_generator_candidates_total")
+                         .Help("Candidates streamed, by validity")
+                         .Register(metrics.registry());
+  candidates_valid_ = &candidates.Add({{"valid", "true"}});
+  candidates_invalid_ = &candidates.Add({{"valid", "false"}});
+}
+
+void GeneratorService::SetModel(std::unique_ptr<model::Generator> generator,
+                                const std::string& path) {
+  model_path_ = path;
+  generator_ = std::move(generator);
+  ready_.store(true);
+}
+
+grpc::Status GeneratorService::Propose(
+    grpc::ServerContext* context, const arts::v1::ProposeRequest* request,
+    grpc::ServerWriter<arts::v1::Candidate>* writer) {
+  RpcMetrics::Call call(metrics_, "Propose");
+  grpc::Status status = DoPropose(context, *request, writer);
+  call.Finish(status);
+  return status;
+}
+
+grpc::Status GeneratorService::DoPropose(
+    grpc::ServerContext* context, const arts::v1::ProposeRequest& request,
+    grpc::ServerWriter<arts::v1::Candidate>* writer) {
+  if (!ready_.load()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        "the generator model is still loading");
+  }
+  // Admission control: a bounded number of batches run at once; beyond that
+  // callers are told to back off rather than queue without limit.
+  if (in_flight_.fetch_add(1) >= max_concurrent_requests_) {
+    in_flight_.fetch_sub(1);
+    return grpc::Status(
+        grpc::StatusCode::RESOURCE_EXHAUSTED,
+        absl::StrCat("more than ", max_concurrent_requests_,
+                     " Propose calls in flight; retry with backoff"));
+  }
+  struct Release {
+    std::atomic<int>& n;
+    ~Release() { n.fetch_sub(1); }
+  } release{in_flight_};
+
+  bool write_failed = false;
+  absl::StatusOr<model::ProposeStats> stats = generator_->Propose(
+      FromProto(request),
+      [&](model::Candidate candidate) {
+        (candidate.valid ? candidates_valid_ : candidates_invalid_)
+            ->Increment();
+        if (!write_failed && !writer->Write(ToProto(candidate))) {
+          write_failed = true;  // the client is gone; stop at the next token
+        }
+      },
+      [&] { return write_failed || context->IsCancelled(); });
+  if (!stats.ok()) {
+    if (stats.status().code() == absl::StatusCode::kCancelled) {
+      return EndedCallStatus(*context);
+    }
+    return ToGrpcStatus(stats.status());
+  }
+  tokens_generated_->Increment(static_cast<double>(stats->tokens_generated));
+  tokens_forced_->Increment(static_cast<double>(stats->tokens_forced));
+  if (write_failed) return EndedCallStatus(*context);
+  return grpc::Status::OK;
+}
+
+grpc::Status GeneratorService::GetModelInfo(
+    grpc::ServerContext*, const arts::v1::GetModelInfoRequest*,
+    arts::v1::ModelInfo* response) {
+  RpcMetrics::Call call(metrics_, "GetModelInfo");
+  grpc::Status status;
+  if (!ready_.load()) {
+    status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "the generator model is still loading");
+  } else {
+    response->set_kind("generator");
+    response->set_path(model_path_);
+    response->set_num_parameters(generator_->num_parameters());
+    for (const auto& [key, value] : generator_->metadata()) {
+      (*response->mutable_metadata())[key] = value;
+    }
+  }
+  call.Finish(status);
+  return status;
+}
+
+}  // namespace arts::server
