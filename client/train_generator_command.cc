@@ -3,6 +3,8 @@
 #include "absl/flags/flag.h"
 #include "client/commands.h"
 #include "core/countdown/game24.h"
+#include "core/eval/generator_eval.h"
+#include "core/model/generator.h"
 #include "core/training/generator_trainer.h"
 
 ABSL_FLAG(std::string, out, "models/generator.ckpt",
@@ -55,6 +57,34 @@ int RunTrainGenerator() {
     return 1;
   }
   std::cout << "wrote " << options.output_path << "\n";
+  // The model card's numbers: sampled traces on the held-out splits, judged
+  // by the checker (never used for training or checkpoint choice).
+  auto generator = model::Generator::Load(options.output_path);
+  auto puzzles = countdown::LoadGame24(options.data_path);
+  if (!generator.ok() || !puzzles.ok()) {
+    std::cerr << "train-generator: cannot evaluate: "
+              << (generator.ok() ? puzzles.status() : generator.status())
+              << "\n";
+    return 1;
+  }
+  for (countdown::Split split :
+       {countdown::Split::kTest, countdown::Split::kTail}) {
+    for (bool constrained : {false, true}) {
+      eval::GeneratorEvalOptions eval_options;
+      eval_options.samples = 16;
+      eval_options.sampling.seed = options.seed;
+      eval_options.sampling.constrained = constrained;
+      auto result = eval::EvaluateGenerator(
+          **generator, ProblemsOf(*puzzles, split), eval_options);
+      if (!result.ok()) {
+        std::cerr << "train-generator: " << result.status() << "\n";
+        return 1;
+      }
+      std::cout << "eval split=" << SplitName(split)
+                << " constrained=" << constrained << ": " << result->Summary()
+                << "\n";
+    }
+  }
   return 0;
 }
 

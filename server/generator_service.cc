@@ -90,6 +90,7 @@ grpc::Status GeneratorService::DoPropose(
   } release{in_flight_};
 
   bool write_failed = false;
+  model::ProposeStats work_done;
   absl::StatusOr<model::ProposeStats> stats = generator_->Propose(
       FromProto(request),
       [&](model::Candidate candidate) {
@@ -99,15 +100,15 @@ grpc::Status GeneratorService::DoPropose(
           write_failed = true;  // the client is gone; stop at the next token
         }
       },
-      [&] { return write_failed || context->IsCancelled(); });
+      [&] { return write_failed || context->IsCancelled(); }, &work_done);
+  tokens_generated_->Increment(static_cast<double>(work_done.tokens_generated));
+  tokens_forced_->Increment(static_cast<double>(work_done.tokens_forced));
   if (!stats.ok()) {
     if (stats.status().code() == absl::StatusCode::kCancelled) {
       return EndedCallStatus(*context);
     }
     return ToGrpcStatus(stats.status());
   }
-  tokens_generated_->Increment(static_cast<double>(stats->tokens_generated));
-  tokens_forced_->Increment(static_cast<double>(stats->tokens_forced));
   if (write_failed) return EndedCallStatus(*context);
   return grpc::Status::OK;
 }

@@ -159,7 +159,16 @@ int64_t Generator::num_parameters() const {
 absl::StatusOr<ProposeStats> Generator::Propose(
     const ProposeRequest& request,
     const std::function<void(Candidate)>& on_candidate,
-    const std::function<bool()>& cancelled) const {
+    const std::function<bool()>& cancelled, ProposeStats* work_done) const {
+  ProposeStats stats;
+  // Reports the work done on every exit path, failures included.
+  struct Report {
+    const ProposeStats& stats;
+    ProposeStats* out;
+    ~Report() {
+      if (out != nullptr) *out = stats;
+    }
+  } report{stats, work_done};
   absl::StatusOr<countdown::State> start = ValidateProposeRequest(request);
   if (!start.ok()) return start.status();
   absl::StatusOr<std::vector<int>> prefix =
@@ -173,7 +182,6 @@ absl::StatusOr<ProposeStats> Generator::Propose(
                                             max_len, " characters"));
   }
 
-  ProposeStats stats;
   const SamplingParams& sampling = request.sampling;
   std::vector<Row> rows(request.num_candidates);
   for (int i = 0; i < request.num_candidates; ++i) {

@@ -79,11 +79,13 @@ class Generator {
 
   // Samples request.num_candidates candidates in one batch, calling
   // `on_candidate` as each finishes (from the calling thread). Stops early
-  // with CANCELLED when `cancelled` returns true.
+  // with CANCELLED when `cancelled` returns true. `work_done`, if given, gets
+  // the work spent even when the call fails, so cancelled work is counted.
   absl::StatusOr<ProposeStats> Propose(
       const ProposeRequest& request,
       const std::function<void(Candidate)>& on_candidate,
-      const std::function<bool()>& cancelled = [] { return false; }) const;
+      const std::function<bool()>& cancelled = [] { return false; },
+      ProposeStats* work_done = nullptr) const;
 
   const std::map<std::string, std::string>& metadata() const {
     return metadata_;

@@ -1,0 +1,142 @@
+// Speed of the base generator: sampling in-process and over gRPC on
+// loopback, and what the KV cache saves per token. Not part of ctest; run
+//   ./build/tests/bench/generator_bench --model models/generator.ckpt
+// (docs/BENCHMARKS.md records the figures).
+#include <benchmark/benchmark.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "client/generator_client.h"
+#include "core/model/generator.h"
+#include "server/generator_service.h"
+#include "server/rpc_metrics.h"
+#include "server/server_runner.h"
+
+namespace {
+
+std::string model_path = ARTS_MODELS_DIR "/generator.ckpt";
+
+const arts::model::Generator& SharedGenerator() {
+  static const arts::model::Generator* generator = [] {
+    auto loaded = arts::model::Generator::Load(model_path);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s\n",
+                   std::string(loaded.status().message()).c_str());
+      std::exit(1);
+    }
+    return loaded->release();
+  }();
+  return *generator;
+}
+
+arts::model::ProposeRequest Request(int n, int max_steps, bool constrained) {
+  arts::model::ProposeRequest request;
+  request.problem = "4 9 10 13 -> 24";
+  request.num_candidates = n;
+  request.max_steps = max_steps;
+  request.sampling.constrained = constrained;
+  return request;
+}
+
+// Args: num_candidates, max_steps (0 = whole trace), constrained.
+void BM_ProposeInProcess(benchmark::State& state) {
+  const auto& generator = SharedGenerator();
+  auto request = Request(state.range(0), state.range(1), state.range(2));
+  int64_t tokens = 0, candidates = 0;
+  for (auto _ : state) {
+    request.sampling.seed++;
+    auto stats = generator.Propose(
+        request, [&](arts::model::Candidate) { ++candidates; });
+    tokens += stats->tokens_generated;
+  }
+  state.counters["candidates/s"] =
+      benchmark::Counter(candidates, benchmark::Counter::kIsRate);
+  state.counters["sampled_tokens/s"] =
+      benchmark::Counter(tokens, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ProposeInProcess)
+    ->ArgsProduct({{1, 16, 64}, {1, 0}, {0, 1}})
+    ->ArgNames({"n", "max_steps", "constrained"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The same requests through arts-generator's service on a loopback port.
+void BM_ProposeOverGrpc(benchmark::State& state) {
+  static arts::server::RpcMetrics* metrics =
+      new arts::server::RpcMetrics("generator");
+  static arts::server::GeneratorService* service = [] {
+    auto* s = new arts::server::GeneratorService(*metrics, 8);
+    auto loaded = arts::model::Generator::Load(model_path);
+    s->SetModel(*std::move(loaded), model_path);
+    return s;
+  }();
+  static auto runner =
+      *arts::server::ServerRunner::Start("127.0.0.1:0", {service});
+  static arts::client::GeneratorClient client(arts::client::InsecureChannel(
+      "127.0.0.1:" + std::to_string(runner->port())));
+  arts::v1::ProposeRequest request;
+  request.set_problem("4 9 10 13 -> 24");
+  request.set_num_candidates(state.range(0));
+  request.set_max_steps(state.range(1));
+  int64_t candidates = 0;
+  for (auto _ : state) {
+    request.mutable_sampling()->set_seed(request.sampling().seed() + 1);
+    absl::Status status = client.Propose(
+        request, [&](const arts::v1::Candidate&) { ++candidates; },
+        absl::Seconds(30));
+    if (!status.ok())
+      state.SkipWithError(std::string(status.message()).c_str());
+  }
+  state.counters["candidates/s"] =
+      benchmark::Counter(candidates, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_ProposeOverGrpc)
+    ->ArgsProduct({{1, 16, 64}, {1, 0}})
+    ->ArgNames({"n", "max_steps"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// One decoding step for a batch of 16 rows at context length T: feeding one
+// token against the KV cache versus recomputing all T+1 positions.
+void BM_DecodeStep(benchmark::State& state) {
+  const bool cached = state.range(1);
+  const int64_t length = state.range(0);
+  torch::NoGradGuard no_grad;
+  arts::model::TransformerConfig config;
+  config.vocab_size = arts::model::Tokenizer().vocab_size();
+  arts::model::Transformer net(config);
+  net->eval();
+  torch::Tensor prefix =
+      torch::randint(2, config.vocab_size, {16, length}, torch::kLong);
+  torch::Tensor next =
+      torch::randint(2, config.vocab_size, {16, 1}, torch::kLong);
+  arts::model::KvCache cache;
+  net->Forward(prefix, &cache);
+  for (auto _ : state) {
+    if (cached) {
+      arts::model::KvCache step = cache;  // the cache itself stays length T
+      benchmark::DoNotOptimize(net->Forward(next, &step));
+    } else {
+      benchmark::DoNotOptimize(net->Forward(torch::cat({prefix, next}, 1)));
+    }
+  }
+}
+BENCHMARK(BM_DecodeStep)
+    ->ArgsProduct({{32, 96, 192}, {0, 1}})
+    ->ArgNames({"T", "cached"})
+    ->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--model=", 8) == 0) model_path = argv[i] + 8;
+  }
+  torch::set_num_threads(2);
+  benchmark::Initialize(&argc, argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,789 @@
+// Integration tests of arts.v1.Generator: the service runs in this process
+// behind a real gRPC server on loopback, with health, metrics and admission
+// control, and serves a tiny random model saved to a temporary checkpoint.
+
+#include "server/generator_service.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "arts/v1/generator.grpc.pb.h"
+#include "client/generator_client.h"
+#include "core/countdown/checker.h"
+#include "core/countdown/problem.h"
+#include "core/model/generator.h"
+#include "core/model/tokenizer.h"
+#include "core/model/transformer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "protos/grpc/health/v1/health.grpc.pb.h"
+#include "server/rpc_metrics.h"
+#include "server/server_runner.h"
+
+namespace arts::server {
+namespace {
+
+using ::arts::v1::Candidate;
+using ::arts::v1::ProposeRequest;
+using ::grpc::health::v1::HealthCheckRequest;
+using ::grpc::health::v1::HealthCheckResponse;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kProblem[] = "4 9 10 13 -> 24";
+constexpr char kPrefixStep[] = "13 - 9 = 4 (left: 4 4 10)";
+// Six numbers take five steps: the longest traces, for calls that must
+// still be running when a deadline, a cancellation or a second call comes.
+constexpr char kLongProblem[] = "1 2 3 4 5 6 -> 24";
+
+// --- Helpers ---------------------------------------------------------------
+
+// Saves a tiny random generator (the shape model_test uses) to a fresh
+// temporary file, removed at exit.
+class TinyModelFile {
+ public:
+  TinyModelFile() {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           absl::StrCat("generator_service_test_", ::getpid());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "generator.ckpt").string();
+
+    model::TransformerConfig config;
+    config.vocab_size = model::Tokenizer().vocab_size();
+    config.d_model = 32;
+    config.num_layers = 2;
+    config.num_heads = 2;
+    config.d_ff = 64;
+    config.max_len = 320;
+    torch::manual_seed(11);
+    model::Transformer net(config);
+    {
+      torch::NoGradGuard no_grad;
+      for (torch::Tensor& p : net->parameters()) {
+        p.add_(torch::randn_like(p) * 0.3);
+      }
+    }
+    absl::Status saved =
+        model::SaveGenerator(path_, net, {{"note", "service test"}});
+    EXPECT_TRUE(saved.ok()) << saved;
+  }
+  ~TinyModelFile() {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+// One server: metrics, the service and its gRPC server, and a channel to it.
+struct TestServer {
+  std::unique_ptr<RpcMetrics> metrics;
+  std::unique_ptr<GeneratorService> service;
+  std::unique_ptr<ServerRunner> runner;
+  std::shared_ptr<grpc::Channel> channel;
+
+  ~TestServer() {
+    if (runner != nullptr) runner->Shutdown(absl::Seconds(2));
+  }
+
+  // Loads `path` into the service and reports SERVING.
+  void LoadModel(const std::string& path) {
+    absl::StatusOr<std::unique_ptr<model::Generator>> generator =
+        model::Generator::Load(path);
+    ASSERT_TRUE(generator.ok()) << generator.status();
+    service->SetModel(*std::move(generator), path);
+    runner->SetServing(true);
+  }
+};
+
+std::unique_ptr<TestServer> StartServer(int max_concurrent_requests,
+                                        bool serve_metrics) {
+  auto server = std::make_unique<TestServer>();
+  server->metrics = std::make_unique<RpcMetrics>("generator");
+  if (serve_metrics) {
+    absl::Status s = server->metrics->Serve("127.0.0.1:0");
+    EXPECT_TRUE(s.ok()) << s;
+  }
+  server->service = std::make_unique<GeneratorService>(*server->metrics,
+                                                       max_concurrent_requests);
+  absl::StatusOr<std::unique_ptr<ServerRunner>> runner =
+      ServerRunner::Start("127.0.0.1:0", {server->service.get()});
+  EXPECT_TRUE(runner.ok()) << runner.status();
+  if (!runner.ok()) return nullptr;
+  server->runner = *std::move(runner);
+  server->channel = client::InsecureChannel(
+      absl::StrCat("127.0.0.1:", server->runner->port()));
+  return server;
+}
+
+ProposeRequest MakeRequest(int num_candidates, int max_steps, uint64_t seed,
+                           bool constrained = false) {
+  ProposeRequest request;
+  request.set_problem(kProblem);
+  request.set_num_candidates(num_candidates);
+  request.set_max_steps(max_steps);
+  request.mutable_sampling()->set_seed(seed);
+  request.mutable_sampling()->set_constrained(constrained);
+  return request;
+}
+
+// The slowest request there is: the most candidates, each to the end of the
+// longest trace (constrained, so none stops early on an illegal step).
+ProposeRequest SlowRequest(uint64_t seed) {
+  ProposeRequest request = MakeRequest(64, 0, seed, /*constrained=*/true);
+  request.set_problem(kLongProblem);
+  return request;
+}
+
+// Runs Propose through the client library; candidates in arrival order.
+absl::StatusOr<std::vector<Candidate>> ProposeAll(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const ProposeRequest& request, absl::Duration timeout = absl::Seconds(30)) {
+  client::GeneratorClient client(channel);
+  std::vector<Candidate> candidates;
+  absl::Status status = client.Propose(
+      request, [&](const Candidate& c) { candidates.push_back(c); }, timeout);
+  if (!status.ok()) return status;
+  return candidates;
+}
+
+std::vector<Candidate> SortedByIndex(std::vector<Candidate> candidates) {
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) {
+              return a.index() < b.index();
+            });
+  return candidates;
+}
+
+// Every index 0..n-1 exactly once.
+void ExpectIndicesOnce(const std::vector<Candidate>& candidates, int n) {
+  std::vector<int> seen(n, 0);
+  for (const Candidate& c : candidates) {
+    ASSERT_GE(c.index(), 0);
+    ASSERT_LT(c.index(), n);
+    ++seen[c.index()];
+  }
+  for (int i = 0; i < n; ++i) EXPECT_EQ(seen[i], 1) << "index " << i;
+  EXPECT_EQ(candidates.size(), static_cast<size_t>(n));
+}
+
+std::vector<std::string> Concat(
+    std::vector<std::string> prefix,
+    const google::protobuf::RepeatedPtrField<std::string>& steps) {
+  prefix.insert(prefix.end(), steps.begin(), steps.end());
+  return prefix;
+}
+
+countdown::Problem ParsedProblem(const std::string& text) {
+  absl::StatusOr<countdown::Problem> problem = countdown::ParseProblem(text);
+  EXPECT_TRUE(problem.ok()) << problem.status();
+  return problem.ok() ? *problem : countdown::Problem();
+}
+
+HealthCheckResponse::ServingStatus HealthStatus(
+    const std::shared_ptr<grpc::Channel>& channel) {
+  auto stub = grpc::health::v1::Health::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  HealthCheckRequest request;
+  request.set_service("");
+  HealthCheckResponse response;
+  grpc::Status status = stub->Check(&context, request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response.status();
+}
+
+struct HttpResponse {
+  int status = 0;  // 0: no answer
+  std::string headers;
+  std::string body;
+};
+
+// One HTTP/1.1 request to 127.0.0.1:port over a plain socket; the server
+// closes the connection after answering.
+HttpResponse HttpRequest(int port, const std::string& method,
+                         const std::string& path) {
+  HttpResponse response;
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return response;
+  timeval timeout{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
+      0) {
+    close(fd);
+    return response;
+  }
+  const std::string request =
+      absl::StrCat(method, " ", path,
+                   " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  size_t sent = 0;
+  while (sent < request.size()) {
+    ssize_t n =
+        send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;
+    sent += static_cast<size_t>(n);
+  }
+  std::string raw;
+  char buffer[4096];
+  while (true) {
+    ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
+    if (n <= 0) break;
+    raw.append(buffer, static_cast<size_t>(n));
+  }
+  close(fd);
+  const size_t end = raw.find("\r\n\r\n");
+  if (!absl::StartsWith(raw, "HTTP/1.1 ") || end == std::string::npos) {
+    return response;
+  }
+  response.status = std::atoi(raw.substr(9, 3).c_str());
+  response.headers = raw.substr(0, end);
+  response.body = raw.substr(end + 4);
+  return response;
+}
+
+// Sum of the samples of `name` whose labels include all of `labels`.
+double MetricValue(const std::string& exposition, const std::string& name,
+                   const std::map<std::string, std::string>& labels) {
+  double sum = 0;
+  std::istringstream lines(exposition);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    if (!absl::StartsWith(line, name + "{") &&
+        !absl::StartsWith(line, name + " ")) {
+      continue;
+    }
+    const size_t close = line.rfind('}');
+    const std::string label_text =
+        close == std::string::npos ? "" : line.substr(0, close + 1);
+    bool match = true;
+    for (const auto& [key, value] : labels) {
+      if (!absl::StrContains(label_text,
+                             absl::StrCat(key, "=\"", value, "\""))) {
+        match = false;
+      }
+    }
+    if (!match) continue;
+    sum += std::strtod(line.substr(line.rfind(' ') + 1).c_str(), nullptr);
+  }
+  return sum;
+}
+
+std::string Scrape(int port) {
+  HttpResponse response = HttpRequest(port, "GET", "/metrics");
+  EXPECT_EQ(response.status, 200);
+  return response.body;
+}
+
+// Polls `condition` until it holds or `timeout` passes.
+bool Eventually(const std::function<bool()>& condition,
+                absl::Duration timeout) {
+  const absl::Time end = absl::Now() + timeout;
+  while (absl::Now() < end) {
+    if (condition()) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return condition();
+}
+
+// --- The main server, shared by the tests of this fixture -----------------
+
+class GeneratorServiceTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    model_ = new TinyModelFile();
+    server_ = StartServer(/*max_concurrent_requests=*/8, /*serve_metrics=*/true)
+                  .release();
+    ASSERT_NE(server_, nullptr);
+    server_->LoadModel(model_->path());
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    delete model_;
+    model_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(server_, nullptr); }
+
+  static const std::shared_ptr<grpc::Channel>& channel() {
+    return server_->channel;
+  }
+  static int metrics_port() { return server_->metrics->port(); }
+
+  static TinyModelFile* model_;
+  static TestServer* server_;
+};
+
+TinyModelFile* GeneratorServiceTest::model_ = nullptr;
+TestServer* GeneratorServiceTest::server_ = nullptr;
+
+TEST_F(GeneratorServiceTest, ProposeStreamsEveryCandidateOnce) {
+  const countdown::Problem problem = ParsedProblem(kProblem);
+  for (bool constrained : {false, true}) {
+    SCOPED_TRACE(constrained ? "constrained" : "free");
+    absl::StatusOr<std::vector<Candidate>> candidates =
+        ProposeAll(channel(), MakeRequest(5, 1, /*seed=*/3, constrained));
+    ASSERT_TRUE(candidates.ok()) << candidates.status();
+    ExpectIndicesOnce(*candidates, 5);
+    for (const Candidate& c : *candidates) {
+      SCOPED_TRACE(c.ShortDebugString());
+      EXPECT_GT(c.num_tokens(), 0);
+      EXPECT_LE(c.logprob(), 0);
+      if (c.valid()) {
+        ASSERT_EQ(c.steps_size(), 1);
+        EXPECT_TRUE(c.invalid_reason().empty());
+        countdown::TraceVerdict verdict =
+            countdown::CheckTrace(problem, Concat({}, c.steps()));
+        EXPECT_TRUE(verdict.valid) << verdict.reason;
+        EXPECT_EQ(c.terminal(), verdict.terminal);
+      } else {
+        EXPECT_FALSE(constrained) << "constrained decoding made a bad step";
+        EXPECT_FALSE(c.invalid_reason().empty());
+        EXPECT_FALSE(c.terminal());
+      }
+    }
+  }
+}
+
+TEST_F(GeneratorServiceTest, ConstrainedToTheEndIsValidAndTerminal) {
+  const countdown::Problem problem = ParsedProblem(kProblem);
+  absl::StatusOr<std::vector<Candidate>> candidates =
+      ProposeAll(channel(), MakeRequest(8, 0, /*seed=*/5, true));
+  ASSERT_TRUE(candidates.ok()) << candidates.status();
+  ExpectIndicesOnce(*candidates, 8);
+  for (const Candidate& c : *candidates) {
+    SCOPED_TRACE(c.ShortDebugString());
+    EXPECT_TRUE(c.valid()) << c.invalid_reason();
+    EXPECT_TRUE(c.terminal());
+    EXPECT_EQ(c.steps_size(), 3);  // four numbers, three steps
+    EXPECT_GT(c.num_tokens(), 0);
+    EXPECT_LE(c.logprob(), 0);
+    countdown::TraceVerdict verdict =
+        countdown::CheckTrace(problem, Concat({}, c.steps()));
+    EXPECT_TRUE(verdict.valid) << verdict.reason;
+    EXPECT_TRUE(verdict.terminal);
+  }
+}
+
+TEST_F(GeneratorServiceTest, SameSeedSameCandidatesAfterAPrefix) {
+  const countdown::Problem problem = ParsedProblem(kProblem);
+  for (bool constrained : {false, true}) {
+    SCOPED_TRACE(constrained ? "constrained" : "free");
+    ProposeRequest request = MakeRequest(8, 0, /*seed=*/1234, constrained);
+    request.add_steps(kPrefixStep);
+    request.mutable_sampling()->set_temperature(1.3);
+    absl::StatusOr<std::vector<Candidate>> a = ProposeAll(channel(), request);
+    absl::StatusOr<std::vector<Candidate>> b = ProposeAll(channel(), request);
+    ASSERT_TRUE(a.ok()) << a.status();
+    ASSERT_TRUE(b.ok()) << b.status();
+    ExpectIndicesOnce(*a, 8);
+    ExpectIndicesOnce(*b, 8);
+    const std::vector<Candidate> sa = SortedByIndex(*a);
+    const std::vector<Candidate> sb = SortedByIndex(*b);
+    for (size_t i = 0; i < sa.size(); ++i) {
+      SCOPED_TRACE(absl::StrCat("index ", i));
+      EXPECT_EQ(sa[i].ShortDebugString(), sb[i].ShortDebugString());
+      if (sa[i].valid()) {
+        // The new steps continue the prefix.
+        countdown::TraceVerdict verdict = countdown::CheckTrace(
+            problem, Concat({kPrefixStep}, sa[i].steps()));
+        EXPECT_TRUE(verdict.valid) << verdict.reason;
+        EXPECT_TRUE(verdict.terminal);
+        EXPECT_EQ(sa[i].steps_size(), 2);
+      } else {
+        EXPECT_FALSE(constrained);
+      }
+    }
+  }
+}
+
+TEST_F(GeneratorServiceTest, UnsetFieldsTakeTheirDefaults) {
+  // num_candidates 0 (unset) means one candidate.
+  ProposeRequest one = MakeRequest(0, 1, /*seed=*/9);
+  absl::StatusOr<std::vector<Candidate>> single = ProposeAll(channel(), one);
+  ASSERT_TRUE(single.ok()) << single.status();
+  ExpectIndicesOnce(*single, 1);
+
+  // An unset temperature is 1, an unset top_p is 1 (off).
+  ProposeRequest unset = MakeRequest(6, 0, /*seed=*/21);
+  ProposeRequest explicit_ones = unset;
+  explicit_ones.mutable_sampling()->set_temperature(1.0);
+  explicit_ones.mutable_sampling()->set_top_p(1.0);
+  absl::StatusOr<std::vector<Candidate>> a = ProposeAll(channel(), unset);
+  absl::StatusOr<std::vector<Candidate>> b =
+      ProposeAll(channel(), explicit_ones);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  const std::vector<Candidate> sa = SortedByIndex(*a);
+  const std::vector<Candidate> sb = SortedByIndex(*b);
+  ASSERT_EQ(sa.size(), sb.size());
+  for (size_t i = 0; i < sa.size(); ++i) {
+    EXPECT_EQ(sa[i].ShortDebugString(), sb[i].ShortDebugString());
+  }
+}
+
+struct InvalidCase {
+  std::string field;  // the message must start with "<field>:"
+  std::function<void(ProposeRequest&)> mutate;
+};
+
+TEST_F(GeneratorServiceTest, EveryInvalidFieldIsNamed) {
+  const std::vector<InvalidCase> cases = {
+      {"problem", [](ProposeRequest& r) { r.set_problem("4 9 10 13 => 24"); }},
+      {"problem", [](ProposeRequest& r) { r.set_problem(""); }},
+      {"steps[0]",
+       [](ProposeRequest& r) { r.add_steps("13 - 9 = 5 (left: 4 5 10)"); }},
+      {"steps[1]",
+       [](ProposeRequest& r) {
+         r.add_steps(kPrefixStep);
+         r.add_steps("9 + 4 = 13 (left: 4 10 13)");  // 9 is gone
+       }},
+      {"steps",
+       [](ProposeRequest& r) {
+         r.set_problem("2 3 -> 6");
+         r.add_steps("2 * 3 = 6 (left: 6)");
+       }},
+      {"num_candidates", [](ProposeRequest& r) { r.set_num_candidates(65); }},
+      {"num_candidates", [](ProposeRequest& r) { r.set_num_candidates(-1); }},
+      {"max_steps", [](ProposeRequest& r) { r.set_max_steps(-1); }},
+      {"max_steps", [](ProposeRequest& r) { r.set_max_steps(9); }},
+      {"sampling.temperature",
+       [](ProposeRequest& r) { r.mutable_sampling()->set_temperature(-1); }},
+      {"sampling.temperature",
+       [](ProposeRequest& r) { r.mutable_sampling()->set_temperature(11); }},
+      {"sampling.temperature",
+       [](ProposeRequest& r) {
+         r.mutable_sampling()->set_temperature(
+             std::numeric_limits<double>::quiet_NaN());
+       }},
+      {"sampling.top_p",
+       [](ProposeRequest& r) { r.mutable_sampling()->set_top_p(0); }},
+      {"sampling.top_p",
+       [](ProposeRequest& r) { r.mutable_sampling()->set_top_p(1.5); }},
+      {"sampling.top_k",
+       [](ProposeRequest& r) { r.mutable_sampling()->set_top_k(-1); }},
+  };
+  for (const InvalidCase& c : cases) {
+    ProposeRequest request = MakeRequest(2, 1, /*seed=*/1);
+    c.mutate(request);
+    SCOPED_TRACE(request.ShortDebugString());
+    absl::StatusOr<std::vector<Candidate>> result =
+        ProposeAll(channel(), request);
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument)
+        << result.status();
+    EXPECT_THAT(std::string(result.status().message()),
+                StartsWith(c.field + ": "));
+  }
+  // The limits themselves are accepted.
+  ProposeRequest edge = MakeRequest(64, 8, /*seed=*/1);
+  edge.mutable_sampling()->set_temperature(10);
+  edge.mutable_sampling()->set_top_p(0.5);
+  edge.mutable_sampling()->set_top_k(3);
+  absl::StatusOr<std::vector<Candidate>> accepted = ProposeAll(channel(), edge);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  ExpectIndicesOnce(*accepted, 64);
+}
+
+TEST_F(GeneratorServiceTest, ShortDeadlineEndsTheCallAndTheWork) {
+  // How long the first candidate takes when the call may run to the end (the
+  // first of two runs warms up): a server that ignored the deadline would
+  // work at least that long, until its first write failed.
+  const ProposeRequest request = SlowRequest(/*seed=*/2);
+  absl::Duration first_candidate = absl::InfiniteDuration();
+  client::GeneratorClient client(channel());
+  for (int run = 0; run < 2; ++run) {
+    const absl::Time start = absl::Now();
+    first_candidate = absl::InfiniteDuration();
+    absl::Status full = client.Propose(
+        request,
+        [&](const Candidate&) {
+          first_candidate = std::min(first_candidate, absl::Now() - start);
+        },
+        absl::Seconds(30));
+    ASSERT_TRUE(full.ok()) << full;
+  }
+
+  const std::string before = Scrape(metrics_port());
+  auto ended = [](const std::string& body) {
+    return MetricValue(body, "arts_rpc_requests_total",
+                       {{"method", "Propose"}, {"code", "DEADLINE_EXCEEDED"}}) +
+           MetricValue(body, "arts_rpc_requests_total",
+                       {{"method", "Propose"}, {"code", "CANCELLED"}});
+  };
+  auto stub = arts::v1::Generator::NewStub(channel());
+  // A call that expires before it reaches the server may never start there,
+  // so growing deadlines (all well under the time to the first candidate)
+  // are tried until the server has seen one end.
+  bool server_saw_the_end = false;
+  std::string after;
+  for (int deadline_ms : {1, 5, 10, 20}) {
+    if (absl::Milliseconds(deadline_ms) * 4 > first_candidate) break;
+    SCOPED_TRACE(absl::StrCat("deadline ", deadline_ms, " ms"));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::milliseconds(deadline_ms));
+    std::unique_ptr<grpc::ClientReader<Candidate>> reader =
+        stub->Propose(&context, request);
+    Candidate candidate;
+    int received = 0;
+    while (reader->Read(&candidate)) ++received;
+    grpc::Status status = reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED)
+        << status.error_message();
+    EXPECT_LT(received, request.num_candidates());
+    // The server records the call as ended by the deadline (or cancelled,
+    // when the cancellation reaches it first), not as finished.
+    server_saw_the_end = Eventually(
+        [&] {
+          after = Scrape(metrics_port());
+          return ended(after) > ended(before);
+        },
+        absl::Seconds(1));
+    if (server_saw_the_end) break;
+  }
+  ASSERT_TRUE(server_saw_the_end)
+      << "first candidate after " << first_candidate << "; metrics:\n"
+      << after;
+  EXPECT_EQ(MetricValue(after, "arts_rpc_requests_total",
+                        {{"method", "Propose"}, {"code", "OK"}}),
+            MetricValue(before, "arts_rpc_requests_total",
+                        {{"method", "Propose"}, {"code", "OK"}}));
+  // And it stopped working at once: the calls it saw ended well before the
+  // first candidate would have been ready.
+  const double calls = MetricValue(after, "arts_rpc_latency_seconds_count",
+                                   {{"method", "Propose"}}) -
+                       MetricValue(before, "arts_rpc_latency_seconds_count",
+                                   {{"method", "Propose"}});
+  const double seconds = MetricValue(after, "arts_rpc_latency_seconds_sum",
+                                     {{"method", "Propose"}}) -
+                         MetricValue(before, "arts_rpc_latency_seconds_sum",
+                                     {{"method", "Propose"}});
+  ASSERT_GE(calls, 1);
+  EXPECT_LT(seconds / calls, absl::ToDoubleSeconds(first_candidate) / 2)
+      << "first candidate after " << first_candidate;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return MetricValue(Scrape(metrics_port()), "arts_rpc_in_flight",
+                           {{"method", "Propose"}}) == 0;
+      },
+      absl::Seconds(5)));
+}
+
+TEST_F(GeneratorServiceTest, ClientCancellationEndsTheStream) {
+  auto stub = arts::v1::Generator::NewStub(channel());
+  for (bool read_first : {false, true}) {
+    SCOPED_TRACE(read_first ? "after the first read" : "immediately");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+    std::unique_ptr<grpc::ClientReader<Candidate>> reader =
+        stub->Propose(&context, SlowRequest(/*seed=*/4));
+    Candidate candidate;
+    if (read_first) {
+      EXPECT_TRUE(reader->Read(&candidate));
+    }
+    context.TryCancel();
+    while (reader->Read(&candidate)) {
+    }
+    grpc::Status status = reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED)
+        << status.error_message();
+  }
+  // The server lets go of cancelled calls.
+  EXPECT_TRUE(Eventually(
+      [&] {
+        return MetricValue(Scrape(metrics_port()), "arts_rpc_in_flight",
+                           {{"method", "Propose"}}) == 0;
+      },
+      absl::Seconds(5)));
+  // And serves the next call.
+  absl::StatusOr<std::vector<Candidate>> after =
+      ProposeAll(channel(), MakeRequest(2, 1, /*seed=*/4));
+  EXPECT_TRUE(after.ok()) << after.status();
+}
+
+TEST_F(GeneratorServiceTest, GetModelInfoDescribesTheModel) {
+  client::GeneratorClient client(channel());
+  absl::StatusOr<arts::v1::ModelInfo> info =
+      client.GetModelInfo(absl::Seconds(10));
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->kind(), "generator");
+  EXPECT_EQ(info->path(), model_->path());
+  EXPECT_GT(info->num_parameters(), 0);
+  ASSERT_TRUE(info->metadata().contains("d_model"));
+  EXPECT_EQ(info->metadata().at("d_model"), "32");
+  ASSERT_TRUE(info->metadata().contains("note"));
+  EXPECT_EQ(info->metadata().at("note"), "service test");
+}
+
+TEST_F(GeneratorServiceTest, HealthIsServing) {
+  EXPECT_EQ(HealthStatus(channel()), HealthCheckResponse::SERVING);
+}
+
+TEST_F(GeneratorServiceTest, MetricsEndpointExportsTheRpcAndModelSeries) {
+  absl::StatusOr<std::vector<Candidate>> candidates =
+      ProposeAll(channel(), MakeRequest(4, 1, /*seed=*/8, true));
+  ASSERT_TRUE(candidates.ok()) << candidates.status();
+
+  HttpResponse response = HttpRequest(metrics_port(), "GET", "/metrics");
+  ASSERT_EQ(response.status, 200) << response.headers;
+  EXPECT_THAT(response.headers, HasSubstr("text/plain"));
+  EXPECT_THAT(response.headers, HasSubstr(absl::StrCat("Content-Length: ",
+                                                       response.body.size())));
+  const std::string& body = response.body;
+  EXPECT_GE(
+      MetricValue(
+          body, "arts_rpc_requests_total",
+          {{"service", "generator"}, {"method", "Propose"}, {"code", "OK"}}),
+      1)
+      << body;
+  EXPECT_THAT(body, HasSubstr("arts_rpc_latency_seconds_bucket{"));
+  EXPECT_GE(MetricValue(body, "arts_rpc_latency_seconds_count",
+                        {{"method", "Propose"}}),
+            1);
+  EXPECT_GT(
+      MetricValue(body, "arts_generator_tokens_total", {{"source", "sampled"}}),
+      0);
+  EXPECT_THAT(body,
+              HasSubstr("arts_generator_tokens_total{source=\"forced\"}"));
+  EXPECT_GE(
+      MetricValue(body, "arts_generator_candidates_total", {{"valid", "true"}}),
+      4);
+  EXPECT_THAT(body, HasSubstr("arts_generator_candidates_total{"));
+
+  HttpResponse other = HttpRequest(metrics_port(), "GET", "/other");
+  EXPECT_EQ(other.status, 404);
+  HttpResponse post = HttpRequest(metrics_port(), "POST", "/metrics");
+  EXPECT_EQ(post.status, 405);
+}
+
+// --- Servers of their own ----------------------------------------------------
+
+TEST(GeneratorServiceLifecycleTest, UnavailableAndNotServingUntilTheModel) {
+  TinyModelFile model;
+  std::unique_ptr<TestServer> server =
+      StartServer(/*max_concurrent_requests=*/4, /*serve_metrics=*/false);
+  ASSERT_NE(server, nullptr);
+
+  EXPECT_EQ(HealthStatus(server->channel), HealthCheckResponse::NOT_SERVING);
+  absl::StatusOr<std::vector<Candidate>> early =
+      ProposeAll(server->channel, MakeRequest(2, 1, /*seed=*/1));
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kUnavailable)
+      << early.status();
+  client::GeneratorClient client(server->channel);
+  EXPECT_EQ(client.GetModelInfo(absl::Seconds(10)).status().code(),
+            absl::StatusCode::kUnavailable);
+
+  server->LoadModel(model.path());
+  EXPECT_EQ(HealthStatus(server->channel), HealthCheckResponse::SERVING);
+  absl::StatusOr<std::vector<Candidate>> later =
+      ProposeAll(server->channel, MakeRequest(2, 1, /*seed=*/1));
+  ASSERT_TRUE(later.ok()) << later.status();
+  ExpectIndicesOnce(*later, 2);
+}
+
+TEST(GeneratorServiceAdmissionTest, BeyondTheLimitIsResourceExhausted) {
+  TinyModelFile model;
+  std::unique_ptr<TestServer> server =
+      StartServer(/*max_concurrent_requests=*/1, /*serve_metrics=*/false);
+  ASSERT_NE(server, nullptr);
+  server->LoadModel(model.path());
+  auto stub = arts::v1::Generator::NewStub(server->channel);
+
+  // A holds the only slot: a large batch to the end, never read. B, a small
+  // call sent while A runs, must be turned away. Which of the two reaches the
+  // server first is up to scheduling, so either may be the one refused, and
+  // the pair is retried (bounded) in case A finished before B arrived.
+  bool refused = false;
+  std::string message;
+  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  for (int attempt = 0; !refused && absl::Now() < give_up; ++attempt) {
+    grpc::ClientContext a_context;
+    a_context.set_deadline(std::chrono::system_clock::now() +
+                           std::chrono::seconds(30));
+    std::unique_ptr<grpc::ClientReader<Candidate>> a =
+        stub->Propose(&a_context, SlowRequest(attempt));
+    for (int b_try = 0; b_try < 5 && !refused; ++b_try) {
+      grpc::ClientContext b_context;
+      b_context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::seconds(10));
+      std::unique_ptr<grpc::ClientReader<Candidate>> b =
+          stub->Propose(&b_context, MakeRequest(1, 1, attempt));
+      Candidate candidate;
+      while (b->Read(&candidate)) {
+      }
+      grpc::Status status = b->Finish();
+      if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+        refused = true;
+        message = status.error_message();
+      } else {
+        EXPECT_TRUE(status.ok()) << status.error_message();
+      }
+    }
+    a_context.TryCancel();
+    Candidate candidate;
+    while (a->Read(&candidate)) {
+    }
+    grpc::Status a_status = a->Finish();
+    if (a_status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+      refused = true;
+      message = a_status.error_message();
+    }
+  }
+  ASSERT_TRUE(refused) << "a second concurrent call was never refused";
+  EXPECT_THAT(message, HasSubstr("more than 1 Propose calls in flight"));
+
+  // Once the slot is free again, calls are served (the cancelled call may
+  // take a moment to notice).
+  bool served = false;
+  const absl::Time until = absl::Now() + absl::Seconds(5);
+  while (!served && absl::Now() < until) {
+    absl::StatusOr<std::vector<Candidate>> after =
+        ProposeAll(server->channel, MakeRequest(1, 1, /*seed=*/1));
+    served = after.ok();
+    if (!served) {
+      EXPECT_EQ(after.status().code(), absl::StatusCode::kResourceExhausted);
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+  }
+  EXPECT_TRUE(served);
+}
+
+}  // namespace
+}  // namespace arts::server
