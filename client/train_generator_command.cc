@@ -12,9 +12,9 @@ ABSL_FLAG(std::string, out, "models/generator.ckpt",
 ABSL_FLAG(std::string, data, arts::countdown::DefaultGame24Path(),
           "path of shared/data/game24/24.csv");
 ABSL_FLAG(uint64_t, seed, 1, "random seed");
-ABSL_FLAG(int64_t, steps, 6000, "train-generator: optimizer steps");
+ABSL_FLAG(int64_t, steps, 3000, "train-generator: optimizer steps");
 ABSL_FLAG(int, batch_size, 64, "train-generator: traces per step");
-ABSL_FLAG(double, lr, 1e-3, "train-generator: peak learning rate");
+ABSL_FLAG(double, lr, 2e-3, "train-generator: peak learning rate");
 ABSL_FLAG(int, eval_every, 500,
           "train-generator: steps between validation and snapshots");
 ABSL_FLAG(int, threads, 2, "CPU threads for LibTorch");
@@ -23,7 +23,7 @@ ABSL_FLAG(bool, resume, false,
 ABSL_FLAG(int, d_model, 128, "train-generator: model width");
 ABSL_FLAG(int, layers, 4, "train-generator: transformer layers");
 ABSL_FLAG(int, heads, 4, "train-generator: attention heads");
-ABSL_FLAG(double, p_target24, 0.25,
+ABSL_FLAG(double, p_target24, 0.5,
           "train-generator: share of examples conditioned on reaching 24");
 
 namespace arts::cli {

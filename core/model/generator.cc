@@ -42,6 +42,88 @@ uint64_t CandidateSeed(uint64_t seed, int index) {
   return z ^ (z >> 31);
 }
 
+// Ends a row's candidate as invalid: its last step is what the model wrote.
+void FinishInvalid(Row& row, std::string reason) {
+  row.candidate.steps.push_back(row.head);
+  row.candidate.valid = false;
+  row.candidate.invalid_reason = std::move(reason);
+  row.done = true;
+}
+
+// The model has written a whole head `A op B =`: the calculator completes
+// the step, or the candidate ends invalid. Queues the calculator's text when
+// the candidate goes on.
+void CompleteHead(Row& row, int max_steps, const Tokenizer& tokenizer) {
+  absl::StatusOr<countdown::StepHead> head = countdown::ParseStepHead(row.head);
+  absl::StatusOr<countdown::Step> step =
+      head.ok()
+          ? countdown::CompleteStep(row.state, head->lhs, head->op, head->rhs)
+          : absl::StatusOr<countdown::Step>(head.status());
+  if (!step.ok()) {
+    FinishInvalid(row, std::string(step.status().message()));
+    return;
+  }
+  const std::string text = countdown::FormatStep(*step);
+  row.candidate.steps.push_back(text);
+  row.state.left = step->left;
+  row.head.clear();
+  row.constraint.reset();
+  ++row.steps_done;
+  if (row.state.terminal() || row.steps_done == max_steps) {
+    row.candidate.terminal = row.state.terminal();
+    row.done = true;
+    return;
+  }
+  // The sampled '=' is fed next; the calculator's " C (left: ...)\n"
+  // follows, one token per pass.
+  absl::StatusOr<std::vector<int>> tail =
+      tokenizer.Encode(absl::StrCat(text.substr(text.find('=') + 1), "\n"));
+  row.forced.assign(tail->begin(), tail->end());
+}
+
+// The token a row feeds next: the calculator's next character if it is
+// writing, else one the model samples from `logits` (which may finish the
+// row). Returns kPad for a row that finished without a token to feed.
+int NextToken(Row& row, const float* logits, const ProposeRequest& request,
+              const Tokenizer& tokenizer, ProposeStats& stats) {
+  if (!row.forced.empty()) {
+    const int token = row.forced.front();
+    row.forced.pop_front();
+    ++stats.tokens_forced;
+    return token;
+  }
+  const SamplingParams& sampling = request.sampling;
+  std::vector<bool> allowed(tokenizer.vocab_size(), true);
+  allowed[Tokenizer::kPad] = allowed[Tokenizer::kBos] = false;
+  if (sampling.constrained) {
+    if (row.constraint == nullptr) {
+      row.constraint = std::make_unique<HeadConstraint>(row.state);
+    }
+    allowed = row.constraint->Allowed(row.head, tokenizer);
+    if (std::find(allowed.begin(), allowed.end(), true) == allowed.end()) {
+      FinishInvalid(row, "no legal step from this state");
+      return Tokenizer::kPad;
+    }
+  }
+  const SampledToken sampled = SampleToken(logits, allowed, sampling, row.rng);
+  row.candidate.logprob += sampled.logprob;
+  ++row.candidate.num_tokens;
+  ++stats.tokens_generated;
+  const char ch = tokenizer.CharOf(sampled.token);
+  if (ch == '\n') {
+    FinishInvalid(row, "the step ended before 'A op B ='");
+    return sampled.token;
+  }
+  row.head.push_back(ch);
+  if (ch == '=') {
+    CompleteHead(row, request.max_steps, tokenizer);
+  } else if (static_cast<int>(row.head.size()) > kMaxHeadChars) {
+    FinishInvalid(row,
+                  absl::StrCat("no '=' within ", kMaxHeadChars, " characters"));
+  }
+  return sampled.token;
+}
+
 }  // namespace
 
 absl::StatusOr<countdown::State> ValidateProposeRequest(
@@ -189,8 +271,6 @@ absl::StatusOr<ProposeStats> Generator::Propose(
     rows[i].rng.seed(CandidateSeed(sampling.seed, i));
     rows[i].state = *start;
   }
-  std::vector<bool> free_choice(tokenizer_.vocab_size(), true);
-  free_choice[Tokenizer::kPad] = free_choice[Tokenizer::kBos] = false;
 
   try {
     torch::NoGradGuard no_grad;
@@ -215,77 +295,10 @@ absl::StatusOr<ProposeStats> Generator::Propose(
       std::vector<int64_t> keep;
       for (size_t b = 0; b < active.size(); ++b) {
         Row& row = rows[active[b]];
-        Candidate& c = row.candidate;
-        auto finish_invalid = [&](std::string reason) {
-          c.steps.push_back(row.head);
-          c.valid = false;
-          c.invalid_reason = std::move(reason);
-          row.done = true;
-        };
-        int token = Tokenizer::kPad;
-        if (!row.forced.empty()) {
-          token = row.forced.front();
-          row.forced.pop_front();
-          ++stats.tokens_forced;
-        } else {
-          if (sampling.constrained && row.constraint == nullptr) {
-            row.constraint = std::make_unique<HeadConstraint>(row.state);
-          }
-          std::vector<bool> allowed =
-              sampling.constrained
-                  ? row.constraint->Allowed(row.head, tokenizer_)
-                  : free_choice;
-          if (std::find(allowed.begin(), allowed.end(), true) ==
-              allowed.end()) {
-            finish_invalid("no legal step from this state");
-          } else {
-            SampledToken sampled =
-                SampleToken(logit_rows + b * vocab, allowed, sampling, row.rng);
-            token = sampled.token;
-            c.logprob += sampled.logprob;
-            ++c.num_tokens;
-            ++stats.tokens_generated;
-            const char ch = tokenizer_.CharOf(token);
-            row.head.push_back(ch);
-            if (ch == '\n') {
-              row.head.pop_back();
-              finish_invalid("the step ended before 'A op B ='");
-            } else if (ch == '=') {
-              absl::StatusOr<countdown::StepHead> head =
-                  countdown::ParseStepHead(row.head);
-              absl::StatusOr<countdown::Step> step =
-                  head.ok() ? countdown::CompleteStep(row.state, head->lhs,
-                                                      head->op, head->rhs)
-                            : absl::StatusOr<countdown::Step>(head.status());
-              if (!step.ok()) {
-                finish_invalid(std::string(step.status().message()));
-              } else {
-                const std::string text = countdown::FormatStep(*step);
-                c.steps.push_back(text);
-                row.state.left = step->left;
-                row.head.clear();
-                row.constraint.reset();
-                ++row.steps_done;
-                if (row.state.terminal() ||
-                    row.steps_done == request.max_steps) {
-                  c.terminal = row.state.terminal();
-                  row.done = true;
-                } else {
-                  // The sampled '=' is fed now; the calculator's
-                  // " C (left: ...)\n" follows, one token per pass.
-                  absl::StatusOr<std::vector<int>> tail = tokenizer_.Encode(
-                      absl::StrCat(text.substr(text.find('=') + 1), "\n"));
-                  row.forced.assign(tail->begin(), tail->end());
-                }
-              }
-            } else if (static_cast<int>(row.head.size()) > kMaxHeadChars) {
-              finish_invalid(
-                  absl::StrCat("no '=' within ", kMaxHeadChars, " characters"));
-            }
-          }
-        }
+        const int token =
+            NextToken(row, logit_rows + b * vocab, request, tokenizer_, stats);
         if (!row.done && position + 1 >= max_len) {
-          finish_invalid("the trace outgrew the model's context");
+          FinishInvalid(row, "the trace outgrew the model's context");
         }
         if (row.done) {
           on_candidate(std::move(row.candidate));

@@ -28,7 +28,7 @@ struct TrainingTrace {
 // own final value becomes the target (kept if an integer in 0..max_target).
 // Number multisets that `guard` holds out are never drawn.
 struct BasePolicyOptions {
-  double p_target24 = 0.25;
+  double p_target24 = 0.5;
   int max_target = 200;
   int min_number = 1;
   int max_number = 13;

@@ -15,9 +15,9 @@ struct GeneratorTrainingOptions {
   std::string output_path;  // final checkpoint; snapshots go to PATH.stepN
   std::string data_path;    // 24.csv, for the held-out guard and validation
   uint64_t seed = 1;
-  int64_t steps = 6000;
+  int64_t steps = 3000;
   int batch_size = 64;
-  double learning_rate = 1e-3;
+  double learning_rate = 2e-3;
   double final_lr_ratio = 0.1;  // cosine decay to lr * ratio
   int warmup_steps = 200;
   double weight_decay = 0.01;
