@@ -7,6 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "core/countdown/rational.h"
@@ -281,6 +283,20 @@ TEST(StepTest, StepHeadRoundTrips) {
 
 // --- Checker ----------------------------------------------------------------
 
+// Checks `steps` on `problem`: the trace must be invalid at step
+// `invalid_step`, for a reason that mentions `reason`. Returns the verdict for
+// the caller's own checks.
+TraceVerdict ExpectInvalidAt(absl::string_view problem,
+                             const std::vector<std::string>& steps,
+                             int invalid_step, absl::string_view reason) {
+  SCOPED_TRACE(absl::StrCat(problem, " | ", absl::StrJoin(steps, " | ")));
+  TraceVerdict v = CheckTrace(P(problem), steps);
+  EXPECT_FALSE(v.valid);
+  EXPECT_EQ(v.invalid_step, invalid_step);
+  EXPECT_THAT(v.reason, HasSubstr(std::string(reason)));
+  return v;
+}
+
 TEST(CheckerTest, CorrectTrace) {
   TraceVerdict v =
       CheckTrace(P("4 9 10 13 -> 24"),
@@ -325,12 +341,9 @@ TEST(CheckerTest, PartialTraceIsValidButNotTerminal) {
 }
 
 TEST(CheckerTest, WrongArithmetic) {
-  TraceVerdict v =
-      CheckTrace(P("4 9 10 13 -> 24"),
-                 {"13 - 9 = 4 (left: 4 4 10)", "10 - 4 = 7 (left: 4 7)"});
-  EXPECT_FALSE(v.valid);
-  EXPECT_EQ(v.invalid_step, 1);
-  EXPECT_THAT(v.reason, HasSubstr("arithmetic"));
+  TraceVerdict v = ExpectInvalidAt(
+      "4 9 10 13 -> 24",
+      {"13 - 9 = 4 (left: 4 4 10)", "10 - 4 = 7 (left: 4 7)"}, 1, "arithmetic");
   EXPECT_FALSE(v.terminal);
   EXPECT_FALSE(v.correct);
   // The state is the one after the last valid step.
@@ -339,13 +352,11 @@ TEST(CheckerTest, WrongArithmetic) {
 }
 
 TEST(CheckerTest, WrongLeftList) {
-  TraceVerdict v =
-      CheckTrace(P("4 9 10 13 -> 24"), {"13 - 9 = 4 (left: 4 10)"});
-  EXPECT_FALSE(v.valid);
-  EXPECT_EQ(v.invalid_step, 0);
-  EXPECT_THAT(v.reason, HasSubstr("left list"));
+  ExpectInvalidAt("4 9 10 13 -> 24", {"13 - 9 = 4 (left: 4 10)"}, 0,
+                  "left list");
 
-  v = CheckTrace(P("4 9 10 13 -> 24"), {"13 - 9 = 4 (left: 4 9 10)"});
+  TraceVerdict v =
+      CheckTrace(P("4 9 10 13 -> 24"), {"13 - 9 = 4 (left: 4 9 10)"});
   EXPECT_FALSE(v.valid);
   EXPECT_THAT(v.reason, HasSubstr("left list"));
 
@@ -366,39 +377,30 @@ TEST(CheckerTest, LeftListAcceptedInAnyOrder) {
 }
 
 TEST(CheckerTest, OperandNotLeft) {
-  TraceVerdict v =
-      CheckTrace(P("4 9 10 13 -> 24"), {"12 + 12 = 24 (left: 4 9 10 24)"});
-  EXPECT_FALSE(v.valid);
-  EXPECT_EQ(v.invalid_step, 0);
-  EXPECT_THAT(v.reason, HasSubstr("not among the numbers left"));
+  ExpectInvalidAt("4 9 10 13 -> 24", {"12 + 12 = 24 (left: 4 9 10 24)"}, 0,
+                  "not among the numbers left");
 
   // 9 was used up by the first step.
-  v = CheckTrace(P("4 9 10 13 -> 24"),
-                 {"13 - 9 = 4 (left: 4 4 10)", "9 + 10 = 19 (left: 4 4 19)"});
-  EXPECT_FALSE(v.valid);
-  EXPECT_EQ(v.invalid_step, 1);
-  EXPECT_THAT(v.reason, HasSubstr("9 is not among the numbers left"));
+  ExpectInvalidAt("4 9 10 13 -> 24",
+                  {"13 - 9 = 4 (left: 4 4 10)", "9 + 10 = 19 (left: 4 4 19)"},
+                  1, "9 is not among the numbers left");
 }
 
 TEST(CheckerTest, NumberUsedTwiceWhenOnlyOncePresent) {
-  TraceVerdict v =
-      CheckTrace(P("4 9 10 13 -> 24"), {"4 + 4 = 8 (left: 8 9 10 13)"});
-  EXPECT_FALSE(v.valid);
-  EXPECT_EQ(v.invalid_step, 0);
-  EXPECT_THAT(v.reason, HasSubstr("twice"));
+  ExpectInvalidAt("4 9 10 13 -> 24", {"4 + 4 = 8 (left: 8 9 10 13)"}, 0,
+                  "twice");
 
   // With two copies present, using both is fine.
-  v = CheckTrace(P("4 9 10 13 -> 24"),
+  TraceVerdict v =
+      CheckTrace(P("4 9 10 13 -> 24"),
                  {"13 - 9 = 4 (left: 4 4 10)", "4 + 4 = 8 (left: 8 10)"});
   EXPECT_TRUE(v.valid) << v.reason;
 }
 
 TEST(CheckerTest, DivisionByZeroStepIsInvalid) {
-  TraceVerdict v = CheckTrace(P("3 3 8 -> 24"),
-                              {"3 - 3 = 0 (left: 0 8)", "8 / 0 = 0 (left: 0)"});
-  EXPECT_FALSE(v.valid);
-  EXPECT_EQ(v.invalid_step, 1);
-  EXPECT_THAT(v.reason, HasSubstr("division by zero"));
+  ExpectInvalidAt("3 3 8 -> 24",
+                  {"3 - 3 = 0 (left: 0 8)", "8 / 0 = 0 (left: 0)"}, 1,
+                  "division by zero");
 }
 
 TEST(CheckerTest, StepsAfterTerminal) {
@@ -413,11 +415,8 @@ TEST(CheckerTest, StepsAfterTerminal) {
 }
 
 TEST(CheckerTest, UnparsableStep) {
-  TraceVerdict v =
-      CheckTrace(P("4 9 10 13 -> 24"), {"13 - 9 = 4 (left: 4 4 10)", "hello"});
-  EXPECT_FALSE(v.valid);
-  EXPECT_EQ(v.invalid_step, 1);
-  EXPECT_THAT(v.reason, HasSubstr("step must look like"));
+  ExpectInvalidAt("4 9 10 13 -> 24", {"13 - 9 = 4 (left: 4 4 10)", "hello"}, 1,
+                  "step must look like");
 }
 
 TEST(CheckerTest, TerminalButWrongTrace) {

@@ -8,16 +8,11 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdint>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <random>
@@ -38,78 +33,33 @@
 #include "client/generator_client.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
-#include "core/model/generator.h"
-#include "core/model/tokenizer.h"
-#include "core/model/transformer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "protos/grpc/health/v1/health.grpc.pb.h"
 #include "protos/grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "tests/test_support.h"
 
 extern char** environ;
 
 namespace arts {
 namespace {
 
+using ::arts::testing_support::HttpGet;
+using ::arts::testing_support::ReadFile;
+using ::arts::testing_support::SaveTinyGenerator;
+using ::arts::testing_support::TempDir;
+using ::arts::testing_support::WriteFile;
 using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kBinary[] = ARTS_GENERATOR_BINARY;
+constexpr char kTempPrefix[] = "generator_binary_test";
 
-// A fresh directory under the test temp dir, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = std::filesystem::path(::testing::TempDir()) /
-            absl::StrCat("generator_binary_test_", ::getpid(), "_", counter++);
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const {
-    return (path_ / name).string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
-void WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-// A tiny random generator checkpoint (the shape model_test uses).
+// The tiny random generator checkpoint these tests serve.
 void SaveTinyModel(const std::string& path) {
-  model::TransformerConfig config;
-  config.vocab_size = model::Tokenizer().vocab_size();
-  config.d_model = 32;
-  config.num_layers = 2;
-  config.num_heads = 2;
-  config.d_ff = 64;
-  config.max_len = 320;
-  torch::manual_seed(17);
-  model::Transformer net(config);
-  {
-    torch::NoGradGuard no_grad;
-    for (torch::Tensor& p : net->parameters()) {
-      p.add_(torch::randn_like(p) * 0.3);
-    }
-  }
-  absl::Status saved = model::SaveGenerator(path, net, {{"note", "binary"}});
-  ASSERT_TRUE(saved.ok()) << saved;
+  SaveTinyGenerator(path, /*seed=*/17, {{"note", "binary"}});
 }
 
 // A loopback port that was free a moment ago.
@@ -303,27 +253,35 @@ absl::StatusOr<std::set<std::string>> ListServices(
 
 // --- Startup failures --------------------------------------------------------
 
+// Runs the binary with --model=`path` (its output in `dir`) and expects it to
+// exit with an error that names the flag and the path. Returns the run for
+// the caller's own checks.
+RunResult RunWithBadModel(const TempDir& dir, const std::string& path) {
+  RunResult run = RunToExit(With(LoopbackFlags(), {"--model=" + path}),
+                            dir.File("stderr.txt"));
+  EXPECT_NE(run.exit_code, 0) << run.log;
+  EXPECT_NE(run.exit_code, -1) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("--model"));
+  EXPECT_THAT(run.log, HasSubstr(path));
+  return run;
+}
+
 TEST(GeneratorBinaryTest, CorruptModelFailsFastAndSaysWhy) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string path = dir.File("corrupt.ckpt");
   std::mt19937 rng(1);
   std::string bytes(4096, '\0');
   for (char& b : bytes) b = static_cast<char>(rng());
   WriteFile(path, bytes);
 
-  RunResult run = RunToExit(With(LoopbackFlags(), {"--model=" + path}),
-                            dir.File("stderr.txt"));
-  EXPECT_NE(run.exit_code, 0) << run.log;
-  EXPECT_NE(run.exit_code, -1) << run.log;
+  RunResult run = RunWithBadModel(dir, path);
   EXPECT_LT(run.elapsed, absl::Seconds(10));
-  EXPECT_THAT(run.log, HasSubstr("--model"));
-  EXPECT_THAT(run.log, HasSubstr(path));
   EXPECT_THAT(run.log, HasSubstr("not an ARTS checkpoint"));
   EXPECT_THAT(run.log, Not(HasSubstr("serving")));
 }
 
 TEST(GeneratorBinaryTest, DamagedModelNamesTheChecksum) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string good = dir.File("good.ckpt");
   SaveTinyModel(good);
   std::string bytes = ReadFile(good);
@@ -332,29 +290,18 @@ TEST(GeneratorBinaryTest, DamagedModelNamesTheChecksum) {
   const std::string path = dir.File("damaged.ckpt");
   WriteFile(path, bytes);
 
-  RunResult run = RunToExit(With(LoopbackFlags(), {"--model=" + path}),
-                            dir.File("stderr.txt"));
-  EXPECT_NE(run.exit_code, 0) << run.log;
-  EXPECT_NE(run.exit_code, -1) << run.log;
-  EXPECT_THAT(run.log, HasSubstr("--model"));
-  EXPECT_THAT(run.log, HasSubstr(path));
+  RunResult run = RunWithBadModel(dir, path);
   EXPECT_THAT(run.log, HasSubstr("checksum"));
 }
 
 TEST(GeneratorBinaryTest, MissingModelNamesThePath) {
-  TempDir dir;
-  const std::string path = dir.File("no-such-model.ckpt");
-  RunResult run = RunToExit(With(LoopbackFlags(), {"--model=" + path}),
-                            dir.File("stderr.txt"));
-  EXPECT_NE(run.exit_code, 0) << run.log;
-  EXPECT_NE(run.exit_code, -1) << run.log;
+  TempDir dir(kTempPrefix);
+  RunResult run = RunWithBadModel(dir, dir.File("no-such-model.ckpt"));
   EXPECT_LT(run.elapsed, absl::Seconds(10));
-  EXPECT_THAT(run.log, HasSubstr("--model"));
-  EXPECT_THAT(run.log, HasSubstr(path));
 }
 
 TEST(GeneratorBinaryTest, BadFlagValuesAreNamed) {
-  TempDir dir;
+  TempDir dir(kTempPrefix);
   const std::string model = dir.File("model.ckpt");
   SaveTinyModel(model);
   struct Case {
@@ -393,40 +340,6 @@ TEST(GeneratorBinaryTest, BadFlagValuesAreNamed) {
 }
 
 // --- A serving process -------------------------------------------------------
-
-// One HTTP/1.1 GET to 127.0.0.1:port; the body, or "" on any failure.
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return "";
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  std::string raw;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) ==
-      0) {
-    const std::string request = absl::StrCat(
-        "GET ", path,
-        " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    if (send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
-        static_cast<ssize_t>(request.size())) {
-      char buffer[4096];
-      ssize_t n;
-      while ((n = recv(fd, buffer, sizeof(buffer), 0)) > 0) {
-        raw.append(buffer, static_cast<size_t>(n));
-      }
-    }
-  }
-  close(fd);
-  const size_t end = raw.find("\r\n\r\n");
-  if (!absl::StartsWith(raw, "HTTP/1.1 200 ") || end == std::string::npos) {
-    return "";
-  }
-  return raw.substr(end + 4);
-}
 
 // Propose calls in flight according to the server's /metrics.
 int ProposeInFlight(int metrics_port) {
@@ -499,7 +412,7 @@ class ServingBinaryTest : public ::testing::Test {
     EXPECT_THAT(log, HasSubstr("stopped"));
   }
 
-  TempDir dir_;
+  TempDir dir_{kTempPrefix};
   std::string model_;
   std::string target_;
   int metrics_port_ = 0;

@@ -4,17 +4,10 @@
 
 #include "server/generator_service.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <limits>
 #include <map>
@@ -36,17 +29,20 @@
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "core/model/generator.h"
-#include "core/model/tokenizer.h"
-#include "core/model/transformer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "protos/grpc/health/v1/health.grpc.pb.h"
 #include "server/rpc_metrics.h"
 #include "server/server_runner.h"
+#include "tests/test_support.h"
 
 namespace arts::server {
 namespace {
 
+using ::arts::testing_support::HttpRequest;
+using ::arts::testing_support::HttpResponse;
+using ::arts::testing_support::SaveTinyGenerator;
+using ::arts::testing_support::TempDir;
 using ::arts::v1::Candidate;
 using ::arts::v1::ProposeRequest;
 using ::grpc::health::v1::HealthCheckRequest;
@@ -62,44 +58,17 @@ constexpr char kLongProblem[] = "1 2 3 4 5 6 -> 24";
 
 // --- Helpers ---------------------------------------------------------------
 
-// Saves a tiny random generator (the shape model_test uses) to a fresh
-// temporary file, removed at exit.
+// Saves the tiny random generator to a fresh temporary file, removed at
+// exit.
 class TinyModelFile {
  public:
-  TinyModelFile() {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           absl::StrCat("generator_service_test_", ::getpid());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "generator.ckpt").string();
-
-    model::TransformerConfig config;
-    config.vocab_size = model::Tokenizer().vocab_size();
-    config.d_model = 32;
-    config.num_layers = 2;
-    config.num_heads = 2;
-    config.d_ff = 64;
-    config.max_len = 320;
-    torch::manual_seed(11);
-    model::Transformer net(config);
-    {
-      torch::NoGradGuard no_grad;
-      for (torch::Tensor& p : net->parameters()) {
-        p.add_(torch::randn_like(p) * 0.3);
-      }
-    }
-    absl::Status saved =
-        model::SaveGenerator(path_, net, {{"note", "service test"}});
-    EXPECT_TRUE(saved.ok()) << saved;
-  }
-  ~TinyModelFile() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
+  TinyModelFile() : path_(dir_.File("generator.ckpt")) {
+    SaveTinyGenerator(path_, /*seed=*/11, {{"note", "service test"}});
   }
   const std::string& path() const { return path_; }
 
  private:
-  std::filesystem::path dir_;
+  TempDir dir_{"generator_service_test"};
   std::string path_;
 };
 
@@ -220,59 +189,6 @@ HealthCheckResponse::ServingStatus HealthStatus(
   grpc::Status status = stub->Check(&context, request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return response.status();
-}
-
-struct HttpResponse {
-  int status = 0;  // 0: no answer
-  std::string headers;
-  std::string body;
-};
-
-// One HTTP/1.1 request to 127.0.0.1:port over a plain socket; the server
-// closes the connection after answering.
-HttpResponse HttpRequest(int port, const std::string& method,
-                         const std::string& path) {
-  HttpResponse response;
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return response;
-  timeval timeout{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof(timeout));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) !=
-      0) {
-    close(fd);
-    return response;
-  }
-  const std::string request =
-      absl::StrCat(method, " ", path,
-                   " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-  size_t sent = 0;
-  while (sent < request.size()) {
-    ssize_t n =
-        send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
-    sent += static_cast<size_t>(n);
-  }
-  std::string raw;
-  char buffer[4096];
-  while (true) {
-    ssize_t n = recv(fd, buffer, sizeof(buffer), 0);
-    if (n <= 0) break;
-    raw.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  const size_t end = raw.find("\r\n\r\n");
-  if (!absl::StartsWith(raw, "HTTP/1.1 ") || end == std::string::npos) {
-    return response;
-  }
-  response.status = std::atoi(raw.substr(9, 3).c_str());
-  response.headers = raw.substr(0, end);
-  response.body = raw.substr(end + 4);
-  return response;
 }
 
 // Sum of the samples of `name` whose labels include all of `labels`.

@@ -3,15 +3,12 @@
 // not need a trained model.
 
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <random>
@@ -32,38 +29,19 @@
 #include "core/model/transformer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/test_support.h"
 
 namespace arts::model {
 namespace {
 
+using ::arts::testing_support::MakeTinyTransformer;
+using ::arts::testing_support::ReadFile;
+using ::arts::testing_support::TempDir;
+using ::arts::testing_support::TinyTransformerConfig;
+using ::arts::testing_support::WriteFile;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-TransformerConfig TinyConfig() {
-  TransformerConfig config;
-  config.vocab_size = Tokenizer().vocab_size();
-  config.d_model = 32;
-  config.num_layers = 2;
-  config.num_heads = 2;
-  config.d_ff = 64;
-  config.max_len = 320;
-  return config;
-}
-
-// A tiny random transformer. The weights are perturbed well beyond the
-// training initialisation so that its distributions are far from uniform and
-// the tests below notice a wrong context.
-Transformer TinyModel(uint64_t seed, TransformerConfig config = TinyConfig()) {
-  torch::manual_seed(seed);
-  Transformer model(config);
-  torch::NoGradGuard no_grad;
-  for (torch::Tensor& p : model->parameters()) {
-    p.add_(torch::randn_like(p) * 0.3);
-  }
-  model->eval();
-  return model;
-}
 
 std::vector<int64_t> Encode(const std::string& text) {
   absl::StatusOr<std::vector<int>> ids = Tokenizer().Encode(text);
@@ -75,39 +53,6 @@ std::vector<int64_t> Encode(const std::string& text) {
 
 torch::Tensor Row(const std::vector<int64_t>& ids) {
   return torch::tensor(ids, torch::kLong).unsqueeze(0);
-}
-
-// A fresh directory under the test temp dir, removed at the end.
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    path_ = std::filesystem::path(::testing::TempDir()) /
-            absl::StrCat("model_test_", ::getpid(), "_", counter++);
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const {
-    return (path_ / name).string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
-
-std::string ReadBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
-}
-
-void WriteBytes(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
 // Runs Propose and returns the candidates ordered by index.
@@ -153,6 +98,17 @@ ProposeRequest ConstrainedRequest(const std::string& problem, uint64_t seed) {
   return request;
 }
 
+// `num_candidates` unconstrained candidates for 4 9 10 13 -> 24.
+ProposeRequest UnconstrainedRequest(int num_candidates, int max_steps,
+                                    uint64_t seed) {
+  ProposeRequest request;
+  request.problem = "4 9 10 13 -> 24";
+  request.num_candidates = num_candidates;
+  request.max_steps = max_steps;
+  request.sampling.seed = seed;
+  return request;
+}
+
 countdown::Problem ParseProblemOrDie(const std::string& text) {
   absl::StatusOr<countdown::Problem> problem = countdown::ParseProblem(text);
   EXPECT_TRUE(problem.ok()) << problem.status();
@@ -172,20 +128,33 @@ constexpr char kTrace[] =
     "4 9 10 13 -> 24\n13 - 9 = 4 (left: 4 4 10)\n10 - 4 = 6 (left: 4 6)\n4 * ";
 
 TEST(TransformerTest, OutputShape) {
-  Transformer model = TinyModel(1);
+  Transformer model = MakeTinyTransformer(1);
   torch::NoGradGuard no_grad;
   torch::Tensor logits = model->Forward(torch::zeros({3, 7}, torch::kLong));
   EXPECT_EQ(logits.sizes(),
             (std::vector<int64_t>{3, 7, Tokenizer().vocab_size()}));
 }
 
-TEST(TransformerTest, KvCacheMatchesFullRecompute) {
-  Transformer model = TinyModel(1);
+// A tiny model, kTrace as one row of tokens [1, n], and the logits
+// [1, n, vocab] of one full pass of the model over it: what passes through a
+// KV cache must match.
+struct FullPass {
+  Transformer model;
+  torch::Tensor tokens;
+  torch::Tensor logits;
+};
+
+FullPass FullPassOverTrace(uint64_t seed) {
+  Transformer model = MakeTinyTransformer(seed);
   torch::NoGradGuard no_grad;
-  const std::vector<int64_t> ids = Encode(kTrace);
-  const int64_t n = static_cast<int64_t>(ids.size());
-  const torch::Tensor tokens = Row(ids);
-  const torch::Tensor full = model->Forward(tokens);  // [1, n, vocab]
+  const torch::Tensor tokens = Row(Encode(kTrace));
+  return {model, tokens, model->Forward(tokens)};
+}
+
+TEST(TransformerTest, KvCacheMatchesFullRecompute) {
+  torch::NoGradGuard no_grad;
+  auto [model, tokens, full] = FullPassOverTrace(/*seed=*/1);
+  const int64_t n = tokens.size(1);
 
   KvCache cache;
   const int64_t prefix = 17;
@@ -208,12 +177,9 @@ TEST(TransformerTest, KvCacheMatchesFullRecompute) {
 
 TEST(TransformerTest, KvCacheChunkAfterCache) {
   // A chunk of several tokens on top of a cache needs the offset causal mask.
-  Transformer model = TinyModel(2);
   torch::NoGradGuard no_grad;
-  const std::vector<int64_t> ids = Encode(kTrace);
-  const int64_t n = static_cast<int64_t>(ids.size());
-  const torch::Tensor tokens = Row(ids);
-  const torch::Tensor full = model->Forward(tokens);
+  auto [model, tokens, full] = FullPassOverTrace(/*seed=*/2);
+  const int64_t n = tokens.size(1);
   KvCache cache;
   model->Forward(tokens.narrow(1, 0, 10), &cache);
   torch::Tensor middle = model->Forward(tokens.narrow(1, 10, 25), &cache);
@@ -225,7 +191,7 @@ TEST(TransformerTest, KvCacheChunkAfterCache) {
 
 TEST(TransformerTest, KvCacheSelectForksAndDropsRows) {
   // What Propose does: one prefix, forked into a batch, rows dropped later.
-  Transformer model = TinyModel(3);
+  Transformer model = MakeTinyTransformer(3);
   torch::NoGradGuard no_grad;
   const std::vector<int64_t> prefix = Encode("4 9 10 13 -> 24\n");
   KvCache cache;
@@ -261,9 +227,9 @@ TEST(TransformerTest, KvCacheSelectForksAndDropsRows) {
 }
 
 TEST(TransformerTest, RejectsSequencesLongerThanTheContext) {
-  TransformerConfig config = TinyConfig();
+  TransformerConfig config = TinyTransformerConfig();
   config.max_len = 16;
-  Transformer model = TinyModel(4, config);
+  Transformer model = MakeTinyTransformer(4, config);
   torch::NoGradGuard no_grad;
   EXPECT_THROW(model->Forward(torch::zeros({1, 17}, torch::kLong)),
                std::exception);
@@ -274,7 +240,7 @@ TEST(TransformerTest, RejectsSequencesLongerThanTheContext) {
 }
 
 TEST(TransformerTest, ConfigMapRoundTripAndValidation) {
-  const TransformerConfig config = TinyConfig();
+  const TransformerConfig config = TinyTransformerConfig();
   absl::StatusOr<TransformerConfig> back =
       TransformerConfig::FromMap(config.ToMap());
   ASSERT_TRUE(back.ok()) << back.status();
@@ -316,23 +282,23 @@ TEST(TokenizerTest, EncodesTheTraceAlphabet) {
 class CheckpointTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    model_ = TinyModel(5);
+    model_ = MakeTinyTransformer(5);
     path_ = dir_.File("generator.ckpt");
     ASSERT_TRUE(SaveGenerator(path_, model_, {{"note", "unit test"}}).ok());
-    bytes_ = ReadBytes(path_);
+    bytes_ = ReadFile(path_);
     ASSERT_GT(bytes_.size(), 1000u);
   }
 
   // Writes `bytes` to a new file and loads it as a generator.
   absl::Status LoadBytes(const std::string& name, const std::string& bytes) {
     const std::string path = dir_.File(name);
-    WriteBytes(path, bytes);
+    WriteFile(path, bytes);
     last_path_ = path;
     absl::StatusOr<std::unique_ptr<Generator>> g = Generator::Load(path);
     return g.status();
   }
 
-  TempDir dir_;
+  TempDir dir_{"model_test"};
   Transformer model_{nullptr};
   std::string path_;
   std::string bytes_;
@@ -345,7 +311,7 @@ TEST_F(CheckpointTest, RoundTripGivesTheSameModel) {
   const Generator& g = **loaded;
   EXPECT_EQ(g.metadata().at("note"), "unit test");
   EXPECT_EQ(g.metadata().at("alphabet"), std::string(Tokenizer::kAlphabet));
-  EXPECT_EQ(g.config().ToMap(), TinyConfig().ToMap());
+  EXPECT_EQ(g.config().ToMap(), TinyTransformerConfig().ToMap());
   const Generator original(model_, {});
   EXPECT_EQ(g.num_parameters(), original.num_parameters());
   EXPECT_GT(g.num_parameters(), 10000);
@@ -448,7 +414,7 @@ TEST_F(CheckpointTest, NewerFormatVersionIsRejected) {
 TEST_F(CheckpointTest, OtherKindIsRejected) {
   Checkpoint verifier;
   verifier.kind = "verifier";
-  verifier.metadata = TinyConfig().ToMap();
+  verifier.metadata = TinyTransformerConfig().ToMap();
   verifier.metadata["alphabet"] = std::string(Tokenizer::kAlphabet);
   StoreModule(*model_, verifier);
   const std::string path = dir_.File("verifier.ckpt");
@@ -500,7 +466,7 @@ TEST_F(CheckpointTest, MismatchedContentsAreRejected) {
 
 class GeneratorTest : public ::testing::Test {
  protected:
-  GeneratorTest() : model_(TinyModel(6)), generator_(model_, {}) {}
+  GeneratorTest() : model_(MakeTinyTransformer(6)), generator_(model_, {}) {}
 
   Transformer model_;
   Generator generator_;
@@ -539,11 +505,8 @@ TEST_F(GeneratorTest, CandidateDoesNotDependOnTheBatch) {
 }
 
 TEST_F(GeneratorTest, UnconstrainedIsDeterministicToo) {
-  ProposeRequest request;
-  request.problem = "4 9 10 13 -> 24";
-  request.num_candidates = 8;
-  request.max_steps = 2;
-  request.sampling.seed = 3;
+  const ProposeRequest request =
+      UnconstrainedRequest(8, /*max_steps=*/2, /*seed=*/3);
   ExpectSameCandidates(Collect(generator_, request),
                        Collect(generator_, request));
 }
@@ -602,11 +565,8 @@ TEST_F(GeneratorTest, MaxStepsLimitsTheSteps) {
 }
 
 TEST_F(GeneratorTest, UnconstrainedCandidatesAreWellFormed) {
-  ProposeRequest request;
-  request.problem = "4 9 10 13 -> 24";
-  request.num_candidates = 32;
-  request.max_steps = 0;
-  request.sampling.seed = 5;
+  const ProposeRequest request =
+      UnconstrainedRequest(32, /*max_steps=*/0, /*seed=*/5);
   const countdown::Problem problem = ParseProblemOrDie(request.problem);
   for (const Candidate& c : Collect(generator_, request)) {
     EXPECT_GT(c.num_tokens, 0);
@@ -746,9 +706,9 @@ TEST_F(GeneratorTest, InvalidRequestIsRejectedByPropose) {
 }
 
 TEST(GeneratorContextTest, PrefixLongerThanTheContextIsRejected) {
-  TransformerConfig config = TinyConfig();
+  TransformerConfig config = TinyTransformerConfig();
   config.max_len = 16;
-  Generator generator(TinyModel(7, config), {});
+  Generator generator(MakeTinyTransformer(7, config), {});
   ProposeRequest request = ConstrainedRequest("4 9 10 13 -> 24", 1);
   absl::StatusOr<ProposeStats> stats =
       generator.Propose(request, [](Candidate) {});
@@ -758,9 +718,9 @@ TEST(GeneratorContextTest, PrefixLongerThanTheContextIsRejected) {
 }
 
 TEST(GeneratorContextTest, TraceOutgrowingTheContextEndsInvalid) {
-  TransformerConfig config = TinyConfig();
+  TransformerConfig config = TinyTransformerConfig();
   config.max_len = 40;
-  Generator generator(TinyModel(8, config), {});
+  Generator generator(MakeTinyTransformer(8, config), {});
   ProposeRequest request = ConstrainedRequest("4 9 10 13 -> 24", 1);
   for (const Candidate& c : Collect(generator, request)) {
     EXPECT_FALSE(c.valid);

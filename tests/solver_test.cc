@@ -47,32 +47,32 @@ void ExpectExampleSolves(const Problem& problem, const SolveFacts& facts) {
   EXPECT_TRUE(v.correct) << FormatProblem(problem);
 }
 
-TEST(SolverTest, OneFiveFiveFiveNeedsAFraction) {
-  const Problem problem = P("1 5 5 5 -> 24");
+// Solves `text`, which must be solvable, needing a fraction or not as
+// `needs_fraction` says, with an example trace that solves it.
+SolveFacts SolveSolvable(absl::string_view text, bool needs_fraction) {
+  SCOPED_TRACE(text);
+  const Problem problem = P(text);
   SolveFacts facts = Solve(problem);
   EXPECT_TRUE(facts.solvable);
-  EXPECT_TRUE(facts.needs_fraction);
-  EXPECT_GT(facts.num_solutions, 0);
+  EXPECT_EQ(facts.needs_fraction, needs_fraction);
   ExpectExampleSolves(problem, facts);
+  return facts;
+}
+
+TEST(SolverTest, OneFiveFiveFiveNeedsAFraction) {
+  SolveFacts facts = SolveSolvable("1 5 5 5 -> 24", /*needs_fraction=*/true);
+  EXPECT_GT(facts.num_solutions, 0);
   EXPECT_TRUE(UsesFraction(facts.example));
 }
 
 TEST(SolverTest, FourNineTenThirteen) {
-  const Problem problem = P("4 9 10 13 -> 24");
-  SolveFacts facts = Solve(problem);
-  EXPECT_TRUE(facts.solvable);
-  EXPECT_FALSE(facts.needs_fraction);
+  SolveFacts facts = SolveSolvable("4 9 10 13 -> 24", /*needs_fraction=*/false);
   EXPECT_GT(facts.num_solutions, 0);
-  ExpectExampleSolves(problem, facts);
 }
 
 TEST(SolverTest, ThreeThreeEightEightNeedsAFraction) {
   // The only way: 8 / (3 - 8/3).
-  const Problem problem = P("3 3 8 8 -> 24");
-  SolveFacts facts = Solve(problem);
-  EXPECT_TRUE(facts.solvable);
-  EXPECT_TRUE(facts.needs_fraction);
-  ExpectExampleSolves(problem, facts);
+  SolveFacts facts = SolveSolvable("3 3 8 8 -> 24", /*needs_fraction=*/true);
   ASSERT_EQ(facts.example.size(), 3u);
   EXPECT_TRUE(UsesFraction(facts.example));
   EXPECT_THAT(facts.example[0], HasSubstr("8/3"));
