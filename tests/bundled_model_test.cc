@@ -92,7 +92,7 @@ TEST_F(BundledModelTest, ConstrainedCandidatesAreValidAndTerminal) {
 }
 
 TEST_F(BundledModelTest, SolvesSomeHeldOutPuzzles) {
-  // A trained model solves some of these; a random one almost never does.
+  // A trained model solves most of these; a random one few.
   absl::StatusOr<std::vector<countdown::Game24Puzzle>> puzzles =
       countdown::LoadGame24(countdown::DefaultGame24Path());
   ASSERT_TRUE(puzzles.ok()) << puzzles.status();
@@ -114,8 +114,12 @@ TEST_F(BundledModelTest, SolvesSomeHeldOutPuzzles) {
     }
     solved += solved_this;
   }
-  EXPECT_GE(correct, 1) << "no correct trace in 16 samples of each of the "
-                           "first 20 test puzzles";
+  // Random tiny models solved at most 3 of these 20 puzzles (constrained
+  // play alone gets lucky on some); the shipped model solves 19
+  // (docs/models.md: pass@16 = 0.74 on the test split).
+  EXPECT_GE(solved, 10) << "only " << solved << " of the first 20 test "
+                        << "puzzles solved with 16 samples each (" << correct
+                        << " correct traces)";
   RecordProperty("correct_traces", correct);
   RecordProperty("puzzles_solved", solved);
 }
