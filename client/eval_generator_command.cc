@@ -29,7 +29,12 @@ std::string ModelPathOrDefault() {
 }
 
 int RunEvalGenerator() {
-  torch::set_num_threads(absl::GetFlag(FLAGS_threads));
+  const int threads = absl::GetFlag(FLAGS_threads);
+  if (threads < 0) {
+    std::cerr << "eval-generator: --threads must be 0 (auto) or positive\n";
+    return 2;
+  }
+  torch::set_num_threads(threads == 0 ? 1 : threads);
   absl::StatusOr<countdown::Split> split =
       countdown::ParseSplit(absl::GetFlag(FLAGS_split));
   if (!split.ok()) {

@@ -18,7 +18,9 @@ ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9091",
           "Prometheus /metrics address, host:port; empty disables");
 ABSL_FLAG(std::string, model, ARTS_MODELS_DIR "/generator.ckpt",
           "generator checkpoint");
-ABSL_FLAG(int, threads, 2, "CPU threads for LibTorch inside one batch");
+ABSL_FLAG(int, threads, 1,
+          "CPU threads for LibTorch inside one batch (small batches are "
+          "overhead-bound; see docs/BENCHMARKS.md)");
 ABSL_FLAG(int, max_concurrent_requests, 8,
           "Propose calls served at once; more get RESOURCE_EXHAUSTED");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),

@@ -1,6 +1,6 @@
 // Speed of the base generator: sampling in-process and over gRPC on
 // loopback, and what the KV cache saves per token. Not part of ctest; run
-//   ./build/tests/bench/generator_bench --model models/generator.ckpt
+//   ./build/tests/bench/generator_bench [--model=PATH] [--threads=N]
 // (docs/BENCHMARKS.md records the figures).
 #include <benchmark/benchmark.h>
 
@@ -131,10 +131,14 @@ BENCHMARK(BM_DecodeStep)
 }  // namespace
 
 int main(int argc, char** argv) {
+  int threads = 1;
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--model=", 8) == 0) model_path = argv[i] + 8;
+    if (std::strncmp(argv[i], "--threads=", 10) == 0) {
+      threads = std::atoi(argv[i] + 10);
+    }
   }
-  torch::set_num_threads(2);
+  torch::set_num_threads(threads);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
