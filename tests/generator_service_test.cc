@@ -26,9 +26,12 @@
 #include "absl/time/time.h"
 #include "arts/v1/generator.grpc.pb.h"
 #include "client/generator_client.h"
+#include "client/grpc_proposer.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "core/model/generator.h"
+#include "core/search/proposer.h"
+#include "core/verifier/tree_collector.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "protos/grpc/health/v1/health.grpc.pb.h"
@@ -565,6 +568,48 @@ TEST_F(GeneratorServiceTest, GetModelInfoDescribesTheModel) {
   EXPECT_EQ(info->metadata().at("d_model"), "32");
   ASSERT_TRUE(info->metadata().contains("note"));
   EXPECT_EQ(info->metadata().at("note"), "service test");
+}
+
+// Tree collection runs the same code against the model in-process and
+// behind the service; with the same seed both give the same tree.
+TEST_F(GeneratorServiceTest, GrpcProposerCollectsTheSameTreeAsLocal) {
+  absl::StatusOr<std::unique_ptr<model::Generator>> generator =
+      model::Generator::Load(model_->path());
+  ASSERT_TRUE(generator.ok()) << generator.status();
+  search::LocalProposer local(**generator);
+  client::GrpcProposer remote(channel(), absl::Seconds(30));
+  verifier::CollectorOptions options;
+  options.children = 3;
+  options.max_expanded_per_depth = 3;
+  options.sampling.seed = 99;
+  options.sampling.constrained = true;  // the random model's trees go deep
+  const countdown::Problem problem =
+      *countdown::ParseProblem("4 9 10 13 -> 24");
+  absl::StatusOr<verifier::TraceTree> a =
+      verifier::CollectTree(local, problem, options);
+  absl::StatusOr<verifier::TraceTree> b =
+      verifier::CollectTree(remote, problem, options);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  ASSERT_EQ(a->nodes.size(), b->nodes.size());
+  ASSERT_EQ(a->nodes.size(), 1u + 3 + 9 + 9);
+  for (size_t i = 0; i < a->nodes.size(); ++i) {
+    EXPECT_EQ(a->nodes[i].step, b->nodes[i].step) << "node " << i;
+    EXPECT_EQ(a->nodes[i].parent, b->nodes[i].parent) << "node " << i;
+    EXPECT_EQ(a->nodes[i].valid, b->nodes[i].valid) << "node " << i;
+    EXPECT_NEAR(a->nodes[i].logprob, b->nodes[i].logprob, 1e-9);
+  }
+}
+
+// A bad request through the gRPC proposer keeps its field-naming message.
+TEST_F(GeneratorServiceTest, GrpcProposerPassesErrorsThrough) {
+  client::GrpcProposer remote(channel(), absl::Seconds(30));
+  model::ProposeRequest request;
+  request.problem = "1 2 -> 3";
+  request.num_candidates = 65;
+  absl::Status status = remote.Propose(request, [](model::Candidate) {});
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), StartsWith("num_candidates"));
 }
 
 TEST_F(GeneratorServiceTest, HealthIsServing) {

@@ -56,7 +56,7 @@ class Reader {
 
   template <typename T>
   absl::StatusOr<T> Get(absl::string_view what) {
-    T value;
+    T value{};
     if (absl::Status s = Take(&value, sizeof(T), what); !s.ok()) return s;
     return value;
   }

@@ -1,0 +1,208 @@
+#include "core/verifier/trace_tree.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "core/countdown/checker.h"
+#include "core/model/generator.h"
+#include "core/search/proposer.h"
+#include "core/verifier/tree_collector.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/test_support.h"
+
+namespace arts::verifier {
+namespace {
+
+using ::testing::HasSubstr;
+using testing_support::ReadFile;
+using testing_support::TempDir;
+using testing_support::WriteFile;
+
+class TraceTreeTest : public ::testing::Test {
+ protected:
+  TraceTreeTest() : generator_(testing_support::MakeTinyTransformer(5), {}) {}
+
+  TraceTree Collect(const std::string& text, CollectorOptions options) {
+    countdown::Problem problem = *countdown::ParseProblem(text);
+    search::LocalProposer proposer(generator_);
+    absl::StatusOr<TraceTree> tree = CollectTree(proposer, problem, options);
+    EXPECT_TRUE(tree.ok()) << tree.status();
+    return tree.ok() ? *tree : TraceTree{};
+  }
+
+  static CollectorOptions Options(uint64_t seed) {
+    CollectorOptions options;
+    options.children = 3;
+    options.max_expanded_per_depth = 4;
+    options.sampling.seed = seed;
+    options.sampling.constrained = true;
+    return options;
+  }
+
+  model::Generator generator_;
+};
+
+TEST_F(TraceTreeTest, CollectedTreeFollowsTheChecker) {
+  const std::string text = "4 9 10 13 -> 24";
+  const countdown::Problem problem = *countdown::ParseProblem(text);
+  TraceTree tree = Collect(text, Options(1));
+  ASSERT_TRUE(tree.Validate().ok());
+  EXPECT_EQ(tree.problem, text);
+  int expanded_at_depth[4] = {0, 0, 0, 0};
+  for (size_t id = 0; id < tree.nodes.size(); ++id) {
+    const TreeNode& node = tree.nodes[id];
+    const std::vector<std::string> steps = tree.StepsTo(id);
+    if (!node.children.empty()) {
+      EXPECT_EQ(node.children.size(), 3u) << "node " << id;
+      ++expanded_at_depth[steps.size()];
+    }
+    countdown::TraceVerdict verdict = countdown::CheckTrace(problem, steps);
+    EXPECT_EQ(verdict.valid, node.valid) << "node " << id;
+    EXPECT_EQ(verdict.terminal, node.terminal) << "node " << id;
+    EXPECT_EQ(node.reward, node.terminal ? countdown::Reward(verdict) : 0.0);
+    if (node.terminal) {
+      EXPECT_TRUE(node.children.empty());
+    }
+    if (id > 0) {
+      EXPECT_LE(node.logprob, 0);
+      EXPECT_GT(node.num_tokens, 0);
+    }
+  }
+  // The root, then at most 4 expanded nodes per depth.
+  EXPECT_EQ(expanded_at_depth[0], 1);
+  EXPECT_EQ(expanded_at_depth[1], 3);  // all 3 children are open
+  EXPECT_EQ(expanded_at_depth[2], 4);
+  EXPECT_EQ(tree.nodes.size(), 1u + 3 + 3 * 3 + 4 * 3);
+}
+
+TEST_F(TraceTreeTest, SameSeedSameTree) {
+  TraceTree a = Collect("1 5 5 5 -> 24", Options(7));
+  TraceTree b = Collect("1 5 5 5 -> 24", Options(7));
+  TraceTree c = Collect("1 5 5 5 -> 24", Options(8));
+  ASSERT_EQ(a.nodes.size(), b.nodes.size());
+  std::vector<std::string> steps_a, steps_b, steps_c;
+  for (size_t i = 0; i < a.nodes.size(); ++i) {
+    EXPECT_EQ(a.nodes[i].step, b.nodes[i].step);
+    EXPECT_EQ(a.nodes[i].logprob, b.nodes[i].logprob);
+    steps_a.push_back(a.nodes[i].step);
+  }
+  for (const TreeNode& n : c.nodes) steps_c.push_back(n.step);
+  EXPECT_NE(steps_a, steps_c);
+}
+
+TEST_F(TraceTreeTest, TokenBudgetStopsExpansion) {
+  CollectorOptions options = Options(3);
+  const size_t full = Collect("4 9 10 13 -> 24", options).nodes.size();
+  options.max_tokens = 10;  // about one expansion's worth
+  TraceTree small = Collect("4 9 10 13 -> 24", options);
+  EXPECT_LT(small.nodes.size(), full);
+  int64_t tokens = 0;
+  for (const TreeNode& n : small.nodes) tokens += n.num_tokens;
+  EXPECT_GE(tokens, 10);
+  EXPECT_LT(tokens, 10 + 3 * model::kMaxHeadChars);
+}
+
+TEST_F(TraceTreeTest, UnconstrainedTreesKeepIllegalStepsAsDeadEnds) {
+  CollectorOptions options = Options(2);
+  options.sampling.constrained = false;
+  options.children = 8;
+  TraceTree tree = Collect("4 9 10 13 -> 24", options);
+  int invalid = 0;
+  for (const TreeNode& n : tree.nodes) {
+    if (!n.valid) {
+      ++invalid;
+      EXPECT_TRUE(n.children.empty());
+      EXPECT_TRUE(n.rewarded());
+      EXPECT_EQ(n.reward, 0);
+    }
+  }
+  // The random tiny model writes many illegal heads.
+  EXPECT_GT(invalid, 0);
+}
+
+TEST_F(TraceTreeTest, BadOptionsAreRejected) {
+  search::LocalProposer proposer(generator_);
+  countdown::Problem problem = *countdown::ParseProblem("1 2 3 4 -> 24");
+  CollectorOptions options;
+  options.children = 0;
+  EXPECT_THAT(CollectTree(proposer, problem, options).status().message(),
+              HasSubstr("children"));
+  options.children = 2;
+  options.max_expanded_per_depth = 0;
+  EXPECT_THAT(CollectTree(proposer, problem, options).status().message(),
+              HasSubstr("max_expanded_per_depth"));
+}
+
+TEST_F(TraceTreeTest, FileRoundTripIsExact) {
+  TempDir dir("trace_tree_test");
+  const std::string path = dir.File("trees.txt");
+  CollectorOptions options = Options(4);
+  options.sampling.constrained = false;
+  std::vector<TraceTree> trees = {Collect("4 9 10 13 -> 24", options),
+                                  Collect("1 5 5 5 -> 24", Options(5))};
+  ASSERT_TRUE(WriteTreeFile(path, trees).ok());
+  EXPECT_TRUE(ReadFile(path + ".tmp").empty()) << "temporary file left";
+  absl::StatusOr<std::vector<TraceTree>> read = ReadTreeFile(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 2u);
+  for (size_t t = 0; t < 2; ++t) {
+    const TraceTree& a = trees[t];
+    const TraceTree& b = (*read)[t];
+    EXPECT_EQ(a.problem, b.problem);
+    ASSERT_EQ(a.nodes.size(), b.nodes.size());
+    for (size_t i = 0; i < a.nodes.size(); ++i) {
+      EXPECT_EQ(a.nodes[i].parent, b.nodes[i].parent);
+      EXPECT_EQ(a.nodes[i].step, b.nodes[i].step);
+      EXPECT_EQ(a.nodes[i].logprob, b.nodes[i].logprob);  // exact
+      EXPECT_EQ(a.nodes[i].num_tokens, b.nodes[i].num_tokens);
+      EXPECT_EQ(a.nodes[i].valid, b.nodes[i].valid);
+      EXPECT_EQ(a.nodes[i].terminal, b.nodes[i].terminal);
+      EXPECT_EQ(a.nodes[i].reward, b.nodes[i].reward);
+      EXPECT_EQ(a.nodes[i].children, b.nodes[i].children);
+    }
+  }
+}
+
+TEST_F(TraceTreeTest, InterruptedWriteLeavesTheOldFileWhole) {
+  TempDir dir("trace_tree_test");
+  const std::string path = dir.File("trees.txt");
+  ASSERT_TRUE(WriteTreeFile(path, {Collect("1 5 5 5 -> 24", Options(1))}).ok());
+  const std::string before = ReadFile(path);
+  // A crash mid-write leaves only a partial PATH.tmp behind.
+  WriteFile(path + ".tmp", before.substr(0, before.size() / 2));
+  EXPECT_EQ(ReadFile(path), before);
+  ASSERT_TRUE(ReadTreeFile(path).ok());
+  // The next write replaces the stale temporary file.
+  ASSERT_TRUE(WriteTreeFile(path, {Collect("1 5 5 5 -> 24", Options(2))}).ok());
+  EXPECT_TRUE(ReadTreeFile(path).ok());
+}
+
+TEST_F(TraceTreeTest, CorruptFilesNameTheLine) {
+  TempDir dir("trace_tree_test");
+  const std::string path = dir.File("trees.txt");
+  ASSERT_TRUE(WriteTreeFile(path, {Collect("1 5 5 5 -> 24", Options(1))}).ok());
+  const std::string good = ReadFile(path);
+
+  WriteFile(path, "not a tree file\n");
+  EXPECT_THAT(ReadTreeFile(path).status().message(),
+              HasSubstr(path + ":1: expected the header"));
+
+  WriteFile(path, good.substr(0, good.size() / 2));  // truncated
+  EXPECT_THAT(std::string(ReadTreeFile(path).status().message()),
+              HasSubstr(path + ":"));
+
+  std::string bad_parent = good;
+  const size_t line2 = bad_parent.find('\n', bad_parent.find("tree\t")) + 1;
+  const size_t line3 = bad_parent.find('\n', line2) + 1;  // node 1
+  bad_parent.replace(line3, bad_parent.find('\t', line3) - line3, "7");
+  WriteFile(path, bad_parent);
+  EXPECT_THAT(ReadTreeFile(path).status().message(), HasSubstr(":4: expected"));
+
+  EXPECT_EQ(ReadTreeFile(dir.File("missing.txt")).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace arts::verifier
