@@ -7,6 +7,7 @@ namespace arts::cli {
 int RunGenerate();
 int RunTrainGenerator();
 int RunEvalGenerator();
+int RunCollectTrees();
 
 }  // namespace arts::cli
 

@@ -16,6 +16,7 @@ constexpr char kUsage[] =
     "  generate         stream candidate steps from a Generator service\n"
     "  train-generator  train the bundled base generator\n"
     "  eval-generator   measure a generator's pass@1/pass@n on a split\n"
+    "  collect-trees    sample trace trees for verifier training\n"
     "run 'arts COMMAND --help' for a command's flags";
 
 }  // namespace
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   if (command == "generate") return arts::cli::RunGenerate();
   if (command == "train-generator") return arts::cli::RunTrainGenerator();
   if (command == "eval-generator") return arts::cli::RunEvalGenerator();
+  if (command == "collect-trees") return arts::cli::RunCollectTrees();
   std::cerr << "arts: unknown command '" << command << "'\n" << kUsage << "\n";
   return 2;
 }

@@ -1,6 +1,8 @@
 #include "core/verifier/trace_tree.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "core/model/generator.h"
 #include "core/search/proposer.h"
 #include "core/verifier/tree_collector.h"
+#include "core/verifier/tree_shards.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
@@ -202,6 +205,68 @@ TEST_F(TraceTreeTest, CorruptFilesNameTheLine) {
 
   EXPECT_EQ(ReadTreeFile(dir.File("missing.txt")).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+class TreeShardsTest : public ::testing::Test {
+ protected:
+  TreeShardsTest()
+      : generator_(testing_support::MakeTinyTransformer(6), {}),
+        proposer_(generator_),
+        puzzles_(*countdown::LoadGame24(countdown::DefaultGame24Path())),
+        guard_(puzzles_) {
+    for (int i = 0; i < 5; ++i) problems_.push_back(puzzles_[i].problem);
+    options_.directory = dir_.File("trees");
+    options_.shard_size = 2;
+    options_.collector.children = 2;
+    options_.collector.max_expanded_per_depth = 2;
+    options_.collector.sampling.constrained = true;
+  }
+
+  absl::Status Collect(std::ostringstream& log) {
+    return CollectTreeShards(proposer_, problems_, guard_, options_, log);
+  }
+
+  TempDir dir_{"tree_shards_test"};
+  model::Generator generator_;
+  search::LocalProposer proposer_;
+  std::vector<countdown::Game24Puzzle> puzzles_;
+  countdown::HeldOutGuard guard_;
+  std::vector<countdown::Problem> problems_;
+  ShardOptions options_;
+};
+
+TEST_F(TreeShardsTest, ResumesByRecollectingOnlyMissingOrBrokenShards) {
+  std::ostringstream first;
+  ASSERT_TRUE(Collect(first).ok());
+  const std::vector<std::string> paths =
+      ShardPaths(options_.directory, 5, options_.shard_size);
+  ASSERT_EQ(paths.size(), 3u);
+  std::vector<std::string> contents;
+  for (const std::string& path : paths) contents.push_back(ReadFile(path));
+  ASSERT_EQ(ReadTreeFile(paths[2])->size(), 1u);
+
+  // An interrupted run: one shard missing, one cut short.
+  std::filesystem::remove(paths[0]);
+  WriteFile(paths[1], contents[1].substr(0, contents[1].size() / 2));
+  std::ostringstream second;
+  ASSERT_TRUE(Collect(second).ok());
+  EXPECT_THAT(second.str(), HasSubstr("kept " + paths[2]));
+  EXPECT_THAT(second.str(), HasSubstr("wrote " + paths[0]));
+  EXPECT_THAT(second.str(), HasSubstr("wrote " + paths[1]));
+  // Per-problem seeds make the recollected shards identical.
+  for (size_t i = 0; i < paths.size(); ++i) {
+    EXPECT_EQ(ReadFile(paths[i]), contents[i]) << paths[i];
+  }
+}
+
+TEST_F(TreeShardsTest, RefusesTestAndTailPuzzles) {
+  problems_.push_back(puzzles_[950].problem);  // rank 951: test split
+  ASSERT_EQ(puzzles_[950].split, countdown::Split::kTest);
+  std::ostringstream log;
+  absl::Status status = Collect(log);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("test or tail"));
+  EXPECT_FALSE(std::filesystem::exists(options_.directory));
 }
 
 }  // namespace

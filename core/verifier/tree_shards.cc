@@ -1,0 +1,80 @@
+#include "core/verifier/tree_shards.h"
+
+#include <chrono>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace arts::verifier {
+
+std::vector<std::string> ShardPaths(const std::string& directory,
+                                    int num_problems, int shard_size) {
+  std::vector<std::string> paths;
+  for (int first = 0; first < num_problems; first += shard_size) {
+    paths.push_back(
+        absl::StrFormat("%s/trees-%05d.txt", directory, first / shard_size));
+  }
+  return paths;
+}
+
+absl::Status CollectTreeShards(search::Proposer& proposer,
+                               const std::vector<countdown::Problem>& problems,
+                               const countdown::HeldOutGuard& guard,
+                               const ShardOptions& options, std::ostream& log) {
+  if (options.shard_size < 1) {
+    return absl::InvalidArgumentError("shard_size: must be >= 1");
+  }
+  for (const countdown::Problem& problem : problems) {
+    if (guard.IsHeldOut(problem)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "problem ", countdown::FormatProblem(problem),
+          " is a test or tail puzzle and must never be used for training"));
+    }
+  }
+  std::error_code error;
+  std::filesystem::create_directories(options.directory, error);
+  if (error) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "cannot create ", options.directory, ": ", error.message()));
+  }
+  const std::vector<std::string> paths = ShardPaths(
+      options.directory, static_cast<int>(problems.size()), options.shard_size);
+  const auto start = std::chrono::steady_clock::now();
+  for (size_t shard = 0; shard < paths.size(); ++shard) {
+    const size_t first = shard * options.shard_size;
+    const size_t last = std::min(problems.size(), first + options.shard_size);
+    absl::StatusOr<std::vector<TraceTree>> existing =
+        ReadTreeFile(paths[shard]);
+    bool complete = existing.ok() && existing->size() == last - first;
+    for (size_t i = first; complete && i < last; ++i) {
+      complete = (*existing)[i - first].problem ==
+                 countdown::FormatProblem(problems[i]);
+    }
+    if (complete) {
+      log << "kept " << paths[shard] << "\n";
+      continue;
+    }
+    std::vector<TraceTree> trees;
+    int64_t nodes = 0;
+    for (size_t i = first; i < last; ++i) {
+      CollectorOptions collector = options.collector;
+      collector.sampling.seed = options.collector.sampling.seed + i;
+      absl::StatusOr<TraceTree> tree =
+          CollectTree(proposer, problems[i], collector);
+      if (!tree.ok()) return tree.status();
+      nodes += static_cast<int64_t>(tree->nodes.size());
+      trees.push_back(*std::move(tree));
+    }
+    if (absl::Status s = WriteTreeFile(paths[shard], trees); !s.ok()) return s;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    log << absl::StrFormat("wrote %s: %d trees, %d nodes (%.1fs elapsed)\n",
+                           paths[shard], trees.size(), nodes, elapsed)
+        << std::flush;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace arts::verifier
