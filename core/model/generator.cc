@@ -7,9 +7,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "core/countdown/step.h"
-#include "core/model/checkpoint.h"
 #include "core/model/head_constraint.h"
 #include "core/model/sampling.h"
+#include "core/model/transformer_checkpoint.h"
 
 namespace arts::model {
 namespace {
@@ -182,54 +182,15 @@ Generator::Generator(Transformer model,
 
 absl::StatusOr<std::unique_ptr<Generator>> Generator::Load(
     const std::string& path) {
-  try {
-    absl::StatusOr<Checkpoint> checkpoint = LoadCheckpoint(path, kKind);
-    if (!checkpoint.ok()) return checkpoint.status();
-    auto alphabet = checkpoint->metadata.find("alphabet");
-    if (alphabet == checkpoint->metadata.end() ||
-        alphabet->second != Tokenizer::kAlphabet) {
-      return absl::DataLossError(absl::StrCat(
-          "checkpoint ", path,
-          ": tokenizer alphabet differs from this build's; retrain the model"));
-    }
-    absl::StatusOr<TransformerConfig> config =
-        TransformerConfig::FromMap(checkpoint->metadata);
-    if (!config.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("checkpoint ", path, ": ", config.status().message()));
-    }
-    if (config->vocab_size != Tokenizer().vocab_size()) {
-      return absl::DataLossError(absl::StrCat(
-          "checkpoint ", path, ": vocab_size ", config->vocab_size,
-          " does not match the tokenizer's ", Tokenizer().vocab_size()));
-    }
-    Transformer model(*config);
-    if (absl::Status s = RestoreModule(*checkpoint, path, *model); !s.ok()) {
-      return s;
-    }
-    return std::make_unique<Generator>(std::move(model),
-                                       std::move(checkpoint->metadata));
-  } catch (const std::exception& e) {
-    return absl::InternalError(
-        absl::StrCat("loading ", path, " failed: ", e.what()));
-  }
+  absl::StatusOr<LoadedTransformer> loaded = LoadTransformer(path, kKind);
+  if (!loaded.ok()) return loaded.status();
+  return std::make_unique<Generator>(std::move(loaded->model),
+                                     std::move(loaded->metadata));
 }
 
 absl::Status SaveGenerator(const std::string& path, Transformer& model,
                            std::map<std::string, std::string> metadata) {
-  Checkpoint checkpoint;
-  checkpoint.kind = kKind;
-  checkpoint.metadata = std::move(metadata);
-  for (auto& [key, value] : model->config().ToMap()) {
-    checkpoint.metadata[key] = value;
-  }
-  checkpoint.metadata["alphabet"] = std::string(Tokenizer::kAlphabet);
-  StoreModule(*model, checkpoint);
-  try {
-    return SaveCheckpoint(path, checkpoint);
-  } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("saving ", path, ": ", e.what()));
-  }
+  return SaveTransformer(path, kKind, model, std::move(metadata));
 }
 
 int64_t Generator::num_parameters() const {

@@ -14,7 +14,8 @@ std::map<std::string, std::string> TransformerConfig::ToMap() const {
           {"d_model", absl::StrCat(d_model)},
           {"num_layers", absl::StrCat(num_layers)},
           {"num_heads", absl::StrCat(num_heads)},
-          {"d_ff", absl::StrCat(d_ff)}};
+          {"d_ff", absl::StrCat(d_ff)},
+          {"output_size", absl::StrCat(output_size)}};
 }
 
 absl::StatusOr<TransformerConfig> TransformerConfig::FromMap(
@@ -36,6 +37,12 @@ absl::StatusOr<TransformerConfig> TransformerConfig::FromMap(
           "model config '", key, "' is not an integer: ", it->second));
     }
   }
+  // Optional: checkpoints from before it existed are generators.
+  if (auto it = map.find("output_size");
+      it != map.end() && !absl::SimpleAtoi(it->second, &config.output_size)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model config 'output_size' is not an integer: ", it->second));
+  }
   if (absl::Status s = config.Validate(); !s.ok()) return s;
   return config;
 }
@@ -45,7 +52,7 @@ absl::Status TransformerConfig::Validate() const {
   if (!in(vocab_size, 2, 4096) || !in(max_len, 8, 8192) ||
       !in(d_model, 8, 4096) || !in(num_layers, 1, 64) ||
       !in(num_heads, 1, 64) || !in(d_ff, 8, 16384) ||
-      d_model % num_heads != 0) {
+      !in(output_size, 0, 4096) || d_model % num_heads != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "model config out of range: vocab_size=", vocab_size,
         " max_len=", max_len, " d_model=", d_model, " num_layers=", num_layers,
@@ -82,7 +89,7 @@ TransformerImpl::TransformerImpl(const TransformerConfig& config)
   }
   final_norm_ = register_module(
       "final_norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({d})));
-  head_ = register_module("head", torch::nn::Linear(d, config.vocab_size));
+  head_ = register_module("head", torch::nn::Linear(d, config.outputs()));
 
   // GPT-2 style initialisation: small normal weights, residual projections
   // scaled down with depth so the residual stream starts near identity.

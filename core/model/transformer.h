@@ -19,6 +19,11 @@ struct TransformerConfig {
   int num_layers = 4;
   int num_heads = 4;
   int d_ff = 512;
+  // Outputs per position: 0 means vocab_size (next-token logits, the
+  // generator); the verifier uses 1 (a score per prefix).
+  int output_size = 0;
+
+  int outputs() const { return output_size == 0 ? vocab_size : output_size; }
 
   std::map<std::string, std::string> ToMap() const;
   static absl::StatusOr<TransformerConfig> FromMap(
@@ -45,7 +50,7 @@ class TransformerImpl : public torch::nn::Module {
 
   // tokens: [batch, time] int64. Without a cache, attends causally within
   // `tokens` (training). With one, `tokens` continue the cached positions and
-  // the cache is extended. Returns logits [batch, time, vocab].
+  // the cache is extended. Returns [batch, time, outputs()].
   torch::Tensor Forward(const torch::Tensor& tokens, KvCache* cache = nullptr);
 
   const TransformerConfig& config() const { return config_; }
