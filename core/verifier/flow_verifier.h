@@ -1,0 +1,78 @@
+#ifndef ARTS_CORE_VERIFIER_FLOW_VERIFIER_H_
+#define ARTS_CORE_VERIFIER_FLOW_VERIFIER_H_
+
+#include <torch/torch.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/model/tokenizer.h"
+#include "core/model/transformer.h"
+
+namespace arts::verifier {
+
+// A partial trace to score: a problem and the steps written so far.
+struct TraceRef {
+  std::string problem;
+  std::vector<std::string> steps;
+};
+
+// Encoded traces padded into one batch, with the positions of each prefix's
+// end: the newline after the problem and after every step.
+struct BoundaryBatch {
+  torch::Tensor tokens;      // [batch, time] int64, PAD after each trace
+  torch::Tensor boundaries;  // [batch, max_steps + 1] int64 positions
+  torch::Tensor mask;        // [batch, max_steps + 1] bool, true where real
+};
+
+// Encodes traces (BOS + problem + steps, one per line). Errors name the
+// trace index and the field.
+absl::StatusOr<BoundaryBatch> EncodeBoundaries(
+    const std::vector<TraceRef>& traces, const model::Tokenizer& tokenizer,
+    int max_len);
+
+// log F at every step boundary of every trace in one forward pass, from a
+// transformer with one output per position: log F = log sigmoid(output),
+// so F is in (0, 1) like the probability it estimates. Returns
+// [batch, max_steps + 1]; entries where `mask` is false are meaningless.
+torch::Tensor LogFlowAtBoundaries(model::TransformerImpl& net,
+                                  const BoundaryBatch& batch);
+
+// The verifier F_theta: scores partial traces by the estimated probability
+// that the frozen generator, continuing from them, reaches a correct answer.
+// Thread-safe for concurrent Score calls.
+class FlowVerifier {
+ public:
+  // Loads a checkpoint of kind "verifier".
+  static absl::StatusOr<std::unique_ptr<FlowVerifier>> Load(
+      const std::string& path);
+  FlowVerifier(model::Transformer model,
+               std::map<std::string, std::string> metadata);
+
+  // For each trace, log F of every prefix: entry 0 is the problem alone,
+  // entry i the trace after step i.
+  absl::StatusOr<std::vector<std::vector<double>>> Score(
+      const std::vector<TraceRef>& traces) const;
+
+  const std::map<std::string, std::string>& metadata() const {
+    return metadata_;
+  }
+
+ private:
+  mutable model::Transformer model_;  // see Generator::model_
+  model::Tokenizer tokenizer_;
+  std::map<std::string, std::string> metadata_;
+};
+
+// A new verifier network: the generator's architecture with one output.
+model::Transformer MakeVerifierNetwork(model::TransformerConfig config);
+
+absl::Status SaveVerifier(const std::string& path, model::Transformer& model,
+                          std::map<std::string, std::string> metadata);
+
+}  // namespace arts::verifier
+
+#endif  // ARTS_CORE_VERIFIER_FLOW_VERIFIER_H_

@@ -1,0 +1,108 @@
+#include "core/verifier/flow_verifier.h"
+
+#include <string>
+#include <vector>
+
+#include "core/model/generator.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/test_support.h"
+
+namespace arts::verifier {
+namespace {
+
+using ::testing::HasSubstr;
+using testing_support::TempDir;
+
+model::Transformer TinyVerifierNetwork(uint64_t seed) {
+  model::TransformerConfig config = testing_support::TinyTransformerConfig();
+  config.output_size = 1;
+  return testing_support::MakeTinyTransformer(seed, config);
+}
+
+const TraceRef kFull = {"4 9 10 13 -> 24",
+                        {"13 - 9 = 4 (left: 4 4 10)", "10 - 4 = 6 (left: 4 6)",
+                         "4 * 6 = 24 (left: 24)"}};
+
+TEST(FlowVerifierTest, ScoresEveryPrefixInOnePass) {
+  FlowVerifier verifier(TinyVerifierNetwork(1), {});
+  absl::StatusOr<std::vector<std::vector<double>>> full =
+      verifier.Score({kFull});
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_EQ((*full)[0].size(), 4u);
+  for (double log_flow : (*full)[0]) EXPECT_LT(log_flow, 0);
+  // Each prefix scored on its own gives the same number.
+  for (size_t k = 0; k <= kFull.steps.size(); ++k) {
+    TraceRef prefix{kFull.problem,
+                    {kFull.steps.begin(), kFull.steps.begin() + k}};
+    auto alone = verifier.Score({prefix});
+    ASSERT_TRUE(alone.ok());
+    ASSERT_EQ((*alone)[0].size(), k + 1);
+    EXPECT_NEAR((*alone)[0][k], (*full)[0][k], 1e-5) << "prefix " << k;
+  }
+  // The scores are not all equal: the network reads the text.
+  EXPECT_NE((*full)[0][0], (*full)[0][3]);
+}
+
+TEST(FlowVerifierTest, BatchingAndPaddingChangeNothing) {
+  FlowVerifier verifier(TinyVerifierNetwork(2), {});
+  TraceRef short_trace{"1 5 5 5 -> 24", {"1 / 5 = 1/5 (left: 1/5 5 5)"}};
+  auto together = verifier.Score({short_trace, kFull});
+  auto alone = verifier.Score({short_trace});
+  ASSERT_TRUE(together.ok() && alone.ok());
+  ASSERT_EQ((*together)[0].size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_NEAR((*together)[0][i], (*alone)[0][i], 1e-5);
+  }
+  EXPECT_TRUE(verifier.Score({})->empty());
+}
+
+TEST(FlowVerifierTest, BadTracesNameTheirIndex) {
+  FlowVerifier verifier(TinyVerifierNetwork(3), {});
+  auto bad_char =
+      verifier.Score({kFull, {"1 2 -> 3", {"1 + 2 = 3 (left: 3) x"}}});
+  EXPECT_EQ(bad_char.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad_char.status().message()), HasSubstr("traces[1]"));
+  TraceRef too_long{"1 2 -> 3", std::vector<std::string>(20, kFull.steps[0])};
+  auto long_status = verifier.Score({too_long}).status();
+  EXPECT_THAT(std::string(long_status.message()), HasSubstr("traces[0]"));
+  EXPECT_THAT(std::string(long_status.message()), HasSubstr("320"));
+}
+
+TEST(FlowVerifierTest, CheckpointRoundTripAndKindChecks) {
+  TempDir dir("flow_verifier_test");
+  model::Transformer net = TinyVerifierNetwork(4);
+  ASSERT_TRUE(
+      SaveVerifier(dir.File("v.ckpt"), net, {{"objective", "flow"}}).ok());
+  auto loaded = FlowVerifier::Load(dir.File("v.ckpt"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ((*loaded)->metadata().at("objective"), "flow");
+  FlowVerifier original(std::move(net), {});
+  EXPECT_EQ(*(*loaded)->Score({kFull}), *original.Score({kFull}));
+
+  // A generator checkpoint is not a verifier, and vice versa.
+  testing_support::SaveTinyGenerator(dir.File("g.ckpt"), 5);
+  auto wrong = FlowVerifier::Load(dir.File("g.ckpt"));
+  EXPECT_EQ(wrong.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(wrong.status().message()), HasSubstr("'generator'"));
+  EXPECT_FALSE(model::Generator::Load(dir.File("v.ckpt")).ok());
+}
+
+TEST(FlowVerifierTest, EncodeBoundariesMarksEachLineEnd) {
+  model::Tokenizer tokenizer;
+  auto batch = EncodeBoundaries({kFull, {"1 2 -> 3", {}}}, tokenizer, 320);
+  ASSERT_TRUE(batch.ok());
+  EXPECT_EQ(batch->boundaries.size(1), 4);
+  EXPECT_EQ(batch->mask[0].sum().item<int64_t>(), 4);
+  EXPECT_EQ(batch->mask[1].sum().item<int64_t>(), 1);
+  // "BOS" + "1 2 -> 3" : the newline is at position 9.
+  EXPECT_EQ(batch->boundaries[1][0].item<int64_t>(), 9);
+  for (int64_t k = 0; k < 4; ++k) {
+    const int64_t position = batch->boundaries[0][k].item<int64_t>();
+    EXPECT_EQ(batch->tokens[0][position].item<int64_t>(),
+              tokenizer.TokenOf('\n'));
+  }
+}
+
+}  // namespace
+}  // namespace arts::verifier
