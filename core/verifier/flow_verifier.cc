@@ -58,12 +58,16 @@ absl::StatusOr<BoundaryBatch> EncodeBoundaries(
   return out;
 }
 
-torch::Tensor LogFlowAtBoundaries(model::TransformerImpl& net,
+torch::Tensor OutputsAtBoundaries(model::TransformerImpl& net,
                                   const BoundaryBatch& batch) {
   // Causal attention: the output at a prefix's newline sees that prefix only,
   // and right padding changes no earlier position.
-  torch::Tensor outputs = net.Forward(batch.tokens).squeeze(-1);
-  return torch::log_sigmoid(outputs.gather(1, batch.boundaries));
+  return net.Forward(batch.tokens).squeeze(-1).gather(1, batch.boundaries);
+}
+
+torch::Tensor LogFlowAtBoundaries(model::TransformerImpl& net,
+                                  const BoundaryBatch& batch) {
+  return torch::log_sigmoid(OutputsAtBoundaries(net, batch));
 }
 
 FlowVerifier::FlowVerifier(model::Transformer model,

@@ -34,6 +34,10 @@ absl::StatusOr<BoundaryBatch> EncodeBoundaries(
     const std::vector<TraceRef>& traces, const model::Tokenizer& tokenizer,
     int max_len);
 
+// The network's raw output x at every step boundary, [batch, max_steps + 1].
+torch::Tensor OutputsAtBoundaries(model::TransformerImpl& net,
+                                  const BoundaryBatch& batch);
+
 // log F at every step boundary of every trace in one forward pass, from a
 // transformer with one output per position: log F = log sigmoid(output),
 // so F is in (0, 1) like the probability it estimates. Returns

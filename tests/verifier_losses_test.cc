@@ -1,0 +1,150 @@
+#include <cmath>
+
+#include "core/verifier/losses.h"
+#include "core/verifier/tree_batch.h"
+#include "gtest/gtest.h"
+#include "tests/test_support.h"
+
+namespace arts::verifier {
+namespace {
+
+constexpr double kLogEps = -12;
+
+TreeNode Node(int parent, const std::string& step, bool terminal, double reward,
+              bool valid = true) {
+  TreeNode n;
+  n.parent = parent;
+  n.step = step;
+  n.terminal = terminal;
+  n.reward = reward;
+  n.valid = valid;
+  return n;
+}
+
+// root -> A (correct, terminal), B (wrong, terminal), C (illegal step).
+TraceTree OneLevelTree() {
+  TraceTree tree;
+  tree.problem = "4 6 -> 24";
+  tree.nodes = {Node(-1, "", false, 0),
+                Node(0, "4 * 6 = 24 (left: 24)", true, 1),
+                Node(0, "4 + 6 = 10 (left: 10)", true, 0),
+                Node(0, "5 *", false, 0, /*valid=*/false)};
+  tree.nodes[0].children = {1, 2, 3};
+  return tree;
+}
+
+// root -> D (expanded) -> E (correct), F (correct); root -> G (wrong).
+TraceTree TwoLevelTree() {
+  TraceTree tree;
+  tree.problem = "1 4 6 -> 24";
+  tree.nodes = {Node(-1, "", false, 0),
+                Node(0, "1 * 4 = 4 (left: 4 6)", false, 0),
+                Node(1, "4 * 6 = 24 (left: 24)", true, 1),
+                Node(1, "6 * 4 = 24 (left: 24)", true, 1),
+                Node(0, "1 + 4 = 5 (left: 5 6)", true, 0)};
+  tree.nodes[0].children = {1, 4};
+  tree.nodes[1].children = {2, 3};
+  return tree;
+}
+
+// x such that log sigmoid(x) = log_f.
+double Logit(double log_f) { return log_f - std::log1p(-std::exp(log_f)); }
+
+TEST(VerifierLossTest, ExactFlowsGiveZeroConservationLoss) {
+  auto batch = MakeTreeBatch({OneLevelTree()}, kLogEps, 320);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  // F(root) = (1 + eps + eps) / 3, leaves at their rewards (1 -> ~1).
+  const double eps = std::exp(kLogEps);
+  const double root = std::log((1 + 2 * eps) / 3);
+  torch::Tensor x = torch::tensor(
+      {Logit(root), 20.0, Logit(kLogEps), Logit(kLogEps)}, torch::kFloat);
+  FlowMatchingLoss loss = ComputeFlowMatchingLoss(x, *batch, 1.0);
+  EXPECT_NEAR(loss.conservation.item<double>(), 0, 1e-8);
+  EXPECT_NEAR(loss.terminal.item<double>(), 0, 1e-6);
+}
+
+TEST(VerifierLossTest, ValuesOnATwoLevelTree) {
+  auto batch = MakeTreeBatch({TwoLevelTree()}, kLogEps, 320);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  // Every node at F = 1/2.
+  torch::Tensor x = torch::zeros({5});
+  FlowMatchingLoss loss = ComputeFlowMatchingLoss(x, *batch, 2.0);
+  const double half = std::log(0.5);
+  const double eps = std::exp(kLogEps);
+  // Root: children D (network, 1/2) and G (leaf, eps).
+  const double r_root = half - std::log((0.5 + eps) / 2);
+  // D: children E and F, both leaves with R = 1.
+  const double r_d = half - 0;
+  EXPECT_NEAR(loss.conservation.item<double>(),
+              (r_root * r_root + r_d * r_d) / 2, 1e-5);
+  // Leaves E, F (R = 1) and G (R = 0).
+  const double r_g = half - kLogEps;
+  EXPECT_NEAR(loss.terminal.item<double>(), (half * half * 2 + r_g * r_g) / 3,
+              1e-4);
+  EXPECT_NEAR(
+      loss.total.item<double>(),
+      loss.conservation.item<double>() + 2 * loss.terminal.item<double>(),
+      1e-5);
+}
+
+TEST(VerifierLossTest, GradientsPushTowardConservation) {
+  auto batch = MakeTreeBatch({TwoLevelTree()}, kLogEps, 320);
+  ASSERT_TRUE(batch.ok());
+  torch::Tensor x = torch::zeros({5}).requires_grad_(true);
+  ComputeFlowMatchingLoss(x, *batch, 1.0).total.backward();
+  torch::Tensor g = x.grad();
+  // D's flow (1/2) is below its children's (1): raise it.
+  EXPECT_LT(g[1].item<double>(), 0);
+  // The root's flow (1/2) is above its children's mean (~1/4): lower it.
+  EXPECT_GT(g[0].item<double>(), 0);
+  // G is a wrong terminal at 1/2: lower it.
+  EXPECT_GT(g[4].item<double>(), 0);
+  // E and F are correct terminals: raise them.
+  EXPECT_LT(g[2].item<double>(), 0);
+  EXPECT_LT(g[3].item<double>(), 0);
+}
+
+TEST(VerifierLossTest, DiscriminativeLabelsAreOutcomeShares) {
+  auto batch = MakeTreeBatch({TwoLevelTree()}, kLogEps, 320);
+  ASSERT_TRUE(batch.ok());
+  // Root: 3 traces, 2 correct; D: 2 of 2; leaves their own outcome.
+  std::vector<float> label(batch->node_label.data_ptr<float>(),
+                           batch->node_label.data_ptr<float>() + 5);
+  std::vector<float> weight(batch->node_weight.data_ptr<float>(),
+                            batch->node_weight.data_ptr<float>() + 5);
+  EXPECT_NEAR(label[0], 2.0 / 3, 1e-6);
+  EXPECT_EQ(weight[0], 3);
+  EXPECT_EQ(label[1], 1);
+  EXPECT_EQ(weight[1], 2);
+  EXPECT_EQ(label[4], 0);
+  EXPECT_EQ(weight[4], 1);
+  torch::Tensor x = torch::zeros({5}).requires_grad_(true);
+  torch::Tensor loss = ComputeDiscriminativeLoss(x, *batch);
+  EXPECT_NEAR(loss.item<double>(), std::log(2.0), 1e-5);  // p = 1/2 everywhere
+  loss.backward();
+  EXPECT_LT(x.grad()[1].item<double>(), 0);  // D leads to success: raise
+  EXPECT_GT(x.grad()[4].item<double>(), 0);  // G fails: lower
+}
+
+TEST(VerifierLossTest, NodeOutputsMatchScoringEachPrefix) {
+  TraceTree tree = TwoLevelTree();
+  auto batch = MakeTreeBatch({OneLevelTree(), tree}, kLogEps, 320);
+  ASSERT_TRUE(batch.ok());
+  model::TransformerConfig config = testing_support::TinyTransformerConfig();
+  config.output_size = 1;
+  model::Transformer net = testing_support::MakeTinyTransformer(9, config);
+  torch::NoGradGuard no_grad;
+  torch::Tensor outputs = NodeOutputs(*net, *batch);
+  ASSERT_EQ(outputs.size(0), 4 + 5);
+  FlowVerifier verifier(net, {});
+  for (int node = 0; node < 5; ++node) {
+    auto scores = verifier.Score({{tree.problem, tree.StepsTo(node)}});
+    ASSERT_TRUE(scores.ok());
+    EXPECT_NEAR(scores->at(0).back(),
+                torch::log_sigmoid(outputs[4 + node]).item<double>(), 1e-5)
+        << "node " << node;
+  }
+}
+
+}  // namespace
+}  // namespace arts::verifier
