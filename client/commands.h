@@ -5,9 +5,12 @@ namespace arts::cli {
 
 // Each `arts` subcommand; flags are already parsed. Returns the exit code.
 int RunGenerate();
+int RunScore();
 int RunTrainGenerator();
 int RunEvalGenerator();
 int RunCollectTrees();
+int RunTrainVerifier();
+int RunEvalVerifier();
 
 }  // namespace arts::cli
 

@@ -17,16 +17,18 @@ ABSL_DECLARE_FLAG(double, top_p);
 ABSL_DECLARE_FLAG(int, top_k);
 ABSL_FLAG(std::string, generator, "127.0.0.1:50051",
           "generate: Generator service address");
-ABSL_FLAG(
-    std::vector<std::string>, problem, {"4 9 10 13 -> 24"},
-    "generate: problems, comma-separated ('4 9 10 13 -> 24,1 5 5 5 -> 24')");
+ABSL_FLAG(std::vector<std::string>, problem, {"4 9 10 13 -> 24"},
+          "generate, score: problems, comma-separated "
+          "('4 9 10 13 -> 24,1 5 5 5 -> 24')");
 ABSL_FLAG(std::string, prefix, "",
-          "generate: prefix steps separated by ';' (applies to every problem)");
+          "generate, score: prefix steps separated by ';' (applies to every "
+          "problem)");
 ABSL_FLAG(int, n, 4, "generate: candidates per problem");
 ABSL_FLAG(int, max_steps, 1, "generate: steps per candidate (0 = to the end)");
-ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "generate: deadline");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
+          "generate, score: deadline");
 ABSL_FLAG(bool, wait_for_ready, false,
-          "generate: wait (within --timeout) for the server to come up");
+          "generate, score: wait (within --timeout) for the server to come up");
 
 namespace arts::cli {
 

@@ -2,16 +2,6 @@
 
 namespace arts::client {
 
-std::shared_ptr<grpc::Channel> InsecureChannel(const std::string& target) {
-  return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
-}
-
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
-}
-
 GeneratorClient::GeneratorClient(std::shared_ptr<grpc::Channel> channel)
     : stub_(arts::v1::Generator::NewStub(std::move(channel))) {}
 
@@ -31,13 +21,7 @@ absl::Status GeneratorClient::Propose(
 
 absl::StatusOr<arts::v1::ModelInfo> GeneratorClient::GetModelInfo(
     absl::Duration timeout) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  arts::v1::ModelInfo info;
-  absl::Status status = FromGrpcStatus(
-      stub_->GetModelInfo(&context, arts::v1::GetModelInfoRequest(), &info));
-  if (!status.ok()) return status;
-  return info;
+  return GetModelInfoFrom(*stub_, timeout);
 }
 
 }  // namespace arts::client

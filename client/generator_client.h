@@ -10,14 +10,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "arts/v1/generator.grpc.pb.h"
+#include "client/channel.h"
 
 namespace arts::client {
-
-// Channel to `target` (host:port or a DNS name) without TLS.
-std::shared_ptr<grpc::Channel> InsecureChannel(const std::string& target);
-
-// gRPC status to absl::Status (same code numbering).
-absl::Status FromGrpcStatus(const grpc::Status& status);
 
 // A thin, typed client for arts.v1.Generator.
 class GeneratorClient {

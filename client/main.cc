@@ -14,9 +14,12 @@ constexpr char kUsage[] =
     "usage: arts COMMAND [--flags]\n"
     "commands:\n"
     "  generate         stream candidate steps from a Generator service\n"
+    "  score            score partial traces with a Verifier service\n"
     "  train-generator  train the bundled base generator\n"
     "  eval-generator   measure a generator's pass@1/pass@n on a split\n"
     "  collect-trees    sample trace trees for verifier training\n"
+    "  train-verifier   train a verifier (flow matching or discriminative)\n"
+    "  eval-verifier    AUC and rank correlation of a verifier on a split\n"
     "run 'arts COMMAND --help' for a command's flags";
 
 }  // namespace
@@ -32,9 +35,12 @@ int main(int argc, char** argv) {
   // Flags follow the command; absl parses them as if the command were argv[0].
   absl::ParseCommandLine(argc - 1, argv + 1);
   if (command == "generate") return arts::cli::RunGenerate();
+  if (command == "score") return arts::cli::RunScore();
   if (command == "train-generator") return arts::cli::RunTrainGenerator();
   if (command == "eval-generator") return arts::cli::RunEvalGenerator();
   if (command == "collect-trees") return arts::cli::RunCollectTrees();
+  if (command == "train-verifier") return arts::cli::RunTrainVerifier();
+  if (command == "eval-verifier") return arts::cli::RunEvalVerifier();
   std::cerr << "arts: unknown command '" << command << "'\n" << kUsage << "\n";
   return 2;
 }

@@ -1,8 +1,4 @@
 // arts-generator: serves the frozen base model as arts.v1.Generator.
-#include <torch/torch.h>
-
-#include <iostream>
-
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
@@ -10,6 +6,7 @@
 #include "core/model/generator.h"
 #include "server/generator_service.h"
 #include "server/rpc_metrics.h"
+#include "server/server_main.h"
 #include "server/server_runner.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
@@ -31,56 +28,23 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "arts-generator [--flags]: the Generator service");
   absl::ParseCommandLine(argc, argv);
-  const int threads = absl::GetFlag(FLAGS_threads);
-  const int max_concurrent = absl::GetFlag(FLAGS_max_concurrent_requests);
-  if (threads < 1 || threads > 256) {
-    std::cerr << "arts-generator: --threads must be 1 to 256\n";
-    return 2;
-  }
-  if (max_concurrent < 1 || max_concurrent > 1024) {
-    std::cerr
-        << "arts-generator: --max_concurrent_requests must be 1 to 1024\n";
-    return 2;
-  }
-  torch::set_num_threads(threads);
-
+  const arts::server::ServerFlags flags = {
+      absl::GetFlag(FLAGS_listen),
+      absl::GetFlag(FLAGS_metrics_listen),
+      absl::GetFlag(FLAGS_model),
+      absl::GetFlag(FLAGS_threads),
+      absl::GetFlag(FLAGS_max_concurrent_requests),
+      absl::GetFlag(FLAGS_drain_timeout)};
   arts::server::RpcMetrics metrics("generator");
-  const std::string metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
-  if (!metrics_listen.empty()) {
-    if (absl::Status s = metrics.Serve(metrics_listen); !s.ok()) {
-      std::cerr << "arts-generator: " << s.message() << "\n";
-      return 2;
-    }
-  }
-  arts::server::GeneratorService service(metrics, max_concurrent);
-  auto runner = arts::server::ServerRunner::Start(absl::GetFlag(FLAGS_listen),
-                                                  {&service});
-  if (!runner.ok()) {
-    std::cerr << "arts-generator: " << runner.status().message() << "\n";
-    return 2;
-  }
-  const std::string model_path = absl::GetFlag(FLAGS_model);
-  auto generator = arts::model::Generator::Load(model_path);
-  if (!generator.ok()) {
-    std::cerr << "arts-generator: --model: " << generator.status().message()
-              << "\n";
-    (*runner)->Shutdown(absl::ZeroDuration());
-    return 1;
-  }
-  const int64_t num_parameters = (*generator)->num_parameters();
-  service.SetModel(*std::move(generator), model_path);
-  (*runner)->SetServing(true);
-  std::cerr << "arts-generator: serving " << model_path << " ("
-            << num_parameters << " parameters) on port " << (*runner)->port()
-            << (metrics_listen.empty()
-                    ? std::string()
-                    : ", metrics on port " + std::to_string(metrics.port()))
-            << std::endl;
-
-  const std::string signal =
-      arts::server::ServerRunner::WaitForShutdownSignal();
-  std::cerr << "arts-generator: " << signal << ", draining" << std::endl;
-  (*runner)->Shutdown(absl::GetFlag(FLAGS_drain_timeout));
-  std::cerr << "arts-generator: stopped" << std::endl;
-  return 0;
+  arts::server::GeneratorService service(metrics,
+                                         flags.max_concurrent_requests);
+  return arts::server::RunServerMain(
+      "arts-generator", flags, metrics, service,
+      [&service](const std::string& path) -> absl::StatusOr<int64_t> {
+        auto generator = arts::model::Generator::Load(path);
+        if (!generator.ok()) return generator.status();
+        const int64_t num_parameters = (*generator)->num_parameters();
+        service.SetModel(*std::move(generator), path);
+        return num_parameters;
+      });
 }

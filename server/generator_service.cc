@@ -1,6 +1,5 @@
 #include "server/generator_service.h"
 
-#include "absl/strings/str_cat.h"
 #include "server/grpc_status.h"
 
 namespace arts::server {
@@ -35,7 +34,7 @@ arts::v1::Candidate ToProto(const model::Candidate& candidate) {
 
 GeneratorService::GeneratorService(RpcMetrics& metrics,
                                    int max_concurrent_requests)
-    : metrics_(metrics), max_concurrent_requests_(max_concurrent_requests) {
+    : metrics_(metrics), admission_(max_concurrent_requests, "Propose") {
   auto& tokens = prometheus::BuildCounter()
                      .Name("arts_generator_tokens_total")
                      .Help(
@@ -75,19 +74,8 @@ grpc::Status GeneratorService::DoPropose(
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         "the generator model is still loading");
   }
-  // Admission control: a bounded number of batches run at once; beyond that
-  // callers are told to back off rather than queue without limit.
-  if (in_flight_.fetch_add(1) >= max_concurrent_requests_) {
-    in_flight_.fetch_sub(1);
-    return grpc::Status(
-        grpc::StatusCode::RESOURCE_EXHAUSTED,
-        absl::StrCat("more than ", max_concurrent_requests_,
-                     " Propose calls in flight; retry with backoff"));
-  }
-  struct Release {
-    std::atomic<int>& n;
-    ~Release() { n.fetch_sub(1); }
-  } release{in_flight_};
+  const AdmissionLimit::Ticket ticket = admission_.Admit();
+  if (!ticket.admitted()) return admission_.Refusal();
 
   bool write_failed = false;
   model::ProposeStats work_done;
@@ -122,12 +110,8 @@ grpc::Status GeneratorService::GetModelInfo(
     status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
                           "the generator model is still loading");
   } else {
-    response->set_kind("generator");
-    response->set_path(model_path_);
-    response->set_num_parameters(generator_->num_parameters());
-    for (const auto& [key, value] : generator_->metadata()) {
-      (*response->mutable_metadata())[key] = value;
-    }
+    FillModelInfo("generator", model_path_, generator_->num_parameters(),
+                  generator_->metadata(), response);
   }
   call.Finish(status);
   return status;

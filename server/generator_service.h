@@ -8,6 +8,7 @@
 #include "arts/v1/generator.grpc.pb.h"
 #include "core/model/generator.h"
 #include "server/rpc_metrics.h"
+#include "server/service_support.h"
 
 namespace arts::server {
 
@@ -33,8 +34,7 @@ class GeneratorService final : public arts::v1::Generator::Service {
                          grpc::ServerWriter<arts::v1::Candidate>* writer);
 
   RpcMetrics& metrics_;
-  const int max_concurrent_requests_;
-  std::atomic<int> in_flight_{0};
+  AdmissionLimit admission_;
   std::shared_ptr<const model::Generator> generator_;  // set once, then read
   std::atomic<bool> ready_{false};
   std::string model_path_;

@@ -1,21 +1,14 @@
 // Process-level tests of the arts-generator binary: it is started with
 // posix_spawn, its stderr goes to a temporary file, and it is talked to only
-// over loopback, the way an operator or a load balancer would.
+// over loopback, the way an operator or a load balancer would (helpers in
+// tests/server_process.h).
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <chrono>
-#include <cstring>
+#include <cstdlib>
 #include <memory>
 #include <optional>
-#include <random>
 #include <set>
 #include <sstream>
 #include <string>
@@ -35,22 +28,24 @@
 #include "core/countdown/problem.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "protos/grpc/health/v1/health.grpc.pb.h"
-#include "protos/grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "tests/server_process.h"
 #include "tests/test_support.h"
-
-extern char** environ;
 
 namespace arts {
 namespace {
 
 using ::arts::testing_support::HttpGet;
+using ::arts::testing_support::ListServices;
 using ::arts::testing_support::ReadFile;
+using ::arts::testing_support::RunResult;
+using ::arts::testing_support::RunToExit;
+using ::arts::testing_support::RunWithBadModel;
 using ::arts::testing_support::SaveTinyGenerator;
+using ::arts::testing_support::ServingServer;
 using ::arts::testing_support::TempDir;
+using ::arts::testing_support::With;
 using ::arts::testing_support::WriteFile;
-using ::grpc::health::v1::HealthCheckRequest;
-using ::grpc::health::v1::HealthCheckResponse;
+using ::arts::testing_support::WriteGarbage;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -62,219 +57,14 @@ void SaveTinyModel(const std::string& path) {
   SaveTinyGenerator(path, /*seed=*/17, {{"note", "binary"}});
 }
 
-// A loopback port that was free a moment ago.
-int FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  EXPECT_GE(fd, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = 0;
-  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
-    socklen_t length = sizeof(address);
-    getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    port = ntohs(address.sin_port);
-  }
-  close(fd);
-  EXPECT_GT(port, 0);
-  return port;
-}
-
-// arts-generator as a child process with stdout and stderr in a file. The
-// destructor kills it if it is still running, so no test leaves one behind.
-class GeneratorProcess {
- public:
-  GeneratorProcess(const std::vector<std::string>& flags,
-                   const std::string& log_path)
-      : log_path_(log_path) {
-    std::vector<std::string> args = {kBinary};
-    args.insert(args.end(), flags.begin(), flags.end());
-    std::vector<char*> argv;
-    for (std::string& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_path.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
-    posix_spawnattr_t attributes;
-    posix_spawnattr_init(&attributes);
-    // The child starts with no blocked signals and default handlers,
-    // whatever this test process (and gRPC's threads) did.
-    sigset_t none;
-    sigemptyset(&none);
-    sigset_t defaults;
-    sigemptyset(&defaults);
-    sigaddset(&defaults, SIGTERM);
-    sigaddset(&defaults, SIGINT);
-    sigaddset(&defaults, SIGPIPE);
-    posix_spawnattr_setsigmask(&attributes, &none);
-    posix_spawnattr_setsigdefault(&attributes, &defaults);
-    posix_spawnattr_setflags(&attributes,
-                             POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    const int error = posix_spawn(&pid_, kBinary, &actions, &attributes,
-                                  argv.data(), environ);
-    posix_spawnattr_destroy(&attributes);
-    posix_spawn_file_actions_destroy(&actions);
-    EXPECT_EQ(error, 0) << "cannot start " << kBinary << ": "
-                        << std::strerror(error);
-    if (error != 0) pid_ = -1;
-  }
-
-  ~GeneratorProcess() {
-    if (pid_ > 0 && !exit_status_.has_value()) {
-      kill(pid_, SIGKILL);
-      int status = 0;
-      waitpid(pid_, &status, 0);
-    }
-  }
-
-  bool started() const { return pid_ > 0; }
-  pid_t pid() const { return pid_; }
-
-  // Still running (not yet reaped)?
-  bool Running() {
-    if (pid_ <= 0 || exit_status_.has_value()) return false;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      exit_status_ = status;
-      return false;
-    }
-    return true;
-  }
-
-  // The wait status once it has exited, or nullopt after `timeout`.
-  std::optional<int> WaitForExit(absl::Duration timeout) {
-    const absl::Time end = absl::Now() + timeout;
-    while (Running()) {
-      if (absl::Now() >= end) return std::nullopt;
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    return exit_status_;
-  }
-
-  std::string Log() const { return ReadFile(log_path_); }
-
- private:
-  pid_t pid_ = -1;
-  std::optional<int> exit_status_;
-  std::string log_path_;
-};
-
-// Runs the binary to its exit; returns the exit code (or -1 if it did not
-// exit normally within `timeout`) and its output.
-struct RunResult {
-  int exit_code = -1;
-  std::string log;
-  absl::Duration elapsed;
-};
-
-RunResult RunToExit(const std::vector<std::string>& flags,
-                    const std::string& log_path,
-                    absl::Duration timeout = absl::Seconds(20)) {
-  RunResult result;
-  const absl::Time start = absl::Now();
-  GeneratorProcess process(flags, log_path);
-  if (!process.started()) return result;
-  std::optional<int> status = process.WaitForExit(timeout);
-  result.elapsed = absl::Now() - start;
-  result.log = process.Log();
-  EXPECT_TRUE(status.has_value())
-      << "still running after " << timeout << "; output:\n"
-      << result.log;
-  if (status.has_value() && WIFEXITED(*status)) {
-    result.exit_code = WEXITSTATUS(*status);
-  }
-  return result;
-}
-
-// Flags that keep a test off the default ports.
-std::vector<std::string> LoopbackFlags() {
-  return {"--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0",
-          "--threads=1"};
-}
-
-std::vector<std::string> With(std::vector<std::string> flags,
-                              const std::vector<std::string>& more) {
-  flags.insert(flags.end(), more.begin(), more.end());
-  return flags;
-}
-
-std::optional<HealthCheckResponse::ServingStatus> Health(
-    const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  context.set_wait_for_ready(true);
-  HealthCheckResponse response;
-  if (!stub->Check(&context, HealthCheckRequest(), &response).ok()) {
-    return std::nullopt;
-  }
-  return response.status();
-}
-
-// Service names from server reflection's list_services.
-absl::StatusOr<std::set<std::string>> ListServices(
-    const std::shared_ptr<grpc::Channel>& channel) {
-  using ::grpc::reflection::v1alpha::ServerReflection;
-  using ::grpc::reflection::v1alpha::ServerReflectionRequest;
-  using ::grpc::reflection::v1alpha::ServerReflectionResponse;
-  auto stub = ServerReflection::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  auto stream = stub->ServerReflectionInfo(&context);
-  ServerReflectionRequest request;
-  request.set_host("");
-  request.set_list_services("");
-  if (!stream->Write(request)) {
-    return absl::UnavailableError("cannot send the reflection request");
-  }
-  stream->WritesDone();
-  ServerReflectionResponse response;
-  std::set<std::string> names;
-  bool answered = false;
-  while (stream->Read(&response)) {
-    answered = true;
-    if (response.has_error_response()) {
-      return absl::InternalError(response.error_response().error_message());
-    }
-    EXPECT_EQ(response.original_request().list_services(), "");
-    for (const auto& service : response.list_services_response().service()) {
-      names.insert(service.name());
-    }
-  }
-  grpc::Status status = stream->Finish();
-  if (!status.ok()) return client::FromGrpcStatus(status);
-  if (!answered) return absl::InternalError("no reflection response");
-  return names;
-}
-
 // --- Startup failures --------------------------------------------------------
-
-// Runs the binary with --model=`path` (its output in `dir`) and expects it to
-// exit with an error that names the flag and the path. Returns the run for
-// the caller's own checks.
-RunResult RunWithBadModel(const TempDir& dir, const std::string& path) {
-  RunResult run = RunToExit(With(LoopbackFlags(), {"--model=" + path}),
-                            dir.File("stderr.txt"));
-  EXPECT_NE(run.exit_code, 0) << run.log;
-  EXPECT_NE(run.exit_code, -1) << run.log;
-  EXPECT_THAT(run.log, HasSubstr("--model"));
-  EXPECT_THAT(run.log, HasSubstr(path));
-  return run;
-}
 
 TEST(GeneratorBinaryTest, CorruptModelFailsFastAndSaysWhy) {
   TempDir dir(kTempPrefix);
   const std::string path = dir.File("corrupt.ckpt");
-  std::mt19937 rng(1);
-  std::string bytes(4096, '\0');
-  for (char& b : bytes) b = static_cast<char>(rng());
-  WriteFile(path, bytes);
+  WriteGarbage(path);
 
-  RunResult run = RunWithBadModel(dir, path);
+  RunResult run = RunWithBadModel(kBinary, dir, path);
   EXPECT_LT(run.elapsed, absl::Seconds(10));
   EXPECT_THAT(run.log, HasSubstr("not an ARTS checkpoint"));
   EXPECT_THAT(run.log, Not(HasSubstr("serving")));
@@ -290,13 +80,13 @@ TEST(GeneratorBinaryTest, DamagedModelNamesTheChecksum) {
   const std::string path = dir.File("damaged.ckpt");
   WriteFile(path, bytes);
 
-  RunResult run = RunWithBadModel(dir, path);
+  RunResult run = RunWithBadModel(kBinary, dir, path);
   EXPECT_THAT(run.log, HasSubstr("checksum"));
 }
 
 TEST(GeneratorBinaryTest, MissingModelNamesThePath) {
   TempDir dir(kTempPrefix);
-  RunResult run = RunWithBadModel(dir, dir.File("no-such-model.ckpt"));
+  RunResult run = RunWithBadModel(kBinary, dir, dir.File("no-such-model.ckpt"));
   EXPECT_LT(run.elapsed, absl::Seconds(10));
 }
 
@@ -330,8 +120,8 @@ TEST(GeneratorBinaryTest, BadFlagValuesAreNamed) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(absl::StrJoin(c.flags, " "));
-    RunResult run =
-        RunToExit(With(c.flags, {"--model=" + model}), dir.File("stderr.txt"));
+    RunResult run = RunToExit(kBinary, With(c.flags, {"--model=" + model}),
+                              dir.File("stderr.txt"));
     EXPECT_NE(run.exit_code, 0) << run.log;
     EXPECT_NE(run.exit_code, -1) << run.log;
     EXPECT_THAT(run.log, HasSubstr(c.named));
@@ -365,63 +155,23 @@ arts::v1::ProposeRequest ConstrainedRequest(const std::string& problem,
   return request;
 }
 
-// Starts arts-generator on a tiny model and a port picked here (the binary
-// cannot report a port 0 choice other than in its log), and waits until its
-// health says SERVING.
+// Starts arts-generator on a tiny model and waits until it is SERVING.
 class ServingBinaryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     model_ = dir_.File("model.ckpt");
     SaveTinyModel(model_);
-    const int port = FreePort();
-    target_ = absl::StrCat("127.0.0.1:", port);
-    process_ = std::make_unique<GeneratorProcess>(
-        std::vector<std::string>{"--listen=" + target_,
-                                 "--metrics_listen=127.0.0.1:0", "--threads=1",
-                                 "--model=" + model_},
-        dir_.File("stderr.txt"));
-    ASSERT_TRUE(process_->started());
-    channel_ = client::InsecureChannel(target_);
-
-    bool serving = false;
-    const absl::Time give_up = absl::Now() + absl::Seconds(20);
-    while (!serving && absl::Now() < give_up) {
-      ASSERT_TRUE(process_->Running()) << "exited early:\n" << process_->Log();
-      serving =
-          Health(channel_, absl::Seconds(1)) == HealthCheckResponse::SERVING;
-    }
-    ASSERT_TRUE(serving) << "not SERVING after 20 s:\n" << process_->Log();
-    const std::string log = process_->Log();
-    EXPECT_THAT(log, HasSubstr(absl::StrCat("on port ", port)));
-    const size_t at = log.find("metrics on port ");
-    ASSERT_NE(at, std::string::npos) << log;
-    metrics_port_ = std::atoi(log.c_str() + at + 16);
-    ASSERT_GT(metrics_port_, 0) << log;
-  }
-
-  // SIGTERM, then a clean exit within 15 s that says it drained.
-  void StopWithSigterm() {
-    ASSERT_EQ(kill(process_->pid(), SIGTERM), 0);
-    std::optional<int> status = process_->WaitForExit(absl::Seconds(15));
-    ASSERT_TRUE(status.has_value()) << "no exit 15 s after SIGTERM:\n"
-                                    << process_->Log();
-    EXPECT_TRUE(WIFEXITED(*status)) << process_->Log();
-    EXPECT_EQ(WEXITSTATUS(*status), 0) << process_->Log();
-    const std::string log = process_->Log();
-    EXPECT_THAT(log, HasSubstr("SIGTERM, draining"));
-    EXPECT_THAT(log, HasSubstr("stopped"));
+    ASSERT_NO_FATAL_FAILURE(
+        server_.Start(kBinary, {"--model=" + model_}, dir_.File("stderr.txt")));
   }
 
   TempDir dir_{kTempPrefix};
   std::string model_;
-  std::string target_;
-  int metrics_port_ = 0;
-  std::unique_ptr<GeneratorProcess> process_;
-  std::shared_ptr<grpc::Channel> channel_;
+  ServingServer server_;
 };
 
 TEST_F(ServingBinaryTest, ServesThenExitsCleanlyOnSigterm) {
-  auto client = std::make_unique<client::GeneratorClient>(channel_);
+  auto client = std::make_unique<client::GeneratorClient>(server_.channel);
   arts::v1::ProposeRequest request = ConstrainedRequest("4 9 10 13 -> 24", 4);
   std::vector<arts::v1::Candidate> candidates;
   absl::Status proposed = client->Propose(
@@ -447,7 +197,8 @@ TEST_F(ServingBinaryTest, ServesThenExitsCleanlyOnSigterm) {
   EXPECT_EQ(info->path(), model_);
 
   // Reflection lists the services, as grpcurl would see them.
-  absl::StatusOr<std::set<std::string>> services = ListServices(channel_);
+  absl::StatusOr<std::set<std::string>> services =
+      ListServices(server_.channel);
   ASSERT_TRUE(services.ok()) << services.status();
   EXPECT_TRUE(services->count("arts.v1.Generator"))
       << absl::StrJoin(*services, ", ");
@@ -455,15 +206,15 @@ TEST_F(ServingBinaryTest, ServesThenExitsCleanlyOnSigterm) {
       << absl::StrJoin(*services, ", ");
 
   // The metrics endpoint serves too.
-  EXPECT_THAT(HttpGet(metrics_port_, "/metrics"),
+  EXPECT_THAT(HttpGet(server_.metrics_port, "/metrics"),
               HasSubstr("arts_rpc_requests_total{"));
 
   // Let go of the connection first: an idle channel in this process is not
   // polled, so the server's graceful GOAWAY would wait for gRPC's backup
   // poller (seconds) before the connection closes.
   client.reset();
-  channel_.reset();
-  StopWithSigterm();
+  server_.channel.reset();
+  server_.StopWithSigterm();
 }
 
 TEST_F(ServingBinaryTest, SigtermDrainsAnInFlightCall) {
@@ -477,7 +228,7 @@ TEST_F(ServingBinaryTest, SigtermDrainsAnInFlightCall) {
     absl::Status status = absl::UnknownError("not finished");
     int received = 0;
     std::thread call([&] {
-      client::GeneratorClient client(channel_);
+      client::GeneratorClient client(server_.channel);
       status = client.Propose(
           request, [&](const arts::v1::Candidate&) { ++received; },
           absl::Seconds(30));
@@ -485,11 +236,11 @@ TEST_F(ServingBinaryTest, SigtermDrainsAnInFlightCall) {
     // Signal only once the server has the call (per its metrics); if the call
     // finished before that was seen, try again.
     const absl::Time until = absl::Now() + absl::Seconds(5);
-    while (absl::Now() < until && ProposeInFlight(metrics_port_) == 0) {
+    while (absl::Now() < until && ProposeInFlight(server_.metrics_port) == 0) {
       absl::SleepFor(absl::Milliseconds(2));
     }
-    if (ProposeInFlight(metrics_port_) > 0) {
-      ASSERT_EQ(kill(process_->pid(), SIGTERM), 0);
+    if (ProposeInFlight(server_.metrics_port) > 0) {
+      ASSERT_EQ(kill(server_.process->pid(), SIGTERM), 0);
       signalled = true;
     }
     call.join();
@@ -497,12 +248,12 @@ TEST_F(ServingBinaryTest, SigtermDrainsAnInFlightCall) {
     EXPECT_EQ(received, request.num_candidates());
   }
   ASSERT_TRUE(signalled) << "never caught the call in flight";
-  std::optional<int> status = process_->WaitForExit(absl::Seconds(15));
+  std::optional<int> status = server_.process->WaitForExit(absl::Seconds(15));
   ASSERT_TRUE(status.has_value()) << "no exit 15 s after SIGTERM:\n"
-                                  << process_->Log();
-  EXPECT_TRUE(WIFEXITED(*status)) << process_->Log();
-  EXPECT_EQ(WEXITSTATUS(*status), 0) << process_->Log();
-  EXPECT_THAT(process_->Log(), HasSubstr("SIGTERM, draining"));
+                                  << server_.process->Log();
+  EXPECT_TRUE(WIFEXITED(*status)) << server_.process->Log();
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << server_.process->Log();
+  EXPECT_THAT(server_.process->Log(), HasSubstr("SIGTERM, draining"));
 }
 
 }  // namespace

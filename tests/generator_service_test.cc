@@ -10,11 +10,8 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <map>
 #include <memory>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -34,21 +31,24 @@
 #include "core/verifier/tree_collector.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "protos/grpc/health/v1/health.grpc.pb.h"
-#include "server/rpc_metrics.h"
-#include "server/server_runner.h"
+#include "tests/grpc_support.h"
+#include "tests/in_process_server.h"
 #include "tests/test_support.h"
 
 namespace arts::server {
 namespace {
 
+using ::arts::testing_support::Eventually;
+using ::arts::testing_support::Health;
 using ::arts::testing_support::HttpRequest;
 using ::arts::testing_support::HttpResponse;
+using ::arts::testing_support::InProcessServer;
+using ::arts::testing_support::MetricValue;
 using ::arts::testing_support::SaveTinyGenerator;
-using ::arts::testing_support::TempDir;
+using ::arts::testing_support::Scrape;
+using ::arts::testing_support::SharedServerTest;
 using ::arts::v1::Candidate;
 using ::arts::v1::ProposeRequest;
-using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
@@ -61,60 +61,18 @@ constexpr char kLongProblem[] = "1 2 3 4 5 6 -> 24";
 
 // --- Helpers ---------------------------------------------------------------
 
-// Saves the tiny random generator to a fresh temporary file, removed at
-// exit.
-class TinyModelFile {
- public:
-  TinyModelFile() : path_(dir_.File("generator.ckpt")) {
-    SaveTinyGenerator(path_, /*seed=*/11, {{"note", "service test"}});
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  TempDir dir_{"generator_service_test"};
-  std::string path_;
-};
-
-// One server: metrics, the service and its gRPC server, and a channel to it.
-struct TestServer {
-  std::unique_ptr<RpcMetrics> metrics;
-  std::unique_ptr<GeneratorService> service;
-  std::unique_ptr<ServerRunner> runner;
-  std::shared_ptr<grpc::Channel> channel;
-
-  ~TestServer() {
-    if (runner != nullptr) runner->Shutdown(absl::Seconds(2));
-  }
-
-  // Loads `path` into the service and reports SERVING.
-  void LoadModel(const std::string& path) {
-    absl::StatusOr<std::unique_ptr<model::Generator>> generator =
-        model::Generator::Load(path);
-    ASSERT_TRUE(generator.ok()) << generator.status();
-    service->SetModel(*std::move(generator), path);
-    runner->SetServing(true);
+struct GeneratorTraits {
+  using Service = GeneratorService;
+  using Model = model::Generator;
+  static constexpr char kName[] = "generator";
+  // The tiny random generator.
+  static void SaveModel(const std::string& path) {
+    SaveTinyGenerator(path, /*seed=*/11, {{"note", "service test"}});
   }
 };
 
-std::unique_ptr<TestServer> StartServer(int max_concurrent_requests,
-                                        bool serve_metrics) {
-  auto server = std::make_unique<TestServer>();
-  server->metrics = std::make_unique<RpcMetrics>("generator");
-  if (serve_metrics) {
-    absl::Status s = server->metrics->Serve("127.0.0.1:0");
-    EXPECT_TRUE(s.ok()) << s;
-  }
-  server->service = std::make_unique<GeneratorService>(*server->metrics,
-                                                       max_concurrent_requests);
-  absl::StatusOr<std::unique_ptr<ServerRunner>> runner =
-      ServerRunner::Start("127.0.0.1:0", {server->service.get()});
-  EXPECT_TRUE(runner.ok()) << runner.status();
-  if (!runner.ok()) return nullptr;
-  server->runner = *std::move(runner);
-  server->channel = client::InsecureChannel(
-      absl::StrCat("127.0.0.1:", server->runner->port()));
-  return server;
-}
+using TestServer = InProcessServer<GeneratorTraits>;
+using TinyModelFile = testing_support::TinyModelFile<GeneratorTraits>;
 
 ProposeRequest MakeRequest(int num_candidates, int max_steps, uint64_t seed,
                            bool constrained = false) {
@@ -180,95 +138,9 @@ countdown::Problem ParsedProblem(const std::string& text) {
   return problem.ok() ? *problem : countdown::Problem();
 }
 
-HealthCheckResponse::ServingStatus HealthStatus(
-    const std::shared_ptr<grpc::Channel>& channel) {
-  auto stub = grpc::health::v1::Health::NewStub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(10));
-  HealthCheckRequest request;
-  request.set_service("");
-  HealthCheckResponse response;
-  grpc::Status status = stub->Check(&context, request, &response);
-  EXPECT_TRUE(status.ok()) << status.error_message();
-  return response.status();
-}
-
-// Sum of the samples of `name` whose labels include all of `labels`.
-double MetricValue(const std::string& exposition, const std::string& name,
-                   const std::map<std::string, std::string>& labels) {
-  double sum = 0;
-  std::istringstream lines(exposition);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (!absl::StartsWith(line, name + "{") &&
-        !absl::StartsWith(line, name + " ")) {
-      continue;
-    }
-    const size_t close = line.rfind('}');
-    const std::string label_text =
-        close == std::string::npos ? "" : line.substr(0, close + 1);
-    bool match = true;
-    for (const auto& [key, value] : labels) {
-      if (!absl::StrContains(label_text,
-                             absl::StrCat(key, "=\"", value, "\""))) {
-        match = false;
-      }
-    }
-    if (!match) continue;
-    sum += std::strtod(line.substr(line.rfind(' ') + 1).c_str(), nullptr);
-  }
-  return sum;
-}
-
-std::string Scrape(int port) {
-  HttpResponse response = HttpRequest(port, "GET", "/metrics");
-  EXPECT_EQ(response.status, 200);
-  return response.body;
-}
-
-// Polls `condition` until it holds or `timeout` passes.
-bool Eventually(const std::function<bool()>& condition,
-                absl::Duration timeout) {
-  const absl::Time end = absl::Now() + timeout;
-  while (absl::Now() < end) {
-    if (condition()) return true;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return condition();
-}
-
 // --- The main server, shared by the tests of this fixture -----------------
 
-class GeneratorServiceTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    model_ = new TinyModelFile();
-    server_ = StartServer(/*max_concurrent_requests=*/8, /*serve_metrics=*/true)
-                  .release();
-    ASSERT_NE(server_, nullptr);
-    server_->LoadModel(model_->path());
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete model_;
-    model_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(server_, nullptr); }
-
-  static const std::shared_ptr<grpc::Channel>& channel() {
-    return server_->channel;
-  }
-  static int metrics_port() { return server_->metrics->port(); }
-
-  static TinyModelFile* model_;
-  static TestServer* server_;
-};
-
-TinyModelFile* GeneratorServiceTest::model_ = nullptr;
-TestServer* GeneratorServiceTest::server_ = nullptr;
+class GeneratorServiceTest : public SharedServerTest<GeneratorTraits> {};
 
 TEST_F(GeneratorServiceTest, ProposeStreamsEveryCandidateOnce) {
   const countdown::Problem problem = ParsedProblem(kProblem);
@@ -613,7 +485,7 @@ TEST_F(GeneratorServiceTest, GrpcProposerPassesErrorsThrough) {
 }
 
 TEST_F(GeneratorServiceTest, HealthIsServing) {
-  EXPECT_EQ(HealthStatus(channel()), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Health(channel(), absl::Seconds(10)), HealthCheckResponse::SERVING);
 }
 
 TEST_F(GeneratorServiceTest, MetricsEndpointExportsTheRpcAndModelSeries) {
@@ -658,10 +530,11 @@ TEST_F(GeneratorServiceTest, MetricsEndpointExportsTheRpcAndModelSeries) {
 TEST(GeneratorServiceLifecycleTest, UnavailableAndNotServingUntilTheModel) {
   TinyModelFile model;
   std::unique_ptr<TestServer> server =
-      StartServer(/*max_concurrent_requests=*/4, /*serve_metrics=*/false);
+      TestServer::Start(/*max_concurrent_requests=*/4, /*serve_metrics=*/false);
   ASSERT_NE(server, nullptr);
 
-  EXPECT_EQ(HealthStatus(server->channel), HealthCheckResponse::NOT_SERVING);
+  EXPECT_EQ(Health(server->channel, absl::Seconds(10)),
+            HealthCheckResponse::NOT_SERVING);
   absl::StatusOr<std::vector<Candidate>> early =
       ProposeAll(server->channel, MakeRequest(2, 1, /*seed=*/1));
   ASSERT_FALSE(early.ok());
@@ -672,7 +545,8 @@ TEST(GeneratorServiceLifecycleTest, UnavailableAndNotServingUntilTheModel) {
             absl::StatusCode::kUnavailable);
 
   server->LoadModel(model.path());
-  EXPECT_EQ(HealthStatus(server->channel), HealthCheckResponse::SERVING);
+  EXPECT_EQ(Health(server->channel, absl::Seconds(10)),
+            HealthCheckResponse::SERVING);
   absl::StatusOr<std::vector<Candidate>> later =
       ProposeAll(server->channel, MakeRequest(2, 1, /*seed=*/1));
   ASSERT_TRUE(later.ok()) << later.status();
@@ -682,7 +556,7 @@ TEST(GeneratorServiceLifecycleTest, UnavailableAndNotServingUntilTheModel) {
 TEST(GeneratorServiceAdmissionTest, BeyondTheLimitIsResourceExhausted) {
   TinyModelFile model;
   std::unique_ptr<TestServer> server =
-      StartServer(/*max_concurrent_requests=*/1, /*serve_metrics=*/false);
+      TestServer::Start(/*max_concurrent_requests=*/1, /*serve_metrics=*/false);
   ASSERT_NE(server, nullptr);
   server->LoadModel(model.path());
   auto stub = arts::v1::Generator::NewStub(server->channel);

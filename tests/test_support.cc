@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <system_error>
 
 #include "absl/status/status.h"
@@ -18,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/model/generator.h"
 #include "core/model/tokenizer.h"
+#include "core/verifier/flow_verifier.h"
 #include "gtest/gtest.h"
 
 namespace arts::testing_support {
@@ -50,6 +52,13 @@ void WriteFile(const std::string& path, const std::string& bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+void WriteGarbage(const std::string& path) {
+  std::mt19937 rng(1);
+  std::string bytes(4096, '\0');
+  for (char& b : bytes) b = static_cast<char>(rng());
+  WriteFile(path, bytes);
+}
+
 model::TransformerConfig TinyTransformerConfig() {
   model::TransformerConfig config;
   config.vocab_size = model::Tokenizer().vocab_size();
@@ -77,6 +86,15 @@ void SaveTinyGenerator(const std::string& path, uint64_t seed,
                        const std::map<std::string, std::string>& metadata) {
   model::Transformer net = MakeTinyTransformer(seed);
   absl::Status saved = model::SaveGenerator(path, net, metadata);
+  ASSERT_TRUE(saved.ok()) << saved;
+}
+
+void SaveTinyVerifier(const std::string& path, uint64_t seed,
+                      const std::map<std::string, std::string>& metadata) {
+  model::TransformerConfig config = TinyTransformerConfig();
+  config.output_size = 1;
+  model::Transformer net = MakeTinyTransformer(seed, config);
+  absl::Status saved = verifier::SaveVerifier(path, net, metadata);
   ASSERT_TRUE(saved.ok()) << saved;
 }
 

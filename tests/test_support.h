@@ -1,9 +1,9 @@
 // Helpers shared by the test binaries: temporary directories, whole-file I/O,
-// the tiny random generator that the model and server tests run on, and a
-// plain-socket HTTP client for loopback endpoints.
+// the tiny random generator and verifier that the model and server tests run
+// on, and a plain-socket HTTP client for loopback endpoints.
 //
 // This library depends on arts_core only, never on arts_server: the binary
-// test must not link arts_server (see tests/CMakeLists.txt).
+// tests must not link arts_server (see tests/CMakeLists.txt).
 
 #ifndef ARTS_TESTS_TEST_SUPPORT_H_
 #define ARTS_TESTS_TEST_SUPPORT_H_
@@ -39,6 +39,9 @@ std::string ReadFile(const std::string& path);
 // Replaces the file's contents with `bytes`.
 void WriteFile(const std::string& path, const std::string& bytes);
 
+// 4 KiB of seeded random bytes at `path`: a file that is not a checkpoint.
+void WriteGarbage(const std::string& path);
+
 // The tiny generator shape the tests use: d_model 32, 2 layers, 2 heads,
 // d_ff 64, 320 positions, the tokenizer's vocabulary.
 model::TransformerConfig TinyTransformerConfig();
@@ -55,6 +58,12 @@ model::Transformer MakeTinyTransformer(
 // `metadata`. A failure to save is a fatal failure of the current test.
 void SaveTinyGenerator(const std::string& path, uint64_t seed,
                        const std::map<std::string, std::string>& metadata = {});
+
+// Saves a tiny random verifier (TinyTransformerConfig with one output,
+// MakeTinyTransformer(seed)) as a verifier checkpoint at `path`, with
+// `metadata`. A failure to save is a fatal failure of the current test.
+void SaveTinyVerifier(const std::string& path, uint64_t seed,
+                      const std::map<std::string, std::string>& metadata = {});
 
 struct HttpResponse {
   int status = 0;  // 0: no answer

@@ -1,0 +1,75 @@
+#include <iostream>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "client/commands.h"
+#include "core/countdown/game24.h"
+#include "core/eval/verifier_eval.h"
+
+ABSL_DECLARE_FLAG(std::string, data);
+ABSL_DECLARE_FLAG(uint64_t, seed);
+ABSL_DECLARE_FLAG(int, threads);
+ABSL_DECLARE_FLAG(std::string, split);
+ABSL_DECLARE_FLAG(int, limit);
+ABSL_FLAG(std::string, verifier_model, "models/verifier_flow.ckpt",
+          "eval-verifier: the verifier checkpoint to measure");
+ABSL_FLAG(int, mc_problems, 20,
+          "eval-verifier: problems whose one-step states get Monte Carlo "
+          "estimates from the generator (0 = skip)");
+ABSL_FLAG(int, mc_samples, 16, "eval-verifier: continuations per state");
+
+namespace arts::cli {
+
+std::string ModelPathOrDefault();
+
+int RunEvalVerifier() {
+  const int threads = absl::GetFlag(FLAGS_threads);
+  torch::set_num_threads(threads <= 0 ? 1 : threads);
+  auto split = countdown::ParseSplit(absl::GetFlag(FLAGS_split));
+  if (!split.ok()) {
+    std::cerr << "eval-verifier: --split: " << split.status().message() << "\n";
+    return 2;
+  }
+  auto puzzles = countdown::LoadGame24(absl::GetFlag(FLAGS_data));
+  if (!puzzles.ok()) {
+    std::cerr << "eval-verifier: " << puzzles.status().message() << "\n";
+    return 1;
+  }
+  std::vector<countdown::Problem> problems = ProblemsOf(*puzzles, *split);
+  const int limit = absl::GetFlag(FLAGS_limit);
+  if (limit > 0 && limit < static_cast<int>(problems.size())) {
+    problems.resize(limit);
+  }
+  const std::string path = absl::GetFlag(FLAGS_verifier_model);
+  auto verifier = verifier::FlowVerifier::Load(path);
+  if (!verifier.ok()) {
+    std::cerr << "eval-verifier: --verifier_model: "
+              << verifier.status().message() << "\n";
+    return 1;
+  }
+  eval::VerifierEvalOptions options;
+  options.seed = absl::GetFlag(FLAGS_seed);
+  options.mc_problems = absl::GetFlag(FLAGS_mc_problems);
+  options.mc_samples = absl::GetFlag(FLAGS_mc_samples);
+  std::unique_ptr<model::Generator> generator;
+  if (options.mc_problems > 0) {
+    auto loaded = model::Generator::Load(ModelPathOrDefault());
+    if (!loaded.ok()) {
+      std::cerr << "eval-verifier: --model: " << loaded.status().message()
+                << "\n";
+      return 1;
+    }
+    generator = *std::move(loaded);
+  }
+  auto result =
+      eval::EvaluateVerifier(**verifier, generator.get(), problems, options);
+  if (!result.ok()) {
+    std::cerr << "eval-verifier: " << result.status() << "\n";
+    return 1;
+  }
+  std::cout << "verifier=" << path << " split=" << SplitName(*split) << "\n"
+            << result->Summary() << "\n";
+  return 0;
+}
+
+}  // namespace arts::cli

@@ -1,0 +1,35 @@
+#ifndef ARTS_CLIENT_VERIFIER_CLIENT_H_
+#define ARTS_CLIENT_VERIFIER_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "arts/v1/verifier.grpc.pb.h"
+#include "client/channel.h"
+
+namespace arts::client {
+
+// A thin, typed client for arts.v1.Verifier.
+class VerifierClient {
+ public:
+  explicit VerifierClient(std::shared_ptr<grpc::Channel> channel);
+
+  // Scores the request's traces in one call. `wait_for_ready` waits for the
+  // server to come up within the deadline instead of failing at once with
+  // UNAVAILABLE.
+  absl::StatusOr<arts::v1::ScoreResponse> Score(
+      const arts::v1::ScoreRequest& request, absl::Duration timeout,
+      bool wait_for_ready = false);
+
+  absl::StatusOr<arts::v1::ModelInfo> GetModelInfo(absl::Duration timeout);
+
+ private:
+  std::unique_ptr<arts::v1::Verifier::Stub> stub_;
+};
+
+}  // namespace arts::client
+
+#endif  // ARTS_CLIENT_VERIFIER_CLIENT_H_

@@ -1,0 +1,161 @@
+#include "core/training/verifier_trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <limits>
+#include <random>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/verifier/flow_verifier.h"
+#include "core/verifier/losses.h"
+#include "core/verifier/trace_tree.h"
+#include "core/verifier/tree_batch.h"
+
+namespace arts::training {
+namespace {
+
+absl::StatusOr<std::vector<verifier::TraceTree>> LoadShards(
+    const std::string& directory) {
+  std::vector<std::string> paths;
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(directory, error)) {
+    const std::string name = entry.path().filename().string();
+    if (absl::StartsWith(name, "trees-") && absl::EndsWith(name, ".txt")) {
+      paths.push_back(entry.path().string());
+    }
+  }
+  if (error || paths.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no trees-*.txt shards in ", directory,
+        " (run `arts collect-trees --trees_dir ", directory, "` first)"));
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<verifier::TraceTree> trees;
+  for (const std::string& path : paths) {
+    absl::StatusOr<std::vector<verifier::TraceTree>> shard =
+        verifier::ReadTreeFile(path);
+    if (!shard.ok()) return shard.status();
+    for (auto& tree : *shard) trees.push_back(std::move(tree));
+  }
+  return trees;
+}
+
+}  // namespace
+
+absl::StatusOr<VerifierObjective> ParseVerifierObjective(
+    absl::string_view name) {
+  if (name == "flow") return VerifierObjective::kFlowMatching;
+  if (name == "discriminative") return VerifierObjective::kDiscriminative;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown objective '", name, "' (expected flow or discriminative)"));
+}
+
+absl::Status TrainVerifier(const VerifierTrainingOptions& options,
+                           std::ostream& log) {
+  torch::set_num_threads(options.threads);
+  torch::manual_seed(options.seed);
+  absl::StatusOr<std::vector<verifier::TraceTree>> trees =
+      LoadShards(options.trees_dir);
+  if (!trees.ok()) return trees.status();
+  const size_t validation = std::max<size_t>(
+      1, static_cast<size_t>(trees->size() * options.validation_fraction));
+  if (trees->size() <= validation) {
+    return absl::InvalidArgumentError("need more trees than validation trees");
+  }
+  std::vector<verifier::TraceTree> train(trees->begin(),
+                                         trees->end() - validation);
+  std::vector<verifier::TraceTree> held(trees->end() - validation,
+                                        trees->end());
+  const bool flow = options.objective == VerifierObjective::kFlowMatching;
+  model::Transformer net = verifier::MakeVerifierNetwork(options.model);
+  const int max_len = net->config().max_len;
+  torch::optim::AdamW optimizer(
+      net->parameters(),
+      torch::optim::AdamWOptions(options.learning_rate).weight_decay(0.01));
+  auto objective = [&](const verifier::TreeBatch& batch) {
+    torch::Tensor outputs = verifier::NodeOutputs(*net, batch);
+    return flow ? verifier::ComputeFlowMatchingLoss(outputs, batch,
+                                                    options.leaf_weight)
+                      .total
+                : verifier::ComputeDiscriminativeLoss(outputs, batch);
+  };
+  auto validation_loss = [&]() -> absl::StatusOr<double> {
+    torch::NoGradGuard no_grad;
+    net->eval();
+    double total = 0;
+    int batches = 0;
+    for (size_t i = 0; i < held.size(); i += options.trees_per_batch) {
+      std::vector<verifier::TraceTree> chunk(
+          held.begin() + i,
+          held.begin() + std::min(held.size(), i + options.trees_per_batch));
+      auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len);
+      if (!batch.ok()) return batch.status();
+      total += objective(*batch).item<double>();
+      ++batches;
+    }
+    return total / std::max(1, batches);
+  };
+  log << absl::StrFormat(
+             "verifier (%s): %d training trees, %d validation trees, %d "
+             "epochs\n",
+             flow ? "flow matching" : "discriminative", train.size(),
+             held.size(), options.epochs)
+      << std::flush;
+  std::mt19937_64 rng(options.seed);
+  double best = std::numeric_limits<double>::infinity();
+  const auto start = std::chrono::steady_clock::now();
+  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    std::shuffle(train.begin(), train.end(), rng);
+    double sum = 0;
+    int count = 0;
+    net->train();
+    for (size_t i = 0; i < train.size(); i += options.trees_per_batch) {
+      std::vector<verifier::TraceTree> chunk(
+          train.begin() + i,
+          train.begin() + std::min(train.size(), i + options.trees_per_batch));
+      auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len);
+      if (!batch.ok()) return batch.status();
+      torch::Tensor loss = objective(*batch);
+      optimizer.zero_grad();
+      loss.backward();
+      torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
+      optimizer.step();
+      sum += loss.item<double>();
+      ++count;
+    }
+    absl::StatusOr<double> held_loss = validation_loss();
+    if (!held_loss.ok()) return held_loss.status();
+    const double minutes =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count() /
+        60;
+    log << absl::StrFormat(
+        "epoch %d/%d train loss %.4f validation loss %.4f elapsed %.1fmin "
+        "eta %.1fmin",
+        epoch, options.epochs, sum / std::max(1, count), *held_loss, minutes,
+        minutes / epoch * (options.epochs - epoch));
+    if (*held_loss < best) {
+      best = *held_loss;
+      absl::Status saved = verifier::SaveVerifier(
+          options.output_path, net,
+          {{"objective", flow ? "flow" : "discriminative"},
+           {"epoch", absl::StrCat(epoch)},
+           {"validation_loss", absl::StrCat(*held_loss)},
+           {"seed", absl::StrCat(options.seed)},
+           {"log_epsilon", absl::StrCat(options.log_epsilon)},
+           {"leaf_weight", absl::StrCat(options.leaf_weight)},
+           {"trees", absl::StrCat(train.size())}});
+      if (!saved.ok()) return saved;
+      log << " (best, saved)";
+    }
+    log << "\n" << std::flush;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace arts::training

@@ -1,0 +1,40 @@
+#ifndef ARTS_CORE_TRAINING_VERIFIER_TRAINER_H_
+#define ARTS_CORE_TRAINING_VERIFIER_TRAINER_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "core/model/transformer.h"
+
+namespace arts::training {
+
+enum class VerifierObjective { kFlowMatching, kDiscriminative };
+
+absl::StatusOr<VerifierObjective> ParseVerifierObjective(
+    absl::string_view name);  // "flow" or "discriminative"
+
+struct VerifierTrainingOptions {
+  std::string trees_dir;    // shards written by `arts collect-trees`
+  std::string output_path;  // the best checkpoint by validation loss
+  VerifierObjective objective = VerifierObjective::kFlowMatching;
+  uint64_t seed = 1;
+  int epochs = 3;
+  int trees_per_batch = 8;
+  double learning_rate = 1e-3;
+  double leaf_weight = 1.0;          // weight of the terminal term (flow)
+  double log_epsilon = -12.0;        // floor of log R (flow)
+  double validation_fraction = 0.1;  // the last trees, by problem order
+  int threads = 1;
+  model::TransformerConfig model;  // vocab and output size are set for you
+};
+
+// Trains a verifier on trace trees, printing progress and validation loss
+// each epoch, and keeps the checkpoint with the lowest validation loss.
+absl::Status TrainVerifier(const VerifierTrainingOptions& options,
+                           std::ostream& log);
+
+}  // namespace arts::training
+
+#endif  // ARTS_CORE_TRAINING_VERIFIER_TRAINER_H_

@@ -1,0 +1,60 @@
+#include "server/server_main.h"
+
+#include <torch/torch.h>
+
+#include <iostream>
+#include <memory>
+
+#include "server/server_runner.h"
+
+namespace arts::server {
+
+int RunServerMain(const std::string& program, const ServerFlags& flags,
+                  RpcMetrics& metrics, grpc::Service& service,
+                  const ModelLoader& load_model) {
+  if (flags.threads < 1 || flags.threads > 256) {
+    std::cerr << program << ": --threads must be 1 to 256\n";
+    return 2;
+  }
+  if (flags.max_concurrent_requests < 1 ||
+      flags.max_concurrent_requests > 1024) {
+    std::cerr << program << ": --max_concurrent_requests must be 1 to 1024\n";
+    return 2;
+  }
+  torch::set_num_threads(flags.threads);
+
+  if (!flags.metrics_listen.empty()) {
+    if (absl::Status s = metrics.Serve(flags.metrics_listen); !s.ok()) {
+      std::cerr << program << ": " << s.message() << "\n";
+      return 2;
+    }
+  }
+  absl::StatusOr<std::unique_ptr<ServerRunner>> runner =
+      ServerRunner::Start(flags.listen, {&service});
+  if (!runner.ok()) {
+    std::cerr << program << ": " << runner.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<int64_t> num_parameters = load_model(flags.model);
+  if (!num_parameters.ok()) {
+    std::cerr << program << ": --model: " << num_parameters.status().message()
+              << "\n";
+    (*runner)->Shutdown(absl::ZeroDuration());
+    return 1;
+  }
+  (*runner)->SetServing(true);
+  std::cerr << program << ": serving " << flags.model << " (" << *num_parameters
+            << " parameters) on port " << (*runner)->port()
+            << (flags.metrics_listen.empty()
+                    ? std::string()
+                    : ", metrics on port " + std::to_string(metrics.port()))
+            << std::endl;
+
+  const std::string signal = ServerRunner::WaitForShutdownSignal();
+  std::cerr << program << ": " << signal << ", draining" << std::endl;
+  (*runner)->Shutdown(flags.drain_timeout);
+  std::cerr << program << ": stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace arts::server

@@ -1,0 +1,45 @@
+#ifndef ARTS_SERVER_SERVER_MAIN_H_
+#define ARTS_SERVER_SERVER_MAIN_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/rpc_metrics.h"
+
+namespace arts::server {
+
+// The flags every ARTS server binary has. Each binary defines them itself,
+// with its own defaults and help, and passes their values here.
+struct ServerFlags {
+  std::string listen;
+  std::string metrics_listen;  // empty: no /metrics
+  std::string model;
+  int threads = 1;
+  int max_concurrent_requests = 8;
+  absl::Duration drain_timeout = absl::Seconds(10);
+};
+
+// Loads the checkpoint at `path` into the service; returns its parameter
+// count.
+using ModelLoader =
+    std::function<absl::StatusOr<int64_t>(const std::string& path)>;
+
+// The life of a server binary once its flags are parsed, the same for every
+// ARTS server: checks the shared flags, serves /metrics, starts gRPC with
+// `service` (health NOT_SERVING), loads the model, reports SERVING, then
+// waits for SIGTERM or SIGINT and drains. Call BlockShutdownSignals() first
+// thing in main(). Messages go to stderr, prefixed with `program`. Returns
+// the exit code: 0 after a drain, 1 when the model cannot be loaded, 2 for a
+// bad flag or address.
+int RunServerMain(const std::string& program, const ServerFlags& flags,
+                  RpcMetrics& metrics, grpc::Service& service,
+                  const ModelLoader& load_model);
+
+}  // namespace arts::server
+
+#endif  // ARTS_SERVER_SERVER_MAIN_H_
