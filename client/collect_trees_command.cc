@@ -22,7 +22,8 @@ ABSL_FLAG(int, shard_size, 50, "collect-trees: trees per shard file");
 ABSL_FLAG(int, children, 4, "collect-trees: candidates per expanded node");
 ABSL_FLAG(int, breadth, 16, "collect-trees: nodes expanded per depth");
 ABSL_FLAG(int64_t, max_tokens, 0,
-          "collect-trees: sampled-token budget per tree (0 = none)");
+          "collect-trees: sampled-token budget per tree; solve, eval: per "
+          "search (0 = none)");
 ABSL_FLAG(std::string, from_generator, "",
           "collect-trees: a Generator service address; empty = in-process "
           "with --model");

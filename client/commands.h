@@ -11,6 +11,8 @@ int RunEvalGenerator();
 int RunCollectTrees();
 int RunTrainVerifier();
 int RunEvalVerifier();
+int RunSolve();
+int RunEval();
 
 }  // namespace arts::cli
 

@@ -12,8 +12,11 @@ ABSL_DECLARE_FLAG(uint64_t, seed);
 ABSL_DECLARE_FLAG(int, threads);
 ABSL_FLAG(std::string, model, "",
           "generator checkpoint (default: the bundled models/generator.ckpt)");
-ABSL_FLAG(std::string, split, "test", "eval-generator: train, test or tail");
-ABSL_FLAG(int, samples, 16, "eval-generator: traces per puzzle (n)");
+ABSL_FLAG(std::string, split, "test",
+          "eval-generator, eval: train, test or tail");
+ABSL_FLAG(int, samples, 16,
+          "eval-generator: traces per puzzle; solve, eval: N of best_of_n, "
+          "votes and dvts");
 ABSL_FLAG(int, limit, 0, "eval-generator: first N puzzles only (0 = all)");
 ABSL_FLAG(bool, constrained, false,
           "decode only legal steps (operands that are left)");

@@ -1,5 +1,7 @@
 #include "client/grpc_proposer.h"
 
+#include <algorithm>
+
 namespace arts::client {
 
 arts::v1::ProposeRequest ToProto(const model::ProposeRequest& request) {
@@ -30,14 +32,16 @@ model::Candidate FromProto(const arts::v1::Candidate& candidate) {
 }
 
 absl::Status GrpcProposer::Propose(
-    const model::ProposeRequest& request,
+    const model::ProposeRequest& request, absl::Time deadline,
     const std::function<void(model::Candidate)>& on_candidate) {
+  // The search's deadline travels with the call, so the generator stops
+  // sampling for a search that has given up.
   return client_.Propose(
       ToProto(request),
       [&](const arts::v1::Candidate& candidate) {
         on_candidate(FromProto(candidate));
       },
-      timeout_);
+      std::min(timeout_, deadline - absl::Now()));
 }
 
 }  // namespace arts::client

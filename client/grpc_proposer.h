@@ -9,14 +9,15 @@
 
 namespace arts::client {
 
-// search::Proposer over a running Generator service.
+// search::Proposer over a running Generator service. Each call's deadline is
+// the sooner of `timeout` from now and the caller's deadline.
 class GrpcProposer : public search::Proposer {
  public:
   GrpcProposer(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
       : client_(std::move(channel)), timeout_(timeout) {}
 
   absl::Status Propose(
-      const model::ProposeRequest& request,
+      const model::ProposeRequest& request, absl::Time deadline,
       const std::function<void(model::Candidate)>& on_candidate) override;
 
  private:

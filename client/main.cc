@@ -20,6 +20,9 @@ constexpr char kUsage[] =
     "  collect-trees    sample trace trees for verifier training\n"
     "  train-verifier   train a verifier (flow matching or discriminative)\n"
     "  eval-verifier    AUC and rank correlation of a verifier on a split\n"
+    "  solve            solve problems with a verifier-guided search\n"
+    "  eval             run a split through a search strategy; CSV, table, "
+    "plot\n"
     "run 'arts COMMAND --help' for a command's flags";
 
 }  // namespace
@@ -41,6 +44,8 @@ int main(int argc, char** argv) {
   if (command == "collect-trees") return arts::cli::RunCollectTrees();
   if (command == "train-verifier") return arts::cli::RunTrainVerifier();
   if (command == "eval-verifier") return arts::cli::RunEvalVerifier();
+  if (command == "solve") return arts::cli::RunSolve();
+  if (command == "eval") return arts::cli::RunEval();
   std::cerr << "arts: unknown command '" << command << "'\n" << kUsage << "\n";
   return 2;
 }

@@ -17,6 +17,10 @@ ABSL_FLAG(int, trees_per_batch, 8, "train-verifier: trees per step");
 ABSL_FLAG(double, verifier_lr, 1e-3, "train-verifier: learning rate");
 ABSL_FLAG(int, verifier_d_model, 64, "train-verifier: model width");
 ABSL_FLAG(int, verifier_layers, 2, "train-verifier: transformer layers");
+ABSL_FLAG(std::string, verifier_init, "",
+          "train-verifier: a generator checkpoint to start from (its "
+          "architecture replaces --verifier_d_model/--verifier_layers); empty "
+          "= random weights");
 
 namespace arts::cli {
 
@@ -42,6 +46,7 @@ int RunTrainVerifier() {
   options.model.num_layers = absl::GetFlag(FLAGS_verifier_layers);
   options.model.num_heads = 4;
   options.model.d_ff = 4 * options.model.d_model;
+  options.init_from = absl::GetFlag(FLAGS_verifier_init);
   if (options.epochs < 1 || options.trees_per_batch < 1 ||
       !(options.learning_rate > 0)) {
     std::cerr << "train-verifier: --epochs, --trees_per_batch and "

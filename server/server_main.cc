@@ -37,14 +37,17 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
   }
   absl::StatusOr<int64_t> num_parameters = load_model(flags.model);
   if (!num_parameters.ok()) {
-    std::cerr << program << ": --model: " << num_parameters.status().message()
-              << "\n";
+    std::cerr << program << ": " << flags.model_flag << ": "
+              << num_parameters.status().message() << "\n";
     (*runner)->Shutdown(absl::ZeroDuration());
     return 1;
   }
   (*runner)->SetServing(true);
-  std::cerr << program << ": serving " << flags.model << " (" << *num_parameters
-            << " parameters) on port " << (*runner)->port()
+  std::cerr << program << ": serving " << flags.model
+            << (*num_parameters > 0
+                    ? " (" + std::to_string(*num_parameters) + " parameters)"
+                    : std::string())
+            << " on port " << (*runner)->port()
             << (flags.metrics_listen.empty()
                     ? std::string()
                     : ", metrics on port " + std::to_string(metrics.port()))

@@ -18,14 +18,15 @@ namespace arts::server {
 struct ServerFlags {
   std::string listen;
   std::string metrics_listen;  // empty: no /metrics
-  std::string model;
+  std::string model;           // what is served, as the --model flag gave it
   int threads = 1;
   int max_concurrent_requests = 8;
   absl::Duration drain_timeout = absl::Seconds(10);
+  std::string model_flag = "--model";  // the flag to name when loading fails
 };
 
 // Loads the checkpoint at `path` into the service; returns its parameter
-// count.
+// count (0 when it loads no model of its own).
 using ModelLoader =
     std::function<absl::StatusOr<int64_t>(const std::string& path)>;
 

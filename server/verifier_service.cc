@@ -13,20 +13,6 @@ namespace {
 
 constexpr char kLoading[] = "the verifier model is still loading";
 
-// FlowVerifier does not expose its network, so the parameter count comes
-// from the architecture in the checkpoint's metadata: a fresh network of the
-// same config has the same parameters.
-int64_t CountParameters(const std::map<std::string, std::string>& metadata) {
-  absl::StatusOr<model::TransformerConfig> config =
-      model::TransformerConfig::FromMap(metadata);
-  if (!config.ok()) return 0;
-  int64_t n = 0;
-  for (const auto& p : model::Transformer(*config)->parameters()) {
-    n += p.numel();
-  }
-  return n;
-}
-
 // The call ended (deadline or cancellation) before the work was done.
 bool CallEnded(const grpc::ServerContext& context) {
   return context.IsCancelled() ||
@@ -78,7 +64,7 @@ VerifierService::VerifierService(RpcMetrics& metrics,
 void VerifierService::SetModel(std::unique_ptr<verifier::FlowVerifier> verifier,
                                const std::string& path) {
   model_path_ = path;
-  num_parameters_ = CountParameters(verifier->metadata());
+  num_parameters_ = verifier->num_parameters();
   verifier_ = std::move(verifier);
   ready_.store(true);
 }

@@ -479,7 +479,8 @@ TEST_F(GeneratorServiceTest, GrpcProposerPassesErrorsThrough) {
   model::ProposeRequest request;
   request.problem = "1 2 -> 3";
   request.num_candidates = 65;
-  absl::Status status = remote.Propose(request, [](model::Candidate) {});
+  absl::Status status =
+      remote.Propose(request, absl::InfiniteFuture(), [](model::Candidate) {});
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), StartsWith("num_candidates"));
 }

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/io/atomic_file.h"
 
 namespace arts::model {
 namespace {
@@ -114,20 +115,8 @@ absl::Status SaveCheckpoint(const std::string& path,
   }
   w.Put<uint64_t>(Fnv1a(w.bytes().data(), w.bytes().size()));
 
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out)
-      return absl::PermissionDeniedError(absl::StrCat("cannot write ", tmp));
-    out.write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
-    out.flush();
-    if (!out) return absl::DataLossError(absl::StrCat("short write to ", tmp));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(
-        absl::StrCat("cannot rename ", tmp, " to ", path));
-  }
-  return absl::OkStatus();
+  return io::WriteFileAtomically(
+      path, absl::string_view(w.bytes().data(), w.bytes().size()));
 }
 
 absl::StatusOr<Checkpoint> LoadCheckpoint(const std::string& path,

@@ -193,11 +193,7 @@ absl::Status SaveGenerator(const std::string& path, Transformer& model,
   return SaveTransformer(path, kKind, model, std::move(metadata));
 }
 
-int64_t Generator::num_parameters() const {
-  int64_t n = 0;
-  for (const auto& p : model_->parameters()) n += p.numel();
-  return n;
-}
+int64_t Generator::num_parameters() const { return CountParameters(*model_); }
 
 absl::StatusOr<ProposeStats> Generator::Propose(
     const ProposeRequest& request,

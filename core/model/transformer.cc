@@ -164,4 +164,10 @@ torch::Tensor TransformerImpl::Forward(const torch::Tensor& tokens,
   return head_(final_norm_(x));
 }
 
+int64_t CountParameters(const TransformerImpl& model) {
+  int64_t n = 0;
+  for (const auto& p : model.parameters()) n += p.numel();
+  return n;
+}
+
 }  // namespace arts::model

@@ -69,6 +69,9 @@ class TransformerImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Transformer);
 
+// The number of trainable values in `model`.
+int64_t CountParameters(const TransformerImpl& model);
+
 }  // namespace arts::model
 
 #endif  // ARTS_CORE_MODEL_TRANSFORMER_H_

@@ -4,6 +4,8 @@
 #include <functional>
 
 #include "absl/status/status.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "core/model/generator.h"
 
 namespace arts::search {
@@ -17,10 +19,10 @@ class Proposer {
   virtual ~Proposer() = default;
 
   // Samples request.num_candidates candidates, calling `on_candidate` as each
-  // finishes. Errors use the canonical codes (INVALID_ARGUMENT naming the
-  // field, UNAVAILABLE, DEADLINE_EXCEEDED, ...).
+  // finishes, and gives up with DEADLINE_EXCEEDED at `deadline`. Errors use
+  // the canonical codes (INVALID_ARGUMENT naming the field, UNAVAILABLE, ...).
   virtual absl::Status Propose(
-      const model::ProposeRequest& request,
+      const model::ProposeRequest& request, absl::Time deadline,
       const std::function<void(model::Candidate)>& on_candidate) = 0;
 };
 
@@ -31,9 +33,17 @@ class LocalProposer : public Proposer {
       : generator_(generator) {}
 
   absl::Status Propose(
-      const model::ProposeRequest& request,
+      const model::ProposeRequest& request, absl::Time deadline,
       const std::function<void(model::Candidate)>& on_candidate) override {
-    return generator_.Propose(request, on_candidate).status();
+    absl::Status status =
+        generator_
+            .Propose(request, on_candidate,
+                     [deadline] { return absl::Now() >= deadline; })
+            .status();
+    if (absl::IsCancelled(status)) {
+      return absl::DeadlineExceededError("deadline passed while proposing");
+    }
+    return status;
   }
 
  private:

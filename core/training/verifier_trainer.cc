@@ -72,7 +72,15 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   std::vector<verifier::TraceTree> held(trees->end() - validation,
                                         trees->end());
   const bool flow = options.objective == VerifierObjective::kFlowMatching;
-  model::Transformer net = verifier::MakeVerifierNetwork(options.model);
+  model::Transformer net{nullptr};
+  if (options.init_from.empty()) {
+    net = verifier::MakeVerifierNetwork(options.model);
+  } else {
+    absl::StatusOr<model::Transformer> from_generator =
+        verifier::MakeVerifierFromGenerator(options.init_from);
+    if (!from_generator.ok()) return from_generator.status();
+    net = *std::move(from_generator);
+  }
   const int max_len = net->config().max_len;
   torch::optim::AdamW optimizer(
       net->parameters(),
@@ -102,9 +110,10 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   };
   log << absl::StrFormat(
              "verifier (%s): %d training trees, %d validation trees, %d "
-             "epochs\n",
+             "epochs, %d parameters, from %s\n",
              flow ? "flow matching" : "discriminative", train.size(),
-             held.size(), options.epochs)
+             held.size(), options.epochs, model::CountParameters(*net),
+             options.init_from.empty() ? "random weights" : options.init_from)
       << std::flush;
   std::mt19937_64 rng(options.seed);
   double best = std::numeric_limits<double>::infinity();
@@ -127,6 +136,14 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       optimizer.step();
       sum += loss.item<double>();
       ++count;
+      if (options.log_every > 0 && count % options.log_every == 0) {
+        log << absl::StrFormat("epoch %d step %d/%d train loss %.4f\n", epoch,
+                               count,
+                               (train.size() + options.trees_per_batch - 1) /
+                                   options.trees_per_batch,
+                               sum / count)
+            << std::flush;
+      }
     }
     absl::StatusOr<double> held_loss = validation_loss();
     if (!held_loss.ok()) return held_loss.status();
@@ -149,7 +166,9 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
            {"seed", absl::StrCat(options.seed)},
            {"log_epsilon", absl::StrCat(options.log_epsilon)},
            {"leaf_weight", absl::StrCat(options.leaf_weight)},
-           {"trees", absl::StrCat(train.size())}});
+           {"trees", absl::StrCat(train.size())},
+           {"init_from",
+            options.init_from.empty() ? "random" : options.init_from}});
       if (!saved.ok()) return saved;
       log << " (best, saved)";
     }

@@ -27,7 +27,11 @@ struct VerifierTrainingOptions {
   double log_epsilon = -12.0;        // floor of log R (flow)
   double validation_fraction = 0.1;  // the last trees, by problem order
   int threads = 1;
+  int log_every = 100;             // progress line every this many steps
   model::TransformerConfig model;  // vocab and output size are set for you
+  // A generator checkpoint to start from instead of random weights; its
+  // architecture then replaces `model`.
+  std::string init_from;
 };
 
 // Trains a verifier on trace trees, printing progress and validation loss

@@ -117,6 +117,25 @@ model::Transformer MakeVerifierNetwork(model::TransformerConfig config) {
   return model::Transformer(config);
 }
 
+absl::StatusOr<model::Transformer> MakeVerifierFromGenerator(
+    const std::string& generator_path) {
+  absl::StatusOr<model::LoadedTransformer> generator =
+      model::LoadTransformer(generator_path, "generator");
+  if (!generator.ok()) return generator.status();
+  model::Transformer verifier = MakeVerifierNetwork(generator->model->config());
+  torch::NoGradGuard no_grad;
+  const auto source = generator->model->named_parameters();
+  for (auto& target : verifier->named_parameters()) {
+    const torch::Tensor* from = source.find(target.key());
+    // The head differs in shape (one output instead of the vocabulary) and
+    // keeps its fresh initialisation.
+    if (from != nullptr && from->sizes() == target.value().sizes()) {
+      target.value().copy_(*from);
+    }
+  }
+  return verifier;
+}
+
 absl::Status SaveVerifier(const std::string& path, model::Transformer& model,
                           std::map<std::string, std::string> metadata) {
   return model::SaveTransformer(path, kKind, model, std::move(metadata));

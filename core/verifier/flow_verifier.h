@@ -64,6 +64,7 @@ class FlowVerifier {
   const std::map<std::string, std::string>& metadata() const {
     return metadata_;
   }
+  int64_t num_parameters() const { return model::CountParameters(*model_); }
 
  private:
   mutable model::Transformer model_;  // see Generator::model_
@@ -73,6 +74,13 @@ class FlowVerifier {
 
 // A new verifier network: the generator's architecture with one output.
 model::Transformer MakeVerifierNetwork(model::TransformerConfig config);
+
+// A verifier network that starts from a trained generator: every weight but
+// the output head is copied, so training begins from a network that already
+// reads the task (the usual way to start a reward model from its base LM).
+// Fails if `generator_path` is not a valid generator checkpoint.
+absl::StatusOr<model::Transformer> MakeVerifierFromGenerator(
+    const std::string& generator_path);
 
 absl::Status SaveVerifier(const std::string& path, model::Transformer& model,
                           std::map<std::string, std::string> metadata);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "core/io/atomic_file.h"
 
 namespace arts::verifier {
 
@@ -59,18 +60,7 @@ absl::Status WriteTreeFile(const std::string& path,
     }
     out << "end\n";
   }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream file(tmp, std::ios::trunc);
-    file << out.str();
-    file.flush();
-    if (!file) return absl::DataLossError(absl::StrCat("cannot write ", tmp));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(
-        absl::StrCat("cannot rename ", tmp, " to ", path));
-  }
-  return absl::OkStatus();
+  return io::WriteFileAtomically(path, out.str());
 }
 
 absl::StatusOr<std::vector<TraceTree>> ReadTreeFile(const std::string& path) {

@@ -43,9 +43,9 @@ absl::StatusOr<TraceTree> CollectTree(search::Proposer& proposer,
       request.sampling = options.sampling;
       request.sampling.seed = ++request_seed;
       std::vector<model::Candidate> candidates;
-      absl::Status status = proposer.Propose(request, [&](model::Candidate c) {
-        candidates.push_back(std::move(c));
-      });
+      absl::Status status = proposer.Propose(
+          request, absl::InfiniteFuture(),
+          [&](model::Candidate c) { candidates.push_back(std::move(c)); });
       if (!status.ok()) return status;
       // Streams arrive in finishing order; the tree is stored by index.
       std::sort(candidates.begin(), candidates.end(),

@@ -1,0 +1,104 @@
+#include <filesystem>
+#include <iostream>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "client/commands.h"
+#include "client/search_flags.h"
+#include "core/countdown/game24.h"
+#include "core/eval/search_eval.h"
+#include "core/io/atomic_file.h"
+
+ABSL_DECLARE_FLAG(std::string, data);
+ABSL_DECLARE_FLAG(std::string, split);
+ABSL_DECLARE_FLAG(int, limit);
+ABSL_DECLARE_FLAG(int, threads);
+ABSL_DECLARE_FLAG(std::string, strategy);
+ABSL_FLAG(std::string, label, "",
+          "eval: the run's name in the results (default: the strategy)");
+ABSL_FLAG(std::string, results_dir, "runs/eval",
+          "eval: where per-puzzle CSVs, summary.csv, summary.md and "
+          "summary.svg go");
+
+namespace arts::cli {
+
+int RunEval() {
+  const int threads = absl::GetFlag(FLAGS_threads);
+  torch::set_num_threads(threads <= 0 ? 1 : threads);
+  absl::StatusOr<search::SearchOptions> options = SearchOptionsFromFlags();
+  if (!options.ok()) {
+    std::cerr << "eval: " << options.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<countdown::Split> split =
+      countdown::ParseSplit(absl::GetFlag(FLAGS_split));
+  if (!split.ok()) {
+    std::cerr << "eval: --split: " << split.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<std::vector<countdown::Game24Puzzle>> puzzles =
+      countdown::LoadGame24(absl::GetFlag(FLAGS_data));
+  if (!puzzles.ok()) {
+    std::cerr << "eval: " << puzzles.status().message() << "\n";
+    return 1;
+  }
+  std::vector<countdown::Problem> problems = ProblemsOf(*puzzles, *split);
+  const int limit = absl::GetFlag(FLAGS_limit);
+  if (limit > 0 && limit < static_cast<int>(problems.size())) {
+    problems.resize(limit);
+  }
+  std::string where;
+  absl::StatusOr<SolveFunction> solve = MakeSolveFunction(&where);
+  if (!solve.ok()) {
+    std::cerr << "eval: " << solve.status().message() << "\n";
+    return 1;
+  }
+  const std::string label = absl::GetFlag(FLAGS_label).empty()
+                                ? absl::GetFlag(FLAGS_strategy)
+                                : absl::GetFlag(FLAGS_label);
+  const std::string split_name(countdown::SplitName(*split));
+  std::cout << "eval " << label << " on " << split_name << " ("
+            << problems.size() << " puzzles) with " << where << "\n";
+  absl::StatusOr<std::vector<eval::SearchEvalRow>> rows =
+      eval::EvaluateSearch(problems, *options, *solve, std::cout);
+  if (!rows.ok()) {
+    std::cerr << "eval: " << rows.status() << "\n";
+    return 1;
+  }
+  const std::string dir = absl::GetFlag(FLAGS_results_dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    std::cerr << "eval: --results_dir: cannot create " << dir << "\n";
+    return 1;
+  }
+  const eval::SearchEvalSummary summary =
+      eval::Summarize(label, split_name, *rows);
+  const std::string summary_csv = dir + "/summary.csv";
+  absl::StatusOr<std::vector<eval::SearchEvalSummary>> summaries =
+      eval::ReadSummaries(summary_csv);
+  if (!summaries.ok()) {
+    std::cerr << "eval: " << summaries.status().message() << "\n";
+    return 1;
+  }
+  eval::MergeSummary(*summaries, summary);
+  for (absl::Status status :
+       {eval::WriteRowsCsv(
+            absl::StrCat(dir, "/", label, "-", split_name, ".csv"), *rows),
+        eval::WriteSummaries(summary_csv, *summaries),
+        io::WriteFileAtomically(dir + "/summary.md",
+                                eval::SummaryMarkdown(*summaries)),
+        io::WriteFileAtomically(dir + "/summary.svg",
+                                eval::SummarySvg(*summaries))}) {
+    if (!status.ok()) {
+      std::cerr << "eval: " << status.message() << "\n";
+      return 1;
+    }
+  }
+  std::cout << eval::SummaryMarkdown({summary}) << "results in " << dir
+            << "/ (summary.md, summary.svg, summary.csv)\n";
+  return 0;
+}
+
+}  // namespace arts::cli

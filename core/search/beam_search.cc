@@ -1,0 +1,51 @@
+// Step-level beam search: every step, each of the B beams proposes k next
+// steps, the verifier scores all of them in one call, and the B best
+// partial traces by log F go on. Complete traces leave the beam as answers.
+#include <algorithm>
+
+#include "core/search/strategies.h"
+
+namespace arts::search {
+
+absl::StatusOr<StrategyOutcome> RunBeam(SearchContext& context) {
+  const SearchOptions& options = context.options();
+  StrategyOutcome outcome;
+  std::vector<Node> beams(1);
+  while (!beams.empty()) {
+    std::vector<Node> children;
+    for (const Node& beam : beams) {
+      outcome.stop_reason = context.SpentBudget();
+      if (!outcome.stop_reason.empty()) break;
+      absl::StatusOr<std::vector<Node>> proposed =
+          context.Expand(beam, options.proposals, /*to_the_end=*/false);
+      if (!proposed.ok()) return proposed.status();
+      for (Node& child : *proposed) children.push_back(std::move(child));
+    }
+    children = LegalDistinct(std::move(children));
+    absl::Status scored = context.Score(Pointers(children));
+    if (!scored.ok()) return scored;
+    std::vector<Node> open;
+    for (Node& child : children) {
+      if (child.terminal) {
+        outcome.answers.push_back(context.MakeAnswer(child));
+        context.OfferAnswer(outcome.answers.back());
+      } else {
+        open.push_back(std::move(child));
+      }
+    }
+    std::stable_sort(open.begin(), open.end(),
+                     [](const Node& a, const Node& b) {
+                       return a.log_flow() > b.log_flow();
+                     });
+    if (static_cast<int>(open.size()) > options.beam_width) {
+      open.resize(options.beam_width);
+    }
+    beams = std::move(open);
+    context.ReportExpansion(static_cast<int>(beams.size()));
+    if (!outcome.stop_reason.empty()) return outcome;
+  }
+  outcome.stop_reason = "done";
+  return outcome;
+}
+
+}  // namespace arts::search

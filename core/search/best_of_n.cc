@@ -1,0 +1,104 @@
+// best_of_n, weighted_vote, majority_vote and the unverified fallback: all
+// rank N complete samples from the root and differ only in how.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include "core/search/strategies.h"
+
+namespace arts::search {
+namespace {
+
+// N complete traces from the root, in calls of at most kMaxCandidates.
+// Stops early when a budget is spent.
+absl::StatusOr<std::vector<Node>> SampleComplete(SearchContext& context,
+                                                 std::string& stop_reason) {
+  const int n = context.options().n;
+  std::vector<Node> samples;
+  while (static_cast<int>(samples.size()) < n) {
+    stop_reason = context.SpentBudget();
+    if (!stop_reason.empty()) break;
+    const int count =
+        std::min<int>(n - static_cast<int>(samples.size()), kMaxProposals);
+    absl::StatusOr<std::vector<Node>> batch =
+        context.Expand(Node{}, count, /*to_the_end=*/true);
+    if (!batch.ok()) return batch.status();
+    for (Node& node : *batch) samples.push_back(std::move(node));
+  }
+  if (stop_reason.empty()) stop_reason = "done";
+  context.ReportExpansion(0);
+  return samples;
+}
+
+// Complete, legal samples as answers, offered as best-so-far.
+std::vector<Answer> CompleteAnswers(SearchContext& context,
+                                    const std::vector<Node>& samples) {
+  std::vector<Answer> answers;
+  for (const Node& node : samples) {
+    if (!node.terminal) continue;
+    answers.push_back(context.MakeAnswer(node));
+    context.OfferAnswer(answers.back());
+  }
+  return answers;
+}
+
+absl::StatusOr<StrategyOutcome> RankSamples(SearchContext& context,
+                                            bool verified) {
+  StrategyOutcome outcome;
+  absl::StatusOr<std::vector<Node>> samples =
+      SampleComplete(context, outcome.stop_reason);
+  if (!samples.ok()) return samples.status();
+  if (verified) {
+    absl::Status scored = context.Score(Pointers(*samples));
+    if (!scored.ok()) return scored;
+  }
+  outcome.answers = CompleteAnswers(context, *samples);
+  return outcome;
+}
+
+}  // namespace
+
+absl::StatusOr<StrategyOutcome> RunBestOfN(SearchContext& context) {
+  return RankSamples(context, /*verified=*/true);
+}
+
+absl::StatusOr<StrategyOutcome> RunUnverifiedBestOfN(SearchContext& context) {
+  return RankSamples(context, /*verified=*/false);
+}
+
+absl::StatusOr<StrategyOutcome> RunVote(SearchContext& context, bool weighted) {
+  StrategyOutcome outcome;
+  absl::StatusOr<std::vector<Node>> samples =
+      SampleComplete(context, outcome.stop_reason);
+  if (!samples.ok()) return samples.status();
+  if (weighted) {
+    absl::Status scored = context.Score(Pointers(*samples));
+    if (!scored.ok()) return scored;
+  }
+  // One group per final answer, represented by its best trace.
+  std::map<std::string, Answer> groups;
+  for (Answer& answer : CompleteAnswers(context, *samples)) {
+    auto [it, inserted] = groups.try_emplace(answer.final_value, answer);
+    Answer& group = it->second;
+    if (!inserted && answer.score > group.score) {
+      const int votes = group.votes;
+      const double weight = group.vote_weight;
+      group = answer;
+      group.votes = votes;
+      group.vote_weight = weight;
+    }
+    group.votes += 1;
+    group.vote_weight += weighted ? std::exp(answer.score) : 1.0;
+  }
+  const double total = static_cast<double>(samples->size());
+  for (auto& [value, group] : groups) {
+    // The group's support is its score: log of summed F, or log of its
+    // share of the votes.
+    group.score =
+        std::log(weighted ? group.vote_weight : group.vote_weight / total);
+    outcome.answers.push_back(std::move(group));
+  }
+  return outcome;
+}
+
+}  // namespace arts::search

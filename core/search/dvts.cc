@@ -1,0 +1,56 @@
+// Diverse verifier tree search (Beeching et al., search-and-learn): the N
+// proposals per step are split into N / M independent subtrees. Each subtree
+// follows the best of its M proposals by log F, so the subtrees explore
+// different parts of the tree instead of collapsing onto one beam.
+#include <algorithm>
+
+#include "core/search/strategies.h"
+
+namespace arts::search {
+
+absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context) {
+  const SearchOptions& options = context.options();
+  const int subtrees = options.n / options.proposals;
+  StrategyOutcome outcome;
+  std::vector<Node> heads(subtrees);
+  while (!heads.empty()) {
+    // Children of every subtree, scored together in one verifier call.
+    std::vector<std::vector<Node>> children;
+    for (const Node& head : heads) {
+      outcome.stop_reason = context.SpentBudget();
+      if (!outcome.stop_reason.empty()) break;
+      absl::StatusOr<std::vector<Node>> proposed =
+          context.Expand(head, options.proposals, /*to_the_end=*/false);
+      if (!proposed.ok()) return proposed.status();
+      children.push_back(LegalDistinct(*std::move(proposed)));
+    }
+    std::vector<Node*> all;
+    for (std::vector<Node>& group : children) {
+      for (Node* node : Pointers(group)) all.push_back(node);
+    }
+    absl::Status scored = context.Score(all);
+    if (!scored.ok()) return scored;
+    std::vector<Node> next;
+    for (std::vector<Node>& group : children) {
+      for (const Node& child : group) {
+        if (!child.terminal) continue;
+        outcome.answers.push_back(context.MakeAnswer(child));
+        context.OfferAnswer(outcome.answers.back());
+      }
+      auto best = std::max_element(group.begin(), group.end(),
+                                   [](const Node& a, const Node& b) {
+                                     return a.log_flow() < b.log_flow();
+                                   });
+      // A subtree ends when its best step completes the trace or when
+      // every proposal was illegal.
+      if (best != group.end() && !best->terminal) next.push_back(*best);
+    }
+    heads = std::move(next);
+    context.ReportExpansion(static_cast<int>(heads.size()));
+    if (!outcome.stop_reason.empty()) return outcome;
+  }
+  outcome.stop_reason = "done";
+  return outcome;
+}
+
+}  // namespace arts::search

@@ -1,0 +1,100 @@
+#ifndef ARTS_CORE_SEARCH_SEARCH_CONTEXT_H_
+#define ARTS_CORE_SEARCH_SEARCH_CONTEXT_H_
+
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "core/countdown/problem.h"
+#include "core/search/proposer.h"
+#include "core/search/scorer.h"
+#include "core/search/search_options.h"
+#include "core/search/search_result.h"
+
+namespace arts::search {
+
+// A partial or complete trace in a search.
+struct Node {
+  std::vector<std::string> steps;
+  bool valid = true;
+  bool terminal = false;
+  double logprob = 0;             // log pi of `steps` given the problem
+  std::vector<double> log_flows;  // log F of every prefix, once scored
+
+  bool scored() const { return !log_flows.empty(); }
+  double log_flow() const {
+    return scored() ? log_flows.back()
+                    : -std::numeric_limits<double>::infinity();
+  }
+};
+
+// What every strategy shares: calls to the generator and the verifier with
+// their accounting, budgets, the deadline, seeds and progress events.
+class SearchContext {
+ public:
+  // `scorer` may be null for strategies that need no verifier; `events` may
+  // be empty.
+  SearchContext(Proposer& proposer, Scorer* scorer, countdown::Problem problem,
+                const SearchOptions& options, EventSink events);
+
+  // Samples `count` continuations of `parent`: one step each, or whole
+  // traces when `to_the_end`. Counts one expansion. Fails with
+  // DEADLINE_EXCEEDED once the deadline has passed.
+  absl::StatusOr<std::vector<Node>> Expand(const Node& parent, int count,
+                                           bool to_the_end);
+
+  // Scores every valid node in one verifier call; illegal ones stay
+  // unscored (log F = -inf) and cost nothing.
+  absl::Status Score(const std::vector<Node*>& nodes);
+  // Whether a verifier call has failed (for the unverified fallback).
+  bool verifier_failed() const { return verifier_failed_; }
+
+  // The budget that is spent, or empty while the search may go on.
+  std::string SpentBudget() const;
+
+  // The answer for a complete or partial trace, scored by `aggregation` (or
+  // by log pi when the node was never scored).
+  Answer MakeAnswer(const Node& node) const;
+
+  // Progress: after each round of expansions, and when a better complete
+  // trace turns up.
+  void ReportExpansion(int frontier);
+  void OfferAnswer(const Answer& answer);
+
+  CostReceipt cost() const;
+  const SearchOptions& options() const { return options_; }
+  const countdown::Problem& problem() const { return problem_; }
+  bool has_scorer() const { return scorer_ != nullptr; }
+  // Each generator call gets its own seed, so a search is deterministic for
+  // a seed and the same through either Proposer.
+  uint64_t NextSeed() { return ++seed_; }
+  std::mt19937_64& rng() { return rng_; }
+
+ private:
+  // DEADLINE_EXCEEDED or CANCELLED once the search must stop.
+  absl::Status MayCall() const;
+
+  Proposer& proposer_;
+  Scorer* scorer_;
+  countdown::Problem problem_;
+  std::string problem_text_;
+  SearchOptions options_;
+  EventSink events_;
+  CostReceipt cost_;
+  absl::Time start_ = absl::Now();
+  uint64_t seed_;
+  std::mt19937_64 rng_;
+  double best_score_ = -std::numeric_limits<double>::infinity();
+  bool verifier_failed_ = false;
+};
+
+// The best `top_n` distinct answers by score, best first.
+std::vector<Answer> TopAnswers(std::vector<Answer> answers, int top_n);
+
+}  // namespace arts::search
+
+#endif  // ARTS_CORE_SEARCH_SEARCH_CONTEXT_H_

@@ -1,0 +1,78 @@
+#ifndef ARTS_CORE_SEARCH_SEARCH_OPTIONS_H_
+#define ARTS_CORE_SEARCH_SEARCH_OPTIONS_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "core/model/generator.h"
+
+namespace arts::search {
+
+// The search strategies (docs/search.md).
+enum class Strategy {
+  kBestOfN,       // N complete samples ranked by the verifier
+  kWeightedVote,  // N samples, answers weighted by F
+  kMajorityVote,  // N samples, answers counted (no verifier)
+  kBeam,          // step-level beam search
+  kArts,          // flow-guided best-first tree search
+  kDvts,          // diverse verifier tree search
+};
+
+absl::StatusOr<Strategy> ParseStrategy(absl::string_view name);
+std::string StrategyName(Strategy strategy);
+
+// How a complete trace's per-step log flows become one score.
+enum class Aggregation { kLast, kMin, kMean };
+
+absl::StatusOr<Aggregation> ParseAggregation(absl::string_view name);
+std::string AggregationName(Aggregation aggregation);
+
+// Limits on every parameter, enforced by ValidateSearchOptions.
+inline constexpr int kMaxSamples = 256;
+inline constexpr int kMaxBeamWidth = 64;
+inline constexpr int kMaxProposals = model::kMaxCandidates;
+inline constexpr int kMaxExpandWidth = 64;
+inline constexpr int kMaxTopN = 64;
+inline constexpr int64_t kMaxTokens = 1'000'000;
+inline constexpr int kMaxExpansions = 100'000;
+
+struct SearchOptions {
+  Strategy strategy = Strategy::kArts;
+  // best_of_n and votes: complete samples; dvts: proposals per step across
+  // all subtrees (subtrees = n / proposals).
+  int n = 16;
+  int beam_width = 4;    // beam: B kept per step
+  int proposals = 4;     // beam, arts: k children per expanded node; dvts: M
+  int expand_width = 2;  // arts: frontier nodes expanded per round
+  // arts: sample children in proportion to pi * F: draw `tilt_pool`
+  // candidates from pi, score them, keep `proposals` drawn in proportion to F.
+  bool flow_tilted = false;
+  int tilt_pool = 16;
+  Aggregation aggregation = Aggregation::kLast;
+  int top_n = 1;
+  // arts: stop once this many distinct complete traces with F >= 1/2 exist.
+  int stop_after_answers = 1;
+  int64_t max_tokens = 0;  // generated tokens; 0 = no budget
+  int max_expansions = 0;  // nodes expanded; 0 = no budget
+  absl::Time deadline = absl::InfiniteFuture();
+  // True once the caller has gone away; checked before every backend call.
+  std::function<bool()> cancelled;
+  uint64_t seed = 1;
+  double temperature = 1.0;
+  double top_p = 1.0;
+  bool constrained = false;
+  // When the verifier is unavailable, answer with best-of-N ranked by pi
+  // and marked unverified instead of failing.
+  bool allow_unverified = false;
+};
+
+// InvalidArgument naming the first bad field, e.g. "n: must be 1 to 256".
+absl::Status ValidateSearchOptions(const SearchOptions& options);
+
+}  // namespace arts::search
+
+#endif  // ARTS_CORE_SEARCH_SEARCH_OPTIONS_H_

@@ -1,0 +1,58 @@
+#ifndef ARTS_CORE_SEARCH_SEARCH_RESULT_H_
+#define ARTS_CORE_SEARCH_SEARCH_RESULT_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace arts::search {
+
+// What a search spent: the cost receipt returned with every answer.
+struct CostReceipt {
+  int64_t tokens_generated = 0;  // sampled by the generator
+  int64_t generator_calls = 0;
+  int64_t verifier_calls = 0;
+  int64_t traces_scored = 0;
+  int64_t expansions = 0;  // nodes whose continuations were sampled
+  double wall_seconds = 0;
+};
+
+// One complete (or, when a budget ran out, the best partial) trace.
+struct Answer {
+  std::vector<std::string> steps;
+  std::string final_value;  // the number left at the end; empty if partial
+  bool terminal = false;
+  // The ranking score: the aggregated log F of the trace, or its log pi
+  // when the search ran unverified.
+  double score = 0;
+  std::vector<double> step_log_flows;  // entry 0 the problem alone
+  double logprob = 0;                  // log pi of the steps under the base
+  // Vote strategies: the traces that reached this answer and their weight
+  // (count for majority, sum of F for weighted).
+  int votes = 0;
+  double vote_weight = 0;
+};
+
+struct SearchResult {
+  std::vector<Answer> answers;  // best first, at most top_n
+  CostReceipt cost;
+  bool verified = true;     // false: the verifier was down, ranked by pi
+  std::string stop_reason;  // "done", "token budget", "expansion budget",
+                            // "answers found", "frontier empty"
+};
+
+// Progress during a search, for streaming.
+struct SearchEvent {
+  enum class Kind { kExpansion, kBestSoFar };
+  Kind kind = Kind::kExpansion;
+  CostReceipt cost;  // so far
+  int frontier = 0;  // open nodes waiting (tree searches)
+  Answer best;       // kBestSoFar: the new best complete trace
+};
+
+using EventSink = std::function<void(const SearchEvent&)>;
+
+}  // namespace arts::search
+
+#endif  // ARTS_CORE_SEARCH_SEARCH_RESULT_H_

@@ -1,0 +1,109 @@
+// arts-orchestrator: serves verifier-guided search as arts.v1.Orchestrator,
+// over Generator and Verifier services or over models loaded in-process.
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "client/channel.h"
+#include "client/grpc_proposer.h"
+#include "client/grpc_scorer.h"
+#include "core/model/generator.h"
+#include "core/verifier/flow_verifier.h"
+#include "server/orchestrator_service.h"
+#include "server/rpc_metrics.h"
+#include "server/server_main.h"
+#include "server/server_runner.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50050",
+          "gRPC address, host:port (port 0 picks a free port)");
+ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9090",
+          "Prometheus /metrics address, host:port; empty disables");
+ABSL_FLAG(std::string, generator, "127.0.0.1:50051",
+          "Generator service address (host:port or a DNS name)");
+ABSL_FLAG(std::string, verifier, "127.0.0.1:50052",
+          "Verifier service address (host:port or a DNS name)");
+ABSL_FLAG(bool, in_process, false,
+          "load --generator_model and --verifier_model here instead of "
+          "calling the services (one-machine use)");
+ABSL_FLAG(std::string, generator_model, ARTS_MODELS_DIR "/generator.ckpt",
+          "with --in_process: the generator checkpoint");
+ABSL_FLAG(std::string, verifier_model, ARTS_MODELS_DIR "/verifier_flow.ckpt",
+          "with --in_process: the verifier checkpoint");
+ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(30),
+          "longest wait for one Generator or Verifier call (a request's own "
+          "deadline is shorter when it has one)");
+ABSL_FLAG(int, threads, 1, "CPU threads for LibTorch with --in_process");
+ABSL_FLAG(int, max_concurrent_requests, 8,
+          "searches run at once; more get RESOURCE_EXHAUSTED");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
+          "on SIGTERM, how long in-flight searches may take to finish");
+
+namespace {
+
+// With --in_process, the models that the proposer and scorer refer to.
+struct LocalModels {
+  std::unique_ptr<arts::model::Generator> generator;
+  std::unique_ptr<arts::verifier::FlowVerifier> verifier;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  arts::server::BlockShutdownSignals();
+  absl::SetProgramUsageMessage(
+      "arts-orchestrator [--flags]: the Orchestrator service");
+  absl::ParseCommandLine(argc, argv);
+  const bool in_process = absl::GetFlag(FLAGS_in_process);
+  arts::server::ServerFlags flags = {
+      absl::GetFlag(FLAGS_listen),
+      absl::GetFlag(FLAGS_metrics_listen),
+      in_process
+          ? absl::StrCat("in-process ", absl::GetFlag(FLAGS_generator_model),
+                         " and ", absl::GetFlag(FLAGS_verifier_model))
+          : absl::StrCat("searches over generator ",
+                         absl::GetFlag(FLAGS_generator), " and verifier ",
+                         absl::GetFlag(FLAGS_verifier)),
+      absl::GetFlag(FLAGS_threads),
+      absl::GetFlag(FLAGS_max_concurrent_requests),
+      absl::GetFlag(FLAGS_drain_timeout)};
+  flags.model_flag = in_process ? "--generator_model/--verifier_model"
+                                : "--generator/--verifier";
+  arts::server::RpcMetrics metrics("orchestrator");
+  arts::server::OrchestratorService service(metrics,
+                                            flags.max_concurrent_requests);
+  LocalModels local;
+  return arts::server::RunServerMain(
+      "arts-orchestrator", flags, metrics, service,
+      [&](const std::string&) -> absl::StatusOr<int64_t> {
+        arts::server::SearchBackends backends;
+        if (!in_process) {
+          const absl::Duration timeout = absl::GetFlag(FLAGS_backend_timeout);
+          backends.proposer = std::make_unique<arts::client::GrpcProposer>(
+              arts::client::InsecureChannel(absl::GetFlag(FLAGS_generator)),
+              timeout);
+          backends.scorer = std::make_unique<arts::client::GrpcScorer>(
+              arts::client::InsecureChannel(absl::GetFlag(FLAGS_verifier)),
+              timeout);
+          service.SetBackends(std::move(backends));
+          return 0;
+        }
+        auto generator =
+            arts::model::Generator::Load(absl::GetFlag(FLAGS_generator_model));
+        if (!generator.ok()) return generator.status();
+        auto verifier = arts::verifier::FlowVerifier::Load(
+            absl::GetFlag(FLAGS_verifier_model));
+        if (!verifier.ok()) return verifier.status();
+        local.generator = *std::move(generator);
+        local.verifier = *std::move(verifier);
+        backends.proposer =
+            std::make_unique<arts::search::LocalProposer>(*local.generator);
+        backends.scorer =
+            std::make_unique<arts::search::LocalScorer>(*local.verifier);
+        service.SetBackends(std::move(backends));
+        return local.generator->num_parameters() +
+               local.verifier->num_parameters();
+      });
+}

@@ -1,0 +1,143 @@
+#include "server/orchestrator_service.h"
+
+#include <prometheus/counter.h>
+
+#include <chrono>
+#include <utility>
+
+#include "absl/time/clock.h"
+#include "client/search_proto.h"
+#include "server/grpc_status.h"
+
+namespace arts::server {
+namespace {
+
+constexpr char kStarting[] = "the orchestrator is still starting";
+
+prometheus::Histogram::BucketBoundaries Powers(double first, double factor,
+                                               int count) {
+  prometheus::Histogram::BucketBoundaries buckets;
+  for (double b = first; count-- > 0; b *= factor) buckets.push_back(b);
+  return buckets;
+}
+
+// Tracks a solve in the in-flight gauge for its lifetime.
+class InFlight {
+ public:
+  explicit InFlight(prometheus::Gauge* gauge) : gauge_(gauge) {
+    gauge_->Increment();
+  }
+  ~InFlight() { gauge_->Decrement(); }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  prometheus::Gauge* gauge_;
+};
+
+}  // namespace
+
+OrchestratorService::OrchestratorService(RpcMetrics& metrics,
+                                         int max_concurrent_requests)
+    : metrics_(metrics), admission_(max_concurrent_requests, "Solve") {
+  solve_seconds_ = &prometheus::BuildHistogram()
+                        .Name("arts_orchestrator_solve_seconds")
+                        .Help("Wall time of a search, by strategy")
+                        .Register(metrics.registry());
+  tokens_per_solve_ = &prometheus::BuildHistogram()
+                           .Name("arts_orchestrator_tokens_per_solve")
+                           .Help("Tokens the generator sampled for a search")
+                           .Register(metrics.registry())
+                           .Add({}, Powers(16, 2, 14));
+  verifier_calls_per_solve_ =
+      &prometheus::BuildHistogram()
+           .Name("arts_orchestrator_verifier_calls_per_solve")
+           .Help("Verifier calls made by a search")
+           .Register(metrics.registry())
+           .Add({}, Powers(1, 2, 12));
+  solves_in_flight_ = &prometheus::BuildGauge()
+                           .Name("arts_orchestrator_solves_in_flight")
+                           .Help("Searches running now")
+                           .Register(metrics.registry())
+                           .Add({});
+}
+
+void OrchestratorService::SetBackends(SearchBackends backends) {
+  backends_ = std::move(backends);
+  ready_.store(true);
+}
+
+grpc::Status OrchestratorService::Solve(grpc::ServerContext* context,
+                                        const arts::v1::SolveRequest* request,
+                                        arts::v1::SolveResponse* response) {
+  RpcMetrics::Call call(metrics_, "Solve");
+  grpc::Status status = DoSolve(context, *request, nullptr, response);
+  call.Finish(status);
+  return status;
+}
+
+grpc::Status OrchestratorService::SolveStream(
+    grpc::ServerContext* context, const arts::v1::SolveRequest* request,
+    grpc::ServerWriter<arts::v1::SolveEvent>* writer) {
+  RpcMetrics::Call call(metrics_, "SolveStream");
+  auto send = [writer](const search::SearchEvent& event) {
+    arts::v1::SolveEvent out;
+    if (event.kind == search::SearchEvent::Kind::kBestSoFar) {
+      *out.mutable_best_so_far() = client::ToProto(event.best);
+    } else {
+      *out.mutable_expansion()->mutable_cost() = client::ToProto(event.cost);
+      out.mutable_expansion()->set_frontier(event.frontier);
+    }
+    // A failed write means the client went away; the search notices through
+    // its cancellation check.
+    writer->Write(out);
+  };
+  arts::v1::SolveEvent final_event;
+  grpc::Status status =
+      DoSolve(context, *request, send, final_event.mutable_final_response());
+  if (status.ok()) writer->Write(final_event);
+  call.Finish(status);
+  return status;
+}
+
+grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
+                                          const arts::v1::SolveRequest& request,
+                                          const search::EventSink& events,
+                                          arts::v1::SolveResponse* response) {
+  if (!ready_.load()) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting);
+  }
+  const AdmissionLimit::Ticket ticket = admission_.Admit();
+  if (!ticket.admitted()) return admission_.Refusal();
+  absl::StatusOr<search::SearchOptions> options =
+      client::OptionsFromProto(request);
+  if (!options.ok()) return ToGrpcStatus(options.status());
+  // The client's deadline bounds the search and every backend call in it.
+  options->deadline = absl::FromChrono(context->deadline());
+  options->cancelled = [context] { return context->IsCancelled(); };
+  const InFlight in_flight(solves_in_flight_);
+  absl::StatusOr<search::SearchResult> result =
+      search::RunSearch(*backends_.proposer, backends_.scorer.get(),
+                        request.problem(), *options, events);
+  if (!result.ok()) {
+    if (absl::IsDeadlineExceeded(result.status()) ||
+        absl::IsCancelled(result.status())) {
+      if (context->IsCancelled() ||
+          context->deadline() <= std::chrono::system_clock::now()) {
+        return EndedCallStatus(*context);
+      }
+    }
+    return ToGrpcStatus(result.status());
+  }
+  const std::string strategy = search::StrategyName(options->strategy);
+  solve_seconds_->Add({{"strategy", strategy}}, Powers(0.001, 2, 18))
+      .Observe(result->cost.wall_seconds);
+  tokens_per_solve_->Observe(
+      static_cast<double>(result->cost.tokens_generated));
+  verifier_calls_per_solve_->Observe(
+      static_cast<double>(result->cost.verifier_calls));
+  *response = client::ToProto(*result, options->strategy);
+  return grpc::Status::OK;
+}
+
+}  // namespace arts::server

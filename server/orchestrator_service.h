@@ -1,0 +1,63 @@
+#ifndef ARTS_SERVER_ORCHESTRATOR_SERVICE_H_
+#define ARTS_SERVER_ORCHESTRATOR_SERVICE_H_
+
+#include <prometheus/family.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "arts/v1/orchestrator.grpc.pb.h"
+#include "core/search/proposer.h"
+#include "core/search/scorer.h"
+#include "core/search/search.h"
+#include "server/rpc_metrics.h"
+#include "server/service_support.h"
+
+namespace arts::server {
+
+// Where searches get their proposals and scores: in-process models or the
+// Generator and Verifier services. Both must be thread-safe.
+struct SearchBackends {
+  std::unique_ptr<search::Proposer> proposer;
+  std::unique_ptr<search::Scorer> scorer;
+  std::string description;  // for logs, e.g. "generator at host:port"
+};
+
+// Adapts core's search::RunSearch to arts.v1.Orchestrator.
+class OrchestratorService final : public arts::v1::Orchestrator::Service {
+ public:
+  OrchestratorService(RpcMetrics& metrics, int max_concurrent_requests);
+
+  // Until backends are set, calls get UNAVAILABLE.
+  void SetBackends(SearchBackends backends);
+
+  grpc::Status Solve(grpc::ServerContext* context,
+                     const arts::v1::SolveRequest* request,
+                     arts::v1::SolveResponse* response) override;
+  grpc::Status SolveStream(
+      grpc::ServerContext* context, const arts::v1::SolveRequest* request,
+      grpc::ServerWriter<arts::v1::SolveEvent>* writer) override;
+
+ private:
+  // Runs one search for a call; `events` may be empty.
+  grpc::Status DoSolve(grpc::ServerContext* context,
+                       const arts::v1::SolveRequest& request,
+                       const search::EventSink& events,
+                       arts::v1::SolveResponse* response);
+
+  RpcMetrics& metrics_;
+  AdmissionLimit admission_;
+  SearchBackends backends_;  // set once
+  std::atomic<bool> ready_{false};
+  prometheus::Family<prometheus::Histogram>* solve_seconds_;
+  prometheus::Histogram* tokens_per_solve_;
+  prometheus::Histogram* verifier_calls_per_solve_;
+  prometheus::Gauge* solves_in_flight_;
+};
+
+}  // namespace arts::server
+
+#endif  // ARTS_SERVER_ORCHESTRATOR_SERVICE_H_
