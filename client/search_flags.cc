@@ -21,6 +21,7 @@ ABSL_DECLARE_FLAG(double, temperature);
 ABSL_DECLARE_FLAG(double, top_p);
 ABSL_DECLARE_FLAG(bool, constrained);
 ABSL_DECLARE_FLAG(absl::Duration, timeout);
+ABSL_DECLARE_FLAG(bool, wait_for_ready);
 ABSL_DECLARE_FLAG(std::string, verifier_model);
 
 ABSL_FLAG(std::string, strategy, "arts",

@@ -1,38 +1,55 @@
 #!/usr/bin/env bash
-# The main job: set up, build, start the Generator service on loopback with
-# the bundled model, stream candidate steps for a few Game-of-24 puzzles
-# through the `arts` CLI, then stop the service with SIGTERM.
+# The main job: set up, build, start the three services on loopback with the
+# bundled models (arts-generator, arts-verifier, arts-orchestrator), solve a
+# handful of Game-of-24 puzzles through the orchestrator with the flow-guided
+# tree search, print each answer with its score and cost, then stop the
+# services with SIGTERM.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/build.sh
 
-port=${ARTS_GENERATOR_PORT:-50051}
-metrics_port=${ARTS_GENERATOR_METRICS_PORT:-9091}
-log=$(mktemp)
-./build/server/arts-generator --listen "127.0.0.1:${port}" \
-  --metrics_listen "127.0.0.1:${metrics_port}" 2>"$log" &
-server=$!
+generator_port=${ARTS_GENERATOR_PORT:-50051}
+verifier_port=${ARTS_VERIFIER_PORT:-50052}
+orchestrator_port=${ARTS_ORCHESTRATOR_PORT:-50050}
+orchestrator_metrics=${ARTS_ORCHESTRATOR_METRICS_PORT:-9090}
+logs=$(mktemp -d)
+pids=()
+start() {  # name, flags...
+  local name=$1
+  shift
+  "./build/server/arts-$name" "$@" 2>"$logs/$name.log" &
+  pids+=($!)
+}
 stop() {
-  if kill -0 "$server" 2>/dev/null; then
-    kill -TERM "$server"
-    wait "$server" || true
-  fi
-  cat "$log" >&2
-  rm -f "$log"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" || true; done
+  cat "$logs"/*.log >&2
+  rm -rf "$logs"
 }
 trap stop EXIT
 
+start generator --listen "127.0.0.1:$generator_port" \
+  --metrics_listen "127.0.0.1:${ARTS_GENERATOR_METRICS_PORT:-9091}"
+start verifier --listen "127.0.0.1:$verifier_port" \
+  --metrics_listen "127.0.0.1:${ARTS_VERIFIER_METRICS_PORT:-9092}"
+start orchestrator --listen "127.0.0.1:$orchestrator_port" \
+  --metrics_listen "127.0.0.1:$orchestrator_metrics" \
+  --generator "127.0.0.1:$generator_port" \
+  --verifier "127.0.0.1:$verifier_port"
+
 arts=./build/client/arts
-puzzles="4 9 10 13 -> 24,1 5 5 5 -> 24,3 3 8 8 -> 24"
-echo "== one next step, 4 candidates each (unconstrained sampling)"
-$arts generate --generator "127.0.0.1:${port}" --wait_for_ready \
-  --problem "$puzzles" --n 4 --max_steps 1 --seed 1
-echo "== whole traces, 4 candidates each, constrained to legal steps"
-$arts generate --generator "127.0.0.1:${port}" \
-  --problem "$puzzles" --n 4 --max_steps 0 --constrained --seed 2
-echo "== continuing a prefix"
-$arts generate --generator "127.0.0.1:${port}" --problem "4 9 10 13 -> 24" \
-  --prefix "13 - 9 = 4 (left: 4 4 10)" --n 4 --max_steps 0 --seed 3
-echo "== a few metrics from http://127.0.0.1:${metrics_port}/metrics"
-curl -s "http://127.0.0.1:${metrics_port}/metrics" | grep -E '^arts_(rpc_requests|generator)_' || true
+orchestrator="--orchestrator 127.0.0.1:$orchestrator_port"
+puzzles="4 9 10 13 -> 24,1 1 4 6 -> 24,3 3 8 8 -> 24,2 5 7 12 -> 24,5 5 9 13 -> 24"
+echo "== flow-guided tree search (arts), best 2 answers per puzzle"
+$arts solve $orchestrator --wait_for_ready --strategy arts --top_n 2 \
+  --seed 1 --problem "$puzzles"
+echo "== best-of-16 ranked by the flow verifier, for comparison"
+$arts solve $orchestrator --strategy best_of_n --samples 16 --seed 1 \
+  --problem "4 9 10 13 -> 24,1 1 4 6 -> 24"
+echo "== the same tree search, streaming its progress"
+$arts solve $orchestrator --strategy arts --stream --seed 2 \
+  --problem "4 9 10 13 -> 24"
+echo "== a few metrics from http://127.0.0.1:$orchestrator_metrics/metrics"
+curl -s "http://127.0.0.1:$orchestrator_metrics/metrics" |
+  grep -E '^arts_orchestrator_(solve_seconds_(count|sum)|tokens_per_solve_(count|sum))' || true
