@@ -3,6 +3,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -30,6 +31,21 @@ absl::StatusOr<arts::v1::ModelInfo> GetModelInfoFrom(Stub& stub,
       stub.GetModelInfo(&context, arts::v1::GetModelInfoRequest(), &info));
   if (!status.ok()) return status;
   return info;
+}
+
+// A server-streaming call: `start` begins it on a context with the timeout
+// and wait-for-ready set, and every message goes to `on_message`.
+template <typename Message, typename Start>
+absl::Status ReadStream(const Start& start,
+                        const std::function<void(const Message&)>& on_message,
+                        absl::Duration timeout, bool wait_for_ready) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
+  context.set_wait_for_ready(wait_for_ready);
+  std::unique_ptr<grpc::ClientReader<Message>> reader = start(&context);
+  Message message;
+  while (reader->Read(&message)) on_message(message);
+  return FromGrpcStatus(reader->Finish());
 }
 
 }  // namespace arts::client

@@ -6,13 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "client/commands.h"
 #include "client/search_flags.h"
+#include "client/split_flags.h"
 #include "core/countdown/game24.h"
 #include "core/eval/search_eval.h"
 #include "core/io/atomic_file.h"
 
-ABSL_DECLARE_FLAG(std::string, data);
-ABSL_DECLARE_FLAG(std::string, split);
-ABSL_DECLARE_FLAG(int, limit);
 ABSL_DECLARE_FLAG(int, threads);
 ABSL_DECLARE_FLAG(std::string, strategy);
 ABSL_FLAG(std::string, label, "",
@@ -31,23 +29,12 @@ int RunEval() {
     std::cerr << "eval: " << options.status().message() << "\n";
     return 2;
   }
-  absl::StatusOr<countdown::Split> split =
-      countdown::ParseSplit(absl::GetFlag(FLAGS_split));
-  if (!split.ok()) {
-    std::cerr << "eval: --split: " << split.status().message() << "\n";
-    return 2;
+  absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
+  if (!selected.ok()) {
+    std::cerr << "eval: " << selected.status().message() << "\n";
+    return ExitCodeFor(selected.status());
   }
-  absl::StatusOr<std::vector<countdown::Game24Puzzle>> puzzles =
-      countdown::LoadGame24(absl::GetFlag(FLAGS_data));
-  if (!puzzles.ok()) {
-    std::cerr << "eval: " << puzzles.status().message() << "\n";
-    return 1;
-  }
-  std::vector<countdown::Problem> problems = ProblemsOf(*puzzles, *split);
-  const int limit = absl::GetFlag(FLAGS_limit);
-  if (limit > 0 && limit < static_cast<int>(problems.size())) {
-    problems.resize(limit);
-  }
+  std::vector<countdown::Problem>& problems = selected->problems;
   std::string where;
   absl::StatusOr<SolveFunction> solve = MakeSolveFunction(&where);
   if (!solve.ok()) {
@@ -57,7 +44,7 @@ int RunEval() {
   const std::string label = absl::GetFlag(FLAGS_label).empty()
                                 ? absl::GetFlag(FLAGS_strategy)
                                 : absl::GetFlag(FLAGS_label);
-  const std::string split_name(countdown::SplitName(*split));
+  const std::string& split_name = selected->split;
   std::cout << "eval " << label << " on " << split_name << " ("
             << problems.size() << " puzzles) with " << where << "\n";
   absl::StatusOr<std::vector<eval::SearchEvalRow>> rows =

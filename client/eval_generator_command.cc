@@ -3,11 +3,11 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "client/commands.h"
+#include "client/split_flags.h"
 #include "core/countdown/game24.h"
 #include "core/eval/generator_eval.h"
 #include "core/model/generator.h"
 
-ABSL_DECLARE_FLAG(std::string, data);
 ABSL_DECLARE_FLAG(uint64_t, seed);
 ABSL_DECLARE_FLAG(int, threads);
 ABSL_FLAG(std::string, model, "",
@@ -17,7 +17,9 @@ ABSL_FLAG(std::string, split, "test",
 ABSL_FLAG(int, samples, 16,
           "eval-generator: traces per puzzle; solve, eval: N of best_of_n, "
           "votes and dvts");
-ABSL_FLAG(int, limit, 0, "eval-generator: first N puzzles only (0 = all)");
+ABSL_FLAG(
+    int, limit, 0,
+    "eval-generator, eval-verifier, eval: first N puzzles only (0 = all)");
 ABSL_FLAG(bool, constrained, false,
           "decode only legal steps (operands that are left)");
 ABSL_FLAG(double, temperature, 1.0, "sampling temperature (0 = greedy)");
@@ -38,24 +40,12 @@ int RunEvalGenerator() {
     return 2;
   }
   torch::set_num_threads(threads == 0 ? 1 : threads);
-  absl::StatusOr<countdown::Split> split =
-      countdown::ParseSplit(absl::GetFlag(FLAGS_split));
-  if (!split.ok()) {
-    std::cerr << "eval-generator: --split: " << split.status().message()
-              << "\n";
-    return 2;
+  absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
+  if (!selected.ok()) {
+    std::cerr << "eval-generator: " << selected.status().message() << "\n";
+    return ExitCodeFor(selected.status());
   }
-  absl::StatusOr<std::vector<countdown::Game24Puzzle>> puzzles =
-      countdown::LoadGame24(absl::GetFlag(FLAGS_data));
-  if (!puzzles.ok()) {
-    std::cerr << "eval-generator: " << puzzles.status().message() << "\n";
-    return 1;
-  }
-  std::vector<countdown::Problem> problems = ProblemsOf(*puzzles, *split);
-  const int limit = absl::GetFlag(FLAGS_limit);
-  if (limit > 0 && limit < static_cast<int>(problems.size())) {
-    problems.resize(limit);
-  }
+  std::vector<countdown::Problem>& problems = selected->problems;
   const std::string model_path = ModelPathOrDefault();
   absl::StatusOr<std::unique_ptr<model::Generator>> generator =
       model::Generator::Load(model_path);
@@ -81,7 +71,7 @@ int RunEvalGenerator() {
     std::cerr << "eval-generator: " << result.status().message() << "\n";
     return 1;
   }
-  std::cout << "model=" << model_path << " split=" << SplitName(*split)
+  std::cout << "model=" << model_path << " split=" << selected->split
             << " constrained=" << options.sampling.constrained << "\n"
             << result->Summary() << "\n";
   return 0;

@@ -3,14 +3,12 @@
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "client/commands.h"
+#include "client/split_flags.h"
 #include "core/countdown/game24.h"
 #include "core/eval/verifier_eval.h"
 
-ABSL_DECLARE_FLAG(std::string, data);
 ABSL_DECLARE_FLAG(uint64_t, seed);
 ABSL_DECLARE_FLAG(int, threads);
-ABSL_DECLARE_FLAG(std::string, split);
-ABSL_DECLARE_FLAG(int, limit);
 ABSL_FLAG(std::string, verifier_model, "models/verifier_flow.ckpt",
           "eval-verifier: the verifier checkpoint to measure");
 ABSL_FLAG(int, mc_problems, 20,
@@ -25,21 +23,12 @@ std::string ModelPathOrDefault();
 int RunEvalVerifier() {
   const int threads = absl::GetFlag(FLAGS_threads);
   torch::set_num_threads(threads <= 0 ? 1 : threads);
-  auto split = countdown::ParseSplit(absl::GetFlag(FLAGS_split));
-  if (!split.ok()) {
-    std::cerr << "eval-verifier: --split: " << split.status().message() << "\n";
-    return 2;
+  absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
+  if (!selected.ok()) {
+    std::cerr << "eval-verifier: " << selected.status().message() << "\n";
+    return ExitCodeFor(selected.status());
   }
-  auto puzzles = countdown::LoadGame24(absl::GetFlag(FLAGS_data));
-  if (!puzzles.ok()) {
-    std::cerr << "eval-verifier: " << puzzles.status().message() << "\n";
-    return 1;
-  }
-  std::vector<countdown::Problem> problems = ProblemsOf(*puzzles, *split);
-  const int limit = absl::GetFlag(FLAGS_limit);
-  if (limit > 0 && limit < static_cast<int>(problems.size())) {
-    problems.resize(limit);
-  }
+  std::vector<countdown::Problem>& problems = selected->problems;
   const std::string path = absl::GetFlag(FLAGS_verifier_model);
   auto verifier = verifier::FlowVerifier::Load(path);
   if (!verifier.ok()) {
@@ -67,7 +56,7 @@ int RunEvalVerifier() {
     std::cerr << "eval-verifier: " << result.status() << "\n";
     return 1;
   }
-  std::cout << "verifier=" << path << " split=" << SplitName(*split) << "\n"
+  std::cout << "verifier=" << path << " split=" << selected->split << "\n"
             << result->Summary() << "\n";
   return 0;
 }

@@ -9,14 +9,11 @@ absl::Status GeneratorClient::Propose(
     const arts::v1::ProposeRequest& request,
     const std::function<void(const arts::v1::Candidate&)>& on_candidate,
     absl::Duration timeout, bool wait_for_ready) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  context.set_wait_for_ready(wait_for_ready);
-  std::unique_ptr<grpc::ClientReader<arts::v1::Candidate>> reader =
-      stub_->Propose(&context, request);
-  arts::v1::Candidate candidate;
-  while (reader->Read(&candidate)) on_candidate(candidate);
-  return FromGrpcStatus(reader->Finish());
+  return ReadStream<arts::v1::Candidate>(
+      [&](grpc::ClientContext* context) {
+        return stub_->Propose(context, request);
+      },
+      on_candidate, timeout, wait_for_ready);
 }
 
 absl::StatusOr<arts::v1::ModelInfo> GeneratorClient::GetModelInfo(

@@ -26,14 +26,11 @@ absl::Status OrchestratorClient::SolveStream(
     const arts::v1::SolveRequest& request,
     const std::function<void(const arts::v1::SolveEvent&)>& on_event,
     absl::Duration timeout, bool wait_for_ready) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  context.set_wait_for_ready(wait_for_ready);
-  std::unique_ptr<grpc::ClientReader<arts::v1::SolveEvent>> reader =
-      stub_->SolveStream(&context, request);
-  arts::v1::SolveEvent event;
-  while (reader->Read(&event)) on_event(event);
-  return FromGrpcStatus(reader->Finish());
+  return ReadStream<arts::v1::SolveEvent>(
+      [&](grpc::ClientContext* context) {
+        return stub_->SolveStream(context, request);
+      },
+      on_event, timeout, wait_for_ready);
 }
 
 }  // namespace arts::client

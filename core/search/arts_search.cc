@@ -68,11 +68,7 @@ absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
       if (!proposed.ok()) return proposed.status();
       children.push_back(LegalDistinct(*std::move(proposed)));
     }
-    std::vector<Node*> all;
-    for (std::vector<Node>& group : children) {
-      for (Node* node : Pointers(group)) all.push_back(node);
-    }
-    absl::Status scored = context.Score(all);
+    absl::Status scored = ScoreGroups(context, children);
     if (!scored.ok()) return scored;
     for (std::vector<Node>& group : children) {
       if (options.flow_tilted) {
@@ -81,8 +77,7 @@ absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
       }
       for (Node& child : group) {
         if (child.terminal) {
-          outcome.answers.push_back(context.MakeAnswer(child));
-          context.OfferAnswer(outcome.answers.back());
+          AddAnswer(context, child, outcome);
           if (child.log_flow() >= confident) {
             confident_answers.insert(child.steps);
           }

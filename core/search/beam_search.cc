@@ -27,8 +27,7 @@ absl::StatusOr<StrategyOutcome> RunBeam(SearchContext& context) {
     std::vector<Node> open;
     for (Node& child : children) {
       if (child.terminal) {
-        outcome.answers.push_back(context.MakeAnswer(child));
-        context.OfferAnswer(outcome.answers.back());
+        AddAnswer(context, child, outcome);
       } else {
         open.push_back(std::move(child));
       }

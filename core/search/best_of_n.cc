@@ -30,18 +30,7 @@ absl::StatusOr<std::vector<Node>> SampleComplete(SearchContext& context,
   return samples;
 }
 
-// Complete, legal samples as answers, offered as best-so-far.
-std::vector<Answer> CompleteAnswers(SearchContext& context,
-                                    const std::vector<Node>& samples) {
-  std::vector<Answer> answers;
-  for (const Node& node : samples) {
-    if (!node.terminal) continue;
-    answers.push_back(context.MakeAnswer(node));
-    context.OfferAnswer(answers.back());
-  }
-  return answers;
-}
-
+// The N samples, scored when `verified`, and the complete ones as answers.
 absl::StatusOr<StrategyOutcome> RankSamples(SearchContext& context,
                                             bool verified) {
   StrategyOutcome outcome;
@@ -52,7 +41,9 @@ absl::StatusOr<StrategyOutcome> RankSamples(SearchContext& context,
     absl::Status scored = context.Score(Pointers(*samples));
     if (!scored.ok()) return scored;
   }
-  outcome.answers = CompleteAnswers(context, *samples);
+  for (const Node& node : *samples) {
+    if (node.terminal) AddAnswer(context, node, outcome);
+  }
   return outcome;
 }
 
@@ -67,17 +58,13 @@ absl::StatusOr<StrategyOutcome> RunUnverifiedBestOfN(SearchContext& context) {
 }
 
 absl::StatusOr<StrategyOutcome> RunVote(SearchContext& context, bool weighted) {
+  absl::StatusOr<StrategyOutcome> ranked = RankSamples(context, weighted);
+  if (!ranked.ok()) return ranked.status();
   StrategyOutcome outcome;
-  absl::StatusOr<std::vector<Node>> samples =
-      SampleComplete(context, outcome.stop_reason);
-  if (!samples.ok()) return samples.status();
-  if (weighted) {
-    absl::Status scored = context.Score(Pointers(*samples));
-    if (!scored.ok()) return scored;
-  }
+  outcome.stop_reason = ranked->stop_reason;
   // One group per final answer, represented by its best trace.
   std::map<std::string, Answer> groups;
-  for (Answer& answer : CompleteAnswers(context, *samples)) {
+  for (Answer& answer : ranked->answers) {
     auto [it, inserted] = groups.try_emplace(answer.final_value, answer);
     Answer& group = it->second;
     if (!inserted && answer.score > group.score) {
@@ -90,7 +77,7 @@ absl::StatusOr<StrategyOutcome> RunVote(SearchContext& context, bool weighted) {
     group.votes += 1;
     group.vote_weight += weighted ? std::exp(answer.score) : 1.0;
   }
-  const double total = static_cast<double>(samples->size());
+  const double total = static_cast<double>(context.options().n);
   for (auto& [value, group] : groups) {
     // The group's support is its score: log of summed F, or log of its
     // share of the votes.

@@ -24,18 +24,12 @@ absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context) {
       if (!proposed.ok()) return proposed.status();
       children.push_back(LegalDistinct(*std::move(proposed)));
     }
-    std::vector<Node*> all;
-    for (std::vector<Node>& group : children) {
-      for (Node* node : Pointers(group)) all.push_back(node);
-    }
-    absl::Status scored = context.Score(all);
+    absl::Status scored = ScoreGroups(context, children);
     if (!scored.ok()) return scored;
     std::vector<Node> next;
     for (std::vector<Node>& group : children) {
       for (const Node& child : group) {
-        if (!child.terminal) continue;
-        outcome.answers.push_back(context.MakeAnswer(child));
-        context.OfferAnswer(outcome.answers.back());
+        if (child.terminal) AddAnswer(context, child, outcome);
       }
       auto best = std::max_element(group.begin(), group.end(),
                                    [](const Node& a, const Node& b) {

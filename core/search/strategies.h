@@ -35,6 +35,13 @@ absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context);
 // Drops illegal nodes and repeats of the same trace, keeping first copies.
 std::vector<Node> LegalDistinct(std::vector<Node> nodes);
 std::vector<Node*> Pointers(std::vector<Node>& nodes);
+// Scores the nodes of every group in one verifier call.
+absl::Status ScoreGroups(SearchContext& context,
+                         std::vector<std::vector<Node>>& groups);
+// Adds a complete trace to the outcome's answers and offers it as the best
+// so far.
+void AddAnswer(SearchContext& context, const Node& node,
+               StrategyOutcome& outcome);
 
 }  // namespace arts::search
 

@@ -22,4 +22,19 @@ std::vector<Node*> Pointers(std::vector<Node>& nodes) {
   return pointers;
 }
 
+absl::Status ScoreGroups(SearchContext& context,
+                         std::vector<std::vector<Node>>& groups) {
+  std::vector<Node*> all;
+  for (std::vector<Node>& group : groups) {
+    for (Node& node : group) all.push_back(&node);
+  }
+  return context.Score(all);
+}
+
+void AddAnswer(SearchContext& context, const Node& node,
+               StrategyOutcome& outcome) {
+  outcome.answers.push_back(context.MakeAnswer(node));
+  context.OfferAnswer(outcome.answers.back());
+}
+
 }  // namespace arts::search
