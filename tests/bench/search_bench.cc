@@ -1,0 +1,145 @@
+// Speed of a whole search: each strategy in one process, and the same search
+// through the Orchestrator service calling the Generator and Verifier
+// services on loopback (three gRPC servers in this process). Not part of
+// ctest; run
+//   ./build/tests/bench/search_bench
+// (docs/BENCHMARKS.md records the figures).
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <string>
+
+#include "client/grpc_proposer.h"
+#include "client/grpc_scorer.h"
+#include "client/orchestrator_client.h"
+#include "client/search_proto.h"
+#include "core/model/generator.h"
+#include "core/search/search.h"
+#include "core/verifier/flow_verifier.h"
+#include "server/generator_service.h"
+#include "server/orchestrator_service.h"
+#include "server/rpc_metrics.h"
+#include "server/server_runner.h"
+#include "server/verifier_service.h"
+
+namespace {
+
+using arts::search::Strategy;
+
+constexpr char kGenerator[] = ARTS_MODELS_DIR "/generator.ckpt";
+constexpr char kVerifier[] = ARTS_MODELS_DIR "/verifier_flow.ckpt";
+constexpr char kProblem[] = "4 9 10 13 -> 24";
+
+template <typename T>
+T* OrDie(absl::StatusOr<std::unique_ptr<T>> loaded) {
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str());
+    std::exit(1);
+  }
+  return loaded->release();
+}
+
+arts::search::SearchOptions Options(int strategy) {
+  arts::search::SearchOptions options;
+  options.strategy = static_cast<Strategy>(strategy);
+  options.n = 16;
+  options.constrained = true;
+  return options;
+}
+
+// Args: the strategy (search::Strategy's order).
+void BM_SearchInProcess(benchmark::State& state) {
+  static auto* generator = OrDie(arts::model::Generator::Load(kGenerator));
+  static auto* verifier = OrDie(arts::verifier::FlowVerifier::Load(kVerifier));
+  arts::search::LocalProposer proposer(*generator);
+  arts::search::LocalScorer scorer(*verifier);
+  arts::search::SearchOptions options = Options(state.range(0));
+  int64_t tokens = 0;
+  for (auto _ : state) {
+    options.seed++;
+    auto result =
+        arts::search::RunSearch(proposer, &scorer, kProblem, options);
+    if (!result.ok()) {
+      state.SkipWithError(std::string(result.status().message()).c_str());
+      return;
+    }
+    tokens += result->cost.tokens_generated;
+  }
+  state.SetLabel(arts::search::StrategyName(options.strategy));
+  state.counters["tokens/search"] = benchmark::Counter(
+      static_cast<double>(tokens), benchmark::Counter::kAvgIterations);
+}
+
+// Three services on loopback; the orchestrator reaches the others over gRPC.
+struct Services {
+  arts::server::RpcMetrics generator_metrics{"generator"};
+  arts::server::RpcMetrics verifier_metrics{"verifier"};
+  arts::server::RpcMetrics orchestrator_metrics{"orchestrator"};
+  arts::server::GeneratorService generator{generator_metrics, 8};
+  arts::server::VerifierService verifier{verifier_metrics, 8};
+  arts::server::OrchestratorService orchestrator{orchestrator_metrics, 8};
+  std::unique_ptr<arts::server::ServerRunner> generator_runner, verifier_runner,
+      orchestrator_runner;
+
+  Services() {
+    generator.SetModel(std::unique_ptr<arts::model::Generator>(
+                           OrDie(arts::model::Generator::Load(kGenerator))),
+                       kGenerator);
+    verifier.SetModel(std::unique_ptr<arts::verifier::FlowVerifier>(OrDie(
+                          arts::verifier::FlowVerifier::Load(kVerifier))),
+                      kVerifier);
+    generator_runner =
+        *arts::server::ServerRunner::Start("127.0.0.1:0", {&generator});
+    verifier_runner =
+        *arts::server::ServerRunner::Start("127.0.0.1:0", {&verifier});
+    arts::server::SearchBackends backends;
+    backends.proposer = std::make_unique<arts::client::GrpcProposer>(
+        arts::client::InsecureChannel(
+            "127.0.0.1:" + std::to_string(generator_runner->port())),
+        absl::Seconds(30));
+    backends.scorer = std::make_unique<arts::client::GrpcScorer>(
+        arts::client::InsecureChannel(
+            "127.0.0.1:" + std::to_string(verifier_runner->port())),
+        absl::Seconds(30));
+    orchestrator.SetBackends(std::move(backends));
+    orchestrator_runner =
+        *arts::server::ServerRunner::Start("127.0.0.1:0", {&orchestrator});
+  }
+};
+
+void BM_SearchAcrossServices(benchmark::State& state) {
+  static Services* services = new Services();
+  static arts::client::OrchestratorClient client(arts::client::InsecureChannel(
+      "127.0.0.1:" + std::to_string(services->orchestrator_runner->port())));
+  arts::search::SearchOptions options = Options(state.range(0));
+  int64_t tokens = 0;
+  for (auto _ : state) {
+    options.seed++;
+    auto response = client.Solve(arts::client::ToProto(kProblem, options),
+                                 absl::Seconds(30));
+    if (!response.ok()) {
+      state.SkipWithError(std::string(response.status().message()).c_str());
+      return;
+    }
+    tokens += response->cost().tokens_generated();
+  }
+  state.SetLabel(arts::search::StrategyName(options.strategy));
+  state.counters["tokens/search"] = benchmark::Counter(
+      static_cast<double>(tokens), benchmark::Counter::kAvgIterations);
+}
+
+constexpr int kStrategies[] = {
+    static_cast<int>(Strategy::kBestOfN), static_cast<int>(Strategy::kBeam),
+    static_cast<int>(Strategy::kArts), static_cast<int>(Strategy::kDvts)};
+
+void StrategyArgs(benchmark::internal::Benchmark* b) {
+  for (int s : kStrategies) b->Arg(s);
+  b->ArgName("strategy")->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+
+BENCHMARK(BM_SearchInProcess)->Apply(StrategyArgs);
+BENCHMARK(BM_SearchAcrossServices)->Apply(StrategyArgs);
+
+}  // namespace
+
+BENCHMARK_MAIN();
