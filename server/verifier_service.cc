@@ -91,11 +91,11 @@ grpc::Status VerifierService::DoScore(grpc::ServerContext* context,
   if (absl::Status s = verifier::ValidateScoreRequest(traces); !s.ok()) {
     return ToGrpcStatus(s);
   }
-  // One forward pass cannot be interrupted, so a call that has already ended
-  // is not started, and the result of one that ended meanwhile is dropped.
-  if (CallEnded(*context)) return EndedCallStatus(*context);
+  // Scoring stops between forward passes once the call has ended, and the
+  // result of a call that ended during the last pass is dropped.
   absl::StatusOr<std::vector<std::vector<double>>> scores =
-      verifier_->Score(traces);
+      verifier_->Score(traces, [context] { return CallEnded(*context); });
+  if (absl::IsCancelled(scores.status())) return EndedCallStatus(*context);
   if (!scores.ok()) return ToGrpcStatus(scores.status());
   batch_size_->Observe(static_cast<double>(traces.size()));
   traces_scored_->Increment(static_cast<double>(traces.size()));

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/model/generator.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -67,6 +68,30 @@ TEST(FlowVerifierTest, BadTracesNameTheirIndex) {
   auto long_status = verifier.Score({too_long}).status();
   EXPECT_THAT(std::string(long_status.message()), HasSubstr("traces[0]"));
   EXPECT_THAT(std::string(long_status.message()), HasSubstr("320"));
+}
+
+// A request longer than one forward pass is scored in chunks: the same
+// scores, errors still name the index in the whole request, and a
+// cancellation stops it between chunks.
+TEST(FlowVerifierTest, LongRequestsAreChunkedAndCancellable) {
+  FlowVerifier verifier(TinyVerifierNetwork(4), {});
+  const size_t n = FlowVerifier::kScoreChunk + 3;
+  std::vector<TraceRef> traces(n, kFull);
+  traces[n - 1] = {"1 5 5 5 -> 24", {"1 / 5 = 1/5 (left: 1/5 5 5)"}};
+  auto all = verifier.Score(traces);
+  auto last = verifier.Score({traces[n - 1]});
+  ASSERT_TRUE(all.ok() && last.ok());
+  ASSERT_EQ(all->size(), n);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_NEAR((*all)[n - 1][i], (*last)[0][i], 1e-5);
+  }
+  traces[n - 1].steps[0] += " x";
+  EXPECT_THAT(std::string(verifier.Score(traces).status().message()),
+              HasSubstr(absl::StrCat("traces[", n - 1, "]")));
+  int checks = 0;
+  auto cancelled = verifier.Score(traces, [&] { return ++checks > 1; });
+  EXPECT_EQ(cancelled.status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(checks, 2);  // before the first chunk and before the second
 }
 
 TEST(FlowVerifierTest, CheckpointRoundTripAndKindChecks) {

@@ -23,8 +23,8 @@ class Scorer {
       const std::vector<verifier::TraceRef>& traces, absl::Time deadline) = 0;
 };
 
-// The in-process implementation over a loaded verifier. One forward pass
-// cannot be interrupted, so the deadline is checked before it.
+// The in-process implementation over a loaded verifier. The deadline is
+// checked before each forward pass of the verifier.
 class LocalScorer : public Scorer {
  public:
   explicit LocalScorer(const verifier::FlowVerifier& verifier)
@@ -33,10 +33,12 @@ class LocalScorer : public Scorer {
   absl::StatusOr<std::vector<std::vector<double>>> Score(
       const std::vector<verifier::TraceRef>& traces,
       absl::Time deadline) override {
-    if (absl::Now() >= deadline) {
-      return absl::DeadlineExceededError("deadline passed before scoring");
+    absl::StatusOr<std::vector<std::vector<double>>> scores =
+        verifier_.Score(traces, [deadline] { return absl::Now() >= deadline; });
+    if (absl::IsCancelled(scores.status())) {
+      return absl::DeadlineExceededError("deadline passed while scoring");
     }
-    return verifier_.Score(traces);
+    return scores;
   }
 
  private:

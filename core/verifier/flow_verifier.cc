@@ -15,7 +15,7 @@ constexpr char kKind[] = "verifier";
 
 absl::StatusOr<BoundaryBatch> EncodeBoundaries(
     const std::vector<TraceRef>& traces, const model::Tokenizer& tokenizer,
-    int max_len) {
+    int max_len, size_t first_index) {
   std::vector<std::vector<int64_t>> rows;
   std::vector<std::vector<int64_t>> ends;
   size_t width = 1, boundaries = 1;
@@ -23,8 +23,8 @@ absl::StatusOr<BoundaryBatch> EncodeBoundaries(
     absl::StatusOr<std::vector<int>> tokens = tokenizer.Encode(
         model::Tokenizer::TraceText(traces[t].problem, traces[t].steps));
     if (!tokens.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("traces[", t, "]: ", tokens.status().message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "traces[", first_index + t, "]: ", tokens.status().message()));
     }
     std::vector<int64_t> row = {model::Tokenizer::kBos};
     std::vector<int64_t> row_ends;
@@ -34,7 +34,7 @@ absl::StatusOr<BoundaryBatch> EncodeBoundaries(
     }
     if (static_cast<int>(row.size()) > max_len) {
       return absl::InvalidArgumentError(
-          absl::StrCat("traces[", t, "]: ", row.size(),
+          absl::StrCat("traces[", first_index + t, "]: ", row.size(),
                        " characters, more than the verifier's ", max_len));
     }
     width = std::max(width, row.size());
@@ -91,10 +91,29 @@ absl::StatusOr<std::unique_ptr<FlowVerifier>> FlowVerifier::Load(
 }
 
 absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::Score(
-    const std::vector<TraceRef>& traces) const {
-  if (traces.empty()) return std::vector<std::vector<double>>{};
-  absl::StatusOr<BoundaryBatch> batch =
-      EncodeBoundaries(traces, tokenizer_, model_->config().max_len);
+    const std::vector<TraceRef>& traces,
+    const std::function<bool()>& cancelled) const {
+  std::vector<std::vector<double>> scores;
+  scores.reserve(traces.size());
+  for (size_t first = 0; first < traces.size(); first += kScoreChunk) {
+    if (cancelled && cancelled()) {
+      return absl::CancelledError("scoring was cancelled");
+    }
+    const std::vector<TraceRef> chunk(
+        traces.begin() + first,
+        traces.begin() + std::min(traces.size(), first + kScoreChunk));
+    absl::StatusOr<std::vector<std::vector<double>>> part =
+        ScoreChunk(chunk, first);
+    if (!part.ok()) return part.status();
+    for (auto& row : *part) scores.push_back(std::move(row));
+  }
+  return scores;
+}
+
+absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreChunk(
+    const std::vector<TraceRef>& traces, size_t first_index) const {
+  absl::StatusOr<BoundaryBatch> batch = EncodeBoundaries(
+      traces, tokenizer_, model_->config().max_len, first_index);
   if (!batch.ok()) return batch.status();
   try {
     torch::NoGradGuard no_grad;

@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,10 +30,10 @@ struct BoundaryBatch {
 };
 
 // Encodes traces (BOS + problem + steps, one per line). Errors name the
-// trace index and the field.
+// trace by its index plus `first_index` (its place in a larger request).
 absl::StatusOr<BoundaryBatch> EncodeBoundaries(
     const std::vector<TraceRef>& traces, const model::Tokenizer& tokenizer,
-    int max_len);
+    int max_len, size_t first_index = 0);
 
 // The network's raw output x at every step boundary, [batch, max_steps + 1].
 torch::Tensor OutputsAtBoundaries(model::TransformerImpl& net,
@@ -56,10 +57,16 @@ class FlowVerifier {
   FlowVerifier(model::Transformer model,
                std::map<std::string, std::string> metadata);
 
+  // Traces scored per forward pass: between passes a long request can be
+  // cancelled.
+  static constexpr size_t kScoreChunk = 64;
+
   // For each trace, log F of every prefix: entry 0 is the problem alone,
-  // entry i the trace after step i.
+  // entry i the trace after step i. Scores kScoreChunk traces per forward
+  // pass and returns CANCELLED if `cancelled` says so before one.
   absl::StatusOr<std::vector<std::vector<double>>> Score(
-      const std::vector<TraceRef>& traces) const;
+      const std::vector<TraceRef>& traces,
+      const std::function<bool()>& cancelled = nullptr) const;
 
   const std::map<std::string, std::string>& metadata() const {
     return metadata_;
@@ -67,6 +74,9 @@ class FlowVerifier {
   int64_t num_parameters() const { return model::CountParameters(*model_); }
 
  private:
+  absl::StatusOr<std::vector<std::vector<double>>> ScoreChunk(
+      const std::vector<TraceRef>& traces, size_t first_index) const;
+
   mutable model::Transformer model_;  // see Generator::model_
   model::Tokenizer tokenizer_;
   std::map<std::string, std::string> metadata_;

@@ -33,7 +33,8 @@ constexpr char kProblem[] = "4 9 10 13 -> 24";
 template <typename T>
 T* OrDie(absl::StatusOr<std::unique_ptr<T>> loaded) {
   if (!loaded.ok()) {
-    std::fprintf(stderr, "%s\n", std::string(loaded.status().message()).c_str());
+    std::fprintf(stderr, "%s\n",
+                 std::string(loaded.status().message()).c_str());
     std::exit(1);
   }
   return loaded->release();
@@ -57,8 +58,7 @@ void BM_SearchInProcess(benchmark::State& state) {
   int64_t tokens = 0;
   for (auto _ : state) {
     options.seed++;
-    auto result =
-        arts::search::RunSearch(proposer, &scorer, kProblem, options);
+    auto result = arts::search::RunSearch(proposer, &scorer, kProblem, options);
     if (!result.ok()) {
       state.SkipWithError(std::string(result.status().message()).c_str());
       return;
@@ -85,8 +85,8 @@ struct Services {
     generator.SetModel(std::unique_ptr<arts::model::Generator>(
                            OrDie(arts::model::Generator::Load(kGenerator))),
                        kGenerator);
-    verifier.SetModel(std::unique_ptr<arts::verifier::FlowVerifier>(OrDie(
-                          arts::verifier::FlowVerifier::Load(kVerifier))),
+    verifier.SetModel(std::unique_ptr<arts::verifier::FlowVerifier>(
+                          OrDie(arts::verifier::FlowVerifier::Load(kVerifier))),
                       kVerifier);
     generator_runner =
         *arts::server::ServerRunner::Start("127.0.0.1:0", {&generator});
@@ -94,12 +94,12 @@ struct Services {
         *arts::server::ServerRunner::Start("127.0.0.1:0", {&verifier});
     arts::server::SearchBackends backends;
     backends.proposer = std::make_unique<arts::client::GrpcProposer>(
-        arts::client::InsecureChannel(
-            "127.0.0.1:" + std::to_string(generator_runner->port())),
+        arts::client::InsecureChannel("127.0.0.1:" +
+                                      std::to_string(generator_runner->port())),
         absl::Seconds(30));
     backends.scorer = std::make_unique<arts::client::GrpcScorer>(
-        arts::client::InsecureChannel(
-            "127.0.0.1:" + std::to_string(verifier_runner->port())),
+        arts::client::InsecureChannel("127.0.0.1:" +
+                                      std::to_string(verifier_runner->port())),
         absl::Seconds(30));
     orchestrator.SetBackends(std::move(backends));
     orchestrator_runner =
