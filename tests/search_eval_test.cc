@@ -40,12 +40,14 @@ TEST(SearchEvalTest, JudgesTopAnswerAndOracleWithTheChecker) {
   options.n = 8;
   options.constrained = true;
   int calls = 0;
+  options.seed = 10;
   std::ostringstream progress;
   absl::StatusOr<std::vector<SearchEvalRow>> rows = EvaluateSearch(
       problems, options,
       [&](const std::string& problem, const search::SearchOptions& o) {
-        ++calls;
         EXPECT_EQ(o.top_n, search::kMaxTopN);  // the harness sees every answer
+        EXPECT_EQ(o.seed, 10u + calls);        // independent puzzles
+        ++calls;
         return search::RunSearch(proposer, &scorer, problem, o);
       },
       progress);

@@ -42,11 +42,16 @@ absl::StatusOr<std::vector<SearchEvalRow>> EvaluateSearch(
     search::SearchOptions options, const SolveFunction& solve,
     std::ostream& progress) {
   options.top_n = search::kMaxTopN;
+  const uint64_t seed = options.seed;
   std::vector<SearchEvalRow> rows;
   int successes = 0;
   for (size_t i = 0; i < problems.size(); ++i) {
     const countdown::Problem& problem = problems[i];
     const std::string text = countdown::FormatProblem(problem);
+    // Puzzle i searches with seed + i, so that puzzles draw independent
+    // samples (one shared seed correlates them and widens the run-to-run
+    // spread).
+    options.seed = seed + i;
     absl::StatusOr<search::SearchResult> result = solve(text, options);
     if (!result.ok()) {
       return absl::Status(result.status().code(),

@@ -44,7 +44,8 @@ using SolveFunction = std::function<absl::StatusOr<search::SearchResult>(
 // Searches every problem with `options` through `solve`, judging the answers
 // with the checker. The harness asks for every answer found (top_n is
 // raised to the maximum) so that the oracle column sees them all; success
-// looks at the first only. Prints one line per puzzle to `progress`.
+// looks at the first only. Puzzle i is searched with options.seed + i.
+// Prints one line per puzzle to `progress`.
 absl::StatusOr<std::vector<SearchEvalRow>> EvaluateSearch(
     const std::vector<countdown::Problem>& problems,
     search::SearchOptions options, const SolveFunction& solve,
