@@ -28,7 +28,8 @@ ABSL_FLAG(int, max_steps, 1, "generate: steps per candidate (0 = to the end)");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30),
           "generate, score: deadline");
 ABSL_FLAG(bool, wait_for_ready, false,
-          "generate, score: wait (within --timeout) for the server to come up");
+          "generate, score, solve: wait (within --timeout) for the server to "
+          "come up (solve: and to finish starting)");
 
 namespace arts::cli {
 

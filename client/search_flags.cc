@@ -95,14 +95,27 @@ absl::StatusOr<SolveFunction> MakeSolveFunction(std::string* where) {
     *where = absl::StrCat("orchestrator at ", address);
     auto client = std::make_shared<client::OrchestratorClient>(
         client::InsecureChannel(address));
-    return SolveFunction([client, timeout](const std::string& problem,
-                                           const search::SearchOptions& options)
-                             -> absl::StatusOr<search::SearchResult> {
-      absl::StatusOr<arts::v1::SolveResponse> response =
-          client->Solve(client::ToProto(problem, options), timeout);
-      if (!response.ok()) return response.status();
-      return client::FromProto(*response);
-    });
+    const bool wait_for_ready = absl::GetFlag(FLAGS_wait_for_ready);
+    return SolveFunction(
+        [client, timeout, wait_for_ready](const std::string& problem,
+                                          const search::SearchOptions& options)
+            -> absl::StatusOr<search::SearchResult> {
+          // With --wait_for_ready, a server that is up but still starting
+          // (UNAVAILABLE) is asked again until the timeout: a search is
+          // deterministic, so asking twice is safe.
+          const absl::Time until = absl::Now() + timeout;
+          while (true) {
+            absl::StatusOr<arts::v1::SolveResponse> response =
+                client->Solve(client::ToProto(problem, options),
+                              until - absl::Now(), wait_for_ready);
+            if (response.ok()) return client::FromProto(*response);
+            if (!wait_for_ready || !absl::IsUnavailable(response.status()) ||
+                absl::Now() + absl::Milliseconds(200) >= until) {
+              return response.status();
+            }
+            absl::SleepFor(absl::Milliseconds(200));
+          }
+        });
   }
   struct Models {
     std::unique_ptr<model::Generator> generator;

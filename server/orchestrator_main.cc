@@ -1,15 +1,19 @@
 // arts-orchestrator: serves verifier-guided search as arts.v1.Orchestrator,
 // over Generator and Verifier services or over models loaded in-process.
+#include <iostream>
 #include <memory>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "client/channel.h"
+#include "client/generator_client.h"
 #include "client/grpc_proposer.h"
 #include "client/grpc_scorer.h"
+#include "client/verifier_client.h"
 #include "core/model/generator.h"
 #include "core/verifier/flow_verifier.h"
 #include "server/orchestrator_service.h"
@@ -35,6 +39,9 @@ ABSL_FLAG(std::string, verifier_model, ARTS_MODELS_DIR "/verifier_flow.ckpt",
 ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(30),
           "longest wait for one Generator or Verifier call (a request's own "
           "deadline is shorter when it has one)");
+ABSL_FLAG(absl::Duration, backend_wait, absl::Seconds(60),
+          "at startup, how long to wait for the Generator and Verifier "
+          "services to serve their models before reporting SERVING anyway");
 ABSL_FLAG(int, threads, 1, "CPU threads for LibTorch with --in_process");
 ABSL_FLAG(int, max_concurrent_requests, 8,
           "searches run at once; more get RESOURCE_EXHAUSTED");
@@ -42,6 +49,33 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight searches may take to finish");
 
 namespace {
+
+// Polls a backend's GetModelInfo until it answers (its model is loaded) or
+// `wait` passes, so that the orchestrator does not report SERVING while its
+// backends are still starting. Says on stderr what it found.
+template <typename Client>
+void AwaitBackend(const std::string& name, const std::string& address,
+                  absl::Duration wait) {
+  Client client(arts::client::InsecureChannel(address));
+  const absl::Time until = absl::Now() + wait;
+  while (true) {
+    absl::StatusOr<arts::v1::ModelInfo> info =
+        client.GetModelInfo(absl::Seconds(2));
+    if (info.ok()) {
+      std::cerr << "arts-orchestrator: " << name << " at " << address
+                << " serves " << info->path() << "\n";
+      return;
+    }
+    if (absl::Now() >= until) {
+      std::cerr << "arts-orchestrator: warning: " << name << " at " << address
+                << " is not serving after " << absl::FormatDuration(wait)
+                << " (" << info.status().message()
+                << "); solves will fail with UNAVAILABLE until it is\n";
+      return;
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+}
 
 // With --in_process, the models that the proposer and scorer refer to.
 struct LocalModels {
@@ -80,6 +114,11 @@ int main(int argc, char** argv) {
       [&](const std::string&) -> absl::StatusOr<int64_t> {
         arts::server::SearchBackends backends;
         if (!in_process) {
+          const absl::Duration wait = absl::GetFlag(FLAGS_backend_wait);
+          AwaitBackend<arts::client::GeneratorClient>(
+              "generator", absl::GetFlag(FLAGS_generator), wait);
+          AwaitBackend<arts::client::VerifierClient>(
+              "verifier", absl::GetFlag(FLAGS_verifier), wait);
           const absl::Duration timeout = absl::GetFlag(FLAGS_backend_timeout);
           backends.proposer = std::make_unique<arts::client::GrpcProposer>(
               arts::client::InsecureChannel(absl::GetFlag(FLAGS_generator)),
