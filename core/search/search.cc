@@ -55,7 +55,7 @@ absl::StatusOr<SearchResult> RunSearch(Proposer& proposer, Scorer* scorer,
   const bool fall_back =
       options.allow_unverified &&
       (scorer == nullptr || (!outcome.ok() && context.verifier_failed() &&
-                             !absl::IsDeadlineExceeded(outcome.status())));
+                             absl::IsUnavailable(outcome.status())));
   if (fall_back) {
     result.verified = false;
     outcome = RunUnverifiedBestOfN(context);

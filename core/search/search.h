@@ -16,9 +16,9 @@ namespace arts::search {
 // Errors: INVALID_ARGUMENT naming the field for a bad problem or option;
 // DEADLINE_EXCEEDED when the deadline passes; a backend's own code (e.g.
 // UNAVAILABLE) with its name, "generator: ..." or "verifier: ...". When the
-// verifier fails and `allow_unverified` is set, the result is best-of-N
-// ranked by log pi with `verified` false instead. Budgets end a search
-// early with what it found and `stop_reason` naming the budget.
+// verifier is UNAVAILABLE and `allow_unverified` is set, the result is
+// best-of-N ranked by log pi with `verified` false instead. Budgets end a
+// search early with what it found and `stop_reason` naming the budget.
 //
 // `scorer` may be null only for majority_vote or with `allow_unverified`.
 absl::StatusOr<SearchResult> RunSearch(Proposer& proposer, Scorer* scorer,
