@@ -40,10 +40,14 @@ class InFlight {
 OrchestratorService::OrchestratorService(RpcMetrics& metrics,
                                          int max_concurrent_requests)
     : metrics_(metrics), admission_(max_concurrent_requests, "Solve") {
-  solve_seconds_ = &prometheus::BuildHistogram()
-                        .Name("arts_orchestrator_solve_seconds")
-                        .Help("Wall time of a search, by strategy")
-                        .Register(metrics.registry());
+  auto& solve_seconds = prometheus::BuildHistogram()
+                            .Name("arts_orchestrator_solve_seconds")
+                            .Help("Wall time of a search, by strategy")
+                            .Register(metrics.registry());
+  for (search::Strategy strategy : search::kAllStrategies) {
+    solve_seconds_[strategy] = &solve_seconds.Add(
+        {{"strategy", search::StrategyName(strategy)}}, Powers(0.001, 2, 18));
+  }
   tokens_per_solve_ = &prometheus::BuildHistogram()
                            .Name("arts_orchestrator_tokens_per_solve")
                            .Help("Tokens the generator sampled for a search")
@@ -129,9 +133,7 @@ grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
     }
     return ToGrpcStatus(result.status());
   }
-  const std::string strategy = search::StrategyName(options->strategy);
-  solve_seconds_->Add({{"strategy", strategy}}, Powers(0.001, 2, 18))
-      .Observe(result->cost.wall_seconds);
+  solve_seconds_.at(options->strategy)->Observe(result->cost.wall_seconds);
   tokens_per_solve_->Observe(
       static_cast<double>(result->cost.tokens_generated));
   verifier_calls_per_solve_->Observe(

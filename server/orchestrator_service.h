@@ -6,6 +6,7 @@
 #include <prometheus/histogram.h>
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -52,7 +53,8 @@ class OrchestratorService final : public arts::v1::Orchestrator::Service {
   AdmissionLimit admission_;
   SearchBackends backends_;  // set once
   std::atomic<bool> ready_{false};
-  prometheus::Family<prometheus::Histogram>* solve_seconds_;
+  // Registered per strategy up front, so a solve only looks its own up.
+  std::map<search::Strategy, prometheus::Histogram*> solve_seconds_;
   prometheus::Histogram* tokens_per_solve_;
   prometheus::Histogram* verifier_calls_per_solve_;
   prometheus::Gauge* solves_in_flight_;

@@ -27,9 +27,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr char kProblem[] = "4 9 10 13 -> 24";
-constexpr Strategy kAllStrategies[] = {
-    Strategy::kBestOfN, Strategy::kWeightedVote, Strategy::kMajorityVote,
-    Strategy::kBeam,    Strategy::kArts,         Strategy::kDvts};
 
 // A verifier that is down: every call fails as an unreachable service would.
 class UnavailableScorer : public Scorer {

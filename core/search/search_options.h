@@ -22,6 +22,10 @@ enum class Strategy {
   kDvts,          // diverse verifier tree search
 };
 
+inline constexpr Strategy kAllStrategies[] = {
+    Strategy::kBestOfN, Strategy::kWeightedVote, Strategy::kMajorityVote,
+    Strategy::kBeam,    Strategy::kArts,         Strategy::kDvts};
+
 absl::StatusOr<Strategy> ParseStrategy(absl::string_view name);
 std::string StrategyName(Strategy strategy);
 
