@@ -2,9 +2,18 @@
 
 #include <utility>
 
-#include "client/channel.h"
+#include "backends/grpc/channel.h"
 
 namespace arts::client {
+namespace {
+
+backends::CallSettings Settings(absl::Duration timeout, bool wait_for_ready) {
+  backends::CallSettings settings = backends::CallSettings::Within(timeout);
+  settings.wait_for_ready = wait_for_ready;
+  return settings;
+}
+
+}  // namespace
 
 OrchestratorClient::OrchestratorClient(std::shared_ptr<grpc::Channel> channel)
     : stub_(arts::v1::Orchestrator::NewStub(std::move(channel))) {}
@@ -12,25 +21,22 @@ OrchestratorClient::OrchestratorClient(std::shared_ptr<grpc::Channel> channel)
 absl::StatusOr<arts::v1::SolveResponse> OrchestratorClient::Solve(
     const arts::v1::SolveRequest& request, absl::Duration timeout,
     bool wait_for_ready) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  context.set_wait_for_ready(wait_for_ready);
-  arts::v1::SolveResponse response;
-  absl::Status status =
-      FromGrpcStatus(stub_->Solve(&context, request, &response));
-  if (!status.ok()) return status;
-  return response;
+  return backends::CallUnary<arts::v1::SolveResponse>(
+      [&](grpc::ClientContext* context, arts::v1::SolveResponse* response) {
+        return stub_->Solve(context, request, response);
+      },
+      Settings(timeout, wait_for_ready));
 }
 
 absl::Status OrchestratorClient::SolveStream(
     const arts::v1::SolveRequest& request,
     const std::function<void(const arts::v1::SolveEvent&)>& on_event,
     absl::Duration timeout, bool wait_for_ready) {
-  return ReadStream<arts::v1::SolveEvent>(
+  return backends::ReadStream<arts::v1::SolveEvent>(
       [&](grpc::ClientContext* context) {
         return stub_->SolveStream(context, request);
       },
-      on_event, timeout, wait_for_ready);
+      on_event, Settings(timeout, wait_for_ready));
 }
 
 }  // namespace arts::client

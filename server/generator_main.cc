@@ -3,6 +3,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "core/io/default_paths.h"
 #include "core/model/generator.h"
 #include "server/generator_service.h"
 #include "server/rpc_metrics.h"
@@ -13,7 +14,7 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "gRPC address, host:port (port 0 picks a free port)");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9091",
           "Prometheus /metrics address, host:port; empty disables");
-ABSL_FLAG(std::string, model, ARTS_MODELS_DIR "/generator.ckpt",
+ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("generator.ckpt"),
           "generator checkpoint");
 ABSL_FLAG(int, threads, 1,
           "CPU threads for LibTorch inside one batch (small batches are "

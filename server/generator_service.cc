@@ -1,36 +1,9 @@
 #include "server/generator_service.h"
 
+#include "backends/grpc/generator_proto.h"
 #include "server/grpc_status.h"
 
 namespace arts::server {
-
-model::ProposeRequest FromProto(const arts::v1::ProposeRequest& request) {
-  model::ProposeRequest out;
-  out.problem = request.problem();
-  out.steps.assign(request.steps().begin(), request.steps().end());
-  out.num_candidates =
-      request.num_candidates() == 0 ? 1 : request.num_candidates();
-  out.max_steps = request.max_steps();
-  const arts::v1::SamplingParams& s = request.sampling();
-  out.sampling.temperature = s.has_temperature() ? s.temperature() : 1.0;
-  out.sampling.top_k = s.top_k();
-  out.sampling.top_p = s.has_top_p() ? s.top_p() : 1.0;
-  out.sampling.seed = s.seed();
-  out.sampling.constrained = s.constrained();
-  return out;
-}
-
-arts::v1::Candidate ToProto(const model::Candidate& candidate) {
-  arts::v1::Candidate out;
-  out.set_index(candidate.index);
-  for (const std::string& step : candidate.steps) out.add_steps(step);
-  out.set_logprob(candidate.logprob);
-  out.set_num_tokens(candidate.num_tokens);
-  out.set_terminal(candidate.terminal);
-  out.set_valid(candidate.valid);
-  out.set_invalid_reason(candidate.invalid_reason);
-  return out;
-}
 
 GeneratorService::GeneratorService(RpcMetrics& metrics,
                                    int max_concurrent_requests)
@@ -80,11 +53,11 @@ grpc::Status GeneratorService::DoPropose(
   bool write_failed = false;
   model::ProposeStats work_done;
   absl::StatusOr<model::ProposeStats> stats = generator_->Propose(
-      FromProto(request),
+      backends::FromProto(request),
       [&](model::Candidate candidate) {
         (candidate.valid ? candidates_valid_ : candidates_invalid_)
             ->Increment();
-        if (!write_failed && !writer->Write(ToProto(candidate))) {
+        if (!write_failed && !writer->Write(backends::ToProto(candidate))) {
           write_failed = true;  // the client is gone; stop at the next token
         }
       },

@@ -44,10 +44,6 @@ class GeneratorService final : public arts::v1::Generator::Service {
   prometheus::Counter* candidates_invalid_;
 };
 
-// Proto request to core request (no validation: core validates).
-model::ProposeRequest FromProto(const arts::v1::ProposeRequest& request);
-arts::v1::Candidate ToProto(const model::Candidate& candidate);
-
 }  // namespace arts::server
 
 #endif  // ARTS_SERVER_GENERATOR_SERVICE_H_

@@ -9,15 +9,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "client/channel.h"
-#include "client/generator_client.h"
-#include "client/grpc_proposer.h"
-#include "client/grpc_scorer.h"
-#include "client/verifier_client.h"
+#include "backends/grpc/channel.h"
+#include "backends/grpc/generator_client.h"
+#include "backends/grpc/verifier_client.h"
+#include "backends/local/local_policy.h"
+#include "backends/local/local_scorer.h"
+#include "core/io/default_paths.h"
 #include "core/model/generator.h"
 #include "core/verifier/flow_verifier.h"
 #include "server/orchestrator_service.h"
 #include "server/rpc_metrics.h"
+#include "server/search_backends.h"
 #include "server/server_main.h"
 #include "server/server_runner.h"
 
@@ -32,9 +34,11 @@ ABSL_FLAG(std::string, verifier, "127.0.0.1:50052",
 ABSL_FLAG(bool, in_process, false,
           "load --generator_model and --verifier_model here instead of "
           "calling the services (one-machine use)");
-ABSL_FLAG(std::string, generator_model, ARTS_MODELS_DIR "/generator.ckpt",
+ABSL_FLAG(std::string, generator_model,
+          arts::io::DefaultModelPath("generator.ckpt"),
           "with --in_process: the generator checkpoint");
-ABSL_FLAG(std::string, verifier_model, ARTS_MODELS_DIR "/verifier_flow.ckpt",
+ABSL_FLAG(std::string, verifier_model,
+          arts::io::DefaultModelPath("verifier_flow.ckpt"),
           "with --in_process: the verifier checkpoint");
 ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(30),
           "longest wait for one Generator or Verifier call (a request's own "
@@ -56,7 +60,7 @@ namespace {
 template <typename Client>
 void AwaitBackend(const std::string& name, const std::string& address,
                   absl::Duration wait) {
-  Client client(arts::client::InsecureChannel(address));
+  Client client(arts::backends::InsecureChannel(address));
   const absl::Time until = absl::Now() + wait;
   while (true) {
     absl::StatusOr<arts::v1::ModelInfo> info =
@@ -112,21 +116,15 @@ int main(int argc, char** argv) {
   return arts::server::RunServerMain(
       "arts-orchestrator", flags, metrics, service,
       [&](const std::string&) -> absl::StatusOr<int64_t> {
-        arts::server::SearchBackends backends;
         if (!in_process) {
           const absl::Duration wait = absl::GetFlag(FLAGS_backend_wait);
-          AwaitBackend<arts::client::GeneratorClient>(
+          AwaitBackend<arts::backends::GeneratorClient>(
               "generator", absl::GetFlag(FLAGS_generator), wait);
-          AwaitBackend<arts::client::VerifierClient>(
+          AwaitBackend<arts::backends::VerifierClient>(
               "verifier", absl::GetFlag(FLAGS_verifier), wait);
-          const absl::Duration timeout = absl::GetFlag(FLAGS_backend_timeout);
-          backends.proposer = std::make_unique<arts::client::GrpcProposer>(
-              arts::client::InsecureChannel(absl::GetFlag(FLAGS_generator)),
-              timeout);
-          backends.scorer = std::make_unique<arts::client::GrpcScorer>(
-              arts::client::InsecureChannel(absl::GetFlag(FLAGS_verifier)),
-              timeout);
-          service.SetBackends(std::move(backends));
+          service.SetBackends(std::make_unique<arts::server::RemoteBackends>(
+              absl::GetFlag(FLAGS_generator), absl::GetFlag(FLAGS_verifier),
+              absl::GetFlag(FLAGS_backend_timeout)));
           return 0;
         }
         auto generator =
@@ -137,11 +135,9 @@ int main(int argc, char** argv) {
         if (!verifier.ok()) return verifier.status();
         local.generator = *std::move(generator);
         local.verifier = *std::move(verifier);
-        backends.proposer =
-            std::make_unique<arts::search::LocalProposer>(*local.generator);
-        backends.scorer =
-            std::make_unique<arts::search::LocalScorer>(*local.verifier);
-        service.SetBackends(std::move(backends));
+        service.SetBackends(std::make_unique<arts::server::SharedBackends>(
+            std::make_unique<arts::backends::LocalPolicy>(*local.generator),
+            std::make_unique<arts::backends::LocalScorer>(*local.verifier)));
         return local.generator->num_parameters() +
                local.verifier->num_parameters();
       });

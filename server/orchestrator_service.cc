@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "absl/time/clock.h"
-#include "client/search_proto.h"
+#include "backends/grpc/search_proto.h"
 #include "server/grpc_status.h"
 
 namespace arts::server {
@@ -66,7 +66,8 @@ OrchestratorService::OrchestratorService(RpcMetrics& metrics,
                            .Add({});
 }
 
-void OrchestratorService::SetBackends(SearchBackends backends) {
+void OrchestratorService::SetBackends(
+    std::unique_ptr<SearchBackends> backends) {
   backends_ = std::move(backends);
   ready_.store(true);
 }
@@ -87,9 +88,9 @@ grpc::Status OrchestratorService::SolveStream(
   auto send = [writer](const search::SearchEvent& event) {
     arts::v1::SolveEvent out;
     if (event.kind == search::SearchEvent::Kind::kBestSoFar) {
-      *out.mutable_best_so_far() = client::ToProto(event.best);
+      *out.mutable_best_so_far() = backends::ToProto(event.best);
     } else {
-      *out.mutable_expansion()->mutable_cost() = client::ToProto(event.cost);
+      *out.mutable_expansion()->mutable_cost() = backends::ToProto(event.cost);
       out.mutable_expansion()->set_frontier(event.frontier);
     }
     // A failed write means the client went away; the search notices through
@@ -114,14 +115,17 @@ grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
   const AdmissionLimit::Ticket ticket = admission_.Admit();
   if (!ticket.admitted()) return admission_.Refusal();
   absl::StatusOr<search::SearchOptions> options =
-      client::OptionsFromProto(request);
+      backends::OptionsFromProto(request);
   if (!options.ok()) return ToGrpcStatus(options.status());
-  // The client's deadline bounds the search and every backend call in it.
+  // The client's deadline bounds the search and every backend call in it;
+  // gRPC backends are children of this call, so a cancel reaches the call
+  // in flight, and the search itself stops before its next call.
   options->deadline = absl::FromChrono(context->deadline());
   options->cancelled = [context] { return context->IsCancelled(); };
   const InFlight in_flight(solves_in_flight_);
+  CallBackends call_backends = backends_->ForCall(*context);
   absl::StatusOr<search::SearchResult> result =
-      search::RunSearch(*backends_.proposer, backends_.scorer.get(),
+      search::RunSearch(*call_backends.policy, call_backends.scorer,
                         request.problem(), *options, events);
   if (!result.ok()) {
     if (absl::IsDeadlineExceeded(result.status()) ||
@@ -138,7 +142,7 @@ grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
       static_cast<double>(result->cost.tokens_generated));
   verifier_calls_per_solve_->Observe(
       static_cast<double>(result->cost.verifier_calls));
-  *response = client::ToProto(*result, options->strategy);
+  *response = backends::ToProto(*result, options->strategy);
   return grpc::Status::OK;
 }
 

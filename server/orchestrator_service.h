@@ -11,21 +11,12 @@
 #include <string>
 
 #include "arts/v1/orchestrator.grpc.pb.h"
-#include "core/search/proposer.h"
-#include "core/search/scorer.h"
 #include "core/search/search.h"
 #include "server/rpc_metrics.h"
+#include "server/search_backends.h"
 #include "server/service_support.h"
 
 namespace arts::server {
-
-// Where searches get their proposals and scores: in-process models or the
-// Generator and Verifier services. Both must be thread-safe.
-struct SearchBackends {
-  std::unique_ptr<search::Proposer> proposer;
-  std::unique_ptr<search::Scorer> scorer;
-  std::string description;  // for logs, e.g. "generator at host:port"
-};
 
 // Adapts core's search::RunSearch to arts.v1.Orchestrator.
 class OrchestratorService final : public arts::v1::Orchestrator::Service {
@@ -33,7 +24,7 @@ class OrchestratorService final : public arts::v1::Orchestrator::Service {
   OrchestratorService(RpcMetrics& metrics, int max_concurrent_requests);
 
   // Until backends are set, calls get UNAVAILABLE.
-  void SetBackends(SearchBackends backends);
+  void SetBackends(std::unique_ptr<SearchBackends> backends);
 
   grpc::Status Solve(grpc::ServerContext* context,
                      const arts::v1::SolveRequest* request,
@@ -51,7 +42,7 @@ class OrchestratorService final : public arts::v1::Orchestrator::Service {
 
   RpcMetrics& metrics_;
   AdmissionLimit admission_;
-  SearchBackends backends_;  // set once
+  std::unique_ptr<SearchBackends> backends_;  // set once
   std::atomic<bool> ready_{false};
   // Registered per strategy up front, so a solve only looks its own up.
   std::map<search::Strategy, prometheus::Histogram*> solve_seconds_;

@@ -3,6 +3,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "core/io/default_paths.h"
 #include "core/verifier/flow_verifier.h"
 #include "server/rpc_metrics.h"
 #include "server/server_main.h"
@@ -13,7 +14,7 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50052",
           "gRPC address, host:port (port 0 picks a free port)");
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9092",
           "Prometheus /metrics address, host:port; empty disables");
-ABSL_FLAG(std::string, model, ARTS_MODELS_DIR "/verifier_flow.ckpt",
+ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("verifier_flow.ckpt"),
           "verifier checkpoint (kind verifier)");
 ABSL_FLAG(int, threads, 1,
           "CPU threads for LibTorch inside one batch (small batches are "

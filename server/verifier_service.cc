@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
+#include "backends/grpc/verifier_proto.h"
 #include "core/model/transformer.h"
 #include "core/verifier/score_request.h"
 #include "server/grpc_status.h"
@@ -20,27 +21,6 @@ bool CallEnded(const grpc::ServerContext& context) {
 }
 
 }  // namespace
-
-std::vector<verifier::TraceRef> FromProto(
-    const arts::v1::ScoreRequest& request) {
-  std::vector<verifier::TraceRef> traces;
-  traces.reserve(request.traces_size());
-  for (const arts::v1::Trace& trace : request.traces()) {
-    traces.push_back(verifier::TraceRef{
-        trace.problem(), {trace.steps().begin(), trace.steps().end()}});
-  }
-  return traces;
-}
-
-arts::v1::TraceScore ToProto(const std::vector<double>& log_flows,
-                             bool per_step) {
-  arts::v1::TraceScore out;
-  if (!log_flows.empty()) out.set_log_flow(log_flows.back());
-  if (per_step) {
-    out.mutable_step_log_flows()->Add(log_flows.begin(), log_flows.end());
-  }
-  return out;
-}
 
 VerifierService::VerifierService(RpcMetrics& metrics,
                                  int max_concurrent_requests)
@@ -87,7 +67,13 @@ grpc::Status VerifierService::DoScore(grpc::ServerContext* context,
   const AdmissionLimit::Ticket ticket = admission_.Admit();
   if (!ticket.admitted()) return admission_.Refusal();
 
-  const std::vector<verifier::TraceRef> traces = FromProto(request);
+  const backend::ScoreRequest score_request = backends::FromProto(request);
+  if (score_request.task != "countdown") {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "task: this verifier serves countdown, got '" +
+                            score_request.task + "'");
+  }
+  const std::vector<verifier::TraceRef>& traces = score_request.traces;
   if (absl::Status s = verifier::ValidateScoreRequest(traces); !s.ok()) {
     return ToGrpcStatus(s);
   }
@@ -101,7 +87,7 @@ grpc::Status VerifierService::DoScore(grpc::ServerContext* context,
   traces_scored_->Increment(static_cast<double>(traces.size()));
   if (CallEnded(*context)) return EndedCallStatus(*context);
   for (const std::vector<double>& log_flows : *scores) {
-    *response->add_scores() = ToProto(log_flows, request.per_step());
+    *response->add_scores() = backends::ToProto(log_flows, request.per_step());
   }
   return grpc::Status::OK;
 }

@@ -47,13 +47,6 @@ class VerifierService final : public arts::v1::Verifier::Service {
   prometheus::Histogram* batch_size_;
 };
 
-// Proto traces to core traces (no validation: core validates).
-std::vector<verifier::TraceRef> FromProto(
-    const arts::v1::ScoreRequest& request);
-// One trace's log F per prefix to its TraceScore.
-arts::v1::TraceScore ToProto(const std::vector<double>& log_flows,
-                             bool per_step);
-
 }  // namespace arts::server
 
 #endif  // ARTS_SERVER_VERIFIER_SERVICE_H_

@@ -23,7 +23,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "arts/v1/generator.grpc.pb.h"
-#include "client/generator_client.h"
+#include "backends/grpc/generator_client.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "gmock/gmock.h"
@@ -171,7 +171,7 @@ class ServingBinaryTest : public ::testing::Test {
 };
 
 TEST_F(ServingBinaryTest, ServesThenExitsCleanlyOnSigterm) {
-  auto client = std::make_unique<client::GeneratorClient>(server_.channel);
+  auto client = std::make_unique<backends::GeneratorClient>(server_.channel);
   arts::v1::ProposeRequest request = ConstrainedRequest("4 9 10 13 -> 24", 4);
   std::vector<arts::v1::Candidate> candidates;
   absl::Status proposed = client->Propose(
@@ -228,7 +228,7 @@ TEST_F(ServingBinaryTest, SigtermDrainsAnInFlightCall) {
     absl::Status status = absl::UnknownError("not finished");
     int received = 0;
     std::thread call([&] {
-      client::GeneratorClient client(server_.channel);
+      backends::GeneratorClient client(server_.channel);
       status = client.Propose(
           request, [&](const arts::v1::Candidate&) { ++received; },
           absl::Seconds(30));

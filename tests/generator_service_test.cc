@@ -22,12 +22,12 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "arts/v1/generator.grpc.pb.h"
-#include "client/generator_client.h"
-#include "client/grpc_proposer.h"
+#include "backends/grpc/generator_client.h"
+#include "backends/grpc/grpc_policy.h"
+#include "backends/local/local_policy.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "core/model/generator.h"
-#include "core/search/proposer.h"
 #include "core/verifier/tree_collector.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -37,6 +37,12 @@
 
 namespace arts::server {
 namespace {
+
+// Appends `step` to the request's first prefix (creating it).
+void AddPrefixStep(arts::v1::ProposeRequest& request, const std::string& step) {
+  if (request.prefixes_size() == 0) request.add_prefixes();
+  request.mutable_prefixes(0)->add_steps(step);
+}
 
 using ::arts::testing_support::Eventually;
 using ::arts::testing_support::Health;
@@ -97,7 +103,7 @@ ProposeRequest SlowRequest(uint64_t seed) {
 absl::StatusOr<std::vector<Candidate>> ProposeAll(
     const std::shared_ptr<grpc::Channel>& channel,
     const ProposeRequest& request, absl::Duration timeout = absl::Seconds(30)) {
-  client::GeneratorClient client(channel);
+  backends::GeneratorClient client(channel);
   std::vector<Candidate> candidates;
   absl::Status status = client.Propose(
       request, [&](const Candidate& c) { candidates.push_back(c); }, timeout);
@@ -195,7 +201,7 @@ TEST_F(GeneratorServiceTest, SameSeedSameCandidatesAfterAPrefix) {
   for (bool constrained : {false, true}) {
     SCOPED_TRACE(constrained ? "constrained" : "free");
     ProposeRequest request = MakeRequest(8, 0, /*seed=*/1234, constrained);
-    request.add_steps(kPrefixStep);
+    AddPrefixStep(request, kPrefixStep);
     request.mutable_sampling()->set_temperature(1.3);
     absl::StatusOr<std::vector<Candidate>> a = ProposeAll(channel(), request);
     absl::StatusOr<std::vector<Candidate>> b = ProposeAll(channel(), request);
@@ -256,17 +262,19 @@ TEST_F(GeneratorServiceTest, EveryInvalidFieldIsNamed) {
   const std::vector<InvalidCase> cases = {
       {"problem", [](ProposeRequest& r) { r.set_problem("4 9 10 13 => 24"); }},
       {"problem", [](ProposeRequest& r) { r.set_problem(""); }},
-      {"steps[0]",
-       [](ProposeRequest& r) { r.add_steps("13 - 9 = 5 (left: 4 5 10)"); }},
-      {"steps[1]",
+      {"prefixes[0].steps[0]",
        [](ProposeRequest& r) {
-         r.add_steps(kPrefixStep);
-         r.add_steps("9 + 4 = 13 (left: 4 10 13)");  // 9 is gone
+         AddPrefixStep(r, "13 - 9 = 5 (left: 4 5 10)");
        }},
-      {"steps",
+      {"prefixes[0].steps[1]",
+       [](ProposeRequest& r) {
+         AddPrefixStep(r, kPrefixStep);
+         AddPrefixStep(r, "9 + 4 = 13 (left: 4 10 13)");  // 9 is gone
+       }},
+      {"prefixes[0].steps",
        [](ProposeRequest& r) {
          r.set_problem("2 3 -> 6");
-         r.add_steps("2 * 3 = 6 (left: 6)");
+         AddPrefixStep(r, "2 * 3 = 6 (left: 6)");
        }},
       {"num_candidates", [](ProposeRequest& r) { r.set_num_candidates(65); }},
       {"num_candidates", [](ProposeRequest& r) { r.set_num_candidates(-1); }},
@@ -316,7 +324,7 @@ TEST_F(GeneratorServiceTest, ShortDeadlineEndsTheCallAndTheWork) {
   // work at least that long, until its first write failed.
   const ProposeRequest request = SlowRequest(/*seed=*/2);
   absl::Duration first_candidate = absl::InfiniteDuration();
-  client::GeneratorClient client(channel());
+  backends::GeneratorClient client(channel());
   for (int run = 0; run < 2; ++run) {
     const absl::Time start = absl::Now();
     first_candidate = absl::InfiniteDuration();
@@ -429,7 +437,7 @@ TEST_F(GeneratorServiceTest, ClientCancellationEndsTheStream) {
 }
 
 TEST_F(GeneratorServiceTest, GetModelInfoDescribesTheModel) {
-  client::GeneratorClient client(channel());
+  backends::GeneratorClient client(channel());
   absl::StatusOr<arts::v1::ModelInfo> info =
       client.GetModelInfo(absl::Seconds(10));
   ASSERT_TRUE(info.ok()) << info.status();
@@ -448,8 +456,8 @@ TEST_F(GeneratorServiceTest, GrpcProposerCollectsTheSameTreeAsLocal) {
   absl::StatusOr<std::unique_ptr<model::Generator>> generator =
       model::Generator::Load(model_->path());
   ASSERT_TRUE(generator.ok()) << generator.status();
-  search::LocalProposer local(**generator);
-  client::GrpcProposer remote(channel(), absl::Seconds(30));
+  backends::LocalPolicy local(**generator);
+  backends::GrpcPolicy remote(channel(), absl::Seconds(30));
   verifier::CollectorOptions options;
   options.children = 3;
   options.max_expanded_per_depth = 3;
@@ -475,12 +483,12 @@ TEST_F(GeneratorServiceTest, GrpcProposerCollectsTheSameTreeAsLocal) {
 
 // A bad request through the gRPC proposer keeps its field-naming message.
 TEST_F(GeneratorServiceTest, GrpcProposerPassesErrorsThrough) {
-  client::GrpcProposer remote(channel(), absl::Seconds(30));
+  backends::GrpcPolicy remote(channel(), absl::Seconds(30));
   model::ProposeRequest request;
   request.problem = "1 2 -> 3";
   request.num_candidates = 65;
   absl::Status status =
-      remote.Propose(request, absl::InfiniteFuture(), [](model::Candidate) {});
+      remote.Propose(request, backend::CallContext{}, [](model::Candidate) {});
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(status.message()), StartsWith("num_candidates"));
 }
@@ -541,7 +549,7 @@ TEST(GeneratorServiceLifecycleTest, UnavailableAndNotServingUntilTheModel) {
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.status().code(), absl::StatusCode::kUnavailable)
       << early.status();
-  client::GeneratorClient client(server->channel);
+  backends::GeneratorClient client(server->channel);
   EXPECT_EQ(client.GetModelInfo(absl::Seconds(10)).status().code(),
             absl::StatusCode::kUnavailable);
 

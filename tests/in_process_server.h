@@ -24,7 +24,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "client/channel.h"
+#include "backends/grpc/channel.h"
 #include "gtest/gtest.h"
 #include "server/rpc_metrics.h"
 #include "server/server_runner.h"
@@ -75,7 +75,7 @@ struct InProcessServer {
     EXPECT_TRUE(runner.ok()) << runner.status();
     if (!runner.ok()) return nullptr;
     server->runner = *std::move(runner);
-    server->channel = client::InsecureChannel(
+    server->channel = backends::InsecureChannel(
         absl::StrCat("127.0.0.1:", server->runner->port()));
     return server;
   }

@@ -527,7 +527,7 @@ TEST_F(GeneratorTest, ConstrainedCandidatesAreAllLegal) {
   };
   for (const Case& c : cases) {
     ProposeRequest request = ConstrainedRequest(c.problem, 11);
-    request.steps = c.prefix;
+    request.prefixes = {c.prefix};
     ProposeStats stats;
     std::vector<Candidate> candidates = Collect(generator_, request, &stats);
     const countdown::Problem problem = ParseProblemOrDie(c.problem);
@@ -641,7 +641,7 @@ TEST_F(GeneratorTest, LogprobOfOneStepMatchesTeacherForcing) {
                                              {"13 - 9 = 4 (left: 4 4 10)"}}) {
     ProposeRequest request = ConstrainedRequest("4 9 10 13 -> 24", 21);
     request.sampling.temperature = 1.0;
-    request.steps = prefix;
+    request.prefixes = {prefix};
     request.max_steps = 1;
     request.num_candidates = 8;
     for (const Candidate& c : Collect(generator_, request)) {
@@ -740,20 +740,22 @@ ProposeRequest ValidRequest() {
 }
 
 void ExpectFieldError(const ProposeRequest& request, const std::string& field) {
-  absl::StatusOr<countdown::State> state = ValidateProposeRequest(request);
+  absl::StatusOr<std::vector<countdown::State>> state =
+      ValidateProposeRequest(request);
   ASSERT_FALSE(state.ok()) << "expected an error on " << field;
   EXPECT_EQ(state.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(state.status().message()), StartsWith(field + ": "));
 }
 
 TEST(ValidateProposeRequestTest, AcceptsValidRequests) {
-  absl::StatusOr<countdown::State> state =
+  absl::StatusOr<std::vector<countdown::State>> state =
       ValidateProposeRequest(ValidRequest());
   ASSERT_TRUE(state.ok()) << state.status();
-  EXPECT_EQ(state->left.size(), 4u);
+  ASSERT_EQ(state->size(), 1u);
+  EXPECT_EQ((*state)[0].left.size(), 4u);
 
   ProposeRequest r = ValidRequest();
-  r.steps = {"13 - 9 = 4 (left: 4 4 10)", "10 - 4 = 6 (left: 4 6)"};
+  r.prefixes = {{"13 - 9 = 4 (left: 4 4 10)", "10 - 4 = 6 (left: 4 6)"}};
   r.num_candidates = kMaxCandidates;
   r.max_steps = 0;
   r.sampling.temperature = 0;
@@ -761,7 +763,7 @@ TEST(ValidateProposeRequestTest, AcceptsValidRequests) {
   r.sampling.top_p = 1;
   state = ValidateProposeRequest(r);
   ASSERT_TRUE(state.ok()) << state.status();
-  EXPECT_EQ(state->left, (std::vector<countdown::Rational>{4, 6}));
+  EXPECT_EQ((*state)[0].left, (std::vector<countdown::Rational>{4, 6}));
 
   r.max_steps = kMaxStepsPerProposal;
   r.sampling.temperature = kMaxTemperature;
@@ -777,19 +779,26 @@ TEST(ValidateProposeRequestTest, NamesTheOffendingField) {
   ExpectFieldError(r, "problem");
 
   r = ValidRequest();
-  r.steps = {"13 - 9 = 5 (left: 4 5 10)"};
-  ExpectFieldError(r, "steps[0]");
-  r.steps = {"13 - 9 = 4 (left: 4 4 10)", "13 + 4 = 17 (left: 4 10 17)"};
-  ExpectFieldError(r, "steps[1]");
-  r.steps = {"not a step"};
-  ExpectFieldError(r, "steps[0]");
+  r.prefixes = {{"13 - 9 = 5 (left: 4 5 10)"}};
+  ExpectFieldError(r, "prefixes[0].steps[0]");
+  r.prefixes = {{"13 - 9 = 4 (left: 4 4 10)", "13 + 4 = 17 (left: 4 10 17)"}};
+  ExpectFieldError(r, "prefixes[0].steps[1]");
+  r.prefixes = {{"13 - 9 = 4 (left: 4 4 10)"}, {"not a step"}};
+  ExpectFieldError(r, "prefixes[1].steps[0]");
 
   r = ValidRequest();
-  r.steps = {"13 - 9 = 4 (left: 4 4 10)", "10 - 4 = 6 (left: 4 6)",
-             "4 * 6 = 24 (left: 24)"};
-  ExpectFieldError(r, "steps");
-  r.steps.assign(kMaxPrefixSteps + 1, "13 - 9 = 4 (left: 4 4 10)");
-  ExpectFieldError(r, "steps");
+  r.prefixes = {{"13 - 9 = 4 (left: 4 4 10)", "10 - 4 = 6 (left: 4 6)",
+                 "4 * 6 = 24 (left: 24)"}};
+  ExpectFieldError(r, "prefixes[0].steps");
+  r.prefixes = {std::vector<std::string>(kMaxPrefixSteps + 1,
+                                         "13 - 9 = 4 (left: 4 4 10)")};
+  ExpectFieldError(r, "prefixes[0].steps");
+  r = ValidRequest();
+  r.prefixes.assign(backend::kMaxPrefixes + 1, {});
+  ExpectFieldError(r, "prefixes");
+  r = ValidRequest();
+  r.task = "text";
+  ExpectFieldError(r, "task");
 
   r = ValidRequest();
   r.num_candidates = 0;

@@ -13,10 +13,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "client/grpc_proposer.h"
-#include "client/grpc_scorer.h"
+#include "backends/grpc/grpc_policy.h"
+#include "backends/grpc/grpc_scorer.h"
+#include "backends/grpc/search_proto.h"
+#include "backends/local/local_policy.h"
+#include "backends/local/local_scorer.h"
 #include "client/orchestrator_client.h"
-#include "client/search_proto.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "core/model/generator.h"
@@ -82,14 +84,10 @@ struct Orchestrator {
     EXPECT_TRUE(runner.ok()) << runner.status();
     if (!runner.ok()) return nullptr;
     o->runner = *std::move(runner);
-    o->channel =
-        client::InsecureChannel(absl::StrCat("127.0.0.1:", o->runner->port()));
-    SearchBackends backends;
-    backends.proposer = std::make_unique<client::GrpcProposer>(
-        client::InsecureChannel(generator), absl::Seconds(30));
-    backends.scorer = std::make_unique<client::GrpcScorer>(
-        client::InsecureChannel(verifier), absl::Seconds(30));
-    o->service->SetBackends(std::move(backends));
+    o->channel = backends::InsecureChannel(
+        absl::StrCat("127.0.0.1:", o->runner->port()));
+    o->service->SetBackends(std::make_unique<RemoteBackends>(
+        generator, verifier, absl::Seconds(30)));
     o->runner->SetServing(true);
     return o;
   }
@@ -182,11 +180,11 @@ TEST_F(OrchestratorServiceTest, RemoteSearchEqualsLocalSearch) {
   auto generator = model::Generator::Load(kBundledGenerator);
   auto verifier = verifier::FlowVerifier::Load(verifier_model_->path());
   ASSERT_TRUE(generator.ok() && verifier.ok());
-  search::LocalProposer proposer(**generator);
-  search::LocalScorer scorer(**verifier);
+  backends::LocalPolicy proposer(**generator);
+  backends::LocalScorer scorer(**verifier);
   const SolveRequest request = Request(arts::v1::ARTS);
   absl::StatusOr<search::SearchResult> local = search::RunSearch(
-      proposer, &scorer, kProblem, *client::OptionsFromProto(request));
+      proposer, &scorer, kProblem, *backends::OptionsFromProto(request));
   absl::StatusOr<SolveResponse> remote = Solve(request);
   ASSERT_TRUE(local.ok() && remote.ok());
   ASSERT_EQ(static_cast<int>(local->answers.size()), remote->answers_size());
@@ -354,7 +352,7 @@ TEST_F(OrchestratorServiceTest, UnavailableUntilBackendsAreSet) {
   auto runner = ServerRunner::Start("127.0.0.1:0", {&service});
   ASSERT_TRUE(runner.ok());
   auto channel =
-      client::InsecureChannel(absl::StrCat("127.0.0.1:", (*runner)->port()));
+      backends::InsecureChannel(absl::StrCat("127.0.0.1:", (*runner)->port()));
   EXPECT_EQ(Health(channel, absl::Seconds(10)),
             HealthCheckResponse::NOT_SERVING);
   EXPECT_EQ(Solve(Request(arts::v1::ARTS), absl::Seconds(10), channel)
@@ -384,7 +382,7 @@ TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   options.constrained = true;
   options.allow_unverified = true;
   absl::StatusOr<search::SearchOptions> back =
-      client::OptionsFromProto(client::ToProto(kProblem, options));
+      backends::OptionsFromProto(backends::ToProto(kProblem, options));
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->strategy, options.strategy);
   EXPECT_EQ(back->n, 32);
@@ -405,7 +403,7 @@ TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   EXPECT_TRUE(back->allow_unverified);
   // Unset fields take the documented defaults.
   absl::StatusOr<search::SearchOptions> defaults =
-      client::OptionsFromProto(SolveRequest());
+      backends::OptionsFromProto(SolveRequest());
   ASSERT_TRUE(defaults.ok());
   EXPECT_EQ(defaults->strategy, search::Strategy::kArts);
   EXPECT_EQ(defaults->n, search::SearchOptions().n);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "backends/local/local_policy.h"
+#include "backends/local/local_scorer.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "core/model/generator.h"
@@ -28,8 +30,8 @@ TEST(SearchEvalTest, JudgesTopAnswerAndOracleWithTheChecker) {
   config.output_size = 1;
   verifier::FlowVerifier verifier(
       testing_support::MakeTinyTransformer(3, config), {});
-  search::LocalProposer proposer(**generator);
-  search::LocalScorer scorer(verifier);
+  backends::LocalPolicy proposer(**generator);
+  backends::LocalScorer scorer(verifier);
   std::vector<countdown::Problem> problems;
   for (const char* text :
        {"4 9 10 13 -> 24", "1 1 4 6 -> 24", "3 3 8 8 -> 24"}) {

@@ -12,6 +12,8 @@
 
 #include "absl/status/status.h"
 #include "absl/time/clock.h"
+#include "backends/local/local_policy.h"
+#include "backends/local/local_scorer.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "core/model/generator.h"
@@ -29,10 +31,10 @@ using ::testing::StartsWith;
 constexpr char kProblem[] = "4 9 10 13 -> 24";
 
 // A verifier that is down: every call fails as an unreachable service would.
-class UnavailableScorer : public Scorer {
+class UnavailableScorer : public backend::Scorer {
  public:
   absl::StatusOr<std::vector<std::vector<double>>> Score(
-      const std::vector<verifier::TraceRef>&, absl::Time) override {
+      const backend::ScoreRequest&, const backend::CallContext&) override {
     return absl::UnavailableError("connection refused");
   }
 };
@@ -67,9 +69,9 @@ class SearchTest : public ::testing::Test {
 
   absl::StatusOr<SearchResult> Run(const SearchOptions& options,
                                    const EventSink& events = nullptr) {
-    LocalProposer proposer(*generator_);
-    LocalScorer scorer(*verifier_);
-    return RunSearch(proposer, &scorer, kProblem, options, events);
+    backends::LocalPolicy policy(*generator_);
+    backends::LocalScorer scorer(*verifier_);
+    return RunSearch(policy, &scorer, kProblem, options, events);
   }
 
   static inline model::Generator* generator_ = nullptr;
@@ -135,22 +137,24 @@ TEST_F(SearchTest, TokenBudgetEndsTheSearchAfterAtMostOneMoreCall) {
   for (Strategy strategy : kAllStrategies) {
     SCOPED_TRACE(StrategyName(strategy));
     SearchOptions options = Options(strategy);
-    options.n = 128;  // two generator calls of 64 whole traces for BoN
+    options.n = 128;  // one generator call of 2 x 64 whole traces for BoN
     options.beam_width = 8;
     options.max_tokens = 40;
     absl::StatusOr<SearchResult> result = Run(options);
     ASSERT_TRUE(result.ok()) << result.status();
     EXPECT_EQ(result->stop_reason, "token budget");
     EXPECT_GE(result->cost.tokens_generated, 40);
-    // The budget is checked before each generator call, so it is overshot
-    // by at most one call: here a first call of 64 whole traces or of k = 4
-    // one-step heads.
-    const int64_t one_call = strategy == Strategy::kBestOfN ||
-                                     strategy == Strategy::kWeightedVote ||
-                                     strategy == Strategy::kMajorityVote
-                                 ? 64 * 3 * model::kMaxHeadChars
-                                 : 4 * model::kMaxHeadChars;
-    EXPECT_LT(result->cost.tokens_generated, 40 + one_call);
+    // The budget is checked before each round (one generator call), so it
+    // is overshot by at most one round: 128 whole traces for the samplers,
+    // n / k = 32 subtrees of k = 4 heads for dvts, and at most 8 beams or
+    // 2 parents of k = 4 heads for beam and arts.
+    int64_t one_round = 8 * 4 * model::kMaxHeadChars;
+    if (strategy == Strategy::kDvts) one_round = 128 * model::kMaxHeadChars;
+    if (strategy == Strategy::kBestOfN || strategy == Strategy::kWeightedVote ||
+        strategy == Strategy::kMajorityVote) {
+      one_round = 128 * 3 * model::kMaxHeadChars;
+    }
+    EXPECT_LT(result->cost.tokens_generated, 40 + one_round);
   }
 }
 
@@ -233,7 +237,7 @@ TEST_F(SearchTest, BadOptionsNameTheField) {
     EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(std::string(result.status().message()), StartsWith(c.field));
   }
-  LocalProposer proposer(*generator_);
+  backends::LocalPolicy proposer(*generator_);
   absl::StatusOr<SearchResult> bad_problem =
       RunSearch(proposer, nullptr, "4 9 -> ", Options(Strategy::kMajorityVote));
   EXPECT_EQ(bad_problem.status().code(), absl::StatusCode::kInvalidArgument);
@@ -246,7 +250,7 @@ TEST_F(SearchTest, BadOptionsNameTheField) {
 }
 
 TEST_F(SearchTest, VerifierDownIsUnavailableOrAnUnverifiedBestOfN) {
-  LocalProposer proposer(*generator_);
+  backends::LocalPolicy proposer(*generator_);
   UnavailableScorer down;
   absl::StatusOr<SearchResult> failed =
       RunSearch(proposer, &down, kProblem, Options(Strategy::kArts));

@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "client/channel.h"
+#include "backends/grpc/channel.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "protos/grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -182,7 +182,7 @@ absl::StatusOr<std::set<std::string>> ListServices(
     }
   }
   grpc::Status status = stream->Finish();
-  if (!status.ok()) return client::FromGrpcStatus(status);
+  if (!status.ok()) return backends::FromGrpcStatus(status);
   if (!answered) return absl::InternalError("no reflection response");
   return names;
 }
@@ -199,7 +199,7 @@ void ServingServer::Start(const std::string& binary,
           flags),
       log_path);
   ASSERT_TRUE(process->started());
-  channel = client::InsecureChannel(target);
+  channel = backends::InsecureChannel(target);
 
   bool serving = false;
   const absl::Time give_up = absl::Now() + absl::Seconds(20);

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "backends/local/local_policy.h"
 #include "core/countdown/checker.h"
 #include "core/model/generator.h"
-#include "core/search/proposer.h"
 #include "core/verifier/tree_collector.h"
 #include "core/verifier/tree_shards.h"
 #include "gmock/gmock.h"
@@ -29,7 +29,7 @@ class TraceTreeTest : public ::testing::Test {
 
   TraceTree Collect(const std::string& text, CollectorOptions options) {
     countdown::Problem problem = *countdown::ParseProblem(text);
-    search::LocalProposer proposer(generator_);
+    backends::LocalPolicy proposer(generator_);
     absl::StatusOr<TraceTree> tree = CollectTree(proposer, problem, options);
     EXPECT_TRUE(tree.ok()) << tree.status();
     return tree.ok() ? *tree : TraceTree{};
@@ -126,7 +126,7 @@ TEST_F(TraceTreeTest, UnconstrainedTreesKeepIllegalStepsAsDeadEnds) {
 }
 
 TEST_F(TraceTreeTest, BadOptionsAreRejected) {
-  search::LocalProposer proposer(generator_);
+  backends::LocalPolicy proposer(generator_);
   countdown::Problem problem = *countdown::ParseProblem("1 2 3 4 -> 24");
   CollectorOptions options;
   options.children = 0;
@@ -228,7 +228,7 @@ class TreeShardsTest : public ::testing::Test {
 
   TempDir dir_{"tree_shards_test"};
   model::Generator generator_;
-  search::LocalProposer proposer_;
+  backends::LocalPolicy proposer_;
   std::vector<countdown::Game24Puzzle> puzzles_;
   countdown::HeldOutGuard guard_;
   std::vector<countdown::Problem> problems_;

@@ -14,7 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "arts/v1/verifier.grpc.pb.h"
-#include "client/verifier_client.h"
+#include "backends/grpc/verifier_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server_process.h"
@@ -103,7 +103,7 @@ TEST(VerifierBinaryServingTest, ServesThenExitsCleanlyOnSigterm) {
   ASSERT_NO_FATAL_FAILURE(
       server.Start(kBinary, {"--model=" + model}, dir.File("stderr.txt")));
 
-  auto client = std::make_unique<client::VerifierClient>(server.channel);
+  auto client = std::make_unique<backends::VerifierClient>(server.channel);
   arts::v1::ScoreRequest request;
   request.set_per_step(true);
   arts::v1::Trace* trace = request.add_traces();

@@ -18,7 +18,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "arts/v1/verifier.grpc.pb.h"
-#include "client/verifier_client.h"
+#include "backends/grpc/verifier_client.h"
 #include "core/countdown/step.h"
 #include "core/verifier/flow_verifier.h"
 #include "core/verifier/score_request.h"
@@ -111,7 +111,7 @@ std::vector<verifier::TraceRef> ToTraceRefs(const ScoreRequest& request) {
 absl::StatusOr<ScoreResponse> Score(
     const std::shared_ptr<grpc::Channel>& channel, const ScoreRequest& request,
     absl::Duration timeout = absl::Seconds(30)) {
-  return client::VerifierClient(channel).Score(request, timeout);
+  return backends::VerifierClient(channel).Score(request, timeout);
 }
 
 // Score calls that the server finished with `code`, per its metrics.
@@ -290,7 +290,7 @@ TEST_F(VerifierServiceTest, ShortDeadlineIsNotReportedAsServed) {
 }
 
 TEST_F(VerifierServiceTest, GetModelInfoDescribesTheModel) {
-  client::VerifierClient client(channel());
+  backends::VerifierClient client(channel());
   absl::StatusOr<arts::v1::ModelInfo> info =
       client.GetModelInfo(absl::Seconds(10));
   ASSERT_TRUE(info.ok()) << info.status();
@@ -376,7 +376,7 @@ TEST(VerifierServiceLifecycleTest, UnavailableAndNotServingUntilTheModel) {
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.status().code(), absl::StatusCode::kUnavailable)
       << early.status();
-  client::VerifierClient client(server->channel);
+  backends::VerifierClient client(server->channel);
   EXPECT_EQ(client.GetModelInfo(absl::Seconds(10)).status().code(),
             absl::StatusCode::kUnavailable);
 

@@ -7,10 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-
-#ifndef ARTS_DATA_DIR
-#define ARTS_DATA_DIR "../shared/data/game24"
-#endif
+#include "core/io/default_paths.h"
 
 namespace arts::countdown {
 namespace {
@@ -51,7 +48,7 @@ Split SplitOfRank(int rank) {
   return Split::kTail;
 }
 
-std::string DefaultGame24Path() { return ARTS_DATA_DIR "/24.csv"; }
+std::string DefaultGame24Path() { return io::DefaultGame24Path(); }
 
 absl::StatusOr<std::vector<Game24Puzzle>> LoadGame24(const std::string& path) {
   std::ifstream in(path);

@@ -30,7 +30,7 @@ absl::StatusOr<std::vector<Game24Puzzle>> LoadGame24(const std::string& path);
 std::vector<Problem> ProblemsOf(const std::vector<Game24Puzzle>& puzzles,
                                 Split split);
 
-// The default location of 24.csv, set at build time (overridable by flags).
+// The default location of 24.csv (core/io/default_paths.h; flags override).
 std::string DefaultGame24Path();
 
 // Guards training data against the benchmark: a problem is held out when its

@@ -167,7 +167,7 @@ absl::StatusOr<VerifierEvalResult> EvaluateVerifier(
       }
       model::ProposeRequest request;
       request.problem = trace.problem;
-      request.steps = trace.steps;
+      request.prefixes = {trace.steps};
       request.num_candidates = options.mc_samples;
       request.max_steps = 0;
       request.sampling.seed = options.seed + i;

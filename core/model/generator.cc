@@ -42,6 +42,14 @@ uint64_t CandidateSeed(uint64_t seed, int index) {
   return z ^ (z >> 31);
 }
 
+// Prefix 0 keeps the request's seed, so a one-prefix call samples what it
+// always has; every other prefix gets its own stream.
+uint64_t PrefixSeed(uint64_t seed, int prefix_index) {
+  return prefix_index == 0
+             ? seed
+             : CandidateSeed(seed ^ 0xD1B54A32D192ED03ULL, prefix_index);
+}
+
 // Ends a row's candidate as invalid: its last step is what the model wrote.
 void FinishInvalid(Row& row, std::string reason) {
   row.candidate.steps.push_back(row.head);
@@ -71,6 +79,9 @@ void CompleteHead(Row& row, int max_steps, const Tokenizer& tokenizer) {
   ++row.steps_done;
   if (row.state.terminal() || row.steps_done == max_steps) {
     row.candidate.terminal = row.state.terminal();
+    if (row.candidate.terminal) {
+      row.candidate.final_answer = countdown::JoinNumbers(row.state.left);
+    }
     row.done = true;
     return;
   }
@@ -126,52 +137,49 @@ int NextToken(Row& row, const float* logits, const ProposeRequest& request,
 
 }  // namespace
 
-absl::StatusOr<countdown::State> ValidateProposeRequest(
+absl::StatusOr<std::vector<countdown::State>> ValidateProposeRequest(
     const ProposeRequest& request) {
+  if (!request.task.empty() && request.task != "countdown") {
+    return FieldError("task", absl::StrCat("this generator serves countdown, "
+                                           "got '",
+                                           request.task, "'"));
+  }
   absl::StatusOr<countdown::Problem> problem =
       countdown::ParseProblem(request.problem);
   if (!problem.ok()) return FieldError("problem", problem.status().message());
-  if (request.steps.size() > kMaxPrefixSteps) {
-    return FieldError("steps",
-                      absl::StrCat("at most ", kMaxPrefixSteps, " steps, got ",
-                                   request.steps.size()));
+  if (absl::Status shape = backend::ValidateProposeShape(request);
+      !shape.ok()) {
+    return shape;
   }
-  countdown::TraceVerdict verdict =
-      countdown::CheckTrace(*problem, request.steps);
-  if (!verdict.valid) {
-    return FieldError(absl::StrCat("steps[", verdict.invalid_step, "]"),
-                      verdict.reason);
+  if (request.sampling.top_k > Tokenizer().vocab_size()) {
+    return FieldError(
+        "sampling.top_k",
+        absl::StrCat("must be 0 (off) to ", Tokenizer().vocab_size(), ", got ",
+                     request.sampling.top_k));
   }
-  if (verdict.terminal) {
-    return FieldError("steps",
-                      "the trace is already finished (one number left)");
+  std::vector<countdown::State> states;
+  const std::vector<std::vector<std::string>> prefixes =
+      backend::PrefixesOf(request);
+  for (size_t p = 0; p < prefixes.size(); ++p) {
+    const std::string field = absl::StrCat("prefixes[", p, "].steps");
+    if (prefixes[p].size() > kMaxPrefixSteps) {
+      return FieldError(
+          field, absl::StrCat("at most ", kMaxPrefixSteps, " steps, got ",
+                              prefixes[p].size()));
+    }
+    countdown::TraceVerdict verdict =
+        countdown::CheckTrace(*problem, prefixes[p]);
+    if (!verdict.valid) {
+      return FieldError(absl::StrCat(field, "[", verdict.invalid_step, "]"),
+                        verdict.reason);
+    }
+    if (verdict.terminal) {
+      return FieldError(field,
+                        "the trace is already finished (one number left)");
+    }
+    states.push_back(verdict.state);
   }
-  if (request.num_candidates < 1 || request.num_candidates > kMaxCandidates) {
-    return FieldError("num_candidates",
-                      absl::StrCat("must be 1 to ", kMaxCandidates, ", got ",
-                                   request.num_candidates));
-  }
-  if (request.max_steps < 0 || request.max_steps > kMaxStepsPerProposal) {
-    return FieldError("max_steps", absl::StrCat("must be 0 (to the end) to ",
-                                                kMaxStepsPerProposal, ", got ",
-                                                request.max_steps));
-  }
-  const SamplingParams& s = request.sampling;
-  if (!(s.temperature >= 0 && s.temperature <= kMaxTemperature)) {
-    return FieldError("sampling.temperature",
-                      absl::StrCat("must be 0 (greedy) to ", kMaxTemperature,
-                                   ", got ", s.temperature));
-  }
-  if (s.top_k < 0 || s.top_k > Tokenizer().vocab_size()) {
-    return FieldError("sampling.top_k", absl::StrCat("must be 0 (off) to ",
-                                                     Tokenizer().vocab_size(),
-                                                     ", got ", s.top_k));
-  }
-  if (!(s.top_p > 0 && s.top_p <= 1)) {
-    return FieldError("sampling.top_p",
-                      absl::StrCat("must be in (0, 1], got ", s.top_p));
-  }
-  return verdict.state;
+  return states;
 }
 
 Generator::Generator(Transformer model,
@@ -208,25 +216,45 @@ absl::StatusOr<ProposeStats> Generator::Propose(
       if (out != nullptr) *out = stats;
     }
   } report{stats, work_done};
-  absl::StatusOr<countdown::State> start = ValidateProposeRequest(request);
-  if (!start.ok()) return start.status();
+  absl::StatusOr<std::vector<countdown::State>> starts =
+      ValidateProposeRequest(request);
+  if (!starts.ok()) return starts.status();
+  for (size_t p = 0; p < starts->size(); ++p) {
+    absl::Status status = ProposeOne(request, static_cast<int>(p), (*starts)[p],
+                                     on_candidate, cancelled, stats);
+    if (!status.ok()) return status;
+  }
+  return stats;
+}
+
+absl::Status Generator::ProposeOne(
+    const ProposeRequest& request, int prefix_index,
+    const countdown::State& start,
+    const std::function<void(Candidate)>& on_candidate,
+    const std::function<bool()>& cancelled, ProposeStats& stats) const {
+  const std::vector<std::string>& steps = request.prefixes.empty()
+                                              ? std::vector<std::string>()
+                                              : request.prefixes[prefix_index];
+  const std::string field = absl::StrCat("prefixes[", prefix_index, "]");
   absl::StatusOr<std::vector<int>> prefix =
-      tokenizer_.Encode(Tokenizer::TraceText(request.problem, request.steps));
+      tokenizer_.Encode(Tokenizer::TraceText(request.problem, steps));
   if (!prefix.ok()) return FieldError("problem", prefix.status().message());
   prefix->insert(prefix->begin(), Tokenizer::kBos);
   const int max_len = model_->config().max_len;
   if (static_cast<int>(prefix->size()) >= max_len) {
-    return FieldError("steps", absl::StrCat("the trace is longer than the "
-                                            "model's context of ",
-                                            max_len, " characters"));
+    return FieldError(field, absl::StrCat("the trace is longer than the "
+                                          "model's context of ",
+                                          max_len, " characters"));
   }
 
   const SamplingParams& sampling = request.sampling;
   std::vector<Row> rows(request.num_candidates);
+  const uint64_t seed = PrefixSeed(sampling.seed, prefix_index);
   for (int i = 0; i < request.num_candidates; ++i) {
+    rows[i].candidate.prefix_index = prefix_index;
     rows[i].candidate.index = i;
-    rows[i].rng.seed(CandidateSeed(sampling.seed, i));
-    rows[i].state = *start;
+    rows[i].rng.seed(CandidateSeed(seed, i));
+    rows[i].state = start;
   }
 
   try {
@@ -283,7 +311,7 @@ absl::StatusOr<ProposeStats> Generator::Propose(
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("model failure: ", e.what()));
   }
-  return stats;
+  return absl::OkStatus();
 }
 
 }  // namespace arts::model

@@ -9,51 +9,24 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/backend/policy.h"
 #include "core/countdown/checker.h"
 #include "core/model/tokenizer.h"
 #include "core/model/transformer.h"
 
 namespace arts::model {
 
-// Request limits, enforced by ValidateProposeRequest and documented in
-// docs/generator.md.
-inline constexpr int kMaxCandidates = 64;
-inline constexpr int kMaxStepsPerProposal = 8;
-inline constexpr int kMaxPrefixSteps = 8;
-inline constexpr double kMaxTemperature = 10.0;
 // The model writes `A op B =`; a head longer than this is a runaway.
 inline constexpr int kMaxHeadChars = 32;
+// Steps of a prefix the model accepts.
+inline constexpr int kMaxPrefixSteps = 8;
 
-struct SamplingParams {
-  double temperature = 1.0;  // 0 = greedy
-  int top_k = 0;             // 0 = off
-  double top_p = 1.0;        // 1 = off
-  uint64_t seed = 0;
-  // Restricts the model's characters to heads `A op B =` whose operands are
-  // left (and B != 0 for division), so every step is legal.
-  bool constrained = false;
-};
-
-struct ProposeRequest {
-  std::string problem;             // `4 9 10 13 -> 24`
-  std::vector<std::string> steps;  // the prefix, each a full step text
-  int num_candidates = 1;
-  int max_steps = 1;  // steps per candidate; 0 = continue to the end
-  SamplingParams sampling;
-};
-
-struct Candidate {
-  int index = 0;                   // 0..num_candidates-1, stable per seed
-  std::vector<std::string> steps;  // the new steps only
-  // log pi(steps | prefix) at temperature 1 over the model's own tokens
-  // (the calculator's completion is not counted); under the constraint
-  // when it is on.
-  double logprob = 0;
-  int num_tokens = 0;  // tokens the model sampled
-  bool terminal = false;
-  bool valid = true;
-  std::string invalid_reason;  // why the last step is illegal
-};
+using backend::Candidate;
+using backend::kMaxCandidates;
+using backend::kMaxStepsPerProposal;
+using backend::kMaxTemperature;
+using backend::ProposeRequest;
+using backend::SamplingParams;
 
 struct ProposeStats {
   int64_t tokens_generated = 0;  // sampled by the model
@@ -63,8 +36,9 @@ struct ProposeStats {
 
 // Checks a request against the limits and the task's grammar. Errors are
 // InvalidArgument and start with the offending field, e.g.
-// "steps[1]: arithmetic is wrong ...". On success returns the prefix state.
-absl::StatusOr<countdown::State> ValidateProposeRequest(
+// "prefixes[0].steps[1]: arithmetic is wrong ...". On success returns the
+// state after each prefix.
+absl::StatusOr<std::vector<countdown::State>> ValidateProposeRequest(
     const ProposeRequest& request);
 
 // The frozen base policy pi: a small transformer that writes each step's
@@ -77,8 +51,10 @@ class Generator {
       const std::string& path);
   Generator(Transformer model, std::map<std::string, std::string> metadata);
 
-  // Samples request.num_candidates candidates in one batch, calling
-  // `on_candidate` as each finishes (from the calling thread). Stops early
+  // Samples request.num_candidates candidates of each prefix, one batch per
+  // prefix, calling `on_candidate` as each finishes (from the calling
+  // thread). Candidate i of prefix p is seeded by (seed, p, i), so it does
+  // not depend on the other prefixes of the call. Stops early
   // with CANCELLED when `cancelled` returns true. `work_done`, if given, gets
   // the work spent even when the call fails, so cancelled work is counted.
   absl::StatusOr<ProposeStats> Propose(
@@ -94,6 +70,13 @@ class Generator {
   int64_t num_parameters() const;
 
  private:
+  // Samples one prefix's candidates.
+  absl::Status ProposeOne(const ProposeRequest& request, int prefix_index,
+                          const countdown::State& start,
+                          const std::function<void(Candidate)>& on_candidate,
+                          const std::function<bool()>& cancelled,
+                          ProposeStats& stats) const;
+
   // Forward passes do not change the weights; mutable because LibTorch
   // modules have no const call operator.
   mutable Transformer model_;

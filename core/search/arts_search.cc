@@ -1,9 +1,10 @@
 // ARTS flow-guided tree search. The frontier holds every open partial trace
 // with its log F. Each round expands the most promising nodes: k proposals
 // from pi each (or, flow-tilted, a larger pool from pi of which k are kept
-// with probability proportional to F, so children follow pi * F), scored in
-// one verifier call. It stops when enough complete traces look correct
-// (F >= 1/2), when a budget is spent, or when nothing is left to expand.
+// with probability proportional to F, so children follow pi * F), all
+// proposed in one generator call and scored in one verifier call. It stops when
+// enough complete traces look correct (F >= 1/2), when a budget is spent, or
+// when nothing is left to expand.
 #include <algorithm>
 #include <cmath>
 #include <queue>
@@ -55,18 +56,21 @@ absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
     }
     outcome.stop_reason = context.SpentBudget();
     if (!outcome.stop_reason.empty()) return outcome;
-    // The round's parents and each one's children.
-    std::vector<std::vector<Node>> children;
-    for (int i = 0; i < options.expand_width && !frontier.empty(); ++i) {
-      if (!context.SpentBudget().empty()) break;
-      Node parent = frontier.top();
+    // The round's parents, expanded in one generator call.
+    std::vector<Node> parents;
+    const int width = context.AffordableExpansions(options.expand_width);
+    while (static_cast<int>(parents.size()) < width && !frontier.empty()) {
+      parents.push_back(frontier.top());
       frontier.pop();
-      const int pool =
-          options.flow_tilted ? options.tilt_pool : options.proposals;
-      absl::StatusOr<std::vector<Node>> proposed =
-          context.Expand(parent, pool, /*to_the_end=*/false);
-      if (!proposed.ok()) return proposed.status();
-      children.push_back(LegalDistinct(*std::move(proposed)));
+    }
+    const int pool =
+        options.flow_tilted ? options.tilt_pool : options.proposals;
+    absl::StatusOr<std::vector<std::vector<Node>>> proposed =
+        context.Expand(ConstPointers(parents), pool, /*to_the_end=*/false);
+    if (!proposed.ok()) return proposed.status();
+    std::vector<std::vector<Node>> children;
+    for (std::vector<Node>& group : *proposed) {
+      children.push_back(LegalDistinct(std::move(group)));
     }
     absl::Status scored = ScoreGroups(context, children);
     if (!scored.ok()) return scored;

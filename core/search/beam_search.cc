@@ -1,5 +1,6 @@
 // Step-level beam search: every step, each of the B beams proposes k next
-// steps, the verifier scores all of them in one call, and the B best
+// steps (all in one generator call), the verifier scores all of them in one
+// call, and the B best
 // partial traces by log F go on. Complete traces leave the beam as answers.
 #include <algorithm>
 
@@ -12,14 +13,17 @@ absl::StatusOr<StrategyOutcome> RunBeam(SearchContext& context) {
   StrategyOutcome outcome;
   std::vector<Node> beams(1);
   while (!beams.empty()) {
+    outcome.stop_reason = context.SpentBudget();
+    if (!outcome.stop_reason.empty()) return outcome;
+    // Every beam's proposals in one generator call; the best beams first
+    // when the expansion budget cannot pay for all of them.
+    beams.resize(context.AffordableExpansions(static_cast<int>(beams.size())));
+    absl::StatusOr<std::vector<std::vector<Node>>> proposed = context.Expand(
+        ConstPointers(beams), options.proposals, /*to_the_end=*/false);
+    if (!proposed.ok()) return proposed.status();
     std::vector<Node> children;
-    for (const Node& beam : beams) {
-      outcome.stop_reason = context.SpentBudget();
-      if (!outcome.stop_reason.empty()) break;
-      absl::StatusOr<std::vector<Node>> proposed =
-          context.Expand(beam, options.proposals, /*to_the_end=*/false);
-      if (!proposed.ok()) return proposed.status();
-      for (Node& child : *proposed) children.push_back(std::move(child));
+    for (std::vector<Node>& group : *proposed) {
+      for (Node& child : group) children.push_back(std::move(child));
     }
     children = LegalDistinct(std::move(children));
     absl::Status scored = context.Score(Pointers(children));
@@ -41,7 +45,6 @@ absl::StatusOr<StrategyOutcome> RunBeam(SearchContext& context) {
     }
     beams = std::move(open);
     context.ReportExpansion(static_cast<int>(beams.size()));
-    if (!outcome.stop_reason.empty()) return outcome;
   }
   outcome.stop_reason = "done";
   return outcome;

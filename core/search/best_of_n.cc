@@ -9,21 +9,27 @@
 namespace arts::search {
 namespace {
 
-// N complete traces from the root, in calls of at most kMaxCandidates.
-// Stops early when a budget is spent.
+// N complete traces from the root, in one generator call where N splits
+// evenly into prefixes of at most kMaxProposals candidates (the root
+// repeated: each copy is sampled with its own seed), else in two. Stops
+// early when a budget is spent.
 absl::StatusOr<std::vector<Node>> SampleComplete(SearchContext& context,
                                                  std::string& stop_reason) {
   const int n = context.options().n;
+  const Node root;
   std::vector<Node> samples;
   while (static_cast<int>(samples.size()) < n) {
     stop_reason = context.SpentBudget();
     if (!stop_reason.empty()) break;
-    const int count =
-        std::min<int>(n - static_cast<int>(samples.size()), kMaxProposals);
-    absl::StatusOr<std::vector<Node>> batch =
-        context.Expand(Node{}, count, /*to_the_end=*/true);
+    const int missing = n - static_cast<int>(samples.size());
+    const int copies = (missing + kMaxProposals - 1) / kMaxProposals;
+    const int count = missing / copies;
+    absl::StatusOr<std::vector<std::vector<Node>>> batch = context.Expand(
+        std::vector<const Node*>(copies, &root), count, /*to_the_end=*/true);
     if (!batch.ok()) return batch.status();
-    for (Node& node : *batch) samples.push_back(std::move(node));
+    for (std::vector<Node>& group : *batch) {
+      for (Node& node : group) samples.push_back(std::move(node));
+    }
   }
   if (stop_reason.empty()) stop_reason = "done";
   context.ReportExpansion(0);
@@ -62,10 +68,13 @@ absl::StatusOr<StrategyOutcome> RunVote(SearchContext& context, bool weighted) {
   if (!ranked.ok()) return ranked.status();
   StrategyOutcome outcome;
   outcome.stop_reason = ranked->stop_reason;
-  // One group per final answer, represented by its best trace.
+  // One group per final answer (equal by the task's rule), represented by
+  // its best trace. A complete trace without a final answer cannot vote.
   std::map<std::string, Answer> groups;
   for (Answer& answer : ranked->answers) {
-    auto [it, inserted] = groups.try_emplace(answer.final_value, answer);
+    if (answer.final_value.empty()) continue;
+    auto [it, inserted] = groups.try_emplace(
+        context.task().NormalizeAnswer(answer.final_value), answer);
     Answer& group = it->second;
     if (!inserted && answer.score > group.score) {
       const int votes = group.votes;

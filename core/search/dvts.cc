@@ -14,15 +14,18 @@ absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context) {
   StrategyOutcome outcome;
   std::vector<Node> heads(subtrees);
   while (!heads.empty()) {
-    // Children of every subtree, scored together in one verifier call.
+    outcome.stop_reason = context.SpentBudget();
+    if (!outcome.stop_reason.empty()) return outcome;
+    // Children of every subtree, proposed in one generator call and scored
+    // together in one verifier call (as many subtrees as the expansion
+    // budget pays for).
+    heads.resize(context.AffordableExpansions(static_cast<int>(heads.size())));
+    absl::StatusOr<std::vector<std::vector<Node>>> proposed = context.Expand(
+        ConstPointers(heads), options.proposals, /*to_the_end=*/false);
+    if (!proposed.ok()) return proposed.status();
     std::vector<std::vector<Node>> children;
-    for (const Node& head : heads) {
-      outcome.stop_reason = context.SpentBudget();
-      if (!outcome.stop_reason.empty()) break;
-      absl::StatusOr<std::vector<Node>> proposed =
-          context.Expand(head, options.proposals, /*to_the_end=*/false);
-      if (!proposed.ok()) return proposed.status();
-      children.push_back(LegalDistinct(*std::move(proposed)));
+    for (std::vector<Node>& group : *proposed) {
+      children.push_back(LegalDistinct(std::move(group)));
     }
     absl::Status scored = ScoreGroups(context, children);
     if (!scored.ok()) return scored;
@@ -41,7 +44,6 @@ absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context) {
     }
     heads = std::move(next);
     context.ReportExpansion(static_cast<int>(heads.size()));
-    if (!outcome.stop_reason.empty()) return outcome;
   }
   outcome.stop_reason = "done";
   return outcome;

@@ -2,7 +2,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "core/countdown/problem.h"
 #include "core/search/search_context.h"
 #include "core/search/strategies.h"
 
@@ -29,18 +28,20 @@ absl::StatusOr<StrategyOutcome> RunStrategy(SearchContext& context) {
 
 }  // namespace
 
-absl::StatusOr<SearchResult> RunSearch(Proposer& proposer, Scorer* scorer,
+absl::StatusOr<SearchResult> RunSearch(backend::Policy& policy,
+                                       backend::Scorer* scorer,
                                        absl::string_view problem,
                                        const SearchOptions& options,
                                        const EventSink& events) {
   absl::Status valid = ValidateSearchOptions(options);
   if (!valid.ok()) return valid;
-  absl::StatusOr<countdown::Problem> parsed = countdown::ParseProblem(problem);
-  if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("problem: ", parsed.status().message()));
+  absl::StatusOr<const task::Task*> task = task::TaskOrError(options.task);
+  if (!task.ok()) return task.status();
+  if (absl::Status s = (*task)->CheckProblem(problem); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("problem: ", s.message()));
   }
-  SearchContext context(proposer, scorer, *std::move(parsed), options, events);
+  SearchContext context(policy, scorer, **task, std::string(problem), options,
+                        events);
   const bool needs_verifier = options.strategy != Strategy::kMajorityVote;
   SearchResult result;
   absl::StatusOr<StrategyOutcome> outcome;

@@ -3,8 +3,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "core/search/proposer.h"
-#include "core/search/scorer.h"
+#include "core/backend/policy.h"
+#include "core/backend/scorer.h"
 #include "core/search/search_options.h"
 #include "core/search/search_result.h"
 
@@ -12,6 +12,10 @@ namespace arts::search {
 
 // Solves `problem` with the strategy in `options`: the entry point shared by
 // the Orchestrator service, the CLI and the evaluation harness.
+//
+// The problem belongs to options.task (core/task): an unknown task or a
+// problem that is not one of the task's is INVALID_ARGUMENT naming the field
+// ("task: ...", "problem: ...").
 //
 // Errors: INVALID_ARGUMENT naming the field for a bad problem or option;
 // DEADLINE_EXCEEDED when the deadline passes; a backend's own code (e.g.
@@ -21,7 +25,8 @@ namespace arts::search {
 // search early with what it found and `stop_reason` naming the budget.
 //
 // `scorer` may be null only for majority_vote or with `allow_unverified`.
-absl::StatusOr<SearchResult> RunSearch(Proposer& proposer, Scorer* scorer,
+absl::StatusOr<SearchResult> RunSearch(backend::Policy& policy,
+                                       backend::Scorer* scorer,
                                        absl::string_view problem,
                                        const SearchOptions& options,
                                        const EventSink& events = nullptr);

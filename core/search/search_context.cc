@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <numeric>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "core/countdown/checker.h"
 
 namespace arts::search {
 namespace {
@@ -22,56 +22,67 @@ absl::Status NameBackend(absl::string_view backend,
 
 }  // namespace
 
-SearchContext::SearchContext(Proposer& proposer, Scorer* scorer,
-                             countdown::Problem problem,
+SearchContext::SearchContext(backend::Policy& policy, backend::Scorer* scorer,
+                             const task::Task& task, std::string problem,
                              const SearchOptions& options, EventSink events)
-    : proposer_(proposer),
+    : policy_(policy),
       scorer_(scorer),
+      task_(task),
       problem_(std::move(problem)),
-      problem_text_(countdown::FormatProblem(problem_)),
+      call_{options.deadline, options.cancelled},
       options_(options),
       events_(std::move(events)),
       seed_(options.seed * 1'000'003),
       rng_(options.seed) {}
 
 absl::Status SearchContext::MayCall() const {
-  if (absl::Now() >= options_.deadline) {
+  if (call_.expired()) {
     return absl::DeadlineExceededError("deadline passed during the search");
   }
-  if (options_.cancelled && options_.cancelled()) {
+  if (call_.is_cancelled()) {
     return absl::CancelledError("the search was cancelled");
   }
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Node>> SearchContext::Expand(const Node& parent,
-                                                        int count,
-                                                        bool to_the_end) {
+absl::StatusOr<std::vector<std::vector<Node>>> SearchContext::Expand(
+    const std::vector<const Node*>& parents, int count, bool to_the_end) {
   if (absl::Status may = MayCall(); !may.ok()) return may;
-  model::ProposeRequest request;
-  request.problem = problem_text_;
-  request.steps = parent.steps;
+  backend::ProposeRequest request;
+  request.task = options_.task;
+  request.problem = problem_;
+  for (const Node* parent : parents) request.prefixes.push_back(parent->steps);
   request.num_candidates = count;
   request.max_steps = to_the_end ? 0 : 1;
   request.sampling.temperature = options_.temperature;
   request.sampling.top_p = options_.top_p;
   request.sampling.constrained = options_.constrained;
   request.sampling.seed = NextSeed();
-  std::vector<model::Candidate> candidates;
+  std::vector<backend::Candidate> candidates;
   ++cost_.generator_calls;
-  ++cost_.expansions;
-  absl::Status status = proposer_.Propose(
-      request, options_.deadline, [&](model::Candidate candidate) {
+  cost_.expansions += static_cast<int64_t>(parents.size());
+  absl::Status status =
+      policy_.Propose(request, call_, [&](backend::Candidate candidate) {
         cost_.tokens_generated += candidate.num_tokens;
         candidates.push_back(std::move(candidate));
       });
   if (!status.ok()) return NameBackend("generator", status);
-  // Candidates stream in finishing order; index order is the seed's order.
+  // Candidates stream in finishing order; (prefix, index) order is the
+  // seed's order.
   std::sort(candidates.begin(), candidates.end(),
-            [](const auto& a, const auto& b) { return a.index < b.index; });
-  std::vector<Node> children;
-  children.reserve(candidates.size());
-  for (model::Candidate& candidate : candidates) {
+            [](const auto& a, const auto& b) {
+              return std::tie(a.prefix_index, a.index) <
+                     std::tie(b.prefix_index, b.index);
+            });
+  std::vector<std::vector<Node>> children(parents.size());
+  for (backend::Candidate& candidate : candidates) {
+    if (candidate.prefix_index < 0 ||
+        candidate.prefix_index >= static_cast<int>(parents.size())) {
+      return absl::InternalError(absl::StrCat(
+          "generator: a candidate names prefix ", candidate.prefix_index,
+          " of a request with ", parents.size()));
+    }
+    const Node& parent = *parents[candidate.prefix_index];
     Node child;
     child.steps = parent.steps;
     for (std::string& step : candidate.steps) {
@@ -79,8 +90,9 @@ absl::StatusOr<std::vector<Node>> SearchContext::Expand(const Node& parent,
     }
     child.valid = parent.valid && candidate.valid;
     child.terminal = child.valid && candidate.terminal;
+    if (child.terminal) child.final_answer = std::move(candidate.final_answer);
     child.logprob = parent.logprob + candidate.logprob;
-    children.push_back(std::move(child));
+    children[candidate.prefix_index].push_back(std::move(child));
   }
   return children;
 }
@@ -89,11 +101,13 @@ absl::Status SearchContext::Score(const std::vector<Node*>& nodes) {
   if (scorer_ == nullptr) {
     return absl::FailedPreconditionError("this search has no verifier");
   }
-  std::vector<verifier::TraceRef> traces;
+  backend::ScoreRequest request;
+  request.task = options_.task;
+  std::vector<backend::TraceRef>& traces = request.traces;
   std::vector<Node*> scored;
   for (Node* node : nodes) {
     if (!node->valid || node->scored()) continue;
-    traces.push_back({problem_text_, node->steps});
+    traces.push_back({problem_, node->steps});
     scored.push_back(node);
   }
   if (traces.empty()) return absl::OkStatus();
@@ -101,7 +115,7 @@ absl::Status SearchContext::Score(const std::vector<Node*>& nodes) {
   ++cost_.verifier_calls;
   cost_.traces_scored += static_cast<int64_t>(traces.size());
   absl::StatusOr<std::vector<std::vector<double>>> flows =
-      scorer_->Score(traces, options_.deadline);
+      scorer_->Score(request, call_);
   if (!flows.ok()) {
     verifier_failed_ = true;
     return NameBackend("verifier", flows.status());
@@ -128,19 +142,20 @@ std::string SearchContext::SpentBudget() const {
   return "";
 }
 
+int SearchContext::AffordableExpansions(int wanted) const {
+  if (options_.max_expansions <= 0) return wanted;
+  const int64_t left = options_.max_expansions - cost_.expansions;
+  return static_cast<int>(
+      std::max<int64_t>(0, std::min<int64_t>(wanted, left)));
+}
+
 Answer SearchContext::MakeAnswer(const Node& node) const {
   Answer answer;
   answer.steps = node.steps;
   answer.terminal = node.terminal;
   answer.logprob = node.logprob;
   answer.step_log_flows = node.log_flows;
-  if (node.terminal) {
-    countdown::TraceVerdict verdict =
-        countdown::CheckTrace(problem_, node.steps);
-    if (verdict.state.left.size() == 1) {
-      answer.final_value = countdown::JoinNumbers(verdict.state.left);
-    }
-  }
+  if (node.terminal) answer.final_value = node.final_answer;
   const std::vector<double>& flows = node.log_flows;
   if (!node.scored()) {
     answer.score =

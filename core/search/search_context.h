@@ -9,11 +9,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
-#include "core/countdown/problem.h"
-#include "core/search/proposer.h"
-#include "core/search/scorer.h"
+#include "core/backend/policy.h"
+#include "core/backend/scorer.h"
 #include "core/search/search_options.h"
 #include "core/search/search_result.h"
+#include "core/task/task.h"
 
 namespace arts::search {
 
@@ -22,6 +22,7 @@ struct Node {
   std::vector<std::string> steps;
   bool valid = true;
   bool terminal = false;
+  std::string final_answer;       // when terminal, as the generator said
   double logprob = 0;             // log pi of `steps` given the problem
   std::vector<double> log_flows;  // log F of every prefix, once scored
 
@@ -38,14 +39,16 @@ class SearchContext {
  public:
   // `scorer` may be null for strategies that need no verifier; `events` may
   // be empty.
-  SearchContext(Proposer& proposer, Scorer* scorer, countdown::Problem problem,
+  SearchContext(backend::Policy& policy, backend::Scorer* scorer,
+                const task::Task& task, std::string problem,
                 const SearchOptions& options, EventSink events);
 
-  // Samples `count` continuations of `parent`: one step each, or whole
-  // traces when `to_the_end`. Counts one expansion. Fails with
-  // DEADLINE_EXCEEDED once the deadline has passed.
-  absl::StatusOr<std::vector<Node>> Expand(const Node& parent, int count,
-                                           bool to_the_end);
+  // Samples `count` continuations of every parent in one generator call:
+  // one step each, or whole traces when `to_the_end`. Returns each parent's
+  // children in the parents' order; counts one expansion per parent. Fails
+  // with DEADLINE_EXCEEDED once the deadline has passed.
+  absl::StatusOr<std::vector<std::vector<Node>>> Expand(
+      const std::vector<const Node*>& parents, int count, bool to_the_end);
 
   // Scores every valid node in one verifier call; illegal ones stay
   // unscored (log F = -inf) and cost nothing.
@@ -55,6 +58,9 @@ class SearchContext {
 
   // The budget that is spent, or empty while the search may go on.
   std::string SpentBudget() const;
+  // How many of `wanted` parents the expansion budget still allows, so that
+  // a round never expands more nodes than the budget has left.
+  int AffordableExpansions(int wanted) const;
 
   // The answer for a complete or partial trace, scored by `aggregation` (or
   // by log pi when the node was never scored).
@@ -67,10 +73,11 @@ class SearchContext {
 
   CostReceipt cost() const;
   const SearchOptions& options() const { return options_; }
-  const countdown::Problem& problem() const { return problem_; }
+  const std::string& problem() const { return problem_; }
+  const task::Task& task() const { return task_; }
   bool has_scorer() const { return scorer_ != nullptr; }
   // Each generator call gets its own seed, so a search is deterministic for
-  // a seed and the same through either Proposer.
+  // a seed and the same through either Policy.
   uint64_t NextSeed() { return ++seed_; }
   std::mt19937_64& rng() { return rng_; }
 
@@ -78,10 +85,11 @@ class SearchContext {
   // DEADLINE_EXCEEDED or CANCELLED once the search must stop.
   absl::Status MayCall() const;
 
-  Proposer& proposer_;
-  Scorer* scorer_;
-  countdown::Problem problem_;
-  std::string problem_text_;
+  backend::Policy& policy_;
+  backend::Scorer* scorer_;
+  const task::Task& task_;
+  std::string problem_;
+  backend::CallContext call_;  // the search's deadline and cancellation
   SearchOptions options_;
   EventSink events_;
   CostReceipt cost_;

@@ -90,9 +90,9 @@ absl::Status ValidateSearchOptions(const SearchOptions& options) {
                      ") to make at least one subtree"));
   }
   if (!(options.temperature >= 0 &&
-        options.temperature <= model::kMaxTemperature)) {
+        options.temperature <= backend::kMaxTemperature)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("temperature: must be 0 to ", model::kMaxTemperature));
+        absl::StrCat("temperature: must be 0 to ", backend::kMaxTemperature));
   }
   if (!(options.top_p > 0 && options.top_p <= 1)) {
     return absl::InvalidArgumentError("top_p: must be in (0, 1]");

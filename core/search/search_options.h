@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "core/model/generator.h"
+#include "core/backend/policy.h"
 
 namespace arts::search {
 
@@ -38,13 +38,16 @@ std::string AggregationName(Aggregation aggregation);
 // Limits on every parameter, enforced by ValidateSearchOptions.
 inline constexpr int kMaxSamples = 256;
 inline constexpr int kMaxBeamWidth = 64;
-inline constexpr int kMaxProposals = model::kMaxCandidates;
+inline constexpr int kMaxProposals = backend::kMaxCandidates;
 inline constexpr int kMaxExpandWidth = 64;
 inline constexpr int kMaxTopN = 64;
 inline constexpr int64_t kMaxTokens = 1'000'000;
 inline constexpr int kMaxExpansions = 100'000;
 
 struct SearchOptions {
+  // The task the problem belongs to (core/task); the generator and the
+  // verifier are told it with every call.
+  std::string task = "countdown";
   Strategy strategy = Strategy::kArts;
   // best_of_n and votes: complete samples; dvts: proposals per step across
   // all subtrees (subtrees = n / proposals).

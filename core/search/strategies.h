@@ -35,6 +35,7 @@ absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context);
 // Drops illegal nodes and repeats of the same trace, keeping first copies.
 std::vector<Node> LegalDistinct(std::vector<Node> nodes);
 std::vector<Node*> Pointers(std::vector<Node>& nodes);
+std::vector<const Node*> ConstPointers(const std::vector<Node>& nodes);
 // Scores the nodes of every group in one verifier call.
 absl::Status ScoreGroups(SearchContext& context,
                          std::vector<std::vector<Node>>& groups);

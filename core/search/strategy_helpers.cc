@@ -22,6 +22,13 @@ std::vector<Node*> Pointers(std::vector<Node>& nodes) {
   return pointers;
 }
 
+std::vector<const Node*> ConstPointers(const std::vector<Node>& nodes) {
+  std::vector<const Node*> pointers;
+  pointers.reserve(nodes.size());
+  for (const Node& node : nodes) pointers.push_back(&node);
+  return pointers;
+}
+
 absl::Status ScoreGroups(SearchContext& context,
                          std::vector<std::vector<Node>>& groups) {
   std::vector<Node*> all;

@@ -10,16 +10,14 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/backend/scorer.h"
 #include "core/model/tokenizer.h"
 #include "core/model/transformer.h"
 
 namespace arts::verifier {
 
 // A partial trace to score: a problem and the steps written so far.
-struct TraceRef {
-  std::string problem;
-  std::vector<std::string> steps;
-};
+using backend::TraceRef;
 
 // Encoded traces padded into one batch, with the positions of each prefix's
 // end: the newline after the problem and after every step.

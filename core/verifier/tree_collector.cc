@@ -8,10 +8,10 @@
 
 namespace arts::verifier {
 
-absl::StatusOr<TraceTree> CollectTree(search::Proposer& proposer,
+absl::StatusOr<TraceTree> CollectTree(backend::Policy& policy,
                                       const countdown::Problem& problem,
                                       const CollectorOptions& options) {
-  if (options.children < 1 || options.children > model::kMaxCandidates) {
+  if (options.children < 1 || options.children > backend::kMaxCandidates) {
     return absl::InvalidArgumentError("children: must be 1 to 64");
   }
   if (options.max_expanded_per_depth < 1) {
@@ -35,22 +35,22 @@ absl::StatusOr<TraceTree> CollectTree(search::Proposer& proposer,
       if (options.max_tokens > 0 && tokens >= options.max_tokens) {
         return tree;
       }
-      model::ProposeRequest request;
+      backend::ProposeRequest request;
       request.problem = tree.problem;
-      request.steps = tree.StepsTo(parent);
+      request.prefixes = {tree.StepsTo(parent)};
       request.num_candidates = options.children;
       request.max_steps = 1;
       request.sampling = options.sampling;
       request.sampling.seed = ++request_seed;
-      std::vector<model::Candidate> candidates;
-      absl::Status status = proposer.Propose(
-          request, absl::InfiniteFuture(),
-          [&](model::Candidate c) { candidates.push_back(std::move(c)); });
+      std::vector<backend::Candidate> candidates;
+      absl::Status status = policy.Propose(
+          request, backend::CallContext{},
+          [&](backend::Candidate c) { candidates.push_back(std::move(c)); });
       if (!status.ok()) return status;
       // Streams arrive in finishing order; the tree is stored by index.
       std::sort(candidates.begin(), candidates.end(),
                 [](const auto& a, const auto& b) { return a.index < b.index; });
-      for (model::Candidate& c : candidates) {
+      for (backend::Candidate& c : candidates) {
         TreeNode node;
         node.parent = parent;
         node.step = c.steps.empty() ? "" : c.steps.back();

@@ -4,8 +4,8 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "core/backend/policy.h"
 #include "core/countdown/problem.h"
-#include "core/search/proposer.h"
 #include "core/verifier/trace_tree.h"
 
 namespace arts::verifier {
@@ -16,14 +16,14 @@ struct CollectorOptions {
   // from the open (valid, non-terminal) nodes; the rest stay unexpanded.
   int max_expanded_per_depth = 16;
   int64_t max_tokens = 0;  // budget of sampled tokens per tree; 0 = none
-  model::SamplingParams sampling;  // seed: the tree's randomness
+  backend::SamplingParams sampling;  // seed: the tree's randomness
 };
 
 // Samples a tree from the base policy: breadth-first, each expanded node gets
-// `children` one-step candidates from `proposer`; terminal nodes are rewarded
+// `children` one-step candidates from `policy`; terminal nodes are rewarded
 // by the checker, illegal steps are dead ends with reward 0. Deterministic for
 // a seed and a deterministic proposer.
-absl::StatusOr<TraceTree> CollectTree(search::Proposer& proposer,
+absl::StatusOr<TraceTree> CollectTree(backend::Policy& policy,
                                       const countdown::Problem& problem,
                                       const CollectorOptions& options);
 

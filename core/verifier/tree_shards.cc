@@ -18,7 +18,7 @@ std::vector<std::string> ShardPaths(const std::string& directory,
   return paths;
 }
 
-absl::Status CollectTreeShards(search::Proposer& proposer,
+absl::Status CollectTreeShards(backend::Policy& policy,
                                const std::vector<countdown::Problem>& problems,
                                const countdown::HeldOutGuard& guard,
                                const ShardOptions& options, std::ostream& log) {
@@ -61,7 +61,7 @@ absl::Status CollectTreeShards(search::Proposer& proposer,
       CollectorOptions collector = options.collector;
       collector.sampling.seed = options.collector.sampling.seed + i;
       absl::StatusOr<TraceTree> tree =
-          CollectTree(proposer, problems[i], collector);
+          CollectTree(policy, problems[i], collector);
       if (!tree.ok()) return tree.status();
       nodes += static_cast<int64_t>(tree->nodes.size());
       trees.push_back(*std::move(tree));

@@ -23,7 +23,7 @@ struct ShardOptions {
 // back with the right problems is kept, so an interrupted run resumes where
 // it stopped; a missing, partial or corrupt one is collected again.
 // Refuses any problem that `guard` holds out (test and tail puzzles).
-absl::Status CollectTreeShards(search::Proposer& proposer,
+absl::Status CollectTreeShards(backend::Policy& policy,
                                const std::vector<countdown::Problem>& problems,
                                const countdown::HeldOutGuard& guard,
                                const ShardOptions& options, std::ostream& log);

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "client/generator_client.h"
+#include "backends/grpc/generator_client.h"
 #include "core/model/generator.h"
 #include "server/generator_service.h"
 #include "server/rpc_metrics.h"
@@ -74,7 +74,7 @@ void BM_ProposeOverGrpc(benchmark::State& state) {
   }();
   static auto runner =
       *arts::server::ServerRunner::Start("127.0.0.1:0", {service});
-  static arts::client::GeneratorClient client(arts::client::InsecureChannel(
+  static arts::backends::GeneratorClient client(arts::backends::InsecureChannel(
       "127.0.0.1:" + std::to_string(runner->port())));
   arts::v1::ProposeRequest request;
   request.set_problem("4 9 10 13 -> 24");

@@ -9,16 +9,18 @@
 #include <memory>
 #include <string>
 
-#include "client/grpc_proposer.h"
-#include "client/grpc_scorer.h"
+#include "backends/grpc/channel.h"
+#include "backends/grpc/search_proto.h"
+#include "backends/local/local_policy.h"
+#include "backends/local/local_scorer.h"
 #include "client/orchestrator_client.h"
-#include "client/search_proto.h"
 #include "core/model/generator.h"
 #include "core/search/search.h"
 #include "core/verifier/flow_verifier.h"
 #include "server/generator_service.h"
 #include "server/orchestrator_service.h"
 #include "server/rpc_metrics.h"
+#include "server/search_backends.h"
 #include "server/server_runner.h"
 #include "server/verifier_service.h"
 
@@ -52,8 +54,8 @@ arts::search::SearchOptions Options(int strategy) {
 void BM_SearchInProcess(benchmark::State& state) {
   static auto* generator = OrDie(arts::model::Generator::Load(kGenerator));
   static auto* verifier = OrDie(arts::verifier::FlowVerifier::Load(kVerifier));
-  arts::search::LocalProposer proposer(*generator);
-  arts::search::LocalScorer scorer(*verifier);
+  arts::backends::LocalPolicy proposer(*generator);
+  arts::backends::LocalScorer scorer(*verifier);
   arts::search::SearchOptions options = Options(state.range(0));
   int64_t tokens = 0;
   for (auto _ : state) {
@@ -92,16 +94,10 @@ struct Services {
         *arts::server::ServerRunner::Start("127.0.0.1:0", {&generator});
     verifier_runner =
         *arts::server::ServerRunner::Start("127.0.0.1:0", {&verifier});
-    arts::server::SearchBackends backends;
-    backends.proposer = std::make_unique<arts::client::GrpcProposer>(
-        arts::client::InsecureChannel("127.0.0.1:" +
-                                      std::to_string(generator_runner->port())),
-        absl::Seconds(30));
-    backends.scorer = std::make_unique<arts::client::GrpcScorer>(
-        arts::client::InsecureChannel("127.0.0.1:" +
-                                      std::to_string(verifier_runner->port())),
-        absl::Seconds(30));
-    orchestrator.SetBackends(std::move(backends));
+    orchestrator.SetBackends(std::make_unique<arts::server::RemoteBackends>(
+        "127.0.0.1:" + std::to_string(generator_runner->port()),
+        "127.0.0.1:" + std::to_string(verifier_runner->port()),
+        absl::Seconds(30)));
     orchestrator_runner =
         *arts::server::ServerRunner::Start("127.0.0.1:0", {&orchestrator});
   }
@@ -109,13 +105,15 @@ struct Services {
 
 void BM_SearchAcrossServices(benchmark::State& state) {
   static Services* services = new Services();
-  static arts::client::OrchestratorClient client(arts::client::InsecureChannel(
-      "127.0.0.1:" + std::to_string(services->orchestrator_runner->port())));
+  static arts::client::OrchestratorClient client(
+      arts::backends::InsecureChannel(
+          "127.0.0.1:" +
+          std::to_string(services->orchestrator_runner->port())));
   arts::search::SearchOptions options = Options(state.range(0));
   int64_t tokens = 0;
   for (auto _ : state) {
     options.seed++;
-    auto response = client.Solve(arts::client::ToProto(kProblem, options),
+    auto response = client.Solve(arts::backends::ToProto(kProblem, options),
                                  absl::Seconds(30));
     if (!response.ok()) {
       state.SkipWithError(std::string(response.status().message()).c_str());

@@ -1,0 +1,34 @@
+#ifndef ARTS_BACKENDS_GRPC_GRPC_POLICY_H_
+#define ARTS_BACKENDS_GRPC_GRPC_POLICY_H_
+
+#include <memory>
+
+#include "absl/time/time.h"
+#include "backends/grpc/generator_client.h"
+#include "core/backend/policy.h"
+
+namespace arts::backends {
+
+// backend::Policy over a running Generator service. Each call's deadline is
+// the sooner of `timeout` from now and the caller's deadline. Made with a
+// `parent` (the server call it works for), every call it makes is a child
+// of that call: when the parent is cancelled, gRPC cancels the child.
+class GrpcPolicy : public backend::Policy {
+ public:
+  GrpcPolicy(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
+             const grpc::ServerContextBase* parent = nullptr)
+      : client_(std::move(channel)), timeout_(timeout), parent_(parent) {}
+
+  absl::Status Propose(
+      const backend::ProposeRequest& request, const backend::CallContext& call,
+      const std::function<void(backend::Candidate)>& on_candidate) override;
+
+ private:
+  GeneratorClient client_;
+  absl::Duration timeout_;
+  const grpc::ServerContextBase* parent_;
+};
+
+}  // namespace arts::backends
+
+#endif  // ARTS_BACKENDS_GRPC_GRPC_POLICY_H_

@@ -1,0 +1,22 @@
+#include "backends/local/local_scorer.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace arts::backends {
+
+absl::StatusOr<std::vector<std::vector<double>>> LocalScorer::Score(
+    const backend::ScoreRequest& request, const backend::CallContext& call) {
+  if (!request.task.empty() && request.task != "countdown") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "task: this verifier serves countdown, got '", request.task, "'"));
+  }
+  absl::StatusOr<std::vector<std::vector<double>>> scores = verifier_.Score(
+      request.traces,
+      [&call] { return call.expired() || call.is_cancelled(); });
+  if (absl::IsCancelled(scores.status()) && call.expired()) {
+    return absl::DeadlineExceededError("deadline passed while scoring");
+  }
+  return scores;
+}
+
+}  // namespace arts::backends

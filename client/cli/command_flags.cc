@@ -1,0 +1,90 @@
+#include "client/cli/command_flags.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/flags/commandlineflag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+
+namespace arts::cli {
+namespace {
+
+bool OwnFlag(const Command& command, const absl::CommandLineFlag& flag) {
+  return absl::EndsWith(flag.Filename(), absl::StrCat("/", command.source)) ||
+         flag.Filename() == command.source;
+}
+
+// Own flags, sorted, then the shared ones in the command's order.
+std::vector<const absl::CommandLineFlag*> AcceptedFlags(
+    const Command& command) {
+  std::vector<const absl::CommandLineFlag*> own;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (OwnFlag(command, *flag)) own.push_back(flag);
+  }
+  std::sort(own.begin(), own.end(),
+            [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
+  for (const std::string& name : command.shared) {
+    if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name)) {
+      own.push_back(flag);
+    }
+  }
+  return own;
+}
+
+// The flag name of a command-line word, or "" for a positional argument:
+// "--a=b" and "-a" name "a".
+std::string FlagName(absl::string_view word) {
+  if (!absl::ConsumePrefix(&word, "-")) return "";
+  absl::ConsumePrefix(&word, "-");
+  return std::string(word.substr(0, word.find('=')));
+}
+
+}  // namespace
+
+std::string CheckFlags(const Command& command, int argc, char** argv) {
+  std::set<std::string> accepted = {"help", "helpfull"};
+  std::set<std::string> booleans;
+  for (const absl::CommandLineFlag* flag : AcceptedFlags(command)) {
+    accepted.insert(std::string(flag->Name()));
+    if (flag->IsOfType<bool>()) booleans.insert(std::string(flag->Name()));
+  }
+  for (int i = 1; i < argc; ++i) {
+    if (absl::string_view(argv[i]) == "--") break;
+    const std::string name = FlagName(argv[i]);
+    if (name.empty() || accepted.count(name) > 0) continue;
+    // absl spells a false boolean --noNAME.
+    if (absl::StartsWith(name, "no") && booleans.count(name.substr(2)) > 0) {
+      continue;
+    }
+    return absl::StrCat("arts ", command.name, ": unknown flag --", name,
+                        "; 'arts ", command.name,
+                        " --help' lists the flags it takes");
+  }
+  return "";
+}
+
+bool WantsHelp(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (FlagName(argv[i]) == "help") return true;
+  }
+  return false;
+}
+
+std::string CommandHelp(const Command& command) {
+  std::string out = absl::StrCat("usage: arts ", command.name, " [--flags]\n",
+                                 command.summary, "\n\nflags:\n");
+  for (const absl::CommandLineFlag* flag : AcceptedFlags(command)) {
+    std::string value = flag->DefaultValue();
+    if (flag->IsOfType<std::string>()) value = absl::StrCat("\"", value, "\"");
+    absl::StrAppendFormat(
+        &out, "  --%s (default %s)%s\n      %s\n", flag->Name(), value,
+        OwnFlag(command, *flag) ? "" : " [shared]", flag->Help());
+  }
+  return out;
+}
+
+}  // namespace arts::cli

@@ -1,0 +1,88 @@
+#include <filesystem>
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "client/cli/commands.h"
+#include "client/cli/flag_groups.h"
+#include "client/cli/search_flags.h"
+#include "client/cli/split_flags.h"
+#include "core/countdown/game24.h"
+#include "core/eval/search_eval.h"
+#include "core/io/atomic_file.h"
+
+ABSL_FLAG(std::string, label, "",
+          "the run's name in the results (default: the strategy)");
+ABSL_FLAG(std::string, results_dir, "runs/eval",
+          "where per-puzzle CSVs, summary.csv, summary.md and "
+          "summary.svg go");
+
+namespace arts::cli {
+
+int RunEval() {
+  SetSamplingThreads();
+  absl::StatusOr<search::SearchOptions> options = SearchOptionsFromFlags();
+  if (!options.ok()) {
+    std::cerr << "eval: " << options.status().message() << "\n";
+    return 2;
+  }
+  absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
+  if (!selected.ok()) {
+    std::cerr << "eval: " << selected.status().message() << "\n";
+    return ExitCodeFor(selected.status());
+  }
+  std::vector<countdown::Problem>& problems = selected->problems;
+  std::string where;
+  absl::StatusOr<SolveFunction> solve = MakeSolveFunction(&where);
+  if (!solve.ok()) {
+    std::cerr << "eval: " << solve.status().message() << "\n";
+    return 1;
+  }
+  const std::string label = absl::GetFlag(FLAGS_label).empty()
+                                ? absl::GetFlag(FLAGS_strategy)
+                                : absl::GetFlag(FLAGS_label);
+  const std::string& split_name = selected->split;
+  std::cout << "eval " << label << " on " << split_name << " ("
+            << problems.size() << " puzzles) with " << where << "\n";
+  absl::StatusOr<std::vector<eval::SearchEvalRow>> rows =
+      eval::EvaluateSearch(problems, *options, *solve, std::cout);
+  if (!rows.ok()) {
+    std::cerr << "eval: " << rows.status() << "\n";
+    return 1;
+  }
+  const std::string dir = absl::GetFlag(FLAGS_results_dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  if (error) {
+    std::cerr << "eval: --results_dir: cannot create " << dir << "\n";
+    return 1;
+  }
+  const eval::SearchEvalSummary summary =
+      eval::Summarize(label, split_name, *rows);
+  const std::string summary_csv = dir + "/summary.csv";
+  absl::StatusOr<std::vector<eval::SearchEvalSummary>> summaries =
+      eval::ReadSummaries(summary_csv);
+  if (!summaries.ok()) {
+    std::cerr << "eval: " << summaries.status().message() << "\n";
+    return 1;
+  }
+  eval::MergeSummary(*summaries, summary);
+  for (absl::Status status :
+       {eval::WriteRowsCsv(
+            absl::StrCat(dir, "/", label, "-", split_name, ".csv"), *rows),
+        eval::WriteSummaries(summary_csv, *summaries),
+        io::WriteFileAtomically(dir + "/summary.md",
+                                eval::SummaryMarkdown(*summaries)),
+        io::WriteFileAtomically(dir + "/summary.svg",
+                                eval::SummarySvg(*summaries))}) {
+    if (!status.ok()) {
+      std::cerr << "eval: " << status.message() << "\n";
+      return 1;
+    }
+  }
+  std::cout << eval::SummaryMarkdown({summary}) << "results in " << dir
+            << "/ (summary.md, summary.svg, summary.csv)\n";
+  return 0;
+}
+
+}  // namespace arts::cli

@@ -1,0 +1,57 @@
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "client/cli/commands.h"
+#include "client/cli/flag_groups.h"
+#include "client/cli/split_flags.h"
+#include "core/countdown/game24.h"
+#include "core/eval/generator_eval.h"
+#include "core/model/generator.h"
+
+namespace arts::cli {
+
+int RunEvalGenerator() {
+  const int threads = absl::GetFlag(FLAGS_threads);
+  if (threads < 0) {
+    std::cerr << "eval-generator: --threads must be 0 (auto) or positive\n";
+    return 2;
+  }
+  torch::set_num_threads(threads == 0 ? 1 : threads);
+  absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
+  if (!selected.ok()) {
+    std::cerr << "eval-generator: " << selected.status().message() << "\n";
+    return ExitCodeFor(selected.status());
+  }
+  std::vector<countdown::Problem>& problems = selected->problems;
+  const std::string model_path = absl::GetFlag(FLAGS_model);
+  absl::StatusOr<std::unique_ptr<model::Generator>> generator =
+      model::Generator::Load(model_path);
+  if (!generator.ok()) {
+    std::cerr << "eval-generator: " << generator.status().message() << "\n";
+    return 1;
+  }
+  eval::GeneratorEvalOptions options;
+  options.samples = absl::GetFlag(FLAGS_samples);
+  options.sampling.seed = absl::GetFlag(FLAGS_seed);
+  options.sampling.constrained = absl::GetFlag(FLAGS_constrained);
+  options.sampling.temperature = absl::GetFlag(FLAGS_temperature);
+  options.sampling.top_p = absl::GetFlag(FLAGS_top_p);
+  options.sampling.top_k = absl::GetFlag(FLAGS_top_k);
+  if (options.samples < 1 || options.samples > model::kMaxCandidates) {
+    std::cerr << "eval-generator: --samples must be 1 to "
+              << model::kMaxCandidates << "\n";
+    return 2;
+  }
+  absl::StatusOr<eval::GeneratorEvalResult> result =
+      eval::EvaluateGenerator(**generator, problems, options);
+  if (!result.ok()) {
+    std::cerr << "eval-generator: " << result.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "model=" << model_path << " split=" << selected->split
+            << " constrained=" << options.sampling.constrained << "\n"
+            << result->Summary() << "\n";
+  return 0;
+}
+
+}  // namespace arts::cli

@@ -1,0 +1,97 @@
+#include "client/cli/flag_groups.h"
+
+#include <torch/torch.h>
+
+#include "absl/flags/flag.h"
+#include "core/io/default_paths.h"
+
+ABSL_FLAG(std::vector<std::string>, problem, {"4 9 10 13 -> 24"},
+          "problems, comma-separated ('4 9 10 13 -> 24,1 5 5 5 -> 24')");
+ABSL_FLAG(std::string, prefix, "",
+          "prefix steps separated by ';' (applies to every problem)");
+
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "deadline of a call");
+ABSL_FLAG(bool, wait_for_ready, false,
+          "wait (within --timeout) for the server to come up (solve: and to "
+          "finish starting)");
+
+ABSL_FLAG(uint64_t, seed, 1, "random seed");
+ABSL_FLAG(double, temperature, 1.0, "sampling temperature (0 = greedy)");
+ABSL_FLAG(double, top_p, 1.0, "nucleus sampling mass (1 = off)");
+ABSL_FLAG(int, top_k, 0, "top-k sampling (0 = off)");
+ABSL_FLAG(bool, constrained, false,
+          "decode only legal steps (operands that are left)");
+
+ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("generator.ckpt"),
+          "generator checkpoint (default: the bundled one, in "
+          "$ARTS_MODELS_DIR or else the checkout's models/)");
+ABSL_FLAG(std::string, verifier_model,
+          arts::io::DefaultModelPath("verifier_flow.ckpt"),
+          "verifier checkpoint");
+ABSL_FLAG(int, threads, 0,
+          "CPU threads for LibTorch; 0 = 2 for training, 1 for sampling");
+
+ABSL_FLAG(std::string, data, arts::io::DefaultGame24Path(),
+          "path of shared/data/game24/24.csv");
+ABSL_FLAG(std::string, split, "test", "train, test or tail");
+ABSL_FLAG(int, limit, 0, "first N puzzles only (0 = all)");
+ABSL_FLAG(int, samples, 16,
+          "traces per puzzle (eval-generator); N of best_of_n, votes and "
+          "dvts (solve, eval)");
+
+ABSL_FLAG(std::string, trees_dir, "runs/trees",
+          "directory of the trace-tree shard files");
+ABSL_FLAG(int64_t, max_tokens, 0,
+          "sampled-token budget per tree (collect-trees) or per search "
+          "(solve, eval); 0 = none");
+
+ABSL_FLAG(std::string, task, "countdown",
+          "the problems' task: countdown or text (docs/bring_your_own.md)");
+ABSL_FLAG(std::string, strategy, "arts",
+          "best_of_n, weighted_vote, majority_vote, beam, arts or dvts");
+ABSL_FLAG(int, beam_width, 4, "beam width B");
+ABSL_FLAG(int, proposals, 4, "proposals k per expanded node (dvts: M)");
+ABSL_FLAG(int, expand_width, 2, "arts: nodes expanded per round");
+ABSL_FLAG(bool, flow_tilted, false,
+          "arts: draw children in proportion to pi * F");
+ABSL_FLAG(int, tilt_pool, 16, "arts: candidates drawn from pi before tilting");
+ABSL_FLAG(std::string, aggregation, "last",
+          "per-step score aggregation: last, min or mean");
+ABSL_FLAG(int, top_n, 1, "answers to return");
+ABSL_FLAG(int, stop_after_answers, 1,
+          "arts: stop after this many answers with F >= 1/2");
+ABSL_FLAG(int, max_expansions, 0, "expansion budget per search (0 = none)");
+ABSL_FLAG(bool, allow_unverified, false,
+          "fall back to best-of-N by log pi if the verifier is down");
+ABSL_FLAG(std::string, orchestrator, "",
+          "an Orchestrator service address; empty = search in this process "
+          "over --model and --verifier_model");
+
+namespace arts::cli {
+
+const FlagNames kTraceFlags = {"problem", "prefix"};
+const FlagNames kConnectionFlags = {"timeout", "wait_for_ready"};
+const FlagNames kSamplingFlags = {"seed", "temperature", "top_p", "top_k",
+                                  "constrained"};
+const FlagNames kModelFlags = {"model", "verifier_model", "threads"};
+const FlagNames kSplitFlags = {"data", "split", "limit"};
+const FlagNames kSearchFlags = {
+    "task",           "strategy",           "samples",
+    "beam_width",     "proposals",          "expand_width",
+    "flow_tilted",    "tilt_pool",          "aggregation",
+    "top_n",          "stop_after_answers", "max_tokens",
+    "max_expansions", "allow_unverified",   "orchestrator"};
+
+backends::CallSettings ConnectionSettings() {
+  backends::CallSettings settings =
+      backends::CallSettings::Within(absl::GetFlag(FLAGS_timeout));
+  settings.wait_for_ready = absl::GetFlag(FLAGS_wait_for_ready);
+  return settings;
+}
+
+void SetSamplingThreads() {
+  const int threads = absl::GetFlag(FLAGS_threads);
+  torch::set_num_threads(threads <= 0 ? 1 : threads);
+}
+
+}  // namespace arts::cli

@@ -1,0 +1,110 @@
+// `arts`: the command-line client and tools. `arts help` lists subcommands;
+// `arts COMMAND --help` lists the flags a command takes.
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "client/cli/command_flags.h"
+#include "client/cli/commands.h"
+#include "client/cli/flag_groups.h"
+
+namespace arts::cli {
+namespace {
+
+FlagNames Join(std::vector<FlagNames> groups) {
+  FlagNames all;
+  for (FlagNames& group : groups) {
+    all.insert(all.end(), group.begin(), group.end());
+  }
+  return all;
+}
+
+// Every subcommand, with the shared flags it reads.
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"generate", "stream candidate steps from a Generator service",
+       RunGenerate, "generate_command.cc",
+       Join({kTraceFlags, kConnectionFlags, kSamplingFlags})},
+      {"score", "score partial traces with a Verifier service", RunScore,
+       "score_command.cc", Join({kTraceFlags, kConnectionFlags})},
+      {"train-generator",
+       "train the bundled base generator",
+       RunTrainGenerator,
+       "train_generator_command.cc",
+       {"data", "seed", "threads"}},
+      {"eval-generator", "measure a generator's pass@1/pass@n on a split",
+       RunEvalGenerator, "eval_generator_command.cc",
+       Join({{"model", "threads", "samples"}, kSplitFlags, kSamplingFlags})},
+      {"collect-trees",
+       "sample trace trees for verifier training",
+       RunCollectTrees,
+       "collect_trees_command.cc",
+       {"model", "threads", "data", "seed", "temperature", "constrained",
+        "trees_dir", "max_tokens"}},
+      {"train-verifier",
+       "train a verifier (flow matching or discriminative)",
+       RunTrainVerifier,
+       "train_verifier_command.cc",
+       {"seed", "threads", "trees_dir"}},
+      {"eval-verifier", "AUC and rank correlation of a verifier on a split",
+       RunEvalVerifier, "eval_verifier_command.cc",
+       Join({kModelFlags, kSplitFlags, {"seed"}})},
+      {"solve", "solve problems with a verifier-guided search", RunSolve,
+       "solve_command.cc",
+       Join({{"problem"},
+             kConnectionFlags,
+             kModelFlags,
+             kSearchFlags,
+             kSamplingFlags})},
+      {"eval", "run a split through a search strategy; CSV, table, plot",
+       RunEval, "eval_command.cc",
+       Join({kConnectionFlags, kModelFlags, kSplitFlags, kSearchFlags,
+             kSamplingFlags})},
+  };
+  return *commands;
+}
+
+std::string Usage() {
+  std::string out = "usage: arts COMMAND [--flags]\ncommands:\n";
+  for (const Command& command : Commands()) {
+    absl::StrAppendFormat(&out, "  %-16s %s\n", command.name, command.summary);
+  }
+  return out + "run 'arts COMMAND --help' for a command's flags";
+}
+
+}  // namespace
+}  // namespace arts::cli
+
+int main(int argc, char** argv) {
+  using arts::cli::Command;
+  const std::string usage = arts::cli::Usage();
+  absl::SetProgramUsageMessage(usage);
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 ||
+      std::strcmp(argv[1], "--help") == 0) {
+    std::cout << usage << "\n";
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string name = argv[1];
+  for (const Command& command : arts::cli::Commands()) {
+    if (command.name != name) continue;
+    // The command's flags follow it: argv[1] plays argv[0].
+    if (arts::cli::WantsHelp(argc - 1, argv + 1)) {
+      std::cout << arts::cli::CommandHelp(command);
+      return 0;
+    }
+    if (std::string error = arts::cli::CheckFlags(command, argc - 1, argv + 1);
+        !error.empty()) {
+      std::cerr << error << "\n";
+      return 2;
+    }
+    absl::ParseCommandLine(argc - 1, argv + 1);
+    return command.run();
+  }
+  std::cerr << "arts: unknown command '" << name << "'\n" << usage << "\n";
+  return 2;
+}

@@ -1,0 +1,114 @@
+#include "client/cli/search_flags.h"
+
+#include <utility>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "backends/grpc/channel.h"
+#include "backends/grpc/search_proto.h"
+#include "backends/local/local_policy.h"
+#include "backends/local/local_scorer.h"
+#include "client/cli/flag_groups.h"
+#include "client/orchestrator_client.h"
+#include "core/model/generator.h"
+#include "core/search/search.h"
+#include "core/verifier/flow_verifier.h"
+
+namespace arts::cli {
+
+absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
+  search::SearchOptions options;
+  options.task = absl::GetFlag(FLAGS_task);
+  absl::StatusOr<search::Strategy> strategy =
+      search::ParseStrategy(absl::GetFlag(FLAGS_strategy));
+  if (!strategy.ok()) return strategy.status();
+  absl::StatusOr<search::Aggregation> aggregation =
+      search::ParseAggregation(absl::GetFlag(FLAGS_aggregation));
+  if (!aggregation.ok()) return aggregation.status();
+  options.strategy = *strategy;
+  options.aggregation = *aggregation;
+  options.n = absl::GetFlag(FLAGS_samples);
+  options.beam_width = absl::GetFlag(FLAGS_beam_width);
+  options.proposals = absl::GetFlag(FLAGS_proposals);
+  options.expand_width = absl::GetFlag(FLAGS_expand_width);
+  options.flow_tilted = absl::GetFlag(FLAGS_flow_tilted);
+  options.tilt_pool = absl::GetFlag(FLAGS_tilt_pool);
+  options.top_n = absl::GetFlag(FLAGS_top_n);
+  options.stop_after_answers = absl::GetFlag(FLAGS_stop_after_answers);
+  options.max_tokens = absl::GetFlag(FLAGS_max_tokens);
+  options.max_expansions = absl::GetFlag(FLAGS_max_expansions);
+  options.seed = absl::GetFlag(FLAGS_seed);
+  options.temperature = absl::GetFlag(FLAGS_temperature);
+  options.top_p = absl::GetFlag(FLAGS_top_p);
+  options.constrained = absl::GetFlag(FLAGS_constrained);
+  options.allow_unverified = absl::GetFlag(FLAGS_allow_unverified);
+  // Field names become flag names ("n" is --samples).
+  absl::Status valid = search::ValidateSearchOptions(options);
+  if (!valid.ok()) {
+    std::string message(valid.message());
+    if (message.rfind("n:", 0) == 0) message = "samples" + message.substr(1);
+    return absl::InvalidArgumentError(absl::StrCat("--", message));
+  }
+  return options;
+}
+
+absl::StatusOr<SolveFunction> MakeSolveFunction(std::string* where) {
+  const std::string address = absl::GetFlag(FLAGS_orchestrator);
+  const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
+  if (!address.empty()) {
+    *where = absl::StrCat("orchestrator at ", address);
+    auto client = std::make_shared<client::OrchestratorClient>(
+        backends::InsecureChannel(address));
+    const bool wait_for_ready = absl::GetFlag(FLAGS_wait_for_ready);
+    return SolveFunction(
+        [client, timeout, wait_for_ready](const std::string& problem,
+                                          const search::SearchOptions& options)
+            -> absl::StatusOr<search::SearchResult> {
+          // With --wait_for_ready, a server that is up but still starting
+          // (UNAVAILABLE) is asked again until the timeout: a search is
+          // deterministic, so asking twice is safe.
+          const absl::Time until = absl::Now() + timeout;
+          while (true) {
+            absl::StatusOr<arts::v1::SolveResponse> response =
+                client->Solve(backends::ToProto(problem, options),
+                              until - absl::Now(), wait_for_ready);
+            if (response.ok()) return backends::FromProto(*response);
+            if (!wait_for_ready || !absl::IsUnavailable(response.status()) ||
+                absl::Now() + absl::Milliseconds(200) >= until) {
+              return response.status();
+            }
+            absl::SleepFor(absl::Milliseconds(200));
+          }
+        });
+  }
+  struct Models {
+    std::unique_ptr<model::Generator> generator;
+    std::unique_ptr<verifier::FlowVerifier> verifier;
+    std::unique_ptr<backends::LocalPolicy> policy;
+    std::unique_ptr<backends::LocalScorer> scorer;
+  };
+  auto models = std::make_shared<Models>();
+  const std::string generator_path = absl::GetFlag(FLAGS_model);
+  const std::string verifier_path = absl::GetFlag(FLAGS_verifier_model);
+  absl::StatusOr<std::unique_ptr<model::Generator>> generator =
+      model::Generator::Load(generator_path);
+  if (!generator.ok()) return generator.status();
+  absl::StatusOr<std::unique_ptr<verifier::FlowVerifier>> verifier =
+      verifier::FlowVerifier::Load(verifier_path);
+  if (!verifier.ok()) return verifier.status();
+  models->generator = *std::move(generator);
+  models->verifier = *std::move(verifier);
+  models->policy = std::make_unique<backends::LocalPolicy>(*models->generator);
+  models->scorer = std::make_unique<backends::LocalScorer>(*models->verifier);
+  *where = absl::StrCat("in-process ", generator_path, " and ", verifier_path);
+  return SolveFunction([models, timeout](const std::string& problem,
+                                         search::SearchOptions options) {
+    options.deadline = absl::Now() + timeout;
+    return search::RunSearch(*models->policy, models->scorer.get(), problem,
+                             options);
+  });
+}
+
+}  // namespace arts::cli

@@ -1,0 +1,101 @@
+#include <iostream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "backends/grpc/channel.h"
+#include "backends/grpc/search_proto.h"
+#include "client/cli/commands.h"
+#include "client/cli/flag_groups.h"
+#include "client/cli/search_flags.h"
+#include "client/orchestrator_client.h"
+
+ABSL_FLAG(bool, stream, false,
+          "with --orchestrator, print the search's progress events");
+
+namespace arts::cli {
+namespace {
+
+void PrintResult(const std::string& problem,
+                 const search::SearchResult& result) {
+  std::cout << problem << (result.verified ? "" : "  [UNVERIFIED]") << "\n";
+  if (result.answers.empty()) std::cout << "  no answer\n";
+  for (const search::Answer& answer : result.answers) {
+    std::cout << absl::StrFormat("  answer %-6s score %8.4f  %s\n",
+                                 answer.final_value, answer.score,
+                                 absl::StrJoin(answer.steps, " | "));
+  }
+  const search::CostReceipt& c = result.cost;
+  std::cout << absl::StrFormat(
+      "  cost: %d tokens, %d generator calls, %d verifier calls (%d traces), "
+      "%d expansions, %.3f s; stopped: %s\n",
+      c.tokens_generated, c.generator_calls, c.verifier_calls, c.traces_scored,
+      c.expansions, c.wall_seconds, result.stop_reason);
+}
+
+// SolveStream on the orchestrator, printing each event.
+int StreamOne(const std::string& problem,
+              const search::SearchOptions& options) {
+  client::OrchestratorClient client(
+      backends::InsecureChannel(absl::GetFlag(FLAGS_orchestrator)));
+  absl::Status status = client.SolveStream(
+      backends::ToProto(problem, options),
+      [&](const arts::v1::SolveEvent& event) {
+        if (event.has_expansion()) {
+          std::cout << absl::StrFormat(
+              "  expansion: %d tokens, frontier %d\n",
+              event.expansion().cost().tokens_generated(),
+              event.expansion().frontier());
+        } else if (event.has_best_so_far()) {
+          std::cout << absl::StrFormat("  best so far: %s score %.4f\n",
+                                       event.best_so_far().final_value(),
+                                       event.best_so_far().score());
+        } else if (event.has_final_response()) {
+          PrintResult(problem, backends::FromProto(event.final_response()));
+        }
+      },
+      absl::GetFlag(FLAGS_timeout), absl::GetFlag(FLAGS_wait_for_ready));
+  if (!status.ok()) {
+    std::cerr << "solve: " << status << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunSolve() {
+  SetSamplingThreads();
+  absl::StatusOr<search::SearchOptions> options = SearchOptionsFromFlags();
+  if (!options.ok()) {
+    std::cerr << "solve: " << options.status().message() << "\n";
+    return 2;
+  }
+  if (absl::GetFlag(FLAGS_stream)) {
+    if (absl::GetFlag(FLAGS_orchestrator).empty()) {
+      std::cerr << "solve: --stream needs --orchestrator\n";
+      return 2;
+    }
+    for (const std::string& problem : absl::GetFlag(FLAGS_problem)) {
+      if (int code = StreamOne(problem, *options); code != 0) return code;
+    }
+    return 0;
+  }
+  std::string where;
+  absl::StatusOr<SolveFunction> solve = MakeSolveFunction(&where);
+  if (!solve.ok()) {
+    std::cerr << "solve: " << solve.status().message() << "\n";
+    return 1;
+  }
+  for (const std::string& problem : absl::GetFlag(FLAGS_problem)) {
+    absl::StatusOr<search::SearchResult> result = (*solve)(problem, *options);
+    if (!result.ok()) {
+      std::cerr << "solve: " << problem << ": " << result.status() << "\n";
+      return 1;
+    }
+    PrintResult(problem, *result);
+  }
+  return 0;
+}
+
+}  // namespace arts::cli

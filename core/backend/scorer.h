@@ -1,0 +1,38 @@
+#ifndef ARTS_CORE_BACKEND_SCORER_H_
+#define ARTS_CORE_BACKEND_SCORER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/backend/call_context.h"
+
+namespace arts::backend {
+
+// A partial trace to score: a problem and the steps written so far.
+struct TraceRef {
+  std::string problem;
+  std::vector<std::string> steps;
+};
+
+struct ScoreRequest {
+  std::string task = "countdown";
+  std::vector<TraceRef> traces;
+};
+
+// Where scores come from: the verifier F_theta, in this process or behind a
+// Verifier service. Search strategies are written against this interface.
+class Scorer {
+ public:
+  virtual ~Scorer() = default;
+
+  // For each trace, log F of every prefix (entry 0 the problem alone, entry i
+  // the trace after step i). Gives up with DEADLINE_EXCEEDED at the call's
+  // deadline; UNAVAILABLE means the verifier cannot be reached.
+  virtual absl::StatusOr<std::vector<std::vector<double>>> Score(
+      const ScoreRequest& request, const CallContext& call) = 0;
+};
+
+}  // namespace arts::backend
+
+#endif  // ARTS_CORE_BACKEND_SCORER_H_

@@ -1,0 +1,34 @@
+#include "server/search_backends.h"
+
+#include "backends/grpc/channel.h"
+#include "backends/grpc/grpc_policy.h"
+#include "backends/grpc/grpc_scorer.h"
+
+namespace arts::server {
+
+CallBackends SharedBackends::ForCall(const grpc::ServerContextBase&) {
+  CallBackends backends;
+  backends.policy = policy_.get();
+  backends.scorer = scorer_.get();
+  return backends;
+}
+
+RemoteBackends::RemoteBackends(const std::string& generator,
+                               const std::string& verifier,
+                               absl::Duration timeout)
+    : generator_(backends::InsecureChannel(generator)),
+      verifier_(backends::InsecureChannel(verifier)),
+      timeout_(timeout) {}
+
+CallBackends RemoteBackends::ForCall(const grpc::ServerContextBase& call) {
+  CallBackends out;
+  out.owned_policy =
+      std::make_unique<backends::GrpcPolicy>(generator_, timeout_, &call);
+  out.owned_scorer =
+      std::make_unique<backends::GrpcScorer>(verifier_, timeout_, &call);
+  out.policy = out.owned_policy.get();
+  out.scorer = out.owned_scorer.get();
+  return out;
+}
+
+}  // namespace arts::server
