@@ -714,7 +714,7 @@ TEST(GeneratorContextTest, PrefixLongerThanTheContextIsRejected) {
       generator.Propose(request, [](Candidate) {});
   ASSERT_FALSE(stats.ok());
   EXPECT_EQ(stats.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(stats.status().message()), StartsWith("steps"));
+  EXPECT_THAT(std::string(stats.status().message()), StartsWith("prefixes[0]"));
 }
 
 TEST(GeneratorContextTest, TraceOutgrowingTheContextEndsInvalid) {

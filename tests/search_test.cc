@@ -105,7 +105,7 @@ TEST_F(SearchTest, EveryStrategyReturnsCheckedAnswersAndAReceipt) {
     const CostReceipt& cost = result->cost;
     EXPECT_GT(cost.tokens_generated, 0);
     EXPECT_GE(cost.generator_calls, 1);
-    EXPECT_EQ(cost.expansions, cost.generator_calls);
+    EXPECT_LE(cost.generator_calls, cost.expansions);
     EXPECT_GT(cost.wall_seconds, 0);
     if (strategy == Strategy::kMajorityVote) {
       EXPECT_EQ(cost.verifier_calls, 0);
