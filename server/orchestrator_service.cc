@@ -53,6 +53,14 @@ OrchestratorService::OrchestratorService(RpcMetrics& metrics,
                            .Help("Tokens the generator sampled for a search")
                            .Register(metrics.registry())
                            .Add({}, Powers(16, 2, 14));
+  // One call per round of a search: these show how many rounds a search
+  // takes, and so how many round trips its latency is made of.
+  generator_calls_per_solve_ =
+      &prometheus::BuildHistogram()
+           .Name("arts_orchestrator_generator_calls_per_solve")
+           .Help("Generator calls made by a search")
+           .Register(metrics.registry())
+           .Add({}, Powers(1, 2, 12));
   verifier_calls_per_solve_ =
       &prometheus::BuildHistogram()
            .Name("arts_orchestrator_verifier_calls_per_solve")
@@ -140,6 +148,8 @@ grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
   solve_seconds_.at(options->strategy)->Observe(result->cost.wall_seconds);
   tokens_per_solve_->Observe(
       static_cast<double>(result->cost.tokens_generated));
+  generator_calls_per_solve_->Observe(
+      static_cast<double>(result->cost.generator_calls));
   verifier_calls_per_solve_->Observe(
       static_cast<double>(result->cost.verifier_calls));
   *response = backends::ToProto(*result, options->strategy);

@@ -47,6 +47,7 @@ class OrchestratorService final : public arts::v1::Orchestrator::Service {
   // Registered per strategy up front, so a solve only looks its own up.
   std::map<search::Strategy, prometheus::Histogram*> solve_seconds_;
   prometheus::Histogram* tokens_per_solve_;
+  prometheus::Histogram* generator_calls_per_solve_;
   prometheus::Histogram* verifier_calls_per_solve_;
   prometheus::Gauge* solves_in_flight_;
 };

@@ -34,6 +34,7 @@
 #include "tests/grpc_support.h"
 #include "tests/in_process_server.h"
 #include "tests/test_support.h"
+#include "tests/tiny_models.h"
 
 namespace arts::server {
 namespace {

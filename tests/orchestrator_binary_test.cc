@@ -1,23 +1,32 @@
 // The arts-orchestrator binary as a process: flag and model errors, and the
 // main job's shape: arts-generator, arts-verifier and arts-orchestrator as
 // three processes on loopback, a Solve through them, reflection, metrics,
-// and a clean drain on SIGTERM. Also the one-process --in_process mode.
+// and a clean drain on SIGTERM. Also the one-process --in_process mode, and
+// the `text` task searched over a third party's Generator and Verifier
+// services (tests/scripted_services.h) with every strategy, cancellation
+// included.
 
+#include <atomic>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "backends/grpc/search_proto.h"
 #include "client/orchestrator_client.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/scripted_services.h"
 #include "tests/server_process.h"
 #include "tests/test_support.h"
+#include "tests/tiny_models.h"
 
 namespace arts {
 namespace {
@@ -27,6 +36,7 @@ using ::arts::testing_support::ListServices;
 using ::arts::testing_support::RunResult;
 using ::arts::testing_support::RunToExit;
 using ::arts::testing_support::SaveTinyVerifier;
+using ::arts::testing_support::ScriptedServers;
 using ::arts::testing_support::ServingServer;
 using ::arts::testing_support::TempDir;
 using ::arts::testing_support::With;
@@ -142,6 +152,199 @@ TEST(OrchestratorBinaryServingTest, InProcessModeSolvesAlone) {
   ASSERT_NO_FATAL_FAILURE(ExpectSolves(orchestrator.channel));
   orchestrator.channel.reset();
   orchestrator.StopWithSigterm();
+}
+
+// The orchestrator binary over the scripted `text` services: both on one
+// loopback port of this process, as someone else's services would be.
+class TextTaskBinaryTest : public ::testing::Test {
+ protected:
+  explicit TextTaskBinaryTest(absl::Duration delay = absl::ZeroDuration())
+      : scripted_(delay) {}
+
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(
+        orchestrator_.Start(kBinary,
+                            {"--generator=" + scripted_.address(),
+                             "--verifier=" + scripted_.address()},
+                            dir_.File("orchestrator.txt")));
+  }
+
+  void TearDown() override {
+    orchestrator_.channel.reset();
+    orchestrator_.StopWithSigterm();
+  }
+
+  // The request of the scripted search tests: small, and enough samples that
+  // the word turns up.
+  static arts::v1::SolveRequest TextRequest(search::Strategy strategy,
+                                            const std::string& problem) {
+    search::SearchOptions options;
+    options.task = "text";
+    options.strategy = strategy;
+    options.n = 16;
+    options.beam_width = 4;
+    options.proposals = 4;
+    options.expand_width = 2;
+    options.top_n = 2;
+    options.seed = 3;
+    return backends::ToProto(problem, options);
+  }
+
+  absl::StatusOr<arts::v1::SolveResponse> Solve(
+      const arts::v1::SolveRequest& request) {
+    client::OrchestratorClient client(orchestrator_.channel);
+    return client.Solve(request, absl::Seconds(20));
+  }
+
+  TempDir dir_{kTempPrefix};
+  ScriptedServers scripted_;
+  ServingServer orchestrator_;
+};
+
+TEST_F(TextTaskBinaryTest, EveryStrategySolvesThroughThirdPartyServices) {
+  for (search::Strategy strategy : search::kAllStrategies) {
+    SCOPED_TRACE(search::StrategyName(strategy));
+    int found = 0;  // seeds whose search put the word first
+    for (uint64_t seed = 1; seed <= 5; ++seed) {
+      SCOPED_TRACE(seed);
+      arts::v1::SolveRequest request = TextRequest(strategy, "spell cab");
+      request.set_seed(seed);
+      const int calls_before = scripted_.generator().calls_started();
+      absl::StatusOr<arts::v1::SolveResponse> response = Solve(request);
+      ASSERT_TRUE(response.ok()) << response.status();
+      ASSERT_GE(response->answers_size(), 1);
+      EXPECT_TRUE(response->verified());
+      EXPECT_EQ(response->strategy(), search::StrategyName(strategy));
+      const arts::v1::CostReceipt& cost = response->cost();
+      // Every generator call the receipt counts reached the service.
+      EXPECT_EQ(cost.generator_calls(),
+                scripted_.generator().calls_started() - calls_before);
+      if (strategy == search::Strategy::kMajorityVote) {
+        EXPECT_EQ(cost.verifier_calls(), 0);
+        continue;
+      }
+      EXPECT_GE(cost.verifier_calls(), 1);
+      // The samplers need one generator call; the tree searches expand
+      // several nodes per call (beam: every beam of a step at once).
+      if (strategy == search::Strategy::kBestOfN ||
+          strategy == search::Strategy::kWeightedVote) {
+        EXPECT_EQ(cost.generator_calls(), 1);
+      } else {
+        EXPECT_GT(cost.expansions(), cost.generator_calls());
+      }
+      // Ranked by the third party's verifier, which knows the word; the
+      // answer is the generator's own text, never parsed here.
+      if (response->answers(0).final_value() == "CAB") {
+        EXPECT_TRUE(response->answers(0).terminal());
+        ++found;
+      }
+    }
+    if (strategy != search::Strategy::kMajorityVote) EXPECT_GE(found, 4);
+  }
+}
+
+TEST_F(TextTaskBinaryTest, BadTextInputIsNamedOrDocumented) {
+  arts::v1::SolveRequest request =
+      TextRequest(search::Strategy::kBeam, "spell cab");
+  request.set_problem("");
+  absl::StatusOr<arts::v1::SolveResponse> response = Solve(request);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(response.status().message(), HasSubstr("problem: must not be"));
+  request.set_problem(std::string(20000, 'x'));
+  response = Solve(request);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(response.status().message(), HasSubstr("problem: at most"));
+  request.set_problem("spell cab");
+  request.set_task("chess");
+  response = Solve(request);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(response.status().message(), HasSubstr("task: unknown task"));
+  // A task this build knows but the third party does not serve: its own
+  // INVALID_ARGUMENT, said to be the generator's.
+  request.set_task("countdown");
+  request.set_problem("4 9 10 13 -> 24");
+  response = Solve(request);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(response.status().message(), HasSubstr("generator: task:"));
+  // A problem the task accepts but the generator refuses.
+  response = Solve(TextRequest(search::Strategy::kBeam, "say hello"));
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(response.status().message(), HasSubstr("generator: problem:"));
+  // Complete traces without a final answer cannot vote: the documented
+  // behaviour is an empty answer list, not an error (docs/search.md).
+  for (search::Strategy vote :
+       {search::Strategy::kMajorityVote, search::Strategy::kWeightedVote}) {
+    SCOPED_TRACE(search::StrategyName(vote));
+    response = Solve(TextRequest(vote, "mute cab"));
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->answers_size(), 0);
+    EXPECT_GT(response->cost().generator_calls(), 0);
+  }
+}
+
+// A generator that takes 20 s per candidate: a search is always waiting on
+// it, so cancelling the Solve must end the generator's call.
+class TextTaskCancelTest : public TextTaskBinaryTest {
+ protected:
+  TextTaskCancelTest() : TextTaskBinaryTest(absl::Seconds(20)) {}
+
+  // Waits (at most 10 s) until the generator has a call in flight.
+  void AwaitGeneratorCall() {
+    const absl::Time until = absl::Now() + absl::Seconds(10);
+    while (scripted_.generator().calls_started() == 0 && absl::Now() < until) {
+      absl::SleepFor(absl::Milliseconds(2));
+    }
+    ASSERT_GT(scripted_.generator().calls_started(), 0);
+  }
+
+  // How long after `since` the generator's call ended (10 s if it did not).
+  absl::Duration GeneratorEndAfter(absl::Time since) {
+    const absl::Time until = absl::Now() + absl::Seconds(10);
+    while (scripted_.generator().last_end() < since && absl::Now() < until) {
+      absl::SleepFor(absl::Milliseconds(1));
+    }
+    return scripted_.generator().last_end() - since;
+  }
+};
+
+TEST_F(TextTaskCancelTest, CancelledSolveEndsTheGeneratorCallWithin100ms) {
+  auto stub = arts::v1::Orchestrator::NewStub(orchestrator_.channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(60));
+  std::atomic<bool> done{false};
+  grpc::Status status;
+  std::thread solve([&] {
+    arts::v1::SolveResponse response;
+    status = stub->Solve(
+        &context, TextRequest(search::Strategy::kBeam, "spell cab"), &response);
+    done = true;
+  });
+  ASSERT_NO_FATAL_FAILURE(AwaitGeneratorCall());
+  const absl::Time cancelled_at = absl::Now();
+  context.TryCancel();
+  const absl::Duration ended_after = GeneratorEndAfter(cancelled_at);
+  solve.join();
+  EXPECT_TRUE(done);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_LT(ended_after, absl::Milliseconds(100));
+  EXPECT_EQ(scripted_.generator().last_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_EQ(scripted_.generator().calls_started(), 1);  // none after it
+}
+
+TEST_F(TextTaskCancelTest, SolveDeadlineEndsTheGeneratorCallWithin100ms) {
+  client::OrchestratorClient client(orchestrator_.channel);
+  const absl::Duration deadline = absl::Milliseconds(500);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<arts::v1::SolveResponse> response =
+      client.Solve(TextRequest(search::Strategy::kArts, "spell cab"), deadline);
+  EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_LT(GeneratorEndAfter(start + deadline), absl::Milliseconds(100));
+  // The deadline travels with the child call: the generator sees its own
+  // deadline pass, or the parent's cancellation, whichever comes first.
+  EXPECT_THAT(scripted_.generator().last_code(),
+              ::testing::AnyOf(grpc::StatusCode::DEADLINE_EXCEEDED,
+                               grpc::StatusCode::CANCELLED));
 }
 
 }  // namespace

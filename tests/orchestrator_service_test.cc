@@ -30,6 +30,7 @@
 #include "tests/grpc_support.h"
 #include "tests/in_process_server.h"
 #include "tests/test_support.h"
+#include "tests/tiny_models.h"
 
 namespace arts::server {
 namespace {
@@ -328,8 +329,13 @@ TEST_F(OrchestratorServiceTest, GeneratorDownIsUnavailableNamingIt) {
 }
 
 TEST_F(OrchestratorServiceTest, MetricsCountSolvesByStrategy) {
-  ASSERT_TRUE(Solve(Request(arts::v1::DVTS)).ok());
+  absl::StatusOr<arts::v1::SolveResponse> solved =
+      Solve(Request(arts::v1::DVTS));
+  ASSERT_TRUE(solved.ok()) << solved.status();
   const std::string exposition = Scrape(orchestrator_->metrics->port());
+  EXPECT_GE(MetricValue(exposition,
+                        "arts_orchestrator_generator_calls_per_solve_sum", {}),
+            solved->cost().generator_calls());
   EXPECT_GE(MetricValue(exposition, "arts_orchestrator_solve_seconds_count",
                         {{"strategy", "dvts"}}),
             1);

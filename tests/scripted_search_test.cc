@@ -32,28 +32,47 @@ SearchOptions TextOptions(Strategy strategy) {
 TEST(ScriptedSearchTest, EveryStrategySolvesTheToyTaskOneCallPerRound) {
   for (Strategy strategy : kAllStrategies) {
     SCOPED_TRACE(StrategyName(strategy));
-    ScriptedPolicy policy;
-    ScriptedScorer scorer;
-    absl::StatusOr<SearchResult> result =
-        RunSearch(policy, &scorer, "spell cab", TextOptions(strategy));
-    ASSERT_TRUE(result.ok()) << result.status();
-    ASSERT_FALSE(result->answers.empty());
-    EXPECT_EQ(result->cost.generator_calls, policy.calls());
-    if (strategy != Strategy::kMajorityVote) {
-      // The verifier knows the word, so the guided searches rank it first.
-      EXPECT_EQ(result->answers[0].final_value, "CAB");
-      EXPECT_EQ(result->cost.verifier_calls, scorer.calls());
+    const bool sampler = strategy == Strategy::kBestOfN ||
+                         strategy == Strategy::kWeightedVote ||
+                         strategy == Strategy::kMajorityVote;
+    // Ten seeds: a search can miss the word (when no first-round proposal
+    // starts it), but the guided searches must find it nearly always.
+    int found = 0;
+    for (uint64_t seed = 1; seed <= 10; ++seed) {
+      SCOPED_TRACE(seed);
+      ScriptedPolicy policy;
+      ScriptedScorer scorer;
+      SearchOptions options = TextOptions(strategy);
+      options.seed = seed;
+      int rounds = 0;
+      absl::StatusOr<SearchResult> result = RunSearch(
+          policy, &scorer, "spell cab", options, [&](const SearchEvent& e) {
+            if (e.kind == SearchEvent::Kind::kExpansion) ++rounds;
+          });
+      ASSERT_TRUE(result.ok()) << result.status();
+      ASSERT_FALSE(result->answers.empty());
+      const CostReceipt& cost = result->cost;
+      EXPECT_EQ(cost.generator_calls, policy.calls());
+      // One generator call per round, expanding every parent of the round.
+      EXPECT_EQ(cost.generator_calls, rounds);
+      if (sampler) {
+        EXPECT_EQ(cost.generator_calls, 1);
+      } else {
+        EXPECT_LE(cost.verifier_calls, rounds);
+        EXPECT_GT(cost.expansions, cost.generator_calls);
+      }
+      if (strategy == Strategy::kMajorityVote) continue;
+      EXPECT_EQ(cost.verifier_calls, scorer.calls());
+      // The verifier knows the word: whenever the search found it, it
+      // ranks first.
+      bool has_word = false;
+      for (const Answer& answer : result->answers) {
+        has_word = has_word || answer.final_value == "CAB";
+      }
+      if (has_word) EXPECT_EQ(result->answers[0].final_value, "CAB");
+      found += has_word ? 1 : 0;
     }
-    // One generator call per round: whole-trace samplers need one, the
-    // step-wise searches one per step of the three-letter word (arts may
-    // take a few more rounds, one call each).
-    if (strategy == Strategy::kBestOfN || strategy == Strategy::kWeightedVote ||
-        strategy == Strategy::kMajorityVote) {
-      EXPECT_EQ(result->cost.generator_calls, 1);
-    } else if (strategy != Strategy::kArts) {
-      EXPECT_EQ(result->cost.generator_calls, 3);
-      EXPECT_GT(result->cost.expansions, result->cost.generator_calls);
-    }
+    if (strategy != Strategy::kMajorityVote) EXPECT_GE(found, 8);
   }
 }
 

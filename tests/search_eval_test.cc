@@ -17,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
+#include "tests/tiny_models.h"
 
 namespace arts::eval {
 namespace {

@@ -4,7 +4,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <torch/torch.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,9 +16,6 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "core/model/generator.h"
-#include "core/model/tokenizer.h"
-#include "core/verifier/flow_verifier.h"
 #include "gtest/gtest.h"
 
 namespace arts::testing_support {
@@ -57,45 +53,6 @@ void WriteGarbage(const std::string& path) {
   std::string bytes(4096, '\0');
   for (char& b : bytes) b = static_cast<char>(rng());
   WriteFile(path, bytes);
-}
-
-model::TransformerConfig TinyTransformerConfig() {
-  model::TransformerConfig config;
-  config.vocab_size = model::Tokenizer().vocab_size();
-  config.d_model = 32;
-  config.num_layers = 2;
-  config.num_heads = 2;
-  config.d_ff = 64;
-  config.max_len = 320;
-  return config;
-}
-
-model::Transformer MakeTinyTransformer(uint64_t seed,
-                                       const model::TransformerConfig& config) {
-  torch::manual_seed(seed);
-  model::Transformer model(config);
-  torch::NoGradGuard no_grad;
-  for (torch::Tensor& p : model->parameters()) {
-    p.add_(torch::randn_like(p) * 0.3);
-  }
-  model->eval();
-  return model;
-}
-
-void SaveTinyGenerator(const std::string& path, uint64_t seed,
-                       const std::map<std::string, std::string>& metadata) {
-  model::Transformer net = MakeTinyTransformer(seed);
-  absl::Status saved = model::SaveGenerator(path, net, metadata);
-  ASSERT_TRUE(saved.ok()) << saved;
-}
-
-void SaveTinyVerifier(const std::string& path, uint64_t seed,
-                      const std::map<std::string, std::string>& metadata) {
-  model::TransformerConfig config = TinyTransformerConfig();
-  config.output_size = 1;
-  model::Transformer net = MakeTinyTransformer(seed, config);
-  absl::Status saved = verifier::SaveVerifier(path, net, metadata);
-  ASSERT_TRUE(saved.ok()) << saved;
 }
 
 HttpResponse HttpRequest(int port, const std::string& method,

@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
+#include "tests/tiny_models.h"
 
 namespace arts::verifier {
 namespace {

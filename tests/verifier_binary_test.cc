@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "tests/server_process.h"
 #include "tests/test_support.h"
+#include "tests/tiny_models.h"
 
 namespace arts {
 namespace {

@@ -4,6 +4,7 @@
 #include "core/verifier/tree_batch.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
+#include "tests/tiny_models.h"
 
 namespace arts::verifier {
 namespace {

@@ -50,6 +50,26 @@ arts::search::SearchOptions Options(int strategy) {
   return options;
 }
 
+void Add(const arts::search::CostReceipt& cost,
+         arts::search::CostReceipt& total) {
+  total.tokens_generated += cost.tokens_generated;
+  total.generator_calls += cost.generator_calls;
+  total.verifier_calls += cost.verifier_calls;
+}
+
+// Per search: tokens, and the generator and verifier calls (round trips).
+void Report(benchmark::State& state, Strategy strategy,
+            const arts::search::CostReceipt& total) {
+  state.SetLabel(arts::search::StrategyName(strategy));
+  const auto per_search = [](int64_t value) {
+    return benchmark::Counter(static_cast<double>(value),
+                              benchmark::Counter::kAvgIterations);
+  };
+  state.counters["tokens/search"] = per_search(total.tokens_generated);
+  state.counters["gen_calls/search"] = per_search(total.generator_calls);
+  state.counters["ver_calls/search"] = per_search(total.verifier_calls);
+}
+
 // Args: the strategy (search::Strategy's order).
 void BM_SearchInProcess(benchmark::State& state) {
   static auto* generator = OrDie(arts::model::Generator::Load(kGenerator));
@@ -57,7 +77,7 @@ void BM_SearchInProcess(benchmark::State& state) {
   arts::backends::LocalPolicy proposer(*generator);
   arts::backends::LocalScorer scorer(*verifier);
   arts::search::SearchOptions options = Options(state.range(0));
-  int64_t tokens = 0;
+  arts::search::CostReceipt total;
   for (auto _ : state) {
     options.seed++;
     auto result = arts::search::RunSearch(proposer, &scorer, kProblem, options);
@@ -65,11 +85,9 @@ void BM_SearchInProcess(benchmark::State& state) {
       state.SkipWithError(std::string(result.status().message()).c_str());
       return;
     }
-    tokens += result->cost.tokens_generated;
+    Add(result->cost, total);
   }
-  state.SetLabel(arts::search::StrategyName(options.strategy));
-  state.counters["tokens/search"] = benchmark::Counter(
-      static_cast<double>(tokens), benchmark::Counter::kAvgIterations);
+  Report(state, options.strategy, total);
 }
 
 // Three services on loopback; the orchestrator reaches the others over gRPC.
@@ -110,7 +128,7 @@ void BM_SearchAcrossServices(benchmark::State& state) {
           "127.0.0.1:" +
           std::to_string(services->orchestrator_runner->port())));
   arts::search::SearchOptions options = Options(state.range(0));
-  int64_t tokens = 0;
+  arts::search::CostReceipt total;
   for (auto _ : state) {
     options.seed++;
     auto response = client.Solve(arts::backends::ToProto(kProblem, options),
@@ -119,11 +137,9 @@ void BM_SearchAcrossServices(benchmark::State& state) {
       state.SkipWithError(std::string(response.status().message()).c_str());
       return;
     }
-    tokens += response->cost().tokens_generated();
+    Add(arts::backends::FromProto(*response).cost, total);
   }
-  state.SetLabel(arts::search::StrategyName(options.strategy));
-  state.counters["tokens/search"] = benchmark::Counter(
-      static_cast<double>(tokens), benchmark::Counter::kAvgIterations);
+  Report(state, options.strategy, total);
 }
 
 constexpr int kStrategies[] = {

@@ -1,0 +1,98 @@
+// The `arts` CLI as a process: each command owns its flags, `--help` lists
+// exactly them with their defaults, unknown flags and bad values are named,
+// and default model paths follow one rule ($ARTS_MODELS_DIR, else the
+// source tree's models/), wherever the binary runs from.
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/server_process.h"
+#include "tests/test_support.h"
+
+namespace arts {
+namespace {
+
+using ::arts::testing_support::RunResult;
+using ::arts::testing_support::RunToExit;
+using ::arts::testing_support::TempDir;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kArts[] = ARTS_CLI_BINARY;
+
+RunResult Arts(const TempDir& dir, const std::vector<std::string>& args) {
+  return RunToExit(kArts, args, dir.File("out.txt"), absl::Seconds(60));
+}
+
+TEST(CliTest, SolveHelpListsItsFlagsWithDefaults) {
+  TempDir dir("cli_test");
+  const RunResult run = Arts(dir, {"solve", "--help"});
+  EXPECT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("usage: arts solve"));
+  EXPECT_THAT(run.log, HasSubstr("--strategy (default \"arts\")"));
+  EXPECT_THAT(run.log, HasSubstr("--task (default \"countdown\")"));
+  EXPECT_THAT(run.log, HasSubstr("--orchestrator (default \"\")"));
+  EXPECT_THAT(run.log, HasSubstr("--stream (default false)"));
+  EXPECT_THAT(run.log, HasSubstr("--model (default \"" ARTS_MODELS_DIR
+                                 "/generator.ckpt\")"));
+  // Flags of other commands are not solve's.
+  EXPECT_THAT(run.log, Not(HasSubstr("--trees_dir")));
+  EXPECT_THAT(run.log, Not(HasSubstr("--split")));
+}
+
+TEST(CliTest, EveryCommandHasHelp) {
+  TempDir dir("cli_test");
+  for (const char* command :
+       {"generate", "score", "train-generator", "eval-generator",
+        "collect-trees", "train-verifier", "eval-verifier", "solve", "eval"}) {
+    SCOPED_TRACE(command);
+    const RunResult run = Arts(dir, {command, "--help"});
+    EXPECT_EQ(run.exit_code, 0) << run.log;
+    EXPECT_THAT(run.log, HasSubstr(std::string("usage: arts ") + command));
+    EXPECT_THAT(run.log, HasSubstr("(default "));
+  }
+}
+
+TEST(CliTest, AnotherCommandsFlagIsRefusedByName) {
+  TempDir dir("cli_test");
+  // --trees_dir belongs to collect-trees and train-verifier.
+  const RunResult run = Arts(dir, {"solve", "--trees_dir=/tmp"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("unknown flag --trees_dir"));
+  EXPECT_THAT(run.log, HasSubstr("arts solve --help"));
+}
+
+TEST(CliTest, BadValuesAreNamed) {
+  TempDir dir("cli_test");
+  RunResult run = Arts(dir, {"solve", "--strategy=greedy"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("greedy"));
+  run = Arts(dir, {"solve", "--samples=0"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("--samples"));
+  run = Arts(dir, {"solve", "--task=chess"});
+  EXPECT_NE(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("task: unknown task 'chess'"));
+  run = Arts(dir, {"frobnicate"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("unknown command 'frobnicate'"));
+}
+
+TEST(CliTest, DefaultModelsFollowArtsModelsDir) {
+  TempDir dir("cli_test");
+  const std::string models = dir.File("models");  // holds no model
+  ASSERT_EQ(setenv("ARTS_MODELS_DIR", models.c_str(), 1), 0);
+  const RunResult help = Arts(dir, {"solve", "--help"});
+  const RunResult run = Arts(dir, {"solve", "--strategy=beam"});
+  unsetenv("ARTS_MODELS_DIR");
+  EXPECT_THAT(help.log,
+              HasSubstr("--model (default \"" + models + "/generator.ckpt"));
+  EXPECT_NE(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr(models + "/generator.ckpt"));
+}
+
+}  // namespace
+}  // namespace arts
