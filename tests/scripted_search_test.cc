@@ -3,6 +3,8 @@
 // milliseconds, and the task's rules live only in the "generator", as they
 // would behind someone else's service.
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/search/search.h"
 #include "gmock/gmock.h"
@@ -13,6 +15,7 @@ namespace arts::search {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::StartsWith;
 using testing_support::ScriptedPolicy;
 using testing_support::ScriptedScorer;
 
@@ -44,6 +47,9 @@ TEST(ScriptedSearchTest, EveryStrategySolvesTheToyTaskOneCallPerRound) {
       ScriptedScorer scorer;
       SearchOptions options = TextOptions(strategy);
       options.seed = seed;
+      // A right letter is 47.5% of proposals: with 8 per node, a step
+      // misses it 0.6% of the time.
+      options.proposals = 8;
       int rounds = 0;
       absl::StatusOr<SearchResult> result = RunSearch(
           policy, &scorer, "spell cab", options, [&](const SearchEvent& e) {
@@ -69,10 +75,14 @@ TEST(ScriptedSearchTest, EveryStrategySolvesTheToyTaskOneCallPerRound) {
       for (const Answer& answer : result->answers) {
         has_word = has_word || answer.final_value == "CAB";
       }
-      if (has_word) EXPECT_EQ(result->answers[0].final_value, "CAB");
+      if (has_word) {
+        EXPECT_EQ(result->answers[0].final_value, "CAB");
+      }
       found += has_word ? 1 : 0;
     }
-    if (strategy != Strategy::kMajorityVote) EXPECT_GE(found, 8);
+    if (strategy != Strategy::kMajorityVote) {
+      EXPECT_GE(found, 8);
+    }
   }
 }
 
@@ -160,6 +170,125 @@ TEST(ScriptedSearchTest, ExpansionBudgetIsExactWithWholeRoundsInOneCall) {
     EXPECT_EQ(result->cost.expansions, 3);
     EXPECT_EQ(result->stop_reason, "expansion budget");
   }
+}
+
+// The scripted policy, breaking the Propose contract in one way, as a
+// faulty third-party generator might.
+class BrokenPolicy : public backend::Policy {
+ public:
+  enum class Fault {
+    kMissing,
+    kRepeated,
+    kIndexOutOfRange,
+    kWrongPrefix,
+    kNoStep
+  };
+  explicit BrokenPolicy(Fault fault) : fault_(fault) {}
+
+  absl::Status Propose(
+      const backend::ProposeRequest& request, const backend::CallContext& call,
+      const std::function<void(backend::Candidate)>& on_candidate) override {
+    std::vector<backend::Candidate> all;
+    absl::Status status = policy_.Propose(
+        request, call, [&](backend::Candidate c) { all.push_back(c); });
+    if (!status.ok()) return status;
+    switch (fault_) {
+      case Fault::kMissing:
+        all.pop_back();
+        break;
+      case Fault::kRepeated:
+        all.back() = all.front();
+        break;
+      case Fault::kIndexOutOfRange:
+        all.back().index = request.num_candidates;
+        break;
+      case Fault::kWrongPrefix:
+        all.back().prefix_index = 7;
+        break;
+      case Fault::kNoStep:
+        for (backend::Candidate& c : all) {
+          c.steps.clear();
+          c.terminal = false;
+        }
+        break;
+    }
+    for (backend::Candidate& c : all) on_candidate(std::move(c));
+    return absl::OkStatus();
+  }
+
+ private:
+  Fault fault_;
+  ScriptedPolicy policy_;
+};
+
+TEST(ScriptedSearchTest, AGeneratorBreakingTheContractIsNamed) {
+  using Fault = BrokenPolicy::Fault;
+  const std::pair<Fault, std::string> cases[] = {
+      {Fault::kMissing,
+       "generator: asked for 4 candidates (1 prefixes x 4), "
+       "got 3"},
+      {Fault::kRepeated, "generator: candidate 0 of prefix 0 came twice"},
+      {Fault::kIndexOutOfRange,
+       "generator: a candidate names prefix 0 index 4"},
+      {Fault::kWrongPrefix, "generator: a candidate names prefix 7"},
+  };
+  for (const auto& [fault, message] : cases) {
+    SCOPED_TRACE(message);
+    BrokenPolicy policy(fault);
+    ScriptedScorer scorer;
+    absl::StatusOr<SearchResult> result =
+        RunSearch(policy, &scorer, "spell cab", TextOptions(Strategy::kBeam));
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInternal);
+    EXPECT_THAT(std::string(result.status().message()), StartsWith(message));
+  }
+}
+
+TEST(ScriptedSearchTest, CandidatesThatAddNoStepAreDeadEnds) {
+  // Otherwise each would be its own parent, expanded forever.
+  for (Strategy strategy :
+       {Strategy::kBeam, Strategy::kArts, Strategy::kDvts}) {
+    SCOPED_TRACE(StrategyName(strategy));
+    BrokenPolicy policy(BrokenPolicy::Fault::kNoStep);
+    ScriptedScorer scorer;
+    absl::StatusOr<SearchResult> result =
+        RunSearch(policy, &scorer, "spell cab", TextOptions(strategy));
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_TRUE(result->answers.empty());
+    EXPECT_EQ(result->cost.generator_calls, 1);
+    EXPECT_EQ(result->cost.verifier_calls, 0);
+  }
+}
+
+TEST(ScriptedSearchTest, RoundsLargerThanOneCallAreSplit) {
+  // 16 beams x 32 proposals = 512 candidates a step: two calls of 256 (the
+  // scripted policy refuses a call over the limits, as ours does).
+  ScriptedPolicy policy;
+  ScriptedScorer scorer;
+  SearchOptions options = TextOptions(Strategy::kBeam);
+  options.beam_width = 16;
+  options.proposals = 32;
+  int rounds = 0;
+  absl::StatusOr<SearchResult> result = RunSearch(
+      policy, &scorer, "spell abcd", options, [&](const SearchEvent& event) {
+        if (event.kind == SearchEvent::Kind::kExpansion) ++rounds;
+      });
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_GT(result->cost.generator_calls, rounds);
+  EXPECT_LE(result->cost.generator_calls, 2 * rounds);
+  // Best-of-256: four copies of the root, 64 candidates each, one call.
+  ScriptedPolicy sampler;
+  SearchOptions best = TextOptions(Strategy::kBestOfN);
+  best.n = 256;
+  result = RunSearch(sampler, &scorer, "spell abcd", best);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->cost.generator_calls, 1);
+  EXPECT_EQ(result->cost.expansions, 4);
+  // An expansion budget of 1 is exact for it too: one copy of the root.
+  best.max_expansions = 1;
+  result = RunSearch(sampler, &scorer, "spell abcd", best);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->cost.expansions, 1);
+  EXPECT_EQ(result->stop_reason, "expansion budget");
 }
 
 }  // namespace

@@ -9,6 +9,9 @@
 
 namespace arts::backend {
 
+// Traces one Score call may carry (documented in docs/verifier.md).
+inline constexpr int kMaxTracesPerScore = 256;
+
 // A partial trace to score: a problem and the steps written so far.
 struct TraceRef {
   std::string problem;

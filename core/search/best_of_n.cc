@@ -11,8 +11,8 @@ namespace {
 
 // N complete traces from the root, in one generator call where N splits
 // evenly into prefixes of at most kMaxProposals candidates (the root
-// repeated: each copy is sampled with its own seed), else in two. Stops
-// early when a budget is spent.
+// repeated: the generator samples each copy independently), else in two.
+// Stops early when a budget is spent.
 absl::StatusOr<std::vector<Node>> SampleComplete(SearchContext& context,
                                                  std::string& stop_reason) {
   const int n = context.options().n;
@@ -22,8 +22,10 @@ absl::StatusOr<std::vector<Node>> SampleComplete(SearchContext& context,
     stop_reason = context.SpentBudget();
     if (!stop_reason.empty()) break;
     const int missing = n - static_cast<int>(samples.size());
-    const int copies = (missing + kMaxProposals - 1) / kMaxProposals;
-    const int count = missing / copies;
+    // Each copy of the root is one expansion: no more than the budget has.
+    const int copies = context.AffordableExpansions(
+        (missing + kMaxProposals - 1) / kMaxProposals);
+    const int count = std::min(kMaxProposals, missing / copies);
     absl::StatusOr<std::vector<std::vector<Node>>> batch = context.Expand(
         std::vector<const Node*>(copies, &root), count, /*to_the_end=*/true);
     if (!batch.ok()) return batch.status();

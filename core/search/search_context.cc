@@ -47,6 +47,25 @@ absl::Status SearchContext::MayCall() const {
 
 absl::StatusOr<std::vector<std::vector<Node>>> SearchContext::Expand(
     const std::vector<const Node*>& parents, int count, bool to_the_end) {
+  std::vector<std::vector<Node>> children(parents.size());
+  // As many parents per call as one call may carry: usually all of them.
+  const size_t per_call = static_cast<size_t>(
+      std::max(1, std::min(backend::kMaxPrefixes,
+                           backend::kMaxRowsPerCall / std::max(1, count))));
+  for (size_t first = 0; first < parents.size(); first += per_call) {
+    const size_t last = std::min(parents.size(), first + per_call);
+    const std::vector<const Node*> chunk(parents.begin() + first,
+                                         parents.begin() + last);
+    absl::Status status =
+        ExpandInOneCall(chunk, first, count, to_the_end, children);
+    if (!status.ok()) return status;
+  }
+  return children;
+}
+
+absl::Status SearchContext::ExpandInOneCall(
+    const std::vector<const Node*>& parents, size_t first, int count,
+    bool to_the_end, std::vector<std::vector<Node>>& children) {
   if (absl::Status may = MayCall(); !may.ok()) return may;
   backend::ProposeRequest request;
   request.task = options_.task;
@@ -58,15 +77,49 @@ absl::StatusOr<std::vector<std::vector<Node>>> SearchContext::Expand(
   request.sampling.top_p = options_.top_p;
   request.sampling.constrained = options_.constrained;
   request.sampling.seed = NextSeed();
+  const size_t wanted = parents.size() * static_cast<size_t>(count);
   std::vector<backend::Candidate> candidates;
+  bool too_many = false;
   ++cost_.generator_calls;
   cost_.expansions += static_cast<int64_t>(parents.size());
   absl::Status status =
       policy_.Propose(request, call_, [&](backend::Candidate candidate) {
         cost_.tokens_generated += candidate.num_tokens;
-        candidates.push_back(std::move(candidate));
+        // A generator that streams on past what was asked costs no memory.
+        if (candidates.size() == wanted) {
+          too_many = true;
+        } else {
+          candidates.push_back(std::move(candidate));
+        }
       });
   if (!status.ok()) return NameBackend("generator", status);
+  // The generator may be someone else's: every (prefix, index) asked for
+  // must come exactly once, or the search would count wrong or wait on
+  // samples that never come.
+  std::vector<std::vector<bool>> seen(parents.size(),
+                                      std::vector<bool>(count, false));
+  for (const backend::Candidate& c : candidates) {
+    if (c.prefix_index < 0 ||
+        c.prefix_index >= static_cast<int>(parents.size()) || c.index < 0 ||
+        c.index >= count) {
+      return absl::InternalError(
+          absl::StrCat("generator: a candidate names prefix ", c.prefix_index,
+                       " index ", c.index, " of a request for ", parents.size(),
+                       " prefixes x ", count, " candidates"));
+    }
+    if (seen[c.prefix_index][c.index]) {
+      return absl::InternalError(absl::StrCat("generator: candidate ", c.index,
+                                              " of prefix ", c.prefix_index,
+                                              " came twice"));
+    }
+    seen[c.prefix_index][c.index] = true;
+  }
+  if (too_many || candidates.size() != wanted) {
+    const std::string got = too_many ? "more" : absl::StrCat(candidates.size());
+    return absl::InternalError(
+        absl::StrCat("generator: asked for ", wanted, " candidates (",
+                     parents.size(), " prefixes x ", count, "), got ", got));
+  }
   // Candidates stream in finishing order; (prefix, index) order is the
   // seed's order.
   std::sort(candidates.begin(), candidates.end(),
@@ -74,58 +127,87 @@ absl::StatusOr<std::vector<std::vector<Node>>> SearchContext::Expand(
               return std::tie(a.prefix_index, a.index) <
                      std::tie(b.prefix_index, b.index);
             });
-  std::vector<std::vector<Node>> children(parents.size());
   for (backend::Candidate& candidate : candidates) {
-    if (candidate.prefix_index < 0 ||
-        candidate.prefix_index >= static_cast<int>(parents.size())) {
-      return absl::InternalError(absl::StrCat(
-          "generator: a candidate names prefix ", candidate.prefix_index,
-          " of a request with ", parents.size()));
-    }
-    const Node& parent = *parents[candidate.prefix_index];
-    Node child;
-    child.steps = parent.steps;
-    for (std::string& step : candidate.steps) {
-      child.steps.push_back(std::move(step));
-    }
-    child.valid = parent.valid && candidate.valid;
-    child.terminal = child.valid && candidate.terminal;
-    if (child.terminal) child.final_answer = std::move(candidate.final_answer);
-    child.logprob = parent.logprob + candidate.logprob;
-    children[candidate.prefix_index].push_back(std::move(child));
+    const int p = candidate.prefix_index;
+    children[first + p].push_back(MakeChild(*parents[p], std::move(candidate)));
   }
-  return children;
+  return absl::OkStatus();
+}
+
+Node SearchContext::MakeChild(const Node& parent,
+                              backend::Candidate candidate) const {
+  Node child;
+  child.steps = parent.steps;
+  for (std::string& step : candidate.steps) {
+    child.steps.push_back(std::move(step));
+  }
+  child.logprob = parent.logprob + candidate.logprob;
+  child.valid = parent.valid && candidate.valid;
+  child.terminal = child.valid && candidate.terminal;
+  if (child.terminal) child.final_answer = std::move(candidate.final_answer);
+  if (!child.valid) return child;
+  // No new step and not the end: the node would be its own parent, and a
+  // search could expand it forever. Likewise a trace that never ends.
+  if ((candidate.steps.empty() && !child.terminal) ||
+      static_cast<int>(child.steps.size()) > kMaxTraceSteps) {
+    child.valid = child.terminal = false;
+    child.final_answer.clear();
+    return child;
+  }
+  // The task's own rules, where it has them: one line per step for `text`;
+  // for Countdown, legality, the end and the answer by the checker, so a
+  // remote generator's mistake is not taken for an answer.
+  const task::TraceCheck check = task_.CheckTrace(problem_, child.steps);
+  if (!check.legal) {
+    child.valid = child.terminal = false;
+    child.final_answer.clear();
+  } else if (check.knows_end) {
+    child.terminal = check.terminal;
+    child.final_answer = check.terminal ? check.final_answer : "";
+  }
+  return child;
 }
 
 absl::Status SearchContext::Score(const std::vector<Node*>& nodes) {
   if (scorer_ == nullptr) {
     return absl::FailedPreconditionError("this search has no verifier");
   }
+  std::vector<Node*> unscored;
+  for (Node* node : nodes) {
+    if (node->valid && !node->scored()) unscored.push_back(node);
+  }
+  for (size_t first = 0; first < unscored.size();
+       first += backend::kMaxTracesPerScore) {
+    const size_t count =
+        std::min<size_t>(backend::kMaxTracesPerScore, unscored.size() - first);
+    absl::Status status = ScoreInOneCall(unscored, first, count);
+    if (!status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SearchContext::ScoreInOneCall(const std::vector<Node*>& nodes,
+                                           size_t first, size_t count) {
+  if (absl::Status may = MayCall(); !may.ok()) return may;
   backend::ScoreRequest request;
   request.task = options_.task;
-  std::vector<backend::TraceRef>& traces = request.traces;
-  std::vector<Node*> scored;
-  for (Node* node : nodes) {
-    if (!node->valid || node->scored()) continue;
-    traces.push_back({problem_, node->steps});
-    scored.push_back(node);
+  for (size_t i = first; i < first + count; ++i) {
+    request.traces.push_back({problem_, nodes[i]->steps});
   }
-  if (traces.empty()) return absl::OkStatus();
-  if (absl::Status may = MayCall(); !may.ok()) return may;
   ++cost_.verifier_calls;
-  cost_.traces_scored += static_cast<int64_t>(traces.size());
+  cost_.traces_scored += static_cast<int64_t>(count);
   absl::StatusOr<std::vector<std::vector<double>>> flows =
       scorer_->Score(request, call_);
   if (!flows.ok()) {
     verifier_failed_ = true;
     return NameBackend("verifier", flows.status());
   }
-  if (flows->size() != scored.size()) {
+  if (flows->size() != count) {
     return absl::InternalError(
-        "the verifier returned a wrong number of scores");
+        "verifier: the verifier returned a wrong number of scores");
   }
-  for (size_t i = 0; i < scored.size(); ++i) {
-    scored[i]->log_flows = std::move((*flows)[i]);
+  for (size_t i = 0; i < count; ++i) {
+    nodes[first + i]->log_flows = std::move((*flows)[i]);
   }
   return absl::OkStatus();
 }

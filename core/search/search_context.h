@@ -44,14 +44,19 @@ class SearchContext {
                 const SearchOptions& options, EventSink events);
 
   // Samples `count` continuations of every parent in one generator call:
-  // one step each, or whole traces when `to_the_end`. Returns each parent's
-  // children in the parents' order; counts one expansion per parent. Fails
-  // with DEADLINE_EXCEEDED once the deadline has passed.
+  // one step each, or whole traces when `to_the_end`. A round larger than
+  // one call may carry (backend::kMaxPrefixes prefixes,
+  // backend::kMaxRowsPerCall rows) is split into as few calls as fit.
+  // Returns each parent's children in the parents' order; counts one
+  // expansion per parent. Fails with DEADLINE_EXCEEDED once the deadline has
+  // passed, and with INTERNAL when the generator breaks the contract
+  // (candidates missing, repeated or for a prefix not asked about).
   absl::StatusOr<std::vector<std::vector<Node>>> Expand(
       const std::vector<const Node*>& parents, int count, bool to_the_end);
 
-  // Scores every valid node in one verifier call; illegal ones stay
-  // unscored (log F = -inf) and cost nothing.
+  // Scores every valid node in one verifier call (more only past
+  // backend::kMaxTracesPerScore traces); illegal ones stay unscored
+  // (log F = -inf) and cost nothing.
   absl::Status Score(const std::vector<Node*>& nodes);
   // Whether a verifier call has failed (for the unverified fallback).
   bool verifier_failed() const { return verifier_failed_; }
@@ -84,6 +89,17 @@ class SearchContext {
  private:
   // DEADLINE_EXCEEDED or CANCELLED once the search must stop.
   absl::Status MayCall() const;
+  // One generator call for `parents` (within one call's limits), appending
+  // their children to `children` from `first` on.
+  absl::Status ExpandInOneCall(const std::vector<const Node*>& parents,
+                               size_t first, int count, bool to_the_end,
+                               std::vector<std::vector<Node>>& children);
+  // A child of `parent` from a candidate, with the task's own verdict on
+  // the new steps where the task knows its rules.
+  Node MakeChild(const Node& parent, backend::Candidate candidate) const;
+  // One verifier call for nodes[first, first + count).
+  absl::Status ScoreInOneCall(const std::vector<Node*>& nodes, size_t first,
+                              size_t count);
 
   backend::Policy& policy_;
   backend::Scorer* scorer_;

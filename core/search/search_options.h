@@ -43,6 +43,9 @@ inline constexpr int kMaxExpandWidth = 64;
 inline constexpr int kMaxTopN = 64;
 inline constexpr int64_t kMaxTokens = 1'000'000;
 inline constexpr int kMaxExpansions = 100'000;
+// Steps a trace may reach in a search: a deeper one is dropped as a dead
+// end, so a generator that never ends a trace cannot hold a search forever.
+inline constexpr int kMaxTraceSteps = 256;
 
 struct SearchOptions {
   // The task the problem belongs to (core/task); the generator and the

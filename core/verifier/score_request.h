@@ -4,13 +4,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "core/backend/scorer.h"
 #include "core/verifier/flow_verifier.h"
 
 namespace arts::verifier {
 
 // Request limits, enforced by ValidateScoreRequest and documented in
 // docs/verifier.md.
-inline constexpr int kMaxTracesPerRequest = 256;
+inline constexpr int kMaxTracesPerRequest = backend::kMaxTracesPerScore;
 inline constexpr int kMaxStepsPerTrace = 8;
 
 // Checks a batch of traces to score: their number, each problem's grammar,
