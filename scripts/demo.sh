@@ -52,4 +52,4 @@ $arts solve $orchestrator --strategy arts --stream --seed 2 \
   --problem "4 9 10 13 -> 24"
 echo "== a few metrics from http://127.0.0.1:$orchestrator_metrics/metrics"
 curl -s "http://127.0.0.1:$orchestrator_metrics/metrics" |
-  grep -E '^arts_orchestrator_(solve_seconds_(count|sum)|tokens_per_solve_(count|sum))' || true
+  grep -E '^arts_orchestrator_(solve_seconds_(count|sum)|tokens_per_solve_(count|sum)|generator_calls_per_solve_(count|sum))' || true

@@ -48,25 +48,22 @@ OrchestratorService::OrchestratorService(RpcMetrics& metrics,
     solve_seconds_[strategy] = &solve_seconds.Add(
         {{"strategy", search::StrategyName(strategy)}}, Powers(0.001, 2, 18));
   }
-  tokens_per_solve_ = &prometheus::BuildHistogram()
-                           .Name("arts_orchestrator_tokens_per_solve")
-                           .Help("Tokens the generator sampled for a search")
-                           .Register(metrics.registry())
-                           .Add({}, Powers(16, 2, 14));
+  const auto per_solve = [&](const std::string& name, const std::string& help,
+                             double first, int count) {
+    return &prometheus::BuildHistogram()
+                .Name("arts_orchestrator_" + name + "_per_solve")
+                .Help(help)
+                .Register(metrics.registry())
+                .Add({}, Powers(first, 2, count));
+  };
+  tokens_per_solve_ =
+      per_solve("tokens", "Tokens the generator sampled for a search", 16, 14);
   // One call per round of a search: these show how many rounds a search
   // takes, and so how many round trips its latency is made of.
   generator_calls_per_solve_ =
-      &prometheus::BuildHistogram()
-           .Name("arts_orchestrator_generator_calls_per_solve")
-           .Help("Generator calls made by a search")
-           .Register(metrics.registry())
-           .Add({}, Powers(1, 2, 12));
+      per_solve("generator_calls", "Generator calls made by a search", 1, 12);
   verifier_calls_per_solve_ =
-      &prometheus::BuildHistogram()
-           .Name("arts_orchestrator_verifier_calls_per_solve")
-           .Help("Verifier calls made by a search")
-           .Register(metrics.registry())
-           .Add({}, Powers(1, 2, 12));
+      per_solve("verifier_calls", "Verifier calls made by a search", 1, 12);
   solves_in_flight_ = &prometheus::BuildGauge()
                            .Name("arts_orchestrator_solves_in_flight")
                            .Help("Searches running now")

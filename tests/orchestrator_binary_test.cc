@@ -174,20 +174,10 @@ class TextTaskBinaryTest : public ::testing::Test {
     orchestrator_.StopWithSigterm();
   }
 
-  // The request of the scripted search tests: small, and enough samples that
-  // the word turns up.
+  // The request of the scripted search tests.
   static arts::v1::SolveRequest TextRequest(search::Strategy strategy,
                                             const std::string& problem) {
-    search::SearchOptions options;
-    options.task = "text";
-    options.strategy = strategy;
-    options.n = 16;
-    options.beam_width = 4;
-    options.proposals = 4;
-    options.expand_width = 2;
-    options.top_n = 2;
-    options.seed = 3;
-    return backends::ToProto(problem, options);
+    return backends::ToProto(problem, testing_support::ToyOptions(strategy));
   }
 
   absl::StatusOr<arts::v1::SolveResponse> Solve(

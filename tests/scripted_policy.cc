@@ -42,6 +42,19 @@ std::string ToyWord(const std::string& problem) {
   return "";
 }
 
+search::SearchOptions ToyOptions(search::Strategy strategy) {
+  search::SearchOptions options;
+  options.task = "text";
+  options.strategy = strategy;
+  options.n = 16;
+  options.beam_width = 4;
+  options.proposals = 4;
+  options.expand_width = 2;
+  options.top_n = 4;
+  options.seed = 3;
+  return options;
+}
+
 absl::Status ScriptedPolicy::Propose(
     const backend::ProposeRequest& request, const backend::CallContext& call,
     const std::function<void(backend::Candidate)>& on_candidate) {

@@ -19,11 +19,16 @@
 #include "absl/time/time.h"
 #include "core/backend/policy.h"
 #include "core/backend/scorer.h"
+#include "core/search/search_options.h"
 
 namespace arts::testing_support {
 
 // The word a toy problem asks for, or "" if it is not one.
 std::string ToyWord(const std::string& problem);
+
+// Search options for the toy task that every scripted test starts from:
+// the `text` task, small widths, seed 3.
+search::SearchOptions ToyOptions(search::Strategy strategy);
 
 class ScriptedPolicy : public backend::Policy {
  public:

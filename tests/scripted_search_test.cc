@@ -19,17 +19,13 @@ using ::testing::StartsWith;
 using testing_support::ScriptedPolicy;
 using testing_support::ScriptedScorer;
 
-SearchOptions TextOptions(Strategy strategy) {
-  SearchOptions options;
-  options.task = "text";
-  options.strategy = strategy;
-  options.n = 16;
-  options.beam_width = 4;
-  options.proposals = 4;
-  options.expand_width = 2;
-  options.top_n = 4;
-  options.seed = 3;
-  return options;
+using testing_support::ToyOptions;
+
+// Counts the rounds of a search: each reports one expansion event.
+EventSink RoundCounter(int& rounds) {
+  return [&rounds](const SearchEvent& event) {
+    if (event.kind == SearchEvent::Kind::kExpansion) ++rounds;
+  };
 }
 
 TEST(ScriptedSearchTest, EveryStrategySolvesTheToyTaskOneCallPerRound) {
@@ -45,16 +41,14 @@ TEST(ScriptedSearchTest, EveryStrategySolvesTheToyTaskOneCallPerRound) {
       SCOPED_TRACE(seed);
       ScriptedPolicy policy;
       ScriptedScorer scorer;
-      SearchOptions options = TextOptions(strategy);
+      SearchOptions options = ToyOptions(strategy);
       options.seed = seed;
       // A right letter is 47.5% of proposals: with 8 per node, a step
       // misses it 0.6% of the time.
       options.proposals = 8;
       int rounds = 0;
       absl::StatusOr<SearchResult> result = RunSearch(
-          policy, &scorer, "spell cab", options, [&](const SearchEvent& e) {
-            if (e.kind == SearchEvent::Kind::kExpansion) ++rounds;
-          });
+          policy, &scorer, "spell cab", options, RoundCounter(rounds));
       ASSERT_TRUE(result.ok()) << result.status();
       ASSERT_FALSE(result->answers.empty());
       const CostReceipt& cost = result->cost;
@@ -91,8 +85,8 @@ TEST(ScriptedSearchTest, SameSeedSameSearch) {
     SCOPED_TRACE(StrategyName(strategy));
     ScriptedPolicy policy;
     ScriptedScorer scorer;
-    auto a = RunSearch(policy, &scorer, "spell dab", TextOptions(strategy));
-    auto b = RunSearch(policy, &scorer, "spell dab", TextOptions(strategy));
+    auto a = RunSearch(policy, &scorer, "spell dab", ToyOptions(strategy));
+    auto b = RunSearch(policy, &scorer, "spell dab", ToyOptions(strategy));
     ASSERT_TRUE(a.ok() && b.ok());
     ASSERT_EQ(a->answers.size(), b->answers.size());
     for (size_t i = 0; i < a->answers.size(); ++i) {
@@ -103,7 +97,7 @@ TEST(ScriptedSearchTest, SameSeedSameSearch) {
 
 TEST(ScriptedSearchTest, VotesGroupAnswersByTheTasksNormalForm) {
   ScriptedPolicy policy;
-  SearchOptions options = TextOptions(Strategy::kMajorityVote);
+  SearchOptions options = ToyOptions(Strategy::kMajorityVote);
   options.n = 64;
   absl::StatusOr<SearchResult> result =
       RunSearch(policy, nullptr, "spell ab", options);
@@ -120,13 +114,13 @@ TEST(ScriptedSearchTest, CompleteTracesWithoutAFinalAnswerDoNotVote) {
   for (Strategy strategy : {Strategy::kMajorityVote, Strategy::kWeightedVote}) {
     SCOPED_TRACE(StrategyName(strategy));
     absl::StatusOr<SearchResult> result =
-        RunSearch(policy, &scorer, "mute cab", TextOptions(strategy));
+        RunSearch(policy, &scorer, "mute cab", ToyOptions(strategy));
     ASSERT_TRUE(result.ok()) << result.status();
     EXPECT_TRUE(result->answers.empty());
   }
   // Best-of-N still ranks them: an answer is a trace, its value optional.
   absl::StatusOr<SearchResult> best =
-      RunSearch(policy, &scorer, "mute cab", TextOptions(Strategy::kBestOfN));
+      RunSearch(policy, &scorer, "mute cab", ToyOptions(Strategy::kBestOfN));
   ASSERT_TRUE(best.ok()) << best.status();
   ASSERT_FALSE(best->answers.empty());
   EXPECT_TRUE(best->answers[0].terminal);
@@ -136,7 +130,7 @@ TEST(ScriptedSearchTest, CompleteTracesWithoutAFinalAnswerDoNotVote) {
 TEST(ScriptedSearchTest, BadTextInputNamesTheField) {
   ScriptedPolicy policy;
   ScriptedScorer scorer;
-  const SearchOptions options = TextOptions(Strategy::kBeam);
+  const SearchOptions options = ToyOptions(Strategy::kBeam);
   absl::StatusOr<SearchResult> result = RunSearch(policy, &scorer, "", options);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(result.status().message(), HasSubstr("problem: must not be"));
@@ -161,7 +155,7 @@ TEST(ScriptedSearchTest, ExpansionBudgetIsExactWithWholeRoundsInOneCall) {
     SCOPED_TRACE(StrategyName(strategy));
     ScriptedPolicy policy;
     ScriptedScorer scorer;
-    SearchOptions options = TextOptions(strategy);
+    SearchOptions options = ToyOptions(strategy);
     options.stop_after_answers = 64;
     options.max_expansions = 3;
     absl::StatusOr<SearchResult> result =
@@ -237,7 +231,7 @@ TEST(ScriptedSearchTest, AGeneratorBreakingTheContractIsNamed) {
     BrokenPolicy policy(fault);
     ScriptedScorer scorer;
     absl::StatusOr<SearchResult> result =
-        RunSearch(policy, &scorer, "spell cab", TextOptions(Strategy::kBeam));
+        RunSearch(policy, &scorer, "spell cab", ToyOptions(Strategy::kBeam));
     EXPECT_EQ(result.status().code(), absl::StatusCode::kInternal);
     EXPECT_THAT(std::string(result.status().message()), StartsWith(message));
   }
@@ -251,7 +245,7 @@ TEST(ScriptedSearchTest, CandidatesThatAddNoStepAreDeadEnds) {
     BrokenPolicy policy(BrokenPolicy::Fault::kNoStep);
     ScriptedScorer scorer;
     absl::StatusOr<SearchResult> result =
-        RunSearch(policy, &scorer, "spell cab", TextOptions(strategy));
+        RunSearch(policy, &scorer, "spell cab", ToyOptions(strategy));
     ASSERT_TRUE(result.ok()) << result.status();
     EXPECT_TRUE(result->answers.empty());
     EXPECT_EQ(result->cost.generator_calls, 1);
@@ -264,20 +258,18 @@ TEST(ScriptedSearchTest, RoundsLargerThanOneCallAreSplit) {
   // scripted policy refuses a call over the limits, as ours does).
   ScriptedPolicy policy;
   ScriptedScorer scorer;
-  SearchOptions options = TextOptions(Strategy::kBeam);
+  SearchOptions options = ToyOptions(Strategy::kBeam);
   options.beam_width = 16;
   options.proposals = 32;
   int rounds = 0;
-  absl::StatusOr<SearchResult> result = RunSearch(
-      policy, &scorer, "spell abcd", options, [&](const SearchEvent& event) {
-        if (event.kind == SearchEvent::Kind::kExpansion) ++rounds;
-      });
+  absl::StatusOr<SearchResult> result =
+      RunSearch(policy, &scorer, "spell abcd", options, RoundCounter(rounds));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_GT(result->cost.generator_calls, rounds);
   EXPECT_LE(result->cost.generator_calls, 2 * rounds);
   // Best-of-256: four copies of the root, 64 candidates each, one call.
   ScriptedPolicy sampler;
-  SearchOptions best = TextOptions(Strategy::kBestOfN);
+  SearchOptions best = ToyOptions(Strategy::kBestOfN);
   best.n = 256;
   result = RunSearch(sampler, &scorer, "spell abcd", best);
   ASSERT_TRUE(result.ok()) << result.status();
