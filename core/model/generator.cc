@@ -42,6 +42,28 @@ uint64_t CandidateSeed(uint64_t seed, int index) {
   return z ^ (z >> 31);
 }
 
+// The BOS token and the text of the request's prefix `prefix_index`, or
+// INVALID_ARGUMENT when it does not fit the model's context.
+absl::StatusOr<std::vector<int>> EncodePrefix(const Tokenizer& tokenizer,
+                                              int max_len,
+                                              const ProposeRequest& request,
+                                              int prefix_index) {
+  const std::vector<std::string>& steps = request.prefixes.empty()
+                                              ? std::vector<std::string>()
+                                              : request.prefixes[prefix_index];
+  absl::StatusOr<std::vector<int>> prefix =
+      tokenizer.Encode(Tokenizer::TraceText(request.problem, steps));
+  if (!prefix.ok()) return FieldError("problem", prefix.status().message());
+  prefix->insert(prefix->begin(), Tokenizer::kBos);
+  if (static_cast<int>(prefix->size()) >= max_len) {
+    return FieldError(absl::StrCat("prefixes[", prefix_index, "]"),
+                      absl::StrCat("the trace is longer than the model's "
+                                   "context of ",
+                                   max_len, " characters"));
+  }
+  return prefix;
+}
+
 // Prefix 0 keeps the request's seed, so a one-prefix call samples what it
 // always has; every other prefix gets its own stream.
 uint64_t PrefixSeed(uint64_t seed, int prefix_index) {
@@ -219,6 +241,13 @@ absl::StatusOr<ProposeStats> Generator::Propose(
   absl::StatusOr<std::vector<countdown::State>> starts =
       ValidateProposeRequest(request);
   if (!starts.ok()) return starts.status();
+  // Every prefix must fit before any is sampled, so that a bad one fails
+  // the call before a candidate streams.
+  for (size_t p = 0; p < starts->size(); ++p) {
+    absl::StatusOr<std::vector<int>> fits = EncodePrefix(
+        tokenizer_, model_->config().max_len, request, static_cast<int>(p));
+    if (!fits.ok()) return fits.status();
+  }
   for (size_t p = 0; p < starts->size(); ++p) {
     absl::Status status = ProposeOne(request, static_cast<int>(p), (*starts)[p],
                                      on_candidate, cancelled, stats);
@@ -232,20 +261,10 @@ absl::Status Generator::ProposeOne(
     const countdown::State& start,
     const std::function<void(Candidate)>& on_candidate,
     const std::function<bool()>& cancelled, ProposeStats& stats) const {
-  const std::vector<std::string>& steps = request.prefixes.empty()
-                                              ? std::vector<std::string>()
-                                              : request.prefixes[prefix_index];
-  const std::string field = absl::StrCat("prefixes[", prefix_index, "]");
-  absl::StatusOr<std::vector<int>> prefix =
-      tokenizer_.Encode(Tokenizer::TraceText(request.problem, steps));
-  if (!prefix.ok()) return FieldError("problem", prefix.status().message());
-  prefix->insert(prefix->begin(), Tokenizer::kBos);
   const int max_len = model_->config().max_len;
-  if (static_cast<int>(prefix->size()) >= max_len) {
-    return FieldError(field, absl::StrCat("the trace is longer than the "
-                                          "model's context of ",
-                                          max_len, " characters"));
-  }
+  absl::StatusOr<std::vector<int>> prefix =
+      EncodePrefix(tokenizer_, max_len, request, prefix_index);
+  if (!prefix.ok()) return prefix.status();
 
   const SamplingParams& sampling = request.sampling;
   std::vector<Row> rows(request.num_candidates);

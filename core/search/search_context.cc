@@ -203,8 +203,9 @@ absl::Status SearchContext::ScoreInOneCall(const std::vector<Node*>& nodes,
     return NameBackend("verifier", flows.status());
   }
   if (flows->size() != count) {
-    return absl::InternalError(
-        "verifier: the verifier returned a wrong number of scores");
+    return absl::InternalError(absl::StrCat("verifier: returned ",
+                                            flows->size(), " scores for ",
+                                            count, " traces"));
   }
   for (size_t i = 0; i < count; ++i) {
     nodes[first + i]->log_flows = std::move((*flows)[i]);
