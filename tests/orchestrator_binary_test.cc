@@ -7,6 +7,7 @@
 // included.
 
 #include <atomic>
+#include <iostream>
 #include <memory>
 #include <set>
 #include <string>
@@ -323,6 +324,8 @@ TEST_F(TextTaskCancelTest, CancelledSolveEndsTheGeneratorCallWithin100ms) {
   EXPECT_TRUE(done);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED);
   EXPECT_LT(ended_after, absl::Milliseconds(100));
+  std::cout << "the generator's call ended "
+            << absl::FormatDuration(ended_after) << " after the cancel\n";
   EXPECT_EQ(scripted_.generator().last_code(), grpc::StatusCode::CANCELLED);
   EXPECT_EQ(scripted_.generator().calls_started(), 1);  // none after it
 }
