@@ -16,7 +16,7 @@ set(ARTS_LAYERS
   "core/search||core/backend core/task"
   "core/model|torch|core/backend core/countdown core/io"
   "core/verifier|torch|core/backend core/countdown core/io core/model"
-  "core/training|torch|core/countdown core/io core/model core/verifier"
+  "core/training|torch|core/countdown core/eval core/io core/model core/verifier"
   "core/eval|torch|core/backend core/countdown core/io core/model core/search core/task core/verifier"
   "backends/local|torch|core/backend core/model core/verifier"
   "backends/grpc||proto core/backend core/search"

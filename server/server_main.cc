@@ -1,10 +1,9 @@
 #include "server/server_main.h"
 
-#include <torch/torch.h>
-
 #include <iostream>
 #include <memory>
 
+#include "core/model/compute_threads.h"
 #include "server/server_runner.h"
 
 namespace arts::server {
@@ -21,7 +20,10 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
     std::cerr << program << ": --max_concurrent_requests must be 1 to 1024\n";
     return 2;
   }
-  torch::set_num_threads(flags.threads);
+  if (absl::Status s = model::SetComputeThreads(flags.threads); !s.ok()) {
+    std::cerr << program << ": --" << s.message() << "\n";
+    return 2;
+  }
 
   if (!flags.metrics_listen.empty()) {
     if (absl::Status s = metrics.Serve(flags.metrics_listen); !s.ok()) {

@@ -6,6 +6,7 @@
 #include "client/cli/split_flags.h"
 #include "core/countdown/game24.h"
 #include "core/eval/generator_eval.h"
+#include "core/model/compute_threads.h"
 #include "core/model/generator.h"
 
 namespace arts::cli {
@@ -16,7 +17,11 @@ int RunEvalGenerator() {
     std::cerr << "eval-generator: --threads must be 0 (auto) or positive\n";
     return 2;
   }
-  torch::set_num_threads(threads == 0 ? 1 : threads);
+  if (absl::Status s = model::SetComputeThreads(threads == 0 ? 1 : threads);
+      !s.ok()) {
+    std::cerr << "eval-generator: --" << s.message() << "\n";
+    return 2;
+  }
   absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
   if (!selected.ok()) {
     std::cerr << "eval-generator: " << selected.status().message() << "\n";

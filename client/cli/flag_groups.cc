@@ -1,9 +1,8 @@
 #include "client/cli/flag_groups.h"
 
-#include <torch/torch.h>
-
 #include "absl/flags/flag.h"
 #include "core/io/default_paths.h"
+#include "core/model/compute_threads.h"
 
 ABSL_FLAG(std::vector<std::string>, problem, {"4 9 10 13 -> 24"},
           "problems, comma-separated ('4 9 10 13 -> 24,1 5 5 5 -> 24')");
@@ -91,7 +90,8 @@ backends::CallSettings ConnectionSettings() {
 
 void SetSamplingThreads() {
   const int threads = absl::GetFlag(FLAGS_threads);
-  torch::set_num_threads(threads <= 0 ? 1 : threads);
+  // Validated by the command (0 means 1); the range is checked again here.
+  (void)model::SetComputeThreads(threads <= 0 ? 1 : threads);
 }
 
 }  // namespace arts::cli

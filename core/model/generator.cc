@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "core/countdown/step.h"
+#include "core/model/compute_threads.h"
 #include "core/model/head_constraint.h"
 #include "core/model/sampling.h"
 #include "core/model/transformer_checkpoint.h"
@@ -238,6 +239,7 @@ absl::StatusOr<ProposeStats> Generator::Propose(
       if (out != nullptr) *out = stats;
     }
   } report{stats, work_done};
+  UseComputeThreadsOnThisThread();
   absl::StatusOr<std::vector<countdown::State>> starts =
       ValidateProposeRequest(request);
   if (!starts.ok()) return starts.status();

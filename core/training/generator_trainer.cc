@@ -11,6 +11,7 @@
 #include "core/countdown/game24.h"
 #include "core/eval/generator_eval.h"
 #include "core/model/checkpoint.h"
+#include "core/model/compute_threads.h"
 #include "core/model/generator.h"
 #include "core/model/tokenizer.h"
 
@@ -59,7 +60,9 @@ std::string SnapshotPath(const std::string& output, int64_t step) {
 
 absl::Status TrainGenerator(const GeneratorTrainingOptions& options,
                             std::ostream& log) {
-  torch::set_num_threads(options.threads);
+  if (absl::Status s = model::SetComputeThreads(options.threads); !s.ok()) {
+    return s;
+  }
   torch::manual_seed(options.seed);
   absl::StatusOr<std::vector<Game24Puzzle>> puzzles =
       countdown::LoadGame24(options.data_path);

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/model/compute_threads.h"
 #include "core/verifier/flow_verifier.h"
 #include "core/verifier/losses.h"
 #include "core/verifier/trace_tree.h"
@@ -57,7 +58,9 @@ absl::StatusOr<VerifierObjective> ParseVerifierObjective(
 
 absl::Status TrainVerifier(const VerifierTrainingOptions& options,
                            std::ostream& log) {
-  torch::set_num_threads(options.threads);
+  if (absl::Status s = model::SetComputeThreads(options.threads); !s.ok()) {
+    return s;
+  }
   torch::manual_seed(options.seed);
   absl::StatusOr<std::vector<verifier::TraceTree>> trees =
       LoadShards(options.trees_dir);

@@ -4,6 +4,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "core/model/compute_threads.h"
 #include "core/model/transformer_checkpoint.h"
 
 namespace arts::verifier {
@@ -93,6 +94,7 @@ absl::StatusOr<std::unique_ptr<FlowVerifier>> FlowVerifier::Load(
 absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::Score(
     const std::vector<TraceRef>& traces,
     const std::function<bool()>& cancelled) const {
+  model::UseComputeThreadsOnThisThread();
   std::vector<std::vector<double>> scores;
   scores.reserve(traces.size());
   for (size_t first = 0; first < traces.size(); first += kScoreChunk) {
