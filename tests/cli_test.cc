@@ -76,6 +76,9 @@ TEST(CliTest, BadValuesAreNamed) {
   run = Arts(dir, {"solve", "--task=chess"});
   EXPECT_NE(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("task: unknown task 'chess'"));
+  run = Arts(dir, {"solve", "--threads=100"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("--threads: must be 1 to 64, got 100"));
   run = Arts(dir, {"frobnicate"});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr("unknown command 'frobnicate'"));

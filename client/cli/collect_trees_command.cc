@@ -53,7 +53,10 @@ int RunCollectTrees() {
   std::unique_ptr<backend::Policy> policy;
   const std::string address = absl::GetFlag(FLAGS_from_generator);
   if (address.empty()) {
-    SetSamplingThreads();
+    if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+      std::cerr << "collect-trees: " << threads.message() << "\n";
+      return 2;
+    }
     auto loaded = model::Generator::Load(absl::GetFlag(FLAGS_model));
     if (!loaded.ok()) {
       std::cerr << "collect-trees: --model: " << loaded.status().message()

@@ -20,7 +20,10 @@ ABSL_FLAG(std::string, results_dir, "runs/eval",
 namespace arts::cli {
 
 int RunEval() {
-  SetSamplingThreads();
+  if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+    std::cerr << "eval: " << threads.message() << "\n";
+    return 2;
+  }
   absl::StatusOr<search::SearchOptions> options = SearchOptionsFromFlags();
   if (!options.ok()) {
     std::cerr << "eval: " << options.status().message() << "\n";

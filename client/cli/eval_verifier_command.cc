@@ -15,7 +15,10 @@ ABSL_FLAG(int, mc_samples, 16, "continuations per state");
 namespace arts::cli {
 
 int RunEvalVerifier() {
-  SetSamplingThreads();
+  if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+    std::cerr << "eval-verifier: " << threads.message() << "\n";
+    return 2;
+  }
   absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
   if (!selected.ok()) {
     std::cerr << "eval-verifier: " << selected.status().message() << "\n";

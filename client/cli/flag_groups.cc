@@ -1,6 +1,7 @@
 #include "client/cli/flag_groups.h"
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "core/io/default_paths.h"
 #include "core/model/compute_threads.h"
 
@@ -28,7 +29,8 @@ ABSL_FLAG(std::string, verifier_model,
           arts::io::DefaultModelPath("verifier_flow.ckpt"),
           "verifier checkpoint");
 ABSL_FLAG(int, threads, 0,
-          "CPU threads for LibTorch; 0 = 2 for training, 1 for sampling");
+          "compute threads (LibTorch and OpenBLAS), 1-64; 0 = 2 for "
+          "training, 1 for sampling");
 
 ABSL_FLAG(std::string, data, arts::io::DefaultGame24Path(),
           "path of shared/data/game24/24.csv");
@@ -88,10 +90,12 @@ backends::CallSettings ConnectionSettings() {
   return settings;
 }
 
-void SetSamplingThreads() {
+absl::Status SetSamplingThreads() {
   const int threads = absl::GetFlag(FLAGS_threads);
-  // Validated by the command (0 means 1); the range is checked again here.
-  (void)model::SetComputeThreads(threads <= 0 ? 1 : threads);
+  absl::Status set = model::SetComputeThreads(threads == 0 ? 1 : threads);
+  if (!set.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--", set.message()));
+  return absl::OkStatus();
 }
 
 }  // namespace arts::cli

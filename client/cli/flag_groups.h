@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/flags/declare.h"
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "backends/grpc/channel.h"
 
@@ -73,9 +74,10 @@ extern const FlagNames kSearchFlags;
 // A call within --timeout, waiting for the server with --wait_for_ready.
 backends::CallSettings ConnectionSettings();
 
-// LibTorch's threads for a sampling command: --threads, 1 when 0 (decoding
-// is overhead-bound: 1 thread measured 2.5-4x faster than 2).
-void SetSamplingThreads();
+// The compute threads for a sampling command: --threads, 1 when 0
+// (decoding is overhead-bound: 1 thread measured 2.5-4x faster than 2).
+// InvalidArgument "--threads: ..." when out of range.
+absl::Status SetSamplingThreads();
 
 }  // namespace arts::cli
 

@@ -65,7 +65,10 @@ int StreamOne(const std::string& problem,
 }  // namespace
 
 int RunSolve() {
-  SetSamplingThreads();
+  if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+    std::cerr << "solve: " << threads.message() << "\n";
+    return 2;
+  }
   absl::StatusOr<search::SearchOptions> options = SearchOptionsFromFlags();
   if (!options.ok()) {
     std::cerr << "solve: " << options.status().message() << "\n";
