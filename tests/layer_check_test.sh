@@ -37,28 +37,24 @@ if out=$(check "$repo"); then echo "ok this tree"; else
   echo "FAIL this tree:"; echo "$out"; failed=1
 fi
 
-tree=$(new_tree upward)
-mkdir -p "$tree/core/search"
-printf '#include "core/model/generator.h"\n' >"$tree/core/search/a.cc"
-expect_failure "upward include" "$tree" \
+# A tree whose one extra file breaks the layering.
+expect_file_failure() {  # name, file, line, expected message
+  local tree
+  tree=$(new_tree "$1")
+  mkdir -p "$tree/$(dirname "$2")"
+  printf '%s\n' "$3" >"$tree/$2"
+  expect_failure "$1" "$tree" "$4"
+}
+
+expect_file_failure "upward include" core/search/a.cc \
+  '#include "core/model/generator.h"' \
   "core/search/a.cc: '#include \"core/model/generator.h\"': core/search/ does not depend on core/model/"
-
-tree=$(new_tree torch)
-mkdir -p "$tree/core/search"
-printf '#include <torch/torch.h>\n' >"$tree/core/search/b.h"
-expect_failure "LibTorch in search" "$tree" \
+expect_file_failure "LibTorch in search" core/search/b.h \
+  '#include <torch/torch.h>' \
   "core/search/b.h: '#include <torch/torch.h>': core/search/ may not include LibTorch"
-
-tree=$(new_tree proto_import)
-mkdir -p "$tree/proto"
-printf 'import "core/search/search.h";\n' >"$tree/proto/x.proto"
-expect_failure "proto importing core" "$tree" \
-  "proto/ does not depend on core/search/"
-
-tree=$(new_tree unlisted)
-mkdir -p "$tree/core/newthing"
-printf 'int x;\n' >"$tree/core/newthing/c.cc"
-expect_failure "folder not in the table" "$tree" \
+expect_file_failure "proto importing core" proto/x.proto \
+  'import "core/search/search.h";' "proto/ does not depend on core/search/"
+expect_file_failure "folder not in the table" core/newthing/c.cc 'int x;' \
   "core/newthing/c.cc: folder core/newthing/ is not in cmake/layers.cmake"
 
 tree=$(new_tree cycle)

@@ -6,20 +6,13 @@
 #include "client/cli/split_flags.h"
 #include "core/countdown/game24.h"
 #include "core/eval/generator_eval.h"
-#include "core/model/compute_threads.h"
 #include "core/model/generator.h"
 
 namespace arts::cli {
 
 int RunEvalGenerator() {
-  const int threads = absl::GetFlag(FLAGS_threads);
-  if (threads < 0) {
-    std::cerr << "eval-generator: --threads must be 0 (auto) or positive\n";
-    return 2;
-  }
-  if (absl::Status s = model::SetComputeThreads(threads == 0 ? 1 : threads);
-      !s.ok()) {
-    std::cerr << "eval-generator: --" << s.message() << "\n";
+  if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+    std::cerr << "eval-generator: " << threads.message() << "\n";
     return 2;
   }
   absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();

@@ -243,16 +243,19 @@ absl::StatusOr<ProposeStats> Generator::Propose(
   absl::StatusOr<std::vector<countdown::State>> starts =
       ValidateProposeRequest(request);
   if (!starts.ok()) return starts.status();
-  // Every prefix must fit before any is sampled, so that a bad one fails
-  // the call before a candidate streams.
+  // Every prefix is encoded, and must fit, before any is sampled, so that a
+  // bad one fails the call before a candidate streams.
+  std::vector<std::vector<int>> prefixes;
   for (size_t p = 0; p < starts->size(); ++p) {
-    absl::StatusOr<std::vector<int>> fits = EncodePrefix(
+    absl::StatusOr<std::vector<int>> prefix = EncodePrefix(
         tokenizer_, model_->config().max_len, request, static_cast<int>(p));
-    if (!fits.ok()) return fits.status();
+    if (!prefix.ok()) return prefix.status();
+    prefixes.push_back(*std::move(prefix));
   }
   for (size_t p = 0; p < starts->size(); ++p) {
-    absl::Status status = ProposeOne(request, static_cast<int>(p), (*starts)[p],
-                                     on_candidate, cancelled, stats);
+    absl::Status status =
+        ProposeOne(request, static_cast<int>(p), (*starts)[p],
+                   std::move(prefixes[p]), on_candidate, cancelled, stats);
     if (!status.ok()) return status;
   }
   return stats;
@@ -260,13 +263,10 @@ absl::StatusOr<ProposeStats> Generator::Propose(
 
 absl::Status Generator::ProposeOne(
     const ProposeRequest& request, int prefix_index,
-    const countdown::State& start,
+    const countdown::State& start, std::vector<int> prefix,
     const std::function<void(Candidate)>& on_candidate,
     const std::function<bool()>& cancelled, ProposeStats& stats) const {
   const int max_len = model_->config().max_len;
-  absl::StatusOr<std::vector<int>> prefix =
-      EncodePrefix(tokenizer_, max_len, request, prefix_index);
-  if (!prefix.ok()) return prefix.status();
 
   const SamplingParams& sampling = request.sampling;
   std::vector<Row> rows(request.num_candidates);
@@ -281,7 +281,7 @@ absl::Status Generator::ProposeOne(
   try {
     torch::NoGradGuard no_grad;
     KvCache cache;
-    torch::Tensor input = torch::tensor(*prefix, torch::kLong).unsqueeze(0);
+    torch::Tensor input = torch::tensor(prefix, torch::kLong).unsqueeze(0);
     torch::Tensor logits = model_->Forward(input, &cache).select(1, -1);
     ++stats.forward_passes;
     cache.Select(torch::zeros({request.num_candidates}, torch::kLong));
@@ -289,7 +289,7 @@ absl::Status Generator::ProposeOne(
 
     std::vector<int> active(request.num_candidates);
     for (int i = 0; i < request.num_candidates; ++i) active[i] = i;
-    int position = static_cast<int>(prefix->size());
+    int position = static_cast<int>(prefix.size());
 
     while (!active.empty()) {
       if (cancelled()) {

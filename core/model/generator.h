@@ -73,6 +73,7 @@ class Generator {
   // Samples one prefix's candidates.
   absl::Status ProposeOne(const ProposeRequest& request, int prefix_index,
                           const countdown::State& start,
+                          std::vector<int> prefix,
                           const std::function<void(Candidate)>& on_candidate,
                           const std::function<bool()>& cancelled,
                           ProposeStats& stats) const;
