@@ -1,4 +1,4 @@
-// Tests of the model layer on a tiny random transformer: the KV cache,
+// Tests of the model layer on a tiny random transformer: the ragged KV cache,
 // checkpoints, request validation, sampling and constrained decoding. They do
 // not need a trained model.
 
@@ -24,6 +24,7 @@
 #include "core/model/checkpoint.h"
 #include "core/model/generator.h"
 #include "core/model/head_constraint.h"
+#include "core/model/kv_slots.h"
 #include "core/model/sampling.h"
 #include "core/model/tokenizer.h"
 #include "core/model/transformer.h"
@@ -152,79 +153,110 @@ FullPass FullPassOverTrace(uint64_t seed) {
   return {model, tokens, model->Forward(tokens)};
 }
 
-TEST(TransformerTest, KvCacheMatchesFullRecompute) {
+// Feeds `tokens` (one row) through slot 0 of `slots` in chunks of the given
+// sizes; returns the outputs of every position, [n, vocab].
+torch::Tensor FeedInChunks(TransformerImpl& model, KvSlots& slots, int slot,
+                           const torch::Tensor& tokens,
+                           const std::vector<int64_t>& chunks) {
+  std::vector<torch::Tensor> outputs;
+  int64_t at = 0;
+  for (int64_t size : chunks) {
+    RaggedStep step =
+        model.ForwardRagged(tokens.narrow(1, at, size), slots.Gather({slot}));
+    slots.Append({slot}, {static_cast<int>(size)}, step);
+    outputs.push_back(step.outputs[0]);
+    at += size;
+  }
+  return torch::cat(outputs, 0);
+}
+
+TEST(TransformerTest, RaggedPastMatchesFullRecompute) {
+  // A prefix, then one token per pass, then a chunk on top of the cache
+  // (which needs the offset causal mask).
   torch::NoGradGuard no_grad;
   auto [model, tokens, full] = FullPassOverTrace(/*seed=*/1);
   const int64_t n = tokens.size(1);
-
-  KvCache cache;
-  const int64_t prefix = 17;
-  torch::Tensor chunk = model->Forward(tokens.narrow(1, 0, prefix), &cache);
-  EXPECT_EQ(cache.length(), prefix);
-  ASSERT_EQ(cache.keys.size(), 2u);
-  EXPECT_TRUE(torch::allclose(chunk, full.narrow(1, 0, prefix), 1e-5, 1e-4));
-  torch::Tensor last;
-  for (int64_t t = prefix; t < n; ++t) {
-    last = model->Forward(tokens.narrow(1, t, 1), &cache);
-    ASSERT_EQ(last.size(1), 1);
-    EXPECT_TRUE(torch::allclose(last[0][0], full[0][t], 1e-5, 1e-4))
-        << "position " << t;
-  }
-  EXPECT_EQ(cache.length(), n);
-  EXPECT_TRUE(torch::allclose(last[0][0], full[0][n - 1], 1e-5, 1e-4));
+  KvSlots slots(model->config(), 2);
+  const int slot = slots.Acquire();
+  std::vector<int64_t> chunks = {17, 1, 1, 1, 1, 8};
+  chunks.push_back(n - 29);
+  const torch::Tensor out = FeedInChunks(*model, slots, slot, tokens, chunks);
+  EXPECT_EQ(slots.length(slot), n);
+  EXPECT_TRUE(torch::allclose(out, full[0], 1e-5, 1e-4));
   // The check is not vacuous: the logits depend on the context.
   EXPECT_GT((full[0][n - 1] - full[0][n - 2]).abs().max().item<float>(), 1e-2);
 }
 
-TEST(TransformerTest, KvCacheChunkAfterCache) {
-  // A chunk of several tokens on top of a cache needs the offset causal mask.
+TEST(TransformerTest, RowsAtDifferentLengthsShareAPass) {
+  // What continuous batching does: rows of other calls, each with its own
+  // past length and number of new tokens, in one padded pass.
+  Transformer model = MakeTinyTransformer(2);
   torch::NoGradGuard no_grad;
-  auto [model, tokens, full] = FullPassOverTrace(/*seed=*/2);
-  const int64_t n = tokens.size(1);
-  KvCache cache;
-  model->Forward(tokens.narrow(1, 0, 10), &cache);
-  torch::Tensor middle = model->Forward(tokens.narrow(1, 10, 25), &cache);
-  EXPECT_TRUE(torch::allclose(middle, full.narrow(1, 10, 25), 1e-5, 1e-4));
-  torch::Tensor rest = model->Forward(tokens.narrow(1, 35, n - 35), &cache);
-  EXPECT_TRUE(torch::allclose(rest, full.narrow(1, 35, n - 35), 1e-5, 1e-4));
-  EXPECT_EQ(cache.length(), n);
+  const std::vector<std::string> texts = {
+      "4 9 10 13 -> 24\n", "1 2 3 4 -> 24\n1 + 2 = 3", "6 6 -> 12\n"};
+  const std::vector<int> past_len = {10, 3, 7};
+  const std::vector<int> fresh = {1, 9, 4};
+  KvSlots slots(model->config(), 3);
+  std::vector<int> order;
+  std::vector<std::vector<int64_t>> ids;
+  for (size_t r = 0; r < texts.size(); ++r) {
+    ids.push_back(Encode(texts[r]));
+    // Slots in a scrambled order, to show rows need not be contiguous.
+    order.push_back(slots.Acquire());
+    FeedInChunks(*model, slots, order.back(), Row(ids[r]), {past_len[r]});
+  }
+  std::reverse(order.begin(), order.end());
+  std::vector<std::vector<int64_t>> rows(3);
+  for (int r = 0; r < 3; ++r) {
+    const int source = 2 - r;  // order was reversed
+    rows[r].assign(ids[source].begin() + past_len[source],
+                   ids[source].begin() + past_len[source] + fresh[source]);
+    rows[r].resize(9, Tokenizer::kPad);
+  }
+  torch::Tensor input =
+      torch::stack({Row(rows[0])[0], Row(rows[1])[0], Row(rows[2])[0]});
+  RaggedStep step = model->ForwardRagged(input, slots.Gather(order));
+  for (int r = 0; r < 3; ++r) {
+    const int source = 2 - r;
+    std::vector<int64_t> prefix(
+        ids[source].begin(),
+        ids[source].begin() + past_len[source] + fresh[source]);
+    torch::Tensor full = model->Forward(Row(prefix))[0];
+    EXPECT_TRUE(torch::allclose(step.outputs[r].narrow(0, 0, fresh[source]),
+                                full.narrow(0, past_len[source], fresh[source]),
+                                1e-5, 1e-4))
+        << "row " << r;
+  }
 }
 
-TEST(TransformerTest, KvCacheSelectForksAndDropsRows) {
-  // What Propose does: one prefix, forked into a batch, rows dropped later.
+TEST(TransformerTest, SlotCopyForksAPrefix) {
+  // What Propose does: one prefix read once, copied to each candidate.
   Transformer model = MakeTinyTransformer(3);
   torch::NoGradGuard no_grad;
   const std::vector<int64_t> prefix = Encode("4 9 10 13 -> 24\n");
-  KvCache cache;
-  model->Forward(Row(prefix), &cache);
-  cache.Select(torch::zeros({3}, torch::kLong));
-  EXPECT_EQ(cache.keys[0].size(0), 3);
+  KvSlots slots(model->config(), 3);
+  const int a = slots.Acquire(), b = slots.Acquire(), c = slots.Acquire();
+  EXPECT_EQ(slots.Acquire(), -1);
+  FeedInChunks(*model, slots, a, Row(prefix),
+               {static_cast<int64_t>(prefix.size())});
+  slots.Copy(a, b);
+  slots.Copy(a, c);
   const Tokenizer tok;
-  const std::vector<int64_t> first = {tok.TokenOf('1'), tok.TokenOf('4'),
-                                      tok.TokenOf('9')};
-  torch::Tensor step1 =
-      model->Forward(torch::tensor(first, torch::kLong).unsqueeze(1), &cache);
-  for (int b = 0; b < 3; ++b) {
+  const std::vector<int64_t> next = {tok.TokenOf('1'), tok.TokenOf('4'),
+                                     tok.TokenOf('9')};
+  RaggedStep step = model->ForwardRagged(
+      torch::tensor(next, torch::kLong).unsqueeze(1), slots.Gather({a, b, c}));
+  for (int r = 0; r < 3; ++r) {
     std::vector<int64_t> ids = prefix;
-    ids.push_back(first[b]);
+    ids.push_back(next[r]);
     torch::Tensor full = model->Forward(Row(ids));
-    EXPECT_TRUE(torch::allclose(step1[b][0], full[0][-1], 1e-5, 1e-4))
-        << "row " << b;
+    EXPECT_TRUE(torch::allclose(step.outputs[r][0], full[0][-1], 1e-5, 1e-4))
+        << "row " << r;
   }
-  // Keep rows 2 and 0, in that order, and feed one more token each.
-  cache.Select(torch::tensor(std::vector<int64_t>{2, 0}, torch::kLong));
-  const std::vector<int64_t> second = {tok.TokenOf(' '), tok.TokenOf('3')};
-  torch::Tensor step2 =
-      model->Forward(torch::tensor(second, torch::kLong).unsqueeze(1), &cache);
-  const int kept[] = {2, 0};
-  for (int b = 0; b < 2; ++b) {
-    std::vector<int64_t> ids = prefix;
-    ids.push_back(first[kept[b]]);
-    ids.push_back(second[b]);
-    torch::Tensor full = model->Forward(Row(ids));
-    EXPECT_TRUE(torch::allclose(step2[b][0], full[0][-1], 1e-5, 1e-4))
-        << "row " << b;
-  }
+  slots.Release(b);
+  EXPECT_EQ(slots.free_slots(), 1);
+  EXPECT_EQ(slots.Acquire(), b);
+  EXPECT_EQ(slots.length(b), 0);
 }
 
 TEST(TransformerTest, RejectsSequencesLongerThanTheContext) {
@@ -233,10 +265,6 @@ TEST(TransformerTest, RejectsSequencesLongerThanTheContext) {
   Transformer model = MakeTinyTransformer(4, config);
   torch::NoGradGuard no_grad;
   EXPECT_THROW(model->Forward(torch::zeros({1, 17}, torch::kLong)),
-               std::exception);
-  KvCache cache;
-  model->Forward(torch::zeros({1, 16}, torch::kLong), &cache);
-  EXPECT_THROW(model->Forward(torch::zeros({1, 1}, torch::kLong), &cache),
                std::exception);
 }
 

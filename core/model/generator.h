@@ -11,13 +11,13 @@
 #include "absl/status/statusor.h"
 #include "core/backend/policy.h"
 #include "core/countdown/checker.h"
+#include "core/model/candidate_row.h"
+#include "core/model/decode_batch.h"
 #include "core/model/tokenizer.h"
 #include "core/model/transformer.h"
 
 namespace arts::model {
 
-// The model writes `A op B =`; a head longer than this is a runaway.
-inline constexpr int kMaxHeadChars = 32;
 // Steps of a prefix the model accepts.
 inline constexpr int kMaxPrefixSteps = 8;
 
@@ -27,12 +27,6 @@ using backend::kMaxStepsPerProposal;
 using backend::kMaxTemperature;
 using backend::ProposeRequest;
 using backend::SamplingParams;
-
-struct ProposeStats {
-  int64_t tokens_generated = 0;  // sampled by the model
-  int64_t tokens_forced = 0;     // written by the calculator
-  int64_t forward_passes = 0;
-};
 
 // Checks a request against the limits and the task's grammar. Errors are
 // InvalidArgument and start with the offending field, e.g.
@@ -51,17 +45,27 @@ class Generator {
       const std::string& path);
   Generator(Transformer model, std::map<std::string, std::string> metadata);
 
-  // Samples request.num_candidates candidates of each prefix, one batch per
-  // prefix, calling `on_candidate` as each finishes (from the calling
-  // thread). Candidate i of prefix p is seeded by (seed, p, i), so it does
-  // not depend on the other prefixes of the call. Stops early
-  // with CANCELLED when `cancelled` returns true. `work_done`, if given, gets
-  // the work spent even when the call fails, so cancelled work is counted.
+  // Samples request.num_candidates candidates of each prefix, all in one
+  // DecodeBatch of its own, calling `on_candidate` as each finishes (from
+  // the calling thread). Candidate i of prefix p is seeded by (seed, p, i),
+  // so it does not depend on the other prefixes of the call, nor on other
+  // calls sharing a batch. Stops early with CANCELLED when `cancelled`
+  // returns true. `work_done`, if given, gets the work spent even when the
+  // call fails, so cancelled work is counted.
   absl::StatusOr<ProposeStats> Propose(
       const ProposeRequest& request,
       const std::function<void(Candidate)>& on_candidate,
       const std::function<bool()>& cancelled = [] { return false; },
       ProposeStats* work_done = nullptr) const;
+
+  // Validates and encodes a request into a job for a DecodeBatch; the
+  // caller sets its callbacks and deadline. Errors as
+  // ValidateProposeRequest, or a prefix longer than the model's context.
+  absl::StatusOr<std::unique_ptr<ProposeJob>> Prepare(
+      const ProposeRequest& request) const;
+  // A batch over this model with room for `max_rows` rows, for a scheduler
+  // that serves many calls at once. It must not outlive the generator.
+  std::unique_ptr<DecodeBatch> NewDecodeBatch(int max_rows) const;
 
   const std::map<std::string, std::string>& metadata() const {
     return metadata_;
@@ -70,14 +74,6 @@ class Generator {
   int64_t num_parameters() const;
 
  private:
-  // Samples one prefix's candidates.
-  absl::Status ProposeOne(const ProposeRequest& request, int prefix_index,
-                          const countdown::State& start,
-                          std::vector<int> prefix,
-                          const std::function<void(Candidate)>& on_candidate,
-                          const std::function<bool()>& cancelled,
-                          ProposeStats& stats) const;
-
   // Forward passes do not change the weights; mutable because LibTorch
   // modules have no const call operator.
   mutable Transformer model_;

@@ -61,12 +61,6 @@ absl::Status TransformerConfig::Validate() const {
   return absl::OkStatus();
 }
 
-void KvCache::Select(const torch::Tensor& index) {
-  for (auto* list : {&keys, &values}) {
-    for (torch::Tensor& t : *list) t = t.index_select(0, index);
-  }
-}
-
 TransformerImpl::TransformerImpl(const TransformerConfig& config)
     : config_(config) {
   const int d = config.d_model;
@@ -113,55 +107,77 @@ TransformerImpl::TransformerImpl(const TransformerConfig& config)
   }
 }
 
-torch::Tensor TransformerImpl::Forward(const torch::Tensor& tokens,
-                                       KvCache* cache) {
-  const int64_t batch = tokens.size(0);
+torch::Tensor TransformerImpl::Forward(const torch::Tensor& tokens) {
+  const int64_t rows = tokens.size(0);
   const int64_t time = tokens.size(1);
-  const int64_t past = cache != nullptr ? cache->length() : 0;
+  TORCH_CHECK(time <= config_.max_len, "sequence of ", time,
+              " tokens exceeds the model's context of ", config_.max_len);
+  RaggedPast none;
+  none.lengths = torch::zeros({rows}, torch::kLong);
+  return ForwardRagged(tokens, none).outputs;
+}
+
+RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
+                                          const RaggedPast& past) {
+  const int64_t rows = tokens.size(0);
+  const int64_t time = tokens.size(1);
+  const int64_t width = past.keys.empty() ? 0 : past.keys[0].size(2);
   const int64_t heads = config_.num_heads;
   const int64_t head_dim = config_.d_model / heads;
-  TORCH_CHECK(past + time <= config_.max_len, "sequence of ", past + time,
-              " tokens exceeds the model's context of ", config_.max_len);
+  TORCH_CHECK(past.lengths.size(0) == rows, "past has ", past.lengths.size(0),
+              " rows, tokens ", rows);
+  TORCH_CHECK(past.keys.empty() || past.keys.size() == blocks_.size(),
+              "past has keys for ", past.keys.size(), " layers, the model ",
+              blocks_.size());
 
-  torch::Tensor positions =
-      torch::arange(past, past + time, torch::dtype(torch::kLong));
-  torch::Tensor x =
-      token_embedding_(tokens) + position_embedding_(positions).unsqueeze(0);
+  // Row b's token j sits at absolute position lengths[b] + j.
+  const torch::Tensor steps = torch::arange(time, torch::kLong);
+  const torch::Tensor positions =
+      (past.lengths.unsqueeze(1) + steps.unsqueeze(0))
+          .clamp_max(config_.max_len - 1);
+  torch::Tensor x = token_embedding_(tokens) + position_embedding_(positions);
 
-  // Query i (absolute position past+i) may see keys 0..past+i.
-  torch::Tensor mask;
-  if (time > 1) {
-    mask = torch::ones({time, past + time}, torch::dtype(torch::kBool))
-               .triu(past + 1);
+  // Keys are [past columns | new columns]. A query sees the real past
+  // columns of its row and the new columns up to itself; padding after a
+  // row's real tokens is never seen by a real query, because it comes later.
+  torch::Tensor mask;  // true where attention is forbidden
+  if (time > 1 || width > 0) {
+    torch::Tensor future = steps.unsqueeze(1) < steps.unsqueeze(0);  // [t, t]
+    future = future.unsqueeze(0).expand({rows, time, time});
+    if (width > 0) {
+      torch::Tensor beyond = torch::arange(width, torch::kLong).unsqueeze(0) >=
+                             past.lengths.unsqueeze(1);  // [rows, width]
+      beyond = beyond.unsqueeze(1).expand({rows, time, width});
+      mask = torch::cat({beyond, future}, 2);
+    } else {
+      mask = future;
+    }
+    mask = mask.unsqueeze(1);  // [rows, 1, time, width + time]
   }
   const double scale = 1.0 / std::sqrt(static_cast<double>(head_dim));
-  if (cache != nullptr && cache->keys.empty()) {
-    cache->keys.resize(blocks_.size());
-    cache->values.resize(blocks_.size());
-  }
+  RaggedStep step;
   for (size_t i = 0; i < blocks_.size(); ++i) {
     Block& b = blocks_[i];
     auto qkv = b.qkv(b.ln1(x))
-                   .view({batch, time, 3, heads, head_dim})
+                   .view({rows, time, 3, heads, head_dim})
                    .permute({2, 0, 3, 1, 4});
     torch::Tensor q = qkv[0], k = qkv[1], v = qkv[2];
-    if (cache != nullptr) {
-      if (cache->keys[i].defined()) {
-        k = torch::cat({cache->keys[i], k}, 2);
-        v = torch::cat({cache->values[i], v}, 2);
-      }
-      cache->keys[i] = k;
-      cache->values[i] = v;
+    step.keys.push_back(k);
+    step.values.push_back(v);
+    if (width > 0) {
+      k = torch::cat({past.keys[i], k}, 2);
+      v = torch::cat({past.values[i], v}, 2);
     }
     torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
     if (mask.defined()) scores = scores.masked_fill(mask, -1e30);
     torch::Tensor attended = torch::matmul(scores.softmax(-1), v)
                                  .transpose(1, 2)
-                                 .reshape({batch, time, config_.d_model});
+                                 .reshape({rows, time, config_.d_model});
     x = x + b.proj(attended);
     x = x + b.fc2(torch::gelu(b.fc1(b.ln2(x))));
   }
-  return head_(final_norm_(x));
+  step.outputs = head_(final_norm_(x));
+  return step;
 }
 
 int64_t CountParameters(const TransformerImpl& model) {

@@ -31,27 +31,38 @@ struct TransformerConfig {
   absl::Status Validate() const;
 };
 
-// Keys and values already computed for earlier positions, one pair per layer,
-// each [batch, heads, positions, head_dim]. Lets sampling feed one new token
-// per step instead of the whole trace again.
-struct KvCache {
-  std::vector<torch::Tensor> keys;
+// Keys and values of positions already computed, one tensor per layer, each
+// [rows, heads, width, head_dim]: row b's first lengths[b] columns are real,
+// the rest padding. Rows of one batch may be at different lengths (they come
+// from different requests), which is what lets sampling feed only new tokens
+// and lets scoring reuse a scored prefix.
+struct RaggedPast {
+  std::vector<torch::Tensor> keys;  // empty: no past
   std::vector<torch::Tensor> values;
+  torch::Tensor lengths;  // [rows] int64
+};
 
-  int64_t length() const { return keys.empty() ? 0 : keys[0].size(2); }
-  // Keeps the rows `index` (a 1-D int64 tensor) of every layer, in that
-  // order; used to fork a prefix into a batch and to drop finished rows.
-  void Select(const torch::Tensor& index);
+// What one ragged forward pass computed for its new tokens.
+struct RaggedStep {
+  torch::Tensor outputs;            // [rows, time, outputs()]
+  std::vector<torch::Tensor> keys;  // per layer [rows, heads, time, head_dim]
+  std::vector<torch::Tensor> values;
 };
 
 class TransformerImpl : public torch::nn::Module {
  public:
   explicit TransformerImpl(const TransformerConfig& config);
 
-  // tokens: [batch, time] int64. Without a cache, attends causally within
-  // `tokens` (training). With one, `tokens` continue the cached positions and
-  // the cache is extended. Returns [batch, time, outputs()].
-  torch::Tensor Forward(const torch::Tensor& tokens, KvCache* cache = nullptr);
+  // tokens: [batch, time] int64, attended causally (training and full
+  // scoring). Returns [batch, time, outputs()].
+  torch::Tensor Forward(const torch::Tensor& tokens);
+
+  // tokens: [rows, time] int64, row b continuing after past.lengths[b]
+  // positions of `past`; a row with fewer new tokens is padded at its end,
+  // and the padding's outputs and keys are garbage that no real token
+  // attends to. The caller keeps past.lengths[b] + the row's real tokens
+  // within the context; padding past it is clamped to the last position.
+  RaggedStep ForwardRagged(const torch::Tensor& tokens, const RaggedPast& past);
 
   const TransformerConfig& config() const { return config_; }
 

@@ -112,12 +112,14 @@ void BM_DecodeStep(benchmark::State& state) {
       torch::randint(2, config.vocab_size, {16, length}, torch::kLong);
   torch::Tensor next =
       torch::randint(2, config.vocab_size, {16, 1}, torch::kLong);
-  arts::model::KvCache cache;
-  net->Forward(prefix, &cache);
+  arts::model::KvSlots slots(config, 16);
+  std::vector<int> rows;
+  for (int r = 0; r < 16; ++r) rows.push_back(slots.Acquire());
+  slots.Append(rows, std::vector<int>(16, static_cast<int>(length)),
+               net->ForwardRagged(prefix, slots.Gather(rows)));
   for (auto _ : state) {
-    if (cached) {
-      arts::model::KvCache step = cache;  // the cache itself stays length T
-      benchmark::DoNotOptimize(net->Forward(next, &step));
+    if (cached) {  // the slots themselves stay length T
+      benchmark::DoNotOptimize(net->ForwardRagged(next, slots.Gather(rows)));
     } else {
       benchmark::DoNotOptimize(net->Forward(torch::cat({prefix, next}, 1)));
     }

@@ -1,0 +1,223 @@
+#include "core/model/decode_batch.h"
+
+#include <algorithm>
+#include <exception>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/model/compute_threads.h"
+
+namespace arts::model {
+
+struct DecodeBatch::Job {
+  std::unique_ptr<ProposeJob> spec;
+  int next_prefix = 0;  // prefixes before it have rows
+  int live_rows = 0;
+  ProposeStats stats;
+  int64_t last_pass = -1;  // counts each pass once in stats
+  bool ended = false;
+};
+
+struct DecodeBatch::Row {
+  Job* job = nullptr;
+  CandidateRow sample;
+  int slot = -1;
+  std::vector<float> logits;  // at the last token fed
+  std::vector<int> feed;      // tokens to feed this step
+  Row* fork_of = nullptr;     // copies this row's cache after the pass
+  bool dead = false;
+};
+
+DecodeBatch::DecodeBatch(TransformerImpl& model, const Tokenizer& tokenizer,
+                         int max_rows)
+    : model_(model), tokenizer_(tokenizer), slots_(model.config(), max_rows) {}
+
+DecodeBatch::~DecodeBatch() {
+  for (auto& job : jobs_) {
+    if (!job->ended) EndJob(*job, absl::CancelledError("the batch was shut"));
+  }
+}
+
+void DecodeBatch::Add(std::unique_ptr<ProposeJob> spec) {
+  auto job = std::make_unique<Job>();
+  job->spec = std::move(spec);
+  jobs_.push_back(std::move(job));
+}
+
+bool DecodeBatch::HasRoomFor(int rows) const {
+  for (const auto& job : jobs_) {
+    if (job->next_prefix < static_cast<int>(job->spec->prefixes.size())) {
+      return false;
+    }
+  }
+  return slots_.free_slots() >= rows;
+}
+
+void DecodeBatch::EndJob(Job& job, absl::Status status) {
+  for (auto& row : rows_) {
+    if (row->job == &job && !row->dead) {
+      row->dead = true;
+      slots_.Release(row->slot);
+    }
+  }
+  job.live_rows = 0;
+  job.ended = true;
+  job.spec->on_done(std::move(status), job.stats);
+}
+
+void DecodeBatch::AdmitPrefixes() {
+  for (auto& job : jobs_) {
+    const ProposeJob& spec = *job->spec;
+    const int n = spec.request.num_candidates;
+    while (job->next_prefix < static_cast<int>(spec.prefixes.size())) {
+      if (slots_.free_slots() < n) return;  // calls start in order
+      const int p = job->next_prefix++;
+      Row* leader = nullptr;
+      for (int i = 0; i < n; ++i) {
+        auto row = std::make_unique<Row>();
+        row->job = job.get();
+        row->slot = slots_.Acquire();
+        row->sample.candidate.prefix_index = p;
+        row->sample.candidate.index = i;
+        row->sample.rng.seed(
+            CandidateRowSeed(spec.request.sampling.seed, p, i));
+        row->sample.state = spec.starts[p];
+        if (leader == nullptr) {
+          row->feed = spec.prefixes[p];
+          leader = row.get();
+        } else {
+          row->fork_of = leader;
+        }
+        rows_.push_back(std::move(row));
+        ++job->live_rows;
+      }
+    }
+  }
+}
+
+void DecodeBatch::EndRow(size_t index) {
+  Row& row = *rows_[index];
+  row.dead = true;
+  slots_.Release(row.slot);
+  --row.job->live_rows;
+  row.job->spec->on_candidate(std::move(row.sample.candidate));
+}
+
+void DecodeBatch::Pass(const std::vector<size_t>& rows) {
+  const int64_t pass = ++passes_;
+  size_t time = 0;
+  std::vector<int> slots, counts;
+  for (size_t r : rows) {
+    time = std::max(time, rows_[r]->feed.size());
+    slots.push_back(rows_[r]->slot);
+    counts.push_back(static_cast<int>(rows_[r]->feed.size()));
+    Job& job = *rows_[r]->job;
+    if (job.last_pass != pass) {
+      job.last_pass = pass;
+      ++job.stats.forward_passes;
+    }
+  }
+  std::vector<int64_t> tokens(rows.size() * time, Tokenizer::kPad);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    std::copy(rows_[rows[i]]->feed.begin(), rows_[rows[i]]->feed.end(),
+              tokens.begin() + static_cast<int64_t>(i * time));
+  }
+  const torch::Tensor input = torch::tensor(tokens, torch::kLong)
+                                  .view({static_cast<int64_t>(rows.size()),
+                                         static_cast<int64_t>(time)});
+  const RaggedStep step = model_.ForwardRagged(input, slots_.Gather(slots));
+  slots_.Append(slots, counts, step);
+  std::vector<int64_t> last(counts.begin(), counts.end());
+  for (int64_t& c : last) --c;
+  const torch::Tensor logits =
+      step.outputs
+          .index({torch::arange(static_cast<int64_t>(rows.size())),
+                  torch::tensor(last, torch::kLong)})
+          .to(torch::kFloat)
+          .contiguous();
+  const int64_t vocab = logits.size(1);
+  const float* data = logits.data_ptr<float>();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    Row& row = *rows_[rows[i]];
+    row.logits.assign(data + i * vocab, data + (i + 1) * vocab);
+    row.feed.clear();
+  }
+}
+
+void DecodeBatch::FinishCompletedJobs() {
+  for (auto& job : jobs_) {
+    if (!job->ended && job->live_rows == 0 &&
+        job->next_prefix == static_cast<int>(job->spec->prefixes.size())) {
+      job->ended = true;
+      job->spec->on_done(absl::OkStatus(), job->stats);
+    }
+  }
+  rows_.erase(std::remove_if(rows_.begin(), rows_.end(),
+                             [](const auto& row) { return row->dead; }),
+              rows_.end());
+  jobs_.erase(std::remove_if(jobs_.begin(), jobs_.end(),
+                             [](const auto& job) { return job->ended; }),
+              jobs_.end());
+}
+
+StepReport DecodeBatch::Step() {
+  UseComputeThreadsOnThisThread();
+  StepReport report;
+  const absl::Time now = absl::Now();
+  for (auto& job : jobs_) {
+    if (job->spec->cancelled && job->spec->cancelled()) {
+      EndJob(*job, absl::CancelledError("the request was cancelled"));
+    } else if (now >= job->spec->deadline) {
+      EndJob(*job,
+             absl::DeadlineExceededError("the deadline passed while sampling"));
+    }
+  }
+  AdmitPrefixes();
+
+  const int max_len = model_.config().max_len;
+  std::vector<size_t> singles, chunks;
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    Row& row = *rows_[i];
+    if (row.dead || row.fork_of != nullptr) continue;
+    if (row.feed.empty()) {
+      row.feed = NextTokens(row.sample, row.logits.data(),
+                            row.job->spec->request, tokenizer_, row.job->stats);
+      if (!row.sample.done &&
+          slots_.length(row.slot) + static_cast<int>(row.feed.size()) >=
+              max_len) {
+        FinishInvalid(row.sample, "the trace outgrew the model's context");
+      }
+      if (row.sample.done) {
+        EndRow(i);
+        ++report.candidates;
+        continue;
+      }
+    }
+    (row.feed.size() == 1 ? singles : chunks).push_back(i);
+    report.positions += static_cast<int>(row.feed.size());
+  }
+  report.rows = static_cast<int>(singles.size() + chunks.size());
+  try {
+    for (const auto* pass : {&singles, &chunks}) {
+      if (pass->empty()) continue;
+      Pass(*pass);
+      ++report.forward_passes;
+    }
+  } catch (const std::exception& e) {
+    const absl::Status failure =
+        absl::InternalError(absl::StrCat("model failure: ", e.what()));
+    for (auto& job : jobs_) {
+      if (!job->ended) EndJob(*job, failure);
+    }
+  }
+  for (auto& row : rows_) {
+    if (row->dead || row->fork_of == nullptr) continue;
+    slots_.Copy(row->fork_of->slot, row->slot);
+    row->logits = row->fork_of->logits;
+    row->fork_of = nullptr;
+  }
+  FinishCompletedJobs();
+  return report;
+}
+
+}  // namespace arts::model
