@@ -44,13 +44,14 @@ void DecodeBatch::Add(std::unique_ptr<ProposeJob> spec) {
   jobs_.push_back(std::move(job));
 }
 
-bool DecodeBatch::HasRoomFor(int rows) const {
+int DecodeBatch::unclaimed_rows() const {
+  int claimed = 0;
   for (const auto& job : jobs_) {
-    if (job->next_prefix < static_cast<int>(job->spec->prefixes.size())) {
-      return false;
-    }
+    const int waiting =
+        static_cast<int>(job->spec->prefixes.size()) - job->next_prefix;
+    claimed += waiting * job->spec->request.num_candidates;
   }
-  return slots_.free_slots() >= rows;
+  return slots_.free_slots() - claimed;
 }
 
 void DecodeBatch::EndJob(Job& job, absl::Status status) {

@@ -69,9 +69,10 @@ class DecodeBatch {
   int jobs() const { return static_cast<int>(jobs_.size()); }
   int active_rows() const { return static_cast<int>(rows_.size()); }
   int max_rows() const { return slots_.capacity(); }
-  // True when every added call has all its prefixes in rows and `rows` more
-  // fit: a new call can start at the next step.
-  bool HasRoomFor(int rows) const;
+  int free_rows() const { return slots_.free_slots(); }
+  // Free rows not claimed by prefixes of added calls still waiting for
+  // room; negative when those need more than is free.
+  int unclaimed_rows() const;
 
  private:
   struct Job;

@@ -1,0 +1,82 @@
+#ifndef ARTS_CORE_SERVING_GENERATION_SCHEDULER_H_
+#define ARTS_CORE_SERVING_GENERATION_SCHEDULER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "core/backend/policy.h"
+#include "core/model/decode_batch.h"
+#include "core/model/generator.h"
+#include "core/serving/call_queue.h"
+
+namespace arts::serving {
+
+struct GenerationOptions {
+  // Rows (candidates being sampled) that share a decode step; each holds a
+  // slot of keys and values (about 1.3 MB with the bundled model).
+  int max_rows = 256;
+  QueueLimits queue{256, absl::Seconds(10)};
+};
+
+// What the scheduler reports for metrics, from its own thread.
+struct GenerationHooks {
+  std::function<void(const model::StepReport&)> on_step;
+  std::function<void(double seconds)> on_queue_wait;
+};
+
+// Owns the generator's model for serving, like llama.cpp's server loop: one
+// thread steps one DecodeBatch, and every Propose call is a queued task
+// whose rows join the batch at a step boundary and leave as they finish.
+//
+// Ownership of a call: Submit hands it to the queue (or refuses it at once,
+// and then nothing is called back); the queue hands it to the batch; the
+// batch calls on_done exactly once, from the scheduler's thread, after the
+// last on_candidate. A call cancelled or past its deadline while queued
+// ends without model work; while sampling, its rows leave at the next step.
+class GenerationScheduler {
+ public:
+  // `generator` must outlive the scheduler.
+  GenerationScheduler(const model::Generator& generator,
+                      GenerationOptions options, GenerationHooks hooks = {});
+  // Fails queued calls with UNAVAILABLE and running ones with CANCELLED.
+  ~GenerationScheduler();
+
+  // The callbacks of a call; see model::ProposeJob.
+  struct Callbacks {
+    std::function<void(backend::Candidate)> on_candidate;
+    std::function<bool()> cancelled;
+    absl::Time deadline = absl::InfiniteFuture();
+    std::function<void(absl::Status, const model::ProposeStats&)> on_done;
+  };
+
+  // Queues a call. Returns, without calling back: RESOURCE_EXHAUSTED with a
+  // retry delay (backend::RetryAfter) when the queue is full,
+  // INVALID_ARGUMENT for a bad request, UNAVAILABLE when shutting down.
+  absl::Status Submit(const backend::ProposeRequest& request,
+                      Callbacks callbacks);
+
+  int queue_depth() const { return queue_.depth(); }
+  int active_rows() const { return active_rows_.load(); }
+  int max_rows() const { return options_.max_rows; }
+
+ private:
+  struct QueuedJob;
+
+  void Loop();
+
+  const model::Generator& generator_;
+  const GenerationOptions options_;
+  const GenerationHooks hooks_;
+  CallQueue<QueuedJob> queue_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> active_rows_{0};
+  std::thread thread_;
+};
+
+}  // namespace arts::serving
+
+#endif  // ARTS_CORE_SERVING_GENERATION_SCHEDULER_H_

@@ -1,0 +1,282 @@
+// Tests of continuous batching: calls served together by one
+// GenerationScheduler sample what each samples alone, and the queue refuses,
+// expires and cancels calls as documented. A tiny random generator.
+
+#include "core/serving/generation_scheduler.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/backend/overload.h"
+#include "core/model/generator.h"
+#include "gtest/gtest.h"
+#include "tests/tiny_models.h"
+
+namespace arts::serving {
+namespace {
+
+using backend::Candidate;
+using backend::ProposeRequest;
+
+ProposeRequest Request(const std::string& problem, uint64_t seed,
+                       int num_candidates,
+                       std::vector<std::vector<std::string>> prefixes = {}) {
+  ProposeRequest request;
+  request.problem = problem;
+  request.prefixes = std::move(prefixes);
+  request.num_candidates = num_candidates;
+  request.max_steps = 0;
+  request.sampling.seed = seed;
+  request.sampling.constrained = true;
+  return request;
+}
+
+// The outcome of one call, filled from the scheduler's thread.
+struct Outcome {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Candidate> candidates;
+  absl::Status status;
+  model::ProposeStats stats;
+  bool done = false;
+
+  GenerationScheduler::Callbacks Callbacks() {
+    GenerationScheduler::Callbacks callbacks;
+    callbacks.on_candidate = [this](Candidate c) {
+      std::lock_guard<std::mutex> lock(mu);
+      candidates.push_back(std::move(c));
+    };
+    callbacks.on_done = [this](absl::Status s, const model::ProposeStats& st) {
+      std::lock_guard<std::mutex> lock(mu);
+      status = std::move(s);
+      stats = st;
+      done = true;
+      cv.notify_all();
+    };
+    return callbacks;
+  }
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(60), [&] {
+      return done;
+    })) << "the call never finished";
+  }
+};
+
+void SortByPrefixAndIndex(std::vector<Candidate>& candidates) {
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) {
+              return std::pair(a.prefix_index, a.index) <
+                     std::pair(b.prefix_index, b.index);
+            });
+}
+
+// Holds the scheduler's thread inside a callback until released, so a test
+// can fill the queue deterministically.
+class Gate {
+ public:
+  void Block() {
+    std::unique_lock<std::mutex> lock(mu_);
+    entered_ = true;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return open_; });
+  }
+  void WaitEntered() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return entered_; });
+  }
+  void Open() {
+    std::lock_guard<std::mutex> lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool entered_ = false, open_ = false;
+};
+
+class GenerationSchedulerTest : public ::testing::Test {
+ protected:
+  model::Generator generator_{testing_support::MakeTinyTransformer(11), {}};
+};
+
+TEST_F(GenerationSchedulerTest, CallsSharingTheBatchSampleWhatTheySampleAlone) {
+  // Per-request determinism: each row has its own random stream, so only
+  // floating point could differ between a batch of one call and of many.
+  const std::vector<ProposeRequest> requests = {
+      Request("4 9 10 13 -> 24", 1, 8),
+      Request("1 2 3 4 -> 24", 2, 5, {{}, {"1 + 2 = 3 (left: 3 3 4)"}}),
+      Request("6 6 -> 12", 3, 16),
+      Request("2 3 5 7 -> 24", 4, 3, {{"2 * 3 = 6 (left: 5 6 7)"}}),
+  };
+  GenerationScheduler scheduler(generator_, {});
+  std::vector<Outcome> together(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    ASSERT_TRUE(scheduler.Submit(requests[i], together[i].Callbacks()).ok());
+  }
+  for (size_t i = 0; i < requests.size(); ++i) {
+    together[i].Wait();
+    ASSERT_TRUE(together[i].status.ok()) << together[i].status;
+    std::vector<Candidate> alone;
+    ASSERT_TRUE(
+        generator_
+            .Propose(requests[i],
+                     [&](Candidate c) { alone.push_back(std::move(c)); })
+            .ok());
+    SortByPrefixAndIndex(alone);
+    SortByPrefixAndIndex(together[i].candidates);
+    ASSERT_EQ(alone.size(), together[i].candidates.size()) << "call " << i;
+    for (size_t c = 0; c < alone.size(); ++c) {
+      const Candidate& a = alone[c];
+      const Candidate& b = together[i].candidates[c];
+      EXPECT_EQ(a.steps, b.steps) << "call " << i << " candidate " << c;
+      EXPECT_NEAR(a.logprob, b.logprob, 1e-4)
+          << "call " << i << " candidate " << c;
+      EXPECT_EQ(a.valid, b.valid);
+      EXPECT_EQ(a.terminal, b.terminal);
+    }
+  }
+}
+
+TEST_F(GenerationSchedulerTest, FullQueueRefusesWithRetryDelay) {
+  GenerationOptions options;
+  options.max_rows = 64;
+  options.queue.max_queue = 1;
+  GenerationScheduler scheduler(generator_, options);
+  Gate gate;
+  Outcome running, queued;
+  GenerationScheduler::Callbacks blocking = running.Callbacks();
+  auto record = blocking.on_candidate;
+  blocking.on_candidate = [&, record](Candidate c) {
+    record(std::move(c));
+    gate.Block();
+  };
+  // 64 rows: the batch is full, so the next call waits in the queue.
+  ASSERT_TRUE(
+      scheduler
+          .Submit(Request("4 9 10 13 -> 24", 1, 16, {{}, {}, {}, {}}), blocking)
+          .ok());
+  gate.WaitEntered();
+  ASSERT_TRUE(
+      scheduler.Submit(Request("6 6 -> 12", 2, 4), queued.Callbacks()).ok());
+  Outcome refused;
+  const absl::Status status =
+      scheduler.Submit(Request("6 6 -> 12", 3, 4), refused.Callbacks());
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  ASSERT_TRUE(backend::RetryAfter(status).has_value());
+  EXPECT_GE(*backend::RetryAfter(status), absl::Milliseconds(10));
+  gate.Open();
+  running.Wait();
+  queued.Wait();
+  EXPECT_TRUE(running.status.ok()) << running.status;
+  EXPECT_TRUE(queued.status.ok()) << queued.status;
+  EXPECT_EQ(queued.candidates.size(), 4u);
+  EXPECT_FALSE(refused.done);
+}
+
+TEST_F(GenerationSchedulerTest, DeadlineOrCancelWhileQueuedCostsNoModelWork) {
+  GenerationOptions options;
+  options.max_rows = 64;
+  GenerationScheduler scheduler(generator_, options);
+  Gate gate;
+  Outcome running, expired, cancelled;
+  GenerationScheduler::Callbacks blocking = running.Callbacks();
+  auto record = blocking.on_candidate;
+  blocking.on_candidate = [&, record](Candidate c) {
+    record(std::move(c));
+    gate.Block();
+  };
+  ASSERT_TRUE(
+      scheduler
+          .Submit(Request("4 9 10 13 -> 24", 1, 16, {{}, {}, {}, {}}), blocking)
+          .ok());
+  gate.WaitEntered();
+  GenerationScheduler::Callbacks soon = expired.Callbacks();
+  soon.deadline = absl::Now() + absl::Milliseconds(5);
+  ASSERT_TRUE(scheduler.Submit(Request("6 6 -> 12", 2, 4), soon).ok());
+  std::atomic<bool> cancel{false};
+  GenerationScheduler::Callbacks cancellable = cancelled.Callbacks();
+  cancellable.cancelled = [&] { return cancel.load(); };
+  ASSERT_TRUE(scheduler.Submit(Request("6 6 -> 12", 3, 4), cancellable).ok());
+  cancel.store(true);
+  absl::SleepFor(absl::Milliseconds(20));
+  gate.Open();
+  expired.Wait();
+  cancelled.Wait();
+  running.Wait();
+  EXPECT_EQ(expired.status.code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_EQ(cancelled.status.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(expired.stats.forward_passes, 0);
+  EXPECT_EQ(cancelled.stats.forward_passes, 0);
+  EXPECT_TRUE(expired.candidates.empty());
+  EXPECT_TRUE(running.status.ok());
+}
+
+TEST_F(GenerationSchedulerTest, CancelledCallLeavesTheBatchAtTheNextStep) {
+  GenerationScheduler scheduler(generator_, {});
+  Outcome cancelled, other;
+  std::atomic<bool> cancel{false};
+  GenerationScheduler::Callbacks callbacks = cancelled.Callbacks();
+  auto record = callbacks.on_candidate;
+  callbacks.on_candidate = [&, record](Candidate c) {
+    record(std::move(c));
+    cancel.store(true);  // after its first candidate
+  };
+  callbacks.cancelled = [&] { return cancel.load(); };
+  ASSERT_TRUE(
+      scheduler.Submit(Request("4 9 10 13 -> 24", 1, 64), callbacks).ok());
+  ASSERT_TRUE(
+      scheduler.Submit(Request("6 6 -> 12", 2, 8), other.Callbacks()).ok());
+  cancelled.Wait();
+  other.Wait();
+  EXPECT_EQ(cancelled.status.code(), absl::StatusCode::kCancelled);
+  EXPECT_LT(cancelled.candidates.size(), 64u);
+  EXPECT_TRUE(other.status.ok());
+  EXPECT_EQ(other.candidates.size(), 8u);
+}
+
+TEST_F(GenerationSchedulerTest, BadRequestIsRefusedAtSubmit) {
+  GenerationScheduler scheduler(generator_, {});
+  Outcome outcome;
+  const absl::Status status =
+      scheduler.Submit(Request("4 9 -> x", 1, 4), outcome.Callbacks());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message().rfind("problem:", 0), 0u) << status;
+  EXPECT_FALSE(outcome.done);
+}
+
+TEST_F(GenerationSchedulerTest, ShutdownEndsEveryCall) {
+  Outcome running, queued;
+  Gate gate;
+  {
+    GenerationOptions options;
+    options.max_rows = 64;
+    GenerationScheduler scheduler(generator_, options);
+    GenerationScheduler::Callbacks blocking = running.Callbacks();
+    auto record = blocking.on_candidate;
+    blocking.on_candidate = [&, record](Candidate c) {
+      record(std::move(c));
+      gate.Block();
+    };
+    ASSERT_TRUE(scheduler
+                    .Submit(Request("4 9 10 13 -> 24", 1, 16, {{}, {}, {}, {}}),
+                            blocking)
+                    .ok());
+    gate.WaitEntered();
+    ASSERT_TRUE(
+        scheduler.Submit(Request("6 6 -> 12", 2, 4), queued.Callbacks()).ok());
+    gate.Open();
+  }
+  EXPECT_TRUE(running.done);
+  EXPECT_TRUE(queued.done);
+  EXPECT_EQ(queued.status.code(), absl::StatusCode::kUnavailable)
+      << queued.status;
+}
+
+}  // namespace
+}  // namespace arts::serving
