@@ -19,8 +19,16 @@ ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("generator.ckpt"),
 ABSL_FLAG(int, threads, 1,
           "CPU threads for LibTorch inside one batch (small batches are "
           "overhead-bound; see docs/BENCHMARKS.md)");
-ABSL_FLAG(int, max_concurrent_requests, 8,
-          "Propose calls served at once; more get RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_rows_per_step, 256,
+          "rows (candidates of all calls) that share a decode step; each "
+          "holds a slot of keys and values, about 1.3 MB with the bundled "
+          "model. At least 64, the most candidates of one prefix");
+ABSL_FLAG(int, max_queue, 256,
+          "Propose calls that may wait for rows; one more gets "
+          "RESOURCE_EXHAUSTED with retry pushback");
+ABSL_FLAG(absl::Duration, max_queue_delay, absl::Seconds(10),
+          "longest a Propose call may wait for rows; past it, it gets "
+          "RESOURCE_EXHAUSTED with retry pushback (load shedding)");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may take to finish");
 
@@ -29,16 +37,36 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "arts-generator [--flags]: the Generator service");
   absl::ParseCommandLine(argc, argv);
-  const arts::server::ServerFlags flags = {
-      absl::GetFlag(FLAGS_listen),
-      absl::GetFlag(FLAGS_metrics_listen),
-      absl::GetFlag(FLAGS_model),
-      absl::GetFlag(FLAGS_threads),
-      absl::GetFlag(FLAGS_max_concurrent_requests),
-      absl::GetFlag(FLAGS_drain_timeout)};
+  arts::server::ServerFlags flags = {absl::GetFlag(FLAGS_listen),
+                                     absl::GetFlag(FLAGS_metrics_listen),
+                                     absl::GetFlag(FLAGS_model),
+                                     absl::GetFlag(FLAGS_threads),
+                                     absl::GetFlag(FLAGS_drain_timeout),
+                                     "--model",
+                                     nullptr};
+  arts::server::GeneratorService::Options options;
+  options.max_rows = absl::GetFlag(FLAGS_max_rows_per_step);
+  options.queue.max_queue = absl::GetFlag(FLAGS_max_queue);
+  options.queue.max_wait = absl::GetFlag(FLAGS_max_queue_delay);
+  flags.check_flags = [&options]() -> absl::Status {
+    if (absl::Status s = arts::server::CheckFlagRange(
+            "--max_rows_per_step", options.max_rows,
+            arts::backend::kMaxCandidates, 4096);
+        !s.ok()) {
+      return s;
+    }
+    if (absl::Status s = arts::server::CheckFlagRange(
+            "--max_queue", options.queue.max_queue, 1, 100000);
+        !s.ok()) {
+      return s;
+    }
+    if (options.queue.max_wait <= absl::ZeroDuration()) {
+      return absl::InvalidArgumentError("--max_queue_delay: must be positive");
+    }
+    return absl::OkStatus();
+  };
   arts::server::RpcMetrics metrics("generator");
-  arts::server::GeneratorService service(metrics,
-                                         flags.max_concurrent_requests);
+  arts::server::GeneratorService service(metrics, options);
   return arts::server::RunServerMain(
       "arts-generator", flags, metrics, service,
       [&service](const std::string& path) -> absl::StatusOr<int64_t> {

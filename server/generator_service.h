@@ -7,41 +7,58 @@
 
 #include "arts/v1/generator.grpc.pb.h"
 #include "core/model/generator.h"
+#include "core/serving/generation_scheduler.h"
 #include "server/rpc_metrics.h"
-#include "server/service_support.h"
 
 namespace arts::server {
 
-// Adapts core's model::Generator to arts.v1.Generator.
-class GeneratorService final : public arts::v1::Generator::Service {
+class ProposeReactor;
+
+// Adapts core's model::Generator to arts.v1.Generator, on gRPC's callback
+// API: a call waiting in the queue or for its candidates holds no thread.
+// Every Propose is a task of one serving::GenerationScheduler, which owns
+// the model and batches the rows of all calls (continuous batching).
+class GeneratorService final : public arts::v1::Generator::CallbackService {
  public:
-  GeneratorService(RpcMetrics& metrics, int max_concurrent_requests);
+  using Options = serving::GenerationOptions;
+
+  GeneratorService(RpcMetrics& metrics, Options options);
+  ~GeneratorService() override;
 
   // Until a model is set, calls get UNAVAILABLE.
   void SetModel(std::unique_ptr<model::Generator> generator,
                 const std::string& path);
 
-  grpc::Status Propose(
-      grpc::ServerContext* context, const arts::v1::ProposeRequest* request,
-      grpc::ServerWriter<arts::v1::Candidate>* writer) override;
-  grpc::Status GetModelInfo(grpc::ServerContext* context,
-                            const arts::v1::GetModelInfoRequest* request,
-                            arts::v1::ModelInfo* response) override;
+  grpc::ServerWriteReactor<arts::v1::Candidate>* Propose(
+      grpc::CallbackServerContext* context,
+      const arts::v1::ProposeRequest* request) override;
+  grpc::ServerUnaryReactor* GetModelInfo(
+      grpc::CallbackServerContext* context,
+      const arts::v1::GetModelInfoRequest* request,
+      arts::v1::ModelInfo* response) override;
 
  private:
-  grpc::Status DoPropose(grpc::ServerContext* context,
-                         const arts::v1::ProposeRequest& request,
-                         grpc::ServerWriter<arts::v1::Candidate>* writer);
+  friend class ProposeReactor;
+
+  // The scheduler's reports, as metrics.
+  serving::GenerationHooks MetricHooks();
 
   RpcMetrics& metrics_;
-  AdmissionLimit admission_;
-  std::shared_ptr<const model::Generator> generator_;  // set once, then read
+  const Options options_;
+  std::unique_ptr<const model::Generator> generator_;  // set once, then read
+  std::unique_ptr<serving::GenerationScheduler> scheduler_;
   std::atomic<bool> ready_{false};
   std::string model_path_;
   prometheus::Counter* tokens_generated_;
   prometheus::Counter* tokens_forced_;
   prometheus::Counter* candidates_valid_;
   prometheus::Counter* candidates_invalid_;
+  prometheus::Histogram* rows_per_step_;
+  prometheus::Histogram* positions_per_step_;
+  prometheus::Histogram* queue_wait_;
+  prometheus::Histogram* first_candidate_;
+  prometheus::Gauge* queue_depth_;
+  prometheus::Gauge* active_rows_;
 };
 
 }  // namespace arts::server

@@ -47,8 +47,9 @@ ABSL_FLAG(absl::Duration, backend_wait, absl::Seconds(60),
           "at startup, how long to wait for the Generator and Verifier "
           "services to serve their models before reporting SERVING anyway");
 ABSL_FLAG(int, threads, 1, "CPU threads for LibTorch with --in_process");
-ABSL_FLAG(int, max_concurrent_requests, 8,
-          "searches run at once; more get RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_concurrent_requests, 256,
+          "searches run at once, each on a thread of its own while it "
+          "waits for its backends; more get RESOURCE_EXHAUSTED");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight searches may take to finish");
 
@@ -105,13 +106,18 @@ int main(int argc, char** argv) {
                          absl::GetFlag(FLAGS_generator), " and verifier ",
                          absl::GetFlag(FLAGS_verifier)),
       absl::GetFlag(FLAGS_threads),
-      absl::GetFlag(FLAGS_max_concurrent_requests),
-      absl::GetFlag(FLAGS_drain_timeout)};
+      absl::GetFlag(FLAGS_drain_timeout),
+      "--model",
+      nullptr};
+  const int max_concurrent = absl::GetFlag(FLAGS_max_concurrent_requests);
+  flags.check_flags = [max_concurrent] {
+    return arts::server::CheckFlagRange("--max_concurrent_requests",
+                                        max_concurrent, 1, 4096);
+  };
   flags.model_flag = in_process ? "--generator_model/--verifier_model"
                                 : "--generator/--verifier";
   arts::server::RpcMetrics metrics("orchestrator");
-  arts::server::OrchestratorService service(metrics,
-                                            flags.max_concurrent_requests);
+  arts::server::OrchestratorService service(metrics, max_concurrent);
   LocalModels local;
   return arts::server::RunServerMain(
       "arts-orchestrator", flags, metrics, service,

@@ -16,8 +16,8 @@ CallBackends SharedBackends::ForCall(const grpc::ServerContextBase&) {
 RemoteBackends::RemoteBackends(const std::string& generator,
                                const std::string& verifier,
                                absl::Duration timeout)
-    : generator_(backends::InsecureChannel(generator)),
-      verifier_(backends::InsecureChannel(verifier)),
+    : generator_(backends::BackendChannel(generator)),
+      verifier_(backends::BackendChannel(verifier)),
       timeout_(timeout) {}
 
 CallBackends RemoteBackends::ForCall(const grpc::ServerContextBase& call) {

@@ -3,10 +3,18 @@
 #include <iostream>
 #include <memory>
 
+#include "absl/strings/str_cat.h"
 #include "core/model/compute_threads.h"
 #include "server/server_runner.h"
 
 namespace arts::server {
+
+absl::Status CheckFlagRange(const std::string& name, int value, int lo,
+                            int hi) {
+  if (value >= lo && value <= hi) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(name, ": must be ", lo, " to ", hi, ", got ", value));
+}
 
 int RunServerMain(const std::string& program, const ServerFlags& flags,
                   RpcMetrics& metrics, grpc::Service& service,
@@ -15,10 +23,11 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
     std::cerr << program << ": --threads must be 1 to 256\n";
     return 2;
   }
-  if (flags.max_concurrent_requests < 1 ||
-      flags.max_concurrent_requests > 1024) {
-    std::cerr << program << ": --max_concurrent_requests must be 1 to 1024\n";
-    return 2;
+  if (flags.check_flags) {
+    if (absl::Status s = flags.check_flags(); !s.ok()) {
+      std::cerr << program << ": " << s.message() << "\n";
+      return 2;
+    }
   }
   if (absl::Status s = model::SetComputeThreads(flags.threads); !s.ok()) {
     std::cerr << program << ": --" << s.message() << "\n";

@@ -20,10 +20,16 @@ struct ServerFlags {
   std::string metrics_listen;  // empty: no /metrics
   std::string model;           // what is served, as the --model flag gave it
   int threads = 1;
-  int max_concurrent_requests = 8;
   absl::Duration drain_timeout = absl::Seconds(10);
   std::string model_flag = "--model";  // the flag to name when loading fails
+  // The binary's own flags: an error names the flag, e.g.
+  // "--max_queue: must be 1 to 100000, got 0". Unset: nothing to check.
+  std::function<absl::Status()> check_flags;
 };
+
+// Checks an integer flag's range: InvalidArgument "--name: must be lo to hi,
+// got v".
+absl::Status CheckFlagRange(const std::string& name, int value, int lo, int hi);
 
 // Loads the checkpoint at `path` into the service; returns its parameter
 // count (0 when it loads no model of its own).

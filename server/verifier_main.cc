@@ -19,8 +19,21 @@ ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("verifier_flow.ckpt"),
 ABSL_FLAG(int, threads, 1,
           "CPU threads for LibTorch inside one batch (small batches are "
           "overhead-bound; see docs/BENCHMARKS.md)");
-ABSL_FLAG(int, max_concurrent_requests, 8,
-          "Score calls served at once; more get RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, preferred_batch, 64,
+          "dynamic batching: traces at which a batch is scored without "
+          "waiting longer");
+ABSL_FLAG(absl::Duration, max_queue_delay, absl::Milliseconds(2),
+          "dynamic batching: longest the first call of a batch waits for "
+          "others to join it");
+ABSL_FLAG(int, max_batch, 256,
+          "most traces in one forward pass (a larger call runs alone)");
+ABSL_FLAG(int, max_queue, 256,
+          "Score calls that may wait; one more gets RESOURCE_EXHAUSTED with "
+          "retry pushback");
+ABSL_FLAG(int, prefix_cache_mb, 512,
+          "memory for the keys and values of recently scored traces, so a "
+          "trace extending one feeds only its new positions; 0 turns "
+          "incremental scoring off");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may take to finish");
 
@@ -28,15 +41,38 @@ int main(int argc, char** argv) {
   arts::server::BlockShutdownSignals();
   absl::SetProgramUsageMessage("arts-verifier [--flags]: the Verifier service");
   absl::ParseCommandLine(argc, argv);
-  const arts::server::ServerFlags flags = {
-      absl::GetFlag(FLAGS_listen),
-      absl::GetFlag(FLAGS_metrics_listen),
-      absl::GetFlag(FLAGS_model),
-      absl::GetFlag(FLAGS_threads),
-      absl::GetFlag(FLAGS_max_concurrent_requests),
-      absl::GetFlag(FLAGS_drain_timeout)};
+  arts::server::ServerFlags flags = {absl::GetFlag(FLAGS_listen),
+                                     absl::GetFlag(FLAGS_metrics_listen),
+                                     absl::GetFlag(FLAGS_model),
+                                     absl::GetFlag(FLAGS_threads),
+                                     absl::GetFlag(FLAGS_drain_timeout),
+                                     "--model",
+                                     nullptr};
+  arts::server::VerifierService::Options options;
+  options.preferred_batch = absl::GetFlag(FLAGS_preferred_batch);
+  options.max_queue_delay = absl::GetFlag(FLAGS_max_queue_delay);
+  options.max_batch = absl::GetFlag(FLAGS_max_batch);
+  options.queue.max_queue = absl::GetFlag(FLAGS_max_queue);
+  const int cache_mb = absl::GetFlag(FLAGS_prefix_cache_mb);
+  options.cache_bytes = int64_t{cache_mb} << 20;
+  flags.check_flags = [&options, cache_mb]() -> absl::Status {
+    using arts::server::CheckFlagRange;
+    for (absl::Status s :
+         {CheckFlagRange("--max_batch", options.max_batch, 1, 4096),
+          CheckFlagRange("--preferred_batch", options.preferred_batch, 1,
+                         options.max_batch),
+          CheckFlagRange("--max_queue", options.queue.max_queue, 1, 100000),
+          CheckFlagRange("--prefix_cache_mb", cache_mb, 0, 1 << 20)}) {
+      if (!s.ok()) return s;
+    }
+    if (options.max_queue_delay < absl::ZeroDuration() ||
+        options.max_queue_delay > absl::Seconds(1)) {
+      return absl::InvalidArgumentError("--max_queue_delay: must be 0 to 1s");
+    }
+    return absl::OkStatus();
+  };
   arts::server::RpcMetrics metrics("verifier");
-  arts::server::VerifierService service(metrics, flags.max_concurrent_requests);
+  arts::server::VerifierService service(metrics, options);
   return arts::server::RunServerMain(
       "arts-verifier", flags, metrics, service,
       [&service](const std::string& path) -> absl::StatusOr<int64_t> {

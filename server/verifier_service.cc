@@ -1,44 +1,97 @@
 #include "server/verifier_service.h"
 
-#include <chrono>
 #include <utility>
 
-#include "absl/status/statusor.h"
-#include "backends/grpc/verifier_proto.h"
-#include "core/model/transformer.h"
 #include "core/verifier/score_request.h"
-#include "server/grpc_status.h"
+#include "server/score_reactor.h"
+#include "server/service_support.h"
 
 namespace arts::server {
-namespace {
 
-constexpr char kLoading[] = "the verifier model is still loading";
-
-// The call ended (deadline or cancellation) before the work was done.
-bool CallEnded(const grpc::ServerContext& context) {
-  return context.IsCancelled() ||
-         context.deadline() <= std::chrono::system_clock::now();
-}
-
-}  // namespace
-
-VerifierService::VerifierService(RpcMetrics& metrics,
-                                 int max_concurrent_requests)
-    : metrics_(metrics), admission_(max_concurrent_requests, "Score") {
+VerifierService::VerifierService(RpcMetrics& metrics, Options options)
+    : metrics_(metrics), options_(options) {
+  prometheus::Registry& registry = metrics.registry();
   traces_scored_ = &prometheus::BuildCounter()
                         .Name("arts_verifier_traces_scored_total")
                         .Help("Traces scored by the verifier model")
-                        .Register(metrics.registry())
+                        .Register(registry)
                         .Add({});
-  prometheus::Histogram::BucketBoundaries buckets;
+  prometheus::Histogram::BucketBoundaries sizes;
   for (int n = 1; n <= verifier::kMaxTracesPerRequest; n *= 2) {
-    buckets.push_back(n);
+    sizes.push_back(n);
   }
   batch_size_ = &prometheus::BuildHistogram()
                      .Name("arts_verifier_batch_size")
-                     .Help("Traces per Score call that reached the model")
-                     .Register(metrics.registry())
-                     .Add({}, buckets);
+                     .Help(
+                         "Traces per batch that reached the model (the "
+                         "traces of all the calls batched together)")
+                     .Register(registry)
+                     .Add({}, sizes);
+  calls_per_batch_ = &prometheus::BuildHistogram()
+                          .Name("arts_verifier_calls_per_batch")
+                          .Help("Score calls batched into one forward pass")
+                          .Register(registry)
+                          .Add({}, sizes);
+  auto& positions = prometheus::BuildCounter()
+                        .Name("arts_verifier_positions_total")
+                        .Help(
+                            "Trace positions scored, by whether the network "
+                            "computed them or the prefix cache held them")
+                        .Register(registry);
+  positions_computed_ = &positions.Add({{"source", "computed"}});
+  positions_reused_ = &positions.Add({{"source", "cache"}});
+  auto& lookups = prometheus::BuildCounter()
+                      .Name("arts_verifier_prefix_cache_lookups_total")
+                      .Help(
+                          "Traces looked up in the prefix cache, by whether "
+                          "a scored prefix was found (hit ratio = hit / all)")
+                      .Register(registry);
+  cache_hits_ = &lookups.Add({{"result", "hit"}});
+  cache_misses_ = &lookups.Add({{"result", "miss"}});
+  cache_bytes_ = &prometheus::BuildGauge()
+                      .Name("arts_verifier_prefix_cache_bytes")
+                      .Help("Bytes the prefix cache holds")
+                      .Register(registry)
+                      .Add({});
+  queue_wait_ =
+      &prometheus::BuildHistogram()
+           .Name("arts_queue_wait_seconds")
+           .Help("Time calls waited in the queue before they ran")
+           .Register(registry)
+           .Add({{"method", "Score"}},
+                prometheus::Histogram::BucketBoundaries{
+                    0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10});
+  queue_depth_ = &prometheus::BuildGauge()
+                      .Name("arts_queue_depth")
+                      .Help("Calls waiting in the queue")
+                      .Register(registry)
+                      .Add({{"method", "Score"}});
+}
+
+// The scheduler goes first: its thread reports to this service's metrics.
+VerifierService::~VerifierService() { scheduler_.reset(); }
+
+serving::ScoringHooks VerifierService::MetricHooks() {
+  serving::ScoringHooks hooks;
+  hooks.on_batch = [this](const serving::ScoreBatchReport& report,
+                          int queue_depth) {
+    const verifier::ScoreStats& stats = report.stats;
+    batch_size_->Observe(static_cast<double>(stats.traces));
+    calls_per_batch_->Observe(report.calls);
+    positions_computed_->Increment(static_cast<double>(stats.positions));
+    positions_reused_->Increment(static_cast<double>(stats.reused_positions));
+    if (options_.cache_bytes > 0) {
+      cache_hits_->Increment(static_cast<double>(stats.cache_hits));
+      cache_misses_->Increment(
+          static_cast<double>(stats.traces - stats.cache_hits));
+    }
+    cache_bytes_->Set(static_cast<double>(report.cache_bytes));
+    queue_depth_->Set(queue_depth);
+  };
+  hooks.on_queue_wait = [this](double seconds) {
+    queue_wait_->Observe(seconds);
+  };
+  return hooks;
 }
 
 void VerifierService::SetModel(std::unique_ptr<verifier::FlowVerifier> verifier,
@@ -46,65 +99,35 @@ void VerifierService::SetModel(std::unique_ptr<verifier::FlowVerifier> verifier,
   model_path_ = path;
   num_parameters_ = verifier->num_parameters();
   verifier_ = std::move(verifier);
+  scheduler_ = std::make_unique<serving::ScoringScheduler>(*verifier_, options_,
+                                                           MetricHooks());
   ready_.store(true);
 }
 
-grpc::Status VerifierService::Score(grpc::ServerContext* context,
-                                    const arts::v1::ScoreRequest* request,
-                                    arts::v1::ScoreResponse* response) {
-  RpcMetrics::Call call(metrics_, "Score");
-  grpc::Status status = DoScore(context, *request, response);
-  call.Finish(status);
-  return status;
+grpc::ServerUnaryReactor* VerifierService::Score(
+    grpc::CallbackServerContext* context, const arts::v1::ScoreRequest* request,
+    arts::v1::ScoreResponse* response) {
+  auto* reactor = new ScoreReactor(*this, context, request, response);
+  reactor->Start();
+  return reactor;
 }
 
-grpc::Status VerifierService::DoScore(grpc::ServerContext* context,
-                                      const arts::v1::ScoreRequest& request,
-                                      arts::v1::ScoreResponse* response) {
-  if (!ready_.load()) {
-    return grpc::Status(grpc::StatusCode::UNAVAILABLE, kLoading);
-  }
-  const AdmissionLimit::Ticket ticket = admission_.Admit();
-  if (!ticket.admitted()) return admission_.Refusal();
-
-  const backend::ScoreRequest score_request = backends::FromProto(request);
-  if (score_request.task != "countdown") {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "task: this verifier serves countdown, got '" +
-                            score_request.task + "'");
-  }
-  const std::vector<verifier::TraceRef>& traces = score_request.traces;
-  if (absl::Status s = verifier::ValidateScoreRequest(traces); !s.ok()) {
-    return ToGrpcStatus(s);
-  }
-  // Scoring stops between forward passes once the call has ended, and the
-  // result of a call that ended during the last pass is dropped.
-  absl::StatusOr<std::vector<std::vector<double>>> scores =
-      verifier_->Score(traces, [context] { return CallEnded(*context); });
-  if (absl::IsCancelled(scores.status())) return EndedCallStatus(*context);
-  if (!scores.ok()) return ToGrpcStatus(scores.status());
-  batch_size_->Observe(static_cast<double>(traces.size()));
-  traces_scored_->Increment(static_cast<double>(traces.size()));
-  if (CallEnded(*context)) return EndedCallStatus(*context);
-  for (const std::vector<double>& log_flows : *scores) {
-    *response->add_scores() = backends::ToProto(log_flows, request.per_step());
-  }
-  return grpc::Status::OK;
-}
-
-grpc::Status VerifierService::GetModelInfo(grpc::ServerContext*,
-                                           const arts::v1::GetModelInfoRequest*,
-                                           arts::v1::ModelInfo* response) {
+grpc::ServerUnaryReactor* VerifierService::GetModelInfo(
+    grpc::CallbackServerContext* context, const arts::v1::GetModelInfoRequest*,
+    arts::v1::ModelInfo* response) {
   RpcMetrics::Call call(metrics_, "GetModelInfo");
   grpc::Status status;
   if (!ready_.load()) {
-    status = grpc::Status(grpc::StatusCode::UNAVAILABLE, kLoading);
+    status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                          "the verifier model is still loading");
   } else {
     FillModelInfo("verifier", model_path_, num_parameters_,
                   verifier_->metadata(), response);
   }
   call.Finish(status);
-  return status;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(status);
+  return reactor;
 }
 
 }  // namespace arts::server

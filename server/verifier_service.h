@@ -5,19 +5,26 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include "arts/v1/verifier.grpc.pb.h"
+#include "core/serving/scoring_scheduler.h"
 #include "core/verifier/flow_verifier.h"
 #include "server/rpc_metrics.h"
-#include "server/service_support.h"
 
 namespace arts::server {
 
-// Adapts core's verifier::FlowVerifier to arts.v1.Verifier.
-class VerifierService final : public arts::v1::Verifier::Service {
+class ScoreReactor;
+
+// Adapts core's verifier::FlowVerifier to arts.v1.Verifier, on gRPC's
+// callback API: a queued call holds no thread. Every Score is a task of one
+// serving::ScoringScheduler, which batches the traces of concurrent calls
+// and reuses scored prefixes.
+class VerifierService final : public arts::v1::Verifier::CallbackService {
  public:
-  VerifierService(RpcMetrics& metrics, int max_concurrent_requests);
+  using Options = serving::ScoringOptions;
+
+  VerifierService(RpcMetrics& metrics, Options options);
+  ~VerifierService() override;
 
   // Until a model is set, calls get UNAVAILABLE.
   void SetModel(std::unique_ptr<verifier::FlowVerifier> verifier,
@@ -25,26 +32,36 @@ class VerifierService final : public arts::v1::Verifier::Service {
   // The loaded model's parameter count (0 before SetModel).
   int64_t num_parameters() const { return num_parameters_; }
 
-  grpc::Status Score(grpc::ServerContext* context,
-                     const arts::v1::ScoreRequest* request,
-                     arts::v1::ScoreResponse* response) override;
-  grpc::Status GetModelInfo(grpc::ServerContext* context,
-                            const arts::v1::GetModelInfoRequest* request,
-                            arts::v1::ModelInfo* response) override;
+  grpc::ServerUnaryReactor* Score(grpc::CallbackServerContext* context,
+                                  const arts::v1::ScoreRequest* request,
+                                  arts::v1::ScoreResponse* response) override;
+  grpc::ServerUnaryReactor* GetModelInfo(
+      grpc::CallbackServerContext* context,
+      const arts::v1::GetModelInfoRequest* request,
+      arts::v1::ModelInfo* response) override;
 
  private:
-  grpc::Status DoScore(grpc::ServerContext* context,
-                       const arts::v1::ScoreRequest& request,
-                       arts::v1::ScoreResponse* response);
+  friend class ScoreReactor;
+
+  serving::ScoringHooks MetricHooks();
 
   RpcMetrics& metrics_;
-  AdmissionLimit admission_;
-  std::shared_ptr<const verifier::FlowVerifier> verifier_;  // set once
+  const Options options_;
+  std::unique_ptr<const verifier::FlowVerifier> verifier_;  // set once
+  std::unique_ptr<serving::ScoringScheduler> scheduler_;
   std::atomic<bool> ready_{false};
   std::string model_path_;
   int64_t num_parameters_ = 0;
   prometheus::Counter* traces_scored_;
   prometheus::Histogram* batch_size_;
+  prometheus::Histogram* calls_per_batch_;
+  prometheus::Counter* positions_computed_;
+  prometheus::Counter* positions_reused_;
+  prometheus::Counter* cache_hits_;
+  prometheus::Counter* cache_misses_;
+  prometheus::Gauge* cache_bytes_;
+  prometheus::Histogram* queue_wait_;
+  prometheus::Gauge* queue_depth_;
 };
 
 }  // namespace arts::server

@@ -1,5 +1,6 @@
 #include "core/verifier/flow_verifier.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -86,13 +87,104 @@ TEST(FlowVerifierTest, LongRequestsAreChunkedAndCancellable) {
   for (size_t i = 0; i < 2; ++i) {
     EXPECT_NEAR((*all)[n - 1][i], (*last)[0][i], 1e-5);
   }
-  traces[n - 1].steps[0] += " x";
-  EXPECT_THAT(std::string(verifier.Score(traces).status().message()),
+  // Every trace is encoded before any is scored: a bad one in the last
+  // chunk fails the call before the model runs.
+  std::vector<TraceRef> bad = traces;
+  bad[n - 1].steps[0] += " x";
+  EXPECT_THAT(std::string(verifier.Score(bad).status().message()),
               HasSubstr(absl::StrCat("traces[", n - 1, "]")));
   int checks = 0;
   auto cancelled = verifier.Score(traces, [&] { return ++checks > 1; });
   EXPECT_EQ(cancelled.status().code(), absl::StatusCode::kCancelled);
   EXPECT_EQ(checks, 2);  // before the first chunk and before the second
+}
+
+TEST(FlowVerifierTest, IncrementalScoresMatchFullScoresAndFeedOnlyNewSteps) {
+  FlowVerifier verifier(TinyVerifierNetwork(5), {});
+  const std::string problem = "4 9 10 13 -> 24";
+  const std::vector<TraceRef> parents = {
+      {problem, {"13 - 9 = 4 (left: 4 4 10)"}},
+      {problem, {"4 * 9 = 36 (left: 10 13 36)"}}};
+  std::vector<TraceRef> children;
+  for (const TraceRef& parent : parents) {
+    for (const char* step : {"4 + 4 = 8 (left: 8 10)", "10 - 4 = 6"}) {
+      TraceRef child = parent;
+      child.steps.push_back(step);
+      children.push_back(child);
+    }
+  }
+  children.push_back({problem, {}});  // a prefix of every parent
+
+  PrefixCache cache(int64_t{64} << 20);
+  auto score = [&](const std::vector<TraceRef>& traces, PrefixCache* with,
+                   ScoreStats* stats) {
+    absl::StatusOr<std::vector<EncodedTrace>> encoded = verifier.Encode(traces);
+    EXPECT_TRUE(encoded.ok()) << encoded.status();
+    std::vector<const EncodedTrace*> batch;
+    for (const EncodedTrace& trace : *encoded) batch.push_back(&trace);
+    absl::StatusOr<std::vector<std::vector<double>>> scores =
+        verifier.ScoreEncoded(batch, with, stats);
+    EXPECT_TRUE(scores.ok()) << scores.status();
+    return *scores;
+  };
+  ScoreStats first;
+  score(parents, &cache, &first);
+  EXPECT_EQ(first.cache_hits, 0);
+  EXPECT_EQ(cache.entries(), 2);
+
+  ScoreStats incremental, full;
+  const auto cached = score(children, &cache, &incremental);
+  const auto uncached = score(children, nullptr, &full);
+  ASSERT_EQ(cached.size(), uncached.size());
+  for (size_t t = 0; t < cached.size(); ++t) {
+    ASSERT_EQ(cached[t].size(), uncached[t].size()) << "trace " << t;
+    for (size_t k = 0; k < cached[t].size(); ++k) {
+      EXPECT_NEAR(cached[t][k], uncached[t][k], 1e-5)
+          << "trace " << t << " prefix " << k;
+    }
+  }
+  // The four children found their parents; the problem alone is a prefix of
+  // a cached parent but not one that was scored on its own.
+  EXPECT_EQ(incremental.cache_hits, 4);
+  // Each child fed only its new step: its characters and the newline.
+  int64_t new_positions = 0;
+  for (size_t t = 0; t < 4; ++t) {
+    new_positions += static_cast<int64_t>(children[t].steps.back().size()) + 1;
+  }
+  new_positions += static_cast<int64_t>(problem.size()) + 2;  // BOS and \n
+  EXPECT_EQ(incremental.positions, new_positions);
+  EXPECT_EQ(incremental.positions + incremental.reused_positions,
+            full.positions);
+
+  // Scoring the same traces again computes nothing.
+  ScoreStats again;
+  EXPECT_EQ(score(children, &cache, &again), cached);
+  EXPECT_EQ(again.positions, 0);
+}
+
+TEST(FlowVerifierTest, PrefixCacheEvictsTheLeastRecentlyUsed) {
+  auto entry = [](int64_t length) {
+    auto e = std::make_shared<CachedPrefix>();
+    e->keys.push_back(torch::zeros({1, length, 8}));
+    e->values.push_back(torch::zeros({1, length, 8}));
+    return e;
+  };
+  // Each entry: 2 * length * 8 floats = 64 * length bytes (+ its key).
+  PrefixCache cache(3 * 64 * 10 + 10);
+  cache.Put("a", entry(10));
+  cache.Put("b", entry(10));
+  cache.Put("c", entry(10));
+  EXPECT_EQ(cache.entries(), 3);
+  EXPECT_NE(cache.Find("a"), nullptr);  // now the most recent
+  cache.Put("d", entry(10));            // evicts b, the least recent
+  EXPECT_EQ(cache.Find("b"), nullptr);
+  EXPECT_NE(cache.Find("a"), nullptr);
+  EXPECT_NE(cache.Find("c"), nullptr);
+  EXPECT_NE(cache.Find("d"), nullptr);
+  EXPECT_LE(cache.bytes(), cache.max_bytes());
+  cache.Put("huge", entry(1000));  // larger than the budget: not kept
+  EXPECT_EQ(cache.Find("huge"), nullptr);
+  EXPECT_EQ(cache.entries(), 3);
 }
 
 TEST(FlowVerifierTest, CheckpointRoundTripAndKindChecks) {

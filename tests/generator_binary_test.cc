@@ -109,8 +109,11 @@ TEST(GeneratorBinaryTest, BadFlagValuesAreNamed) {
       {{"--listen=127.0.0.1:0", "--metrics_listen=not-an-address"},
        "--metrics_listen"},
       {{"--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0",
-        "--max_concurrent_requests=0"},
-       "--max_concurrent_requests"},
+        "--max_queue=0"},
+       "--max_queue"},
+      {{"--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0",
+        "--max_rows_per_step=8"},
+       "--max_rows_per_step"},
       // absl rejects unparsable values and unknown flags by name.
       {{"--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0",
         "--threads=two"},

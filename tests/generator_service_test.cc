@@ -12,12 +12,14 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -31,6 +33,7 @@
 #include "core/verifier/tree_collector.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/server_runner.h"
 #include "tests/grpc_support.h"
 #include "tests/in_process_server.h"
 #include "tests/test_support.h"
@@ -563,71 +566,94 @@ TEST(GeneratorServiceLifecycleTest, UnavailableAndNotServingUntilTheModel) {
   ExpectIndicesOnce(*later, 2);
 }
 
-TEST(GeneratorServiceAdmissionTest, BeyondTheLimitIsResourceExhausted) {
+TEST(GeneratorServiceQueueTest, FullQueueRefusesWithRetryPushback) {
+  // One call of 64 rows fills the batch (max_rows 64); the queue holds one
+  // more call; a third is refused with RESOURCE_EXHAUSTED and a
+  // grpc-retry-pushback-ms trailer. Which call the server sees first is up
+  // to scheduling, and the long call may end before the others arrive, so
+  // the round is retried (bounded).
   TinyModelFile model;
-  std::unique_ptr<TestServer> server =
-      TestServer::Start(/*max_concurrent_requests=*/1, /*serve_metrics=*/false);
-  ASSERT_NE(server, nullptr);
-  server->LoadModel(model.path());
-  auto stub = arts::v1::Generator::NewStub(server->channel);
+  RpcMetrics metrics("generator");
+  GeneratorService::Options options;
+  options.max_rows = 64;
+  options.queue.max_queue = 1;
+  GeneratorService service(metrics, options);
+  absl::StatusOr<std::unique_ptr<ServerRunner>> runner =
+      ServerRunner::Start("127.0.0.1:0", {&service});
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  auto loaded = model::Generator::Load(model.path());
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  service.SetModel(*std::move(loaded), model.path());
+  auto stub = arts::v1::Generator::NewStub(
+      backends::InsecureChannel(absl::StrCat("127.0.0.1:", (*runner)->port())));
 
-  // A holds the only slot: a large batch to the end, never read. B, a small
-  // call sent while A runs, must be turned away. Which of the two reaches the
-  // server first is up to scheduling, so either may be the one refused, and
-  // the pair is retried (bounded) in case A finished before B arrived.
   bool refused = false;
-  std::string message;
-  const absl::Time give_up = absl::Now() + absl::Seconds(10);
+  std::string message, pushback;
+  const absl::Time give_up = absl::Now() + absl::Seconds(20);
   for (int attempt = 0; !refused && absl::Now() < give_up; ++attempt) {
-    grpc::ClientContext a_context;
-    a_context.set_deadline(std::chrono::system_clock::now() +
-                           std::chrono::seconds(30));
-    std::unique_ptr<grpc::ClientReader<Candidate>> a =
-        stub->Propose(&a_context, SlowRequest(attempt));
-    for (int b_try = 0; b_try < 5 && !refused; ++b_try) {
-      grpc::ClientContext b_context;
-      b_context.set_deadline(std::chrono::system_clock::now() +
-                             std::chrono::seconds(10));
-      std::unique_ptr<grpc::ClientReader<Candidate>> b =
-          stub->Propose(&b_context, MakeRequest(1, 1, attempt));
+    std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+    std::vector<std::unique_ptr<grpc::ClientReader<Candidate>>> readers;
+    for (int i = 0; i < 3; ++i) {
+      contexts.push_back(std::make_unique<grpc::ClientContext>());
+      contexts.back()->set_deadline(std::chrono::system_clock::now() +
+                                    std::chrono::seconds(30));
+      readers.push_back(
+          stub->Propose(contexts.back().get(), SlowRequest(attempt * 3 + i)));
+    }
+    for (int i = 0; i < 3; ++i) {
       Candidate candidate;
-      while (b->Read(&candidate)) {
+      while (readers[i]->Read(&candidate)) {
       }
-      grpc::Status status = b->Finish();
+      grpc::Status status = readers[i]->Finish();
       if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
         refused = true;
         message = status.error_message();
+        auto trailers = contexts[i]->GetServerTrailingMetadata();
+        auto it = trailers.find("grpc-retry-pushback-ms");
+        if (it != trailers.end()) {
+          pushback.assign(it->second.data(), it->second.size());
+        }
       } else {
         EXPECT_TRUE(status.ok()) << status.error_message();
       }
     }
-    a_context.TryCancel();
-    Candidate candidate;
-    while (a->Read(&candidate)) {
-    }
-    grpc::Status a_status = a->Finish();
-    if (a_status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
-      refused = true;
-      message = a_status.error_message();
-    }
   }
-  ASSERT_TRUE(refused) << "a second concurrent call was never refused";
-  EXPECT_THAT(message, HasSubstr("more than 1 Propose calls in flight"));
+  ASSERT_TRUE(refused) << "a third concurrent call was never refused";
+  EXPECT_THAT(message, HasSubstr("the queue is full (1 calls waiting)"));
+  int64_t pushback_ms = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(pushback, &pushback_ms)) << pushback;
+  EXPECT_GE(pushback_ms, 10);
+  (*runner)->Shutdown(absl::Seconds(2));
+}
 
-  // Once the slot is free again, calls are served (the cancelled call may
-  // take a moment to notice).
-  bool served = false;
-  const absl::Time until = absl::Now() + absl::Seconds(5);
-  while (!served && absl::Now() < until) {
-    absl::StatusOr<std::vector<Candidate>> after =
-        ProposeAll(server->channel, MakeRequest(1, 1, /*seed=*/1));
-    served = after.ok();
-    if (!served) {
-      EXPECT_EQ(after.status().code(), absl::StatusCode::kResourceExhausted);
-      absl::SleepFor(absl::Milliseconds(20));
-    }
+TEST(GeneratorServiceQueueTest, ConcurrentCallsShareDecodeSteps) {
+  // Eight calls at once: the scheduler's steps carry rows of several calls,
+  // which the rows-per-step histogram shows (a step of one call has at most
+  // 4 rows here).
+  TinyModelFile model;
+  std::unique_ptr<TestServer> server =
+      TestServer::Start(/*limit=*/64, /*serve_metrics=*/true);
+  ASSERT_NE(server, nullptr);
+  server->LoadModel(model.path());
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&, i] {
+      ProposeRequest request = MakeRequest(4, 0, i, /*constrained=*/true);
+      request.set_problem(kLongProblem);
+      if (ProposeAll(server->channel, request).ok()) ++ok;
+    });
   }
-  EXPECT_TRUE(served);
+  for (std::thread& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  const std::string metrics = Scrape(server->metrics->port());
+  // Steps with more than 4 rows: the le="4" bucket holds fewer than all.
+  const double all =
+      MetricValue(metrics, "arts_generator_rows_per_step_count", {});
+  const double small = MetricValue(
+      metrics, "arts_generator_rows_per_step_bucket", {{"le", "4"}});
+  EXPECT_GT(all, 0);
+  EXPECT_LT(small, all);
 }
 
 }  // namespace

@@ -5,7 +5,8 @@
 // Each service test describes its service with a traits struct:
 //
 //   struct VerifierTraits {
-//     using Service = VerifierService;        // Service(RpcMetrics&, int)
+//     using Service = VerifierService;  // Service(RpcMetrics&, Options or
+//                                       // an int admission limit)
 //     using Model = verifier::FlowVerifier;   // static Load(path)
 //     static constexpr char kName[] = "verifier";  // the metrics label
 //     static void SaveModel(const std::string& path);  // a tiny model
@@ -18,6 +19,7 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -45,6 +47,22 @@ class TinyModelFile {
   std::string path_;
 };
 
+// A service's second constructor argument for `limit`: its Options with a
+// queue of `limit` calls, or, for a service without a queue, the limit on
+// calls in flight.
+template <typename Service, typename = void>
+struct ServiceLimit {
+  static int Of(int limit) { return limit; }
+};
+template <typename Service>
+struct ServiceLimit<Service, std::void_t<typename Service::Options>> {
+  static typename Service::Options Of(int limit) {
+    typename Service::Options options;
+    options.queue.max_queue = limit;
+    return options;
+  }
+};
+
 // One server: metrics, the service and its gRPC server, and a channel to it.
 template <typename Traits>
 struct InProcessServer {
@@ -60,8 +78,8 @@ struct InProcessServer {
   // Starts a server on 127.0.0.1:0; health is NOT_SERVING and calls get
   // UNAVAILABLE until LoadModel. nullptr (and a failure of the current test)
   // if it cannot start.
-  static std::unique_ptr<InProcessServer> Start(int max_concurrent_requests,
-                                                bool serve_metrics) {
+  // `limit`: see ServiceLimit.
+  static std::unique_ptr<InProcessServer> Start(int limit, bool serve_metrics) {
     auto server = std::make_unique<InProcessServer>();
     server->metrics = std::make_unique<server::RpcMetrics>(Traits::kName);
     if (serve_metrics) {
@@ -69,7 +87,7 @@ struct InProcessServer {
       EXPECT_TRUE(s.ok()) << s;
     }
     server->service = std::make_unique<typename Traits::Service>(
-        *server->metrics, max_concurrent_requests);
+        *server->metrics, ServiceLimit<typename Traits::Service>::Of(limit));
     absl::StatusOr<std::unique_ptr<server::ServerRunner>> runner =
         server::ServerRunner::Start("127.0.0.1:0", {server->service.get()});
     EXPECT_TRUE(runner.ok()) << runner.status();
@@ -89,14 +107,14 @@ struct InProcessServer {
   }
 };
 
-// Tests that share one server for the suite: admission limit 8, /metrics
+// Tests that share one server for the suite: limit 8, /metrics
 // served, the tiny model loaded.
 template <typename Traits>
 class SharedServerTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     model_ = new TinyModelFile<Traits>();
-    server_ = InProcessServer<Traits>::Start(/*max_concurrent_requests=*/8,
+    server_ = InProcessServer<Traits>::Start(/*limit=*/8,
                                              /*serve_metrics=*/true)
                   .release();
     ASSERT_NE(server_, nullptr);

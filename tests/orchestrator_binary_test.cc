@@ -75,7 +75,7 @@ TEST(OrchestratorBinaryTest, BadFlagValuesAreNamed) {
   TempDir dir(kTempPrefix);
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"--threads=0", "--threads"},
-      {"--max_concurrent_requests=2000", "--max_concurrent_requests"},
+      {"--max_concurrent_requests=5000", "--max_concurrent_requests"},
       {"--listen=not-an-address", "--listen"},
   };
   for (const auto& [flag, named] : cases) {

@@ -78,7 +78,9 @@ TEST(VerifierBinaryTest, BadFlagValuesAreNamed) {
   SaveTinyVerifier(model, /*seed=*/3);
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"--threads=0", "--threads"},
-      {"--max_concurrent_requests=2000", "--max_concurrent_requests"},
+      {"--max_queue=0", "--max_queue"},
+      {"--preferred_batch=1000", "--preferred_batch"},
+      {"--max_queue_delay=5s", "--max_queue_delay"},
       {"--listen=not-an-address", "--listen"},
   };
   for (const auto& [flag, named] : cases) {

@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -390,44 +391,117 @@ TEST(VerifierServiceLifecycleTest, UnavailableAndNotServingUntilTheModel) {
   EXPECT_EQ(later->scores_size(), 5);
 }
 
-TEST(VerifierServiceAdmissionTest, BeyondTheLimitIsResourceExhausted) {
+TEST(VerifierServiceQueueTest, FullQueueRefusesWithRetryPushback) {
+  // A queue of one call: of several of the largest calls at once, one is
+  // scored, one waits, and the rest are refused, with retry pushback.
+  // Retried (bounded) in case the calls did not overlap.
   TinyModelFile model;
   std::unique_ptr<TestServer> server =
-      TestServer::Start(/*max_concurrent_requests=*/1, /*serve_metrics=*/false);
+      TestServer::Start(/*limit=*/1, /*serve_metrics=*/false);
   ASSERT_NE(server, nullptr);
   server->LoadModel(model.path());
+  auto stub = arts::v1::Verifier::NewStub(server->channel);
 
-  // Several of the largest calls at once against a limit of one: some must
-  // overlap and be turned away. Retried (bounded) in case they did not.
   const ScoreRequest request = LargestRequest();
   bool refused = false;
-  std::string message;
+  std::string message, pushback;
   const absl::Time give_up = absl::Now() + absl::Seconds(20);
   while (!refused && absl::Now() < give_up) {
-    std::vector<absl::Status> statuses(6);
+    std::vector<grpc::Status> statuses(6);
+    std::vector<std::string> pushbacks(6);
     std::vector<std::thread> calls;
-    for (absl::Status& status : statuses) {
-      calls.emplace_back([&server, &request, &status] {
-        status = Score(server->channel, request).status();
+    for (int i = 0; i < 6; ++i) {
+      calls.emplace_back([&, i] {
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() +
+                             std::chrono::seconds(30));
+        ScoreResponse response;
+        statuses[i] = stub->Score(&context, request, &response);
+        auto trailers = context.GetServerTrailingMetadata();
+        auto it = trailers.find("grpc-retry-pushback-ms");
+        if (it != trailers.end()) {
+          pushbacks[i].assign(it->second.data(), it->second.size());
+        }
       });
     }
     for (std::thread& call : calls) call.join();
-    for (const absl::Status& status : statuses) {
-      if (status.code() == absl::StatusCode::kResourceExhausted) {
+    for (int i = 0; i < 6; ++i) {
+      if (statuses[i].error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
         refused = true;
-        message = std::string(status.message());
+        message = statuses[i].error_message();
+        pushback = pushbacks[i];
       } else {
-        EXPECT_TRUE(status.ok()) << status;
+        EXPECT_TRUE(statuses[i].ok()) << statuses[i].error_message();
       }
     }
   }
   ASSERT_TRUE(refused) << "concurrent calls were never refused";
-  EXPECT_THAT(message, HasSubstr("more than 1 Score calls in flight"));
+  EXPECT_THAT(message, HasSubstr("the queue is full (1 calls waiting)"));
+  int64_t pushback_ms = 0;
+  EXPECT_TRUE(absl::SimpleAtoi(pushback, &pushback_ms)) << pushback;
+  EXPECT_GE(pushback_ms, 10);
 
-  // With the slot free again, calls are served.
+  // With the queue free again, calls are served.
   absl::StatusOr<ScoreResponse> after =
       Score(server->channel, MixedRequest(false));
   EXPECT_TRUE(after.ok()) << after.status();
+}
+
+TEST(VerifierServiceQueueTest,
+     ConcurrentCallsShareBatchesAndChildrenHitTheCache) {
+  // Parents first, then their children from several clients at once: the
+  // children's batches hold several calls, find their parents in the
+  // prefix cache, and score as a full pass would (to float rounding).
+  TinyModelFile model;
+  std::unique_ptr<TestServer> server =
+      TestServer::Start(/*limit=*/64, /*serve_metrics=*/true);
+  ASSERT_NE(server, nullptr);
+  server->LoadModel(model.path());
+  auto full = verifier::FlowVerifier::Load(model.path());
+  ASSERT_TRUE(full.ok()) << full.status();
+
+  const std::vector<std::string> parent = {"13 - 9 = 4 (left: 4 4 10)"};
+  const std::vector<std::string> children = {
+      "4 + 4 = 8 (left: 8 10)", "10 - 4 = 6 (left: 4 6)",
+      "4 * 10 = 40 (left: 4 40)", "4 / 4 = 1 (left: 1 10)"};
+  ScoreRequest parents;
+  parents.set_task("countdown");
+  auto* p = parents.add_traces();
+  p->set_problem("4 9 10 13 -> 24");
+  for (const std::string& step : parent) p->add_steps(step);
+  ASSERT_TRUE(Score(server->channel, parents).ok());
+
+  std::vector<std::thread> clients;
+  std::vector<absl::StatusOr<ScoreResponse>> responses(children.size());
+  for (size_t i = 0; i < children.size(); ++i) {
+    clients.emplace_back([&, i] {
+      ScoreRequest request = parents;
+      request.mutable_traces(0)->add_steps(children[i]);
+      request.set_per_step(true);
+      responses[i] = Score(server->channel, request);
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  for (size_t i = 0; i < children.size(); ++i) {
+    ASSERT_TRUE(responses[i].ok()) << responses[i].status();
+    std::vector<std::string> steps = parent;
+    steps.push_back(children[i]);
+    absl::StatusOr<std::vector<std::vector<double>>> expected =
+        (*full)->Score({{"4 9 10 13 -> 24", steps}});
+    ASSERT_TRUE(expected.ok()) << expected.status();
+    const auto& got = responses[i]->scores(0).step_log_flows();
+    ASSERT_EQ(got.size(), static_cast<int>((*expected)[0].size()));
+    for (int k = 0; k < got.size(); ++k) {
+      EXPECT_NEAR(got[k], (*expected)[0][k], 1e-5) << "child " << i;
+    }
+  }
+  const std::string metrics = Scrape(server->metrics->port());
+  EXPECT_GE(MetricValue(metrics, "arts_verifier_prefix_cache_lookups_total",
+                        {{"result", "hit"}}),
+            static_cast<double>(children.size()));
+  EXPECT_GT(MetricValue(metrics, "arts_verifier_positions_total",
+                        {{"source", "cache"}}),
+            0);
 }
 
 }  // namespace

@@ -17,6 +17,14 @@ namespace arts::backends {
 // Channel to `target` (host:port or a DNS name) without TLS.
 std::shared_ptr<grpc::Channel> InsecureChannel(const std::string& target);
 
+// Channel from the orchestrator to a Generator or Verifier: like
+// InsecureChannel, and a call the backend refuses with RESOURCE_EXHAUSTED
+// (its queue is full) is retried by gRPC, up to 5 attempts in all, after
+// the delay the server's retry pushback names, else with exponential
+// backoff from 50 ms. A Propose stream is retried only before its first
+// candidate, which is when a refusal comes.
+std::shared_ptr<grpc::Channel> BackendChannel(const std::string& target);
+
 // gRPC status to absl::Status (same code numbering).
 absl::Status FromGrpcStatus(const grpc::Status& status);
 

@@ -13,6 +13,7 @@ int RunTrainVerifier();
 int RunEvalVerifier();
 int RunSolve();
 int RunEval();
+int RunLoadtest();
 
 }  // namespace arts::cli
 

@@ -83,6 +83,16 @@ const FlagNames kSearchFlags = {
     "top_n",          "stop_after_answers", "max_tokens",
     "max_expansions", "allow_unverified",   "orchestrator"};
 
+arts::v1::SamplingParams SamplingParamsFromFlags() {
+  arts::v1::SamplingParams sampling;
+  sampling.set_seed(absl::GetFlag(FLAGS_seed));
+  sampling.set_constrained(absl::GetFlag(FLAGS_constrained));
+  sampling.set_temperature(absl::GetFlag(FLAGS_temperature));
+  sampling.set_top_p(absl::GetFlag(FLAGS_top_p));
+  sampling.set_top_k(absl::GetFlag(FLAGS_top_k));
+  return sampling;
+}
+
 backends::CallSettings ConnectionSettings() {
   backends::CallSettings settings =
       backends::CallSettings::Within(absl::GetFlag(FLAGS_timeout));

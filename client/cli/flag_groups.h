@@ -13,6 +13,7 @@
 #include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "arts/v1/generator.pb.h"
 #include "backends/grpc/channel.h"
 
 // Traces given on the command line: generate, score, solve.
@@ -70,6 +71,10 @@ extern const FlagNames kSamplingFlags;
 extern const FlagNames kModelFlags;
 extern const FlagNames kSplitFlags;
 extern const FlagNames kSearchFlags;
+
+// --seed, --temperature, --top_p, --top_k and --constrained as a request's
+// sampling parameters.
+arts::v1::SamplingParams SamplingParamsFromFlags();
 
 // A call within --timeout, waiting for the server with --wait_for_ready.
 backends::CallSettings ConnectionSettings();

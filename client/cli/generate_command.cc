@@ -34,12 +34,7 @@ int RunGenerate() {
     }
     request.set_num_candidates(absl::GetFlag(FLAGS_n));
     request.set_max_steps(absl::GetFlag(FLAGS_max_steps));
-    arts::v1::SamplingParams* sampling = request.mutable_sampling();
-    sampling->set_seed(absl::GetFlag(FLAGS_seed));
-    sampling->set_constrained(absl::GetFlag(FLAGS_constrained));
-    sampling->set_temperature(absl::GetFlag(FLAGS_temperature));
-    sampling->set_top_p(absl::GetFlag(FLAGS_top_p));
-    sampling->set_top_k(absl::GetFlag(FLAGS_top_k));
+    *request.mutable_sampling() = SamplingParamsFromFlags();
     std::cout << "problem: " << problem << "\n";
     absl::Status status = client.Propose(
         request,

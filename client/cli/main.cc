@@ -1,5 +1,6 @@
 // `arts`: the command-line client and tools. `arts help` lists subcommands;
 // `arts COMMAND --help` lists the flags a command takes.
+#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -22,6 +23,11 @@ FlagNames Join(std::vector<FlagNames> groups) {
     all.insert(all.end(), group.begin(), group.end());
   }
   return all;
+}
+
+FlagNames Without(FlagNames names, const std::string& dropped) {
+  names.erase(std::remove(names.begin(), names.end(), dropped), names.end());
+  return names;
 }
 
 // Every subcommand, with the shared flags it reads.
@@ -64,6 +70,13 @@ const std::vector<Command>& Commands() {
       {"eval", "run a split through a search strategy; CSV, table, plot",
        RunEval, "eval_command.cc",
        Join({kConnectionFlags, kModelFlags, kSplitFlags, kSearchFlags,
+             kSamplingFlags})},
+      {"loadtest",
+       "load a service at fixed concurrency: goodput, p50/p90/p99, codes",
+       RunLoadtest, "loadtest_command.cc",
+       Join({{"timeout"},
+             kSplitFlags,
+             Without(kSearchFlags, "orchestrator"),
              kSamplingFlags})},
   };
   return *commands;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -35,7 +36,7 @@ struct QueueLimits {
 // retry: the recent mean queue wait (backend::OverloadedError).
 //
 // Call must have: bool Cancelled() const; absl::Time Deadline() const;
-// void Fail(absl::Status).
+// int Weight() const (its size: rows, traces); void Fail(absl::Status).
 template <typename Call>
 class CallQueue {
  public:
@@ -59,6 +60,7 @@ class CallQueue {
                          " calls waiting); retry after the pushback"),
             RetryDelayLocked());
       }
+      weight_ += call->Weight();
       queue_.push_back({std::move(call), absl::Now()});
     }
     ready_.notify_one();
@@ -110,6 +112,7 @@ class CallQueue {
           ++it;
           continue;
         }
+        weight_ -= it->call->Weight();
         dropped.push_back(std::move(it->call));
         why.push_back(std::move(status));
         it = queue_.erase(it);
@@ -118,6 +121,7 @@ class CallQueue {
         const double waited = absl::ToDoubleSeconds(now - queue_.front().since);
         mean_wait_s_ = 0.9 * mean_wait_s_ + 0.1 * waited;
         waits.push_back(waited);
+        weight_ -= queue_.front().call->Weight();
         taken.push_back(std::move(queue_.front().call));
         queue_.pop_front();
       }
@@ -136,6 +140,20 @@ class CallQueue {
                     [&] { return closed_ || !queue_.empty(); });
   }
 
+  // Dynamic batching: blocks until the calls queued weigh at least
+  // `preferred`, or the oldest has waited `max_delay`, or the queue closes;
+  // with nothing queued, until a call comes (at most `idle`).
+  void WaitForBatch(int preferred, absl::Duration max_delay,
+                    absl::Duration idle) {
+    std::unique_lock<std::mutex> lock(mu_);
+    ready_.wait_for(lock, absl::ToChronoNanoseconds(idle),
+                    [&] { return closed_ || !queue_.empty(); });
+    if (closed_ || queue_.empty()) return;
+    const auto until = absl::ToChronoTime(queue_.front().since + max_delay);
+    ready_.wait_until(lock, until,
+                      [&] { return closed_ || weight_ >= preferred; });
+  }
+
   // Refuses later pushes and fails every queued call with `status`.
   void Close(const absl::Status& status) {
     std::deque<Entry> queued;
@@ -143,6 +161,7 @@ class CallQueue {
       std::lock_guard<std::mutex> lock(mu_);
       closed_ = true;
       queued.swap(queue_);
+      weight_ = 0;
     }
     ready_.notify_all();
     for (Entry& entry : queued) entry.call->Fail(status);
@@ -176,6 +195,7 @@ class CallQueue {
   std::condition_variable ready_;
   std::deque<Entry> queue_;
   bool closed_ = false;
+  int64_t weight_ = 0;  // of the calls queued
   const std::function<void(double)> on_wait_;
   double mean_wait_s_ = 0;
   int64_t refused_ = 0;

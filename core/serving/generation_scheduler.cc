@@ -10,6 +10,7 @@ struct GenerationScheduler::QueuedJob {
 
   bool Cancelled() const { return job->cancelled && job->cancelled(); }
   absl::Time Deadline() const { return job->deadline; }
+  int Weight() const { return job->rows(); }
   void Fail(absl::Status status) {
     job->on_done(std::move(status), model::ProposeStats());
   }
@@ -72,7 +73,9 @@ void GenerationScheduler::Loop() {
     if (batch->jobs() == 0) continue;
     const model::StepReport report = batch->Step();
     active_rows_.store(batch->active_rows());
-    if (hooks_.on_step) hooks_.on_step(report);
+    if (hooks_.on_step) {
+      hooks_.on_step(report, batch->active_rows(), queue_.depth());
+    }
   }
   batch.reset();  // ends running calls with CANCELLED
   active_rows_.store(0);

@@ -24,7 +24,9 @@ struct GenerationOptions {
 
 // What the scheduler reports for metrics, from its own thread.
 struct GenerationHooks {
-  std::function<void(const model::StepReport&)> on_step;
+  std::function<void(const model::StepReport&, int active_rows,
+                     int queue_depth)>
+      on_step;
   std::function<void(double seconds)> on_queue_wait;
 };
 

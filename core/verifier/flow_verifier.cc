@@ -14,34 +14,44 @@ constexpr char kKind[] = "verifier";
 
 }  // namespace
 
+absl::StatusOr<EncodedTrace> EncodeTrace(const TraceRef& trace,
+                                         const model::Tokenizer& tokenizer,
+                                         int max_len, size_t index) {
+  EncodedTrace out;
+  out.text = model::Tokenizer::TraceText(trace.problem, trace.steps);
+  absl::StatusOr<std::vector<int>> tokens = tokenizer.Encode(out.text);
+  if (!tokens.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("traces[", index, "]: ", tokens.status().message()));
+  }
+  out.tokens.push_back(model::Tokenizer::kBos);
+  const int newline = tokenizer.TokenOf('\n');
+  for (int token : *tokens) {
+    out.tokens.push_back(token);
+    if (token == newline) {
+      out.boundaries.push_back(static_cast<int64_t>(out.tokens.size()) - 1);
+    }
+  }
+  if (static_cast<int>(out.tokens.size()) > max_len) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("traces[", index, "]: ", out.tokens.size(),
+                     " characters, more than the verifier's ", max_len));
+  }
+  return out;
+}
+
 absl::StatusOr<BoundaryBatch> EncodeBoundaries(
     const std::vector<TraceRef>& traces, const model::Tokenizer& tokenizer,
     int max_len, size_t first_index) {
-  std::vector<std::vector<int64_t>> rows;
-  std::vector<std::vector<int64_t>> ends;
+  std::vector<EncodedTrace> encoded;
   size_t width = 1, boundaries = 1;
   for (size_t t = 0; t < traces.size(); ++t) {
-    absl::StatusOr<std::vector<int>> tokens = tokenizer.Encode(
-        model::Tokenizer::TraceText(traces[t].problem, traces[t].steps));
-    if (!tokens.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "traces[", first_index + t, "]: ", tokens.status().message()));
-    }
-    std::vector<int64_t> row = {model::Tokenizer::kBos};
-    std::vector<int64_t> row_ends;
-    for (int token : *tokens) {
-      row.push_back(token);
-      if (token == tokenizer.TokenOf('\n')) row_ends.push_back(row.size() - 1);
-    }
-    if (static_cast<int>(row.size()) > max_len) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("traces[", first_index + t, "]: ", row.size(),
-                       " characters, more than the verifier's ", max_len));
-    }
-    width = std::max(width, row.size());
-    boundaries = std::max(boundaries, row_ends.size());
-    rows.push_back(std::move(row));
-    ends.push_back(std::move(row_ends));
+    absl::StatusOr<EncodedTrace> trace =
+        EncodeTrace(traces[t], tokenizer, max_len, first_index + t);
+    if (!trace.ok()) return trace.status();
+    width = std::max(width, trace->tokens.size());
+    boundaries = std::max(boundaries, trace->boundaries.size());
+    encoded.push_back(*std::move(trace));
   }
   const int64_t batch = static_cast<int64_t>(traces.size());
   BoundaryBatch out;
@@ -50,10 +60,11 @@ absl::StatusOr<BoundaryBatch> EncodeBoundaries(
   out.boundaries = torch::zeros({batch, int64_t(boundaries)}, torch::kLong);
   out.mask = torch::zeros({batch, int64_t(boundaries)}, torch::kBool);
   for (int64_t b = 0; b < batch; ++b) {
-    const int64_t n = static_cast<int64_t>(rows[b].size());
-    const int64_t k = static_cast<int64_t>(ends[b].size());
-    out.tokens[b].narrow(0, 0, n).copy_(torch::tensor(rows[b]));
-    out.boundaries[b].narrow(0, 0, k).copy_(torch::tensor(ends[b]));
+    const int64_t n = static_cast<int64_t>(encoded[b].tokens.size());
+    const int64_t k = static_cast<int64_t>(encoded[b].boundaries.size());
+    out.tokens[b].narrow(0, 0, n).copy_(torch::tensor(encoded[b].tokens));
+    out.boundaries[b].narrow(0, 0, k).copy_(
+        torch::tensor(encoded[b].boundaries));
     out.mask[b].narrow(0, 0, k).fill_(true);
   }
   return out;
@@ -94,42 +105,168 @@ absl::StatusOr<std::unique_ptr<FlowVerifier>> FlowVerifier::Load(
 absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::Score(
     const std::vector<TraceRef>& traces,
     const std::function<bool()>& cancelled) const {
-  model::UseComputeThreadsOnThisThread();
+  absl::StatusOr<std::vector<EncodedTrace>> encoded = Encode(traces);
+  if (!encoded.ok()) return encoded.status();
   std::vector<std::vector<double>> scores;
   scores.reserve(traces.size());
   for (size_t first = 0; first < traces.size(); first += kScoreChunk) {
     if (cancelled && cancelled()) {
       return absl::CancelledError("scoring was cancelled");
     }
-    const std::vector<TraceRef> chunk(
-        traces.begin() + first,
-        traces.begin() + std::min(traces.size(), first + kScoreChunk));
+    std::vector<const EncodedTrace*> chunk;
+    for (size_t t = first; t < std::min(traces.size(), first + kScoreChunk);
+         ++t) {
+      chunk.push_back(&(*encoded)[t]);
+    }
     absl::StatusOr<std::vector<std::vector<double>>> part =
-        ScoreChunk(chunk, first);
+        ScoreEncoded(chunk, /*cache=*/nullptr);
     if (!part.ok()) return part.status();
     for (auto& row : *part) scores.push_back(std::move(row));
   }
   return scores;
 }
 
-absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreChunk(
+absl::StatusOr<std::vector<EncodedTrace>> FlowVerifier::Encode(
     const std::vector<TraceRef>& traces, size_t first_index) const {
-  absl::StatusOr<BoundaryBatch> batch = EncodeBoundaries(
-      traces, tokenizer_, model_->config().max_len, first_index);
-  if (!batch.ok()) return batch.status();
+  std::vector<EncodedTrace> out;
+  out.reserve(traces.size());
+  for (size_t t = 0; t < traces.size(); ++t) {
+    absl::StatusOr<EncodedTrace> trace = EncodeTrace(
+        traces[t], tokenizer_, model_->config().max_len, first_index + t);
+    if (!trace.ok()) return trace.status();
+    out.push_back(*std::move(trace));
+  }
+  return out;
+}
+
+namespace {
+
+// The longest scored prefix of `trace` in `cache`, ending at a step
+// boundary; nullptr when none is.
+std::shared_ptr<const CachedPrefix> LongestCachedPrefix(
+    const EncodedTrace& trace, PrefixCache& cache) {
+  for (size_t k = trace.boundaries.size(); k-- > 0;) {
+    // Token i is text[i - 1]: the prefix through boundary k is
+    // text[0, boundaries[k]).
+    auto entry = cache.Find(trace.text.substr(0, trace.boundaries[k]));
+    if (entry != nullptr) return entry;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreEncoded(
+    const std::vector<const EncodedTrace*>& traces, PrefixCache* cache,
+    ScoreStats* stats) const {
+  model::UseComputeThreadsOnThisThread();
+  ScoreStats local;
+  if (stats == nullptr) stats = &local;
+  stats->traces += static_cast<int64_t>(traces.size());
+  std::vector<std::vector<double>> scores(traces.size());
+  // The traces that need the network, each after its cached prefix.
+  struct Row {
+    size_t index;
+    std::shared_ptr<const CachedPrefix> past;
+    int64_t start = 0;  // first token fed
+  };
+  std::vector<Row> rows;
+  for (size_t t = 0; t < traces.size(); ++t) {
+    std::shared_ptr<const CachedPrefix> past =
+        cache != nullptr ? LongestCachedPrefix(*traces[t], *cache) : nullptr;
+    const int64_t start = past != nullptr ? past->length() : 0;
+    if (past != nullptr) {
+      ++stats->cache_hits;
+      stats->reused_positions += start;
+    }
+    if (start == static_cast<int64_t>(traces[t]->tokens.size())) {
+      scores[t] = past->log_flows;  // the whole trace was scored before
+      continue;
+    }
+    rows.push_back({t, std::move(past), start});
+  }
+  if (rows.empty()) return scores;
   try {
     torch::NoGradGuard no_grad;
-    torch::Tensor log_flow =
-        LogFlowAtBoundaries(*model_, *batch).to(torch::kFloat64).contiguous();
-    std::vector<std::vector<double>> scores(traces.size());
-    for (size_t t = 0; t < traces.size(); ++t) {
-      const double* row = log_flow[t].data_ptr<double>();
-      scores[t].assign(row, row + traces[t].steps.size() + 1);
+    const int64_t n = static_cast<int64_t>(rows.size());
+    int64_t width = 0, time = 0;
+    for (const Row& row : rows) {
+      width = std::max(width, row.start);
+      time = std::max<int64_t>(
+          time,
+          static_cast<int64_t>(traces[row.index]->tokens.size()) - row.start);
     }
-    return scores;
+    std::vector<int64_t> tokens(n * time, model::Tokenizer::kPad);
+    std::vector<int64_t> lengths;
+    for (int64_t r = 0; r < n; ++r) {
+      const std::vector<int64_t>& all = traces[rows[r].index]->tokens;
+      std::copy(all.begin() + rows[r].start, all.end(),
+                tokens.begin() + r * time);
+      lengths.push_back(rows[r].start);
+      stats->positions += static_cast<int64_t>(all.size()) - rows[r].start;
+    }
+    model::RaggedPast past;
+    past.lengths = torch::tensor(lengths, torch::kLong);
+    const model::TransformerConfig& config = model_->config();
+    const int64_t heads = config.num_heads;
+    const int64_t head_dim = config.d_model / heads;
+    if (width > 0) {
+      for (int layer = 0; layer < config.num_layers; ++layer) {
+        torch::Tensor keys = torch::zeros({n, heads, width, head_dim});
+        torch::Tensor values = torch::zeros({n, heads, width, head_dim});
+        for (int64_t r = 0; r < n; ++r) {
+          if (rows[r].past == nullptr) continue;
+          keys[r].narrow(1, 0, rows[r].start).copy_(rows[r].past->keys[layer]);
+          values[r]
+              .narrow(1, 0, rows[r].start)
+              .copy_(rows[r].past->values[layer]);
+        }
+        past.keys.push_back(keys);
+        past.values.push_back(values);
+      }
+    }
+    const model::RaggedStep step = model_->ForwardRagged(
+        torch::tensor(tokens, torch::kLong).view({n, time}), past);
+    const torch::Tensor log_flow = torch::log_sigmoid(step.outputs.squeeze(-1))
+                                       .to(torch::kFloat64)
+                                       .contiguous();
+    for (int64_t r = 0; r < n; ++r) {
+      const EncodedTrace& trace = *traces[rows[r].index];
+      std::vector<double> row_scores = rows[r].past != nullptr
+                                           ? rows[r].past->log_flows
+                                           : std::vector<double>();
+      const double* fresh = log_flow[r].data_ptr<double>();
+      for (int64_t boundary : trace.boundaries) {
+        if (boundary >= rows[r].start) {
+          row_scores.push_back(fresh[boundary - rows[r].start]);
+        }
+      }
+      if (cache != nullptr) {
+        const int64_t fed =
+            static_cast<int64_t>(trace.tokens.size()) - rows[r].start;
+        auto entry = std::make_shared<CachedPrefix>();
+        entry->log_flows = row_scores;
+        const std::shared_ptr<const CachedPrefix>& before = rows[r].past;
+        for (int layer = 0; layer < config.num_layers; ++layer) {
+          torch::Tensor keys = step.keys[layer][r].narrow(1, 0, fed);
+          torch::Tensor values = step.values[layer][r].narrow(1, 0, fed);
+          // Copies, so that an entry does not pin the whole batch's tensor.
+          entry->keys.push_back(
+              before == nullptr ? keys.clone()
+                                : torch::cat({before->keys[layer], keys}, 1));
+          entry->values.push_back(
+              before == nullptr
+                  ? values.clone()
+                  : torch::cat({before->values[layer], values}, 1));
+        }
+        cache->Put(trace.text, std::move(entry));
+      }
+      scores[rows[r].index] = std::move(row_scores);
+    }
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("model failure: ", e.what()));
   }
+  return scores;
 }
 
 model::Transformer MakeVerifierNetwork(model::TransformerConfig config) {

@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -13,6 +14,7 @@
 #include "core/backend/scorer.h"
 #include "core/model/tokenizer.h"
 #include "core/model/transformer.h"
+#include "core/verifier/prefix_cache.h"
 
 namespace arts::verifier {
 
@@ -25,6 +27,26 @@ struct BoundaryBatch {
   torch::Tensor tokens;      // [batch, time] int64, PAD after each trace
   torch::Tensor boundaries;  // [batch, max_steps + 1] int64 positions
   torch::Tensor mask;        // [batch, max_steps + 1] bool, true where real
+};
+
+// One trace encoded for scoring.
+struct EncodedTrace {
+  std::string text;                 // problem and steps, each line ending \n
+  std::vector<int64_t> tokens;      // BOS, then the text
+  std::vector<int64_t> boundaries;  // token index of each newline
+};
+
+// Encodes one trace; errors name it as traces[index].
+absl::StatusOr<EncodedTrace> EncodeTrace(const TraceRef& trace,
+                                         const model::Tokenizer& tokenizer,
+                                         int max_len, size_t index);
+
+// What scoring computed and what it reused.
+struct ScoreStats {
+  int64_t traces = 0;
+  int64_t positions = 0;         // fed to the network
+  int64_t reused_positions = 0;  // read from the prefix cache instead
+  int64_t cache_hits = 0;        // traces that found a scored prefix
 };
 
 // Encodes traces (BOS + problem + steps, one per line). Errors name the
@@ -66,15 +88,27 @@ class FlowVerifier {
       const std::vector<TraceRef>& traces,
       const std::function<bool()>& cancelled = nullptr) const;
 
+  // Encodes traces for ScoreEncoded; errors name the trace as
+  // traces[first_index + i], e.g. one too long for the context.
+  absl::StatusOr<std::vector<EncodedTrace>> Encode(
+      const std::vector<TraceRef>& traces, size_t first_index = 0) const;
+
+  // Scores traces, possibly of many calls, in one forward pass. With a
+  // cache, a trace whose prefix (up to a step boundary) was scored before
+  // feeds only the positions after it, and every trace scored is cached.
+  // Cached and full scores agree to float rounding. `stats` (optional) is
+  // added to.
+  absl::StatusOr<std::vector<std::vector<double>>> ScoreEncoded(
+      const std::vector<const EncodedTrace*>& traces, PrefixCache* cache,
+      ScoreStats* stats = nullptr) const;
+
   const std::map<std::string, std::string>& metadata() const {
     return metadata_;
   }
   int64_t num_parameters() const { return model::CountParameters(*model_); }
+  const model::TransformerConfig& config() const { return model_->config(); }
 
  private:
-  absl::StatusOr<std::vector<std::vector<double>>> ScoreChunk(
-      const std::vector<TraceRef>& traces, size_t first_index) const;
-
   mutable model::Transformer model_;  // see Generator::model_
   model::Tokenizer tokenizer_;
   std::map<std::string, std::string> metadata_;

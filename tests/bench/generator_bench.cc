@@ -67,7 +67,8 @@ void BM_ProposeOverGrpc(benchmark::State& state) {
   static arts::server::RpcMetrics* metrics =
       new arts::server::RpcMetrics("generator");
   static arts::server::GeneratorService* service = [] {
-    auto* s = new arts::server::GeneratorService(*metrics, 8);
+    auto* s = new arts::server::GeneratorService(
+        *metrics, arts::server::GeneratorService::Options());
     auto loaded = arts::model::Generator::Load(model_path);
     s->SetModel(*std::move(loaded), model_path);
     return s;

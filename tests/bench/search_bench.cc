@@ -95,8 +95,10 @@ struct Services {
   arts::server::RpcMetrics generator_metrics{"generator"};
   arts::server::RpcMetrics verifier_metrics{"verifier"};
   arts::server::RpcMetrics orchestrator_metrics{"orchestrator"};
-  arts::server::GeneratorService generator{generator_metrics, 8};
-  arts::server::VerifierService verifier{verifier_metrics, 8};
+  arts::server::GeneratorService generator{
+      generator_metrics, arts::server::GeneratorService::Options()};
+  arts::server::VerifierService verifier{
+      verifier_metrics, arts::server::VerifierService::Options()};
   arts::server::OrchestratorService orchestrator{orchestrator_metrics, 8};
   std::unique_ptr<arts::server::ServerRunner> generator_runner, verifier_runner,
       orchestrator_runner;
