@@ -163,6 +163,9 @@ void DecodeBatch::FinishCompletedJobs() {
 
 StepReport DecodeBatch::Step() {
   UseComputeThreadsOnThisThread();
+  // Without it every pass would record an autograd graph through the slots,
+  // one that never ends: memory and time would grow with every step.
+  torch::NoGradGuard no_grad;
   StepReport report;
   const absl::Time now = absl::Now();
   for (auto& job : jobs_) {

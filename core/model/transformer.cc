@@ -164,15 +164,24 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
     torch::Tensor q = qkv[0], k = qkv[1], v = qkv[2];
     step.keys.push_back(k);
     step.values.push_back(v);
-    if (width > 0) {
-      k = torch::cat({past.keys[i], k}, 2);
-      v = torch::cat({past.values[i], v}, 2);
-    }
+    // Scores against the past and the new columns are computed apart and
+    // joined: joining the scores copies far less than joining the keys and
+    // values (head_dim times less), which matters when hundreds of rows
+    // share a decode step.
     torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
+    if (width > 0) {
+      scores = torch::cat(
+          {torch::matmul(q, past.keys[i].transpose(-2, -1)) * scale, scores},
+          -1);
+    }
     if (mask.defined()) scores = scores.masked_fill(mask, -1e30);
-    torch::Tensor attended = torch::matmul(scores.softmax(-1), v)
-                                 .transpose(1, 2)
-                                 .reshape({rows, time, config_.d_model});
+    torch::Tensor weights = scores.softmax(-1);
+    torch::Tensor attended = torch::matmul(weights.narrow(-1, width, time), v);
+    if (width > 0) {
+      attended = attended +
+                 torch::matmul(weights.narrow(-1, 0, width), past.values[i]);
+    }
+    attended = attended.transpose(1, 2).reshape({rows, time, config_.d_model});
     x = x + b.proj(attended);
     x = x + b.fc2(torch::gelu(b.fc1(b.ln2(x))));
   }

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The serving benchmarks of docs/BENCHMARKS.md, measured from outside as a
+# user would: the three services on loopback ports 51050-51052 with the
+# bundled models (each with its default flags, one compute thread), loaded
+# by `arts loadtest` with test-split puzzles. For each level it prints the
+# loadtest row and the positions per second each model service computed
+# over the level (scraped from /metrics on 51091-51092). Writes the JSON
+# reports to OUT_DIR. Needs a build (scripts/build.sh).
+#
+# Usage: scripts/serving_bench.sh [SECONDS_PER_LEVEL=20] [OUT_DIR=/tmp/serving_bench]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+out=${2:-/tmp/serving_bench}
+build=./build
+mkdir -p "$out"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+start_services() {  # extra orchestrator flags
+  $build/server/arts-generator --listen 127.0.0.1:51051 \
+    --metrics_listen 127.0.0.1:51091 2>"$out/generator.log" &
+  pids+=($!)
+  $build/server/arts-verifier --listen 127.0.0.1:51052 \
+    --metrics_listen 127.0.0.1:51092 2>"$out/verifier.log" &
+  pids+=($!)
+  $build/server/arts-orchestrator --listen 127.0.0.1:51050 --metrics_listen= \
+    --generator 127.0.0.1:51051 --verifier 127.0.0.1:51052 "$@" \
+    2>"$out/orchestrator.log" &
+  pids+=($!)
+  $build/client/arts solve --orchestrator 127.0.0.1:51050 --wait_for_ready \
+    --timeout 60s --problem "4 9 10 13 -> 24" >/dev/null
+}
+
+stop_services() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  pids=()
+}
+
+# Positions computed so far: generator (every position a decode step fed,
+# prefills included) and verifier (positions its network computed).
+positions() {
+  python3 - <<'PY'
+import urllib.request
+def total(port, name, label=""):
+    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
+    return sum(float(line.split()[-1]) for line in text.splitlines()
+               if line.startswith(name) and label in line)
+print(total(51091, "arts_generator_positions_per_step_sum"),
+      total(51092, "arts_verifier_positions_total", 'source="computed"'))
+PY
+}
+
+# level NAME LOADTEST_FLAGS...: one loadtest level with the services' rates.
+level() {
+  local name=$1
+  shift
+  read -r g0 v0 < <(positions)
+  local t0
+  t0=$(date +%s.%N)
+  $build/client/arts loadtest --split test --duration "${seconds}s" \
+    --timeout 60s --json "$out/$name.json" "$@" 2>/dev/null | tail -n 1
+  local t1
+  t1=$(date +%s.%N)
+  read -r g1 v1 < <(positions)
+  python3 -c "import sys; n, g0, g1, v0, v1, t0, t1 = sys.argv[1:]; s = float(t1) - float(t0); print(f'  {n}: generator {(float(g1) - float(g0)) / s:,.0f} positions/s, verifier {(float(v1) - float(v0)) / s:,.0f} positions/s')" \
+    "$name" "$g0" "$g1" "$v0" "$v1" "$t0" "$t1"
+}
+
+echo "== Solve (arts, constrained), one level per concurrency"
+start_services
+for c in 1 8 64 256; do
+  level "solve_c$c" --target solve --address 127.0.0.1:51050 \
+    --strategy arts --constrained --concurrency "$c"
+done
+
+echo "== Propose (16 one-step candidates per call)"
+for c in 1 64; do
+  level "propose_c$c" --target propose --address 127.0.0.1:51051 \
+    --constrained --concurrency "$c"
+done
+
+echo "== Score (one trace per call): one call at a time vs 64 at once"
+for c in 1 64; do
+  level "score_c$c" --target score --address 127.0.0.1:51052 --traces 1 \
+    --concurrency "$c"
+done
+stop_services
+
+echo "== Overload: Solve with an admission limit of 64, at 64 and at 256 clients that never back off"
+start_services --max_concurrent_requests 64
+for c in 64 256; do
+  level "overload_c$c" --target solve --address 127.0.0.1:51050 \
+    --strategy arts --constrained --concurrency "$c"
+done
+stop_services
+echo "JSON reports in $out"
