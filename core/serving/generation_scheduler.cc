@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/model/memory_reuse.h"
+
 namespace arts::serving {
 
 // A call waiting in the queue: the prepared job, which the queue may fail.
@@ -23,7 +25,10 @@ GenerationScheduler::GenerationScheduler(const model::Generator& generator,
       options_(options),
       hooks_(std::move(hooks)),
       queue_(options.queue, hooks_.on_queue_wait),
-      thread_([this] { Loop(); }) {}
+      thread_([this] {
+        model::KeepFreedMemoryForReuse();
+        Loop();
+      }) {}
 
 GenerationScheduler::~GenerationScheduler() {
   stop_.store(true);

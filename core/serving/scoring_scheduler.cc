@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/model/memory_reuse.h"
 #include "core/verifier/score_request.h"
 
 namespace arts::serving {
@@ -27,7 +28,10 @@ ScoringScheduler::ScoringScheduler(const verifier::FlowVerifier& verifier,
                  ? std::make_unique<verifier::PrefixCache>(options.cache_bytes)
                  : nullptr),
       queue_(options.queue, hooks_.on_queue_wait),
-      thread_([this] { Loop(); }) {}
+      thread_([this] {
+        model::KeepFreedMemoryForReuse();
+        Loop();
+      }) {}
 
 ScoringScheduler::~ScoringScheduler() {
   stop_.store(true);

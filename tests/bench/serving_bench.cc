@@ -9,17 +9,21 @@
 //    prefix cache (incremental) and without (full); the counters give
 //    positions fed per child.
 //
-//   ./build/tests/bench/serving_bench --benchmark_repetitions=3
+//   ./build/tests/bench/serving_bench --threads=1 --benchmark_repetitions=3
 //       --benchmark_report_aggregates_only=true
+// (--threads: compute threads, default 1 as in the services).
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/model/compute_threads.h"
 #include "core/model/generator.h"
+#include "core/model/memory_reuse.h"
 #include "core/verifier/flow_verifier.h"
 
 namespace {
@@ -136,7 +140,14 @@ BENCHMARK(BM_ScoreChildren)
 }  // namespace
 
 int main(int argc, char** argv) {
-  (void)arts::model::SetComputeThreads(2);
+  int threads = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--threads=", 10) == 0) {
+      threads = std::atoi(argv[i] + 10);
+    }
+  }
+  (void)arts::model::SetComputeThreads(threads);
+  arts::model::KeepFreedMemoryForReuse();
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

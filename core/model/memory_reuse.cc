@@ -1,0 +1,19 @@
+#include "core/model/memory_reuse.h"
+
+#include <malloc.h>
+
+#include <mutex>
+
+namespace arts::model {
+
+void KeepFreedMemoryForReuse() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // Blocks up to 1 GiB come from the heap, and the heap is trimmed only
+    // past 1 GiB free at its top.
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  });
+}
+
+}  // namespace arts::model
