@@ -21,12 +21,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_services() {  # extra orchestrator flags
+# start_services [ORCHESTRATOR_FLAGS...]; $VERIFIER_FLAGS go to the verifier.
+start_services() {
   $build/server/arts-generator --listen 127.0.0.1:51051 \
     --metrics_listen 127.0.0.1:51091 2>"$out/generator.log" &
   pids+=($!)
+  # shellcheck disable=SC2086
   $build/server/arts-verifier --listen 127.0.0.1:51052 \
-    --metrics_listen 127.0.0.1:51092 2>"$out/verifier.log" &
+    --metrics_listen 127.0.0.1:51092 ${VERIFIER_FLAGS:-} 2>"$out/verifier.log" &
   pids+=($!)
   $build/server/arts-orchestrator --listen 127.0.0.1:51050 --metrics_listen= \
     --generator 127.0.0.1:51051 --verifier 127.0.0.1:51052 "$@" \
@@ -85,11 +87,18 @@ for c in 1 64; do
     --constrained --concurrency "$c"
 done
 
-echo "== Score (one trace per call): one call at a time vs 64 at once"
+stop_services
+
+# The loadtest's score traces repeat every 100 puzzles, so with the prefix
+# cache every trace after the first round would be free: off here.
+echo "== Score (one trace per call, prefix cache off): one call at a time vs 64 at once"
+VERIFIER_FLAGS="--prefix_cache_mb 0" start_services
 for c in 1 64; do
   level "score_c$c" --target score --address 127.0.0.1:51052 --traces 1 \
     --concurrency "$c"
 done
+level "score_64_traces_c1" --target score --address 127.0.0.1:51052 \
+  --traces 64 --concurrency 1
 stop_services
 
 echo "== Overload: Solve with an admission limit of 64, at 64 and at 256 clients that never back off"

@@ -7,7 +7,9 @@
 namespace arts::server {
 
 GeneratorService::GeneratorService(RpcMetrics& metrics, Options options)
-    : metrics_(metrics), options_(options) {
+    : metrics_(metrics),
+      options_(options),
+      queue_(metrics.registry(), "Propose") {
   prometheus::Registry& registry = metrics.registry();
   auto& tokens = prometheus::BuildCounter()
                      .Name("arts_generator_tokens_total")
@@ -37,14 +39,6 @@ GeneratorService::GeneratorService(RpcMetrics& metrics, Options options)
            .Register(registry)
            .Add({}, prometheus::Histogram::BucketBoundaries{1, 4, 16, 64, 256,
                                                             1024, 4096});
-  queue_wait_ =
-      &prometheus::BuildHistogram()
-           .Name("arts_queue_wait_seconds")
-           .Help("Time calls waited in the queue before they ran")
-           .Register(registry)
-           .Add({{"method", "Propose"}},
-                prometheus::Histogram::BucketBoundaries{
-                    0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10});
   first_candidate_ =
       &prometheus::BuildHistogram()
            .Name("arts_generator_time_to_first_candidate_seconds")
@@ -53,11 +47,6 @@ GeneratorService::GeneratorService(RpcMetrics& metrics, Options options)
            .Add({}, prometheus::Histogram::BucketBoundaries{
                         0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
                         5, 10});
-  queue_depth_ = &prometheus::BuildGauge()
-                      .Name("arts_queue_depth")
-                      .Help("Calls waiting in the queue")
-                      .Register(registry)
-                      .Add({{"method", "Propose"}});
   active_rows_ = &prometheus::BuildGauge()
                       .Name("arts_generator_active_rows")
                       .Help("Rows in the decode batch after the last step")
@@ -75,10 +64,10 @@ serving::GenerationHooks GeneratorService::MetricHooks() {
     if (report.rows > 0) rows_per_step_->Observe(report.rows);
     if (report.positions > 0) positions_per_step_->Observe(report.positions);
     active_rows_->Set(active_rows);
-    queue_depth_->Set(queue_depth);
+    queue_.depth->Set(queue_depth);
   };
   hooks.on_queue_wait = [this](double seconds) {
-    queue_wait_->Observe(seconds);
+    queue_.wait->Observe(seconds);
   };
   return hooks;
 }

@@ -8,6 +8,7 @@
 #include "arts/v1/generator.grpc.pb.h"
 #include "core/model/generator.h"
 #include "core/serving/generation_scheduler.h"
+#include "server/queue_metrics.h"
 #include "server/rpc_metrics.h"
 
 namespace arts::server {
@@ -55,9 +56,8 @@ class GeneratorService final : public arts::v1::Generator::CallbackService {
   prometheus::Counter* candidates_invalid_;
   prometheus::Histogram* rows_per_step_;
   prometheus::Histogram* positions_per_step_;
-  prometheus::Histogram* queue_wait_;
   prometheus::Histogram* first_candidate_;
-  prometheus::Gauge* queue_depth_;
+  QueueMetrics queue_;
   prometheus::Gauge* active_rows_;
 };
 

@@ -9,7 +9,9 @@
 namespace arts::server {
 
 VerifierService::VerifierService(RpcMetrics& metrics, Options options)
-    : metrics_(metrics), options_(options) {
+    : metrics_(metrics),
+      options_(options),
+      queue_(metrics.registry(), "Score") {
   prometheus::Registry& registry = metrics.registry();
   traces_scored_ = &prometheus::BuildCounter()
                         .Name("arts_verifier_traces_scored_total")
@@ -53,19 +55,6 @@ VerifierService::VerifierService(RpcMetrics& metrics, Options options)
                       .Help("Bytes the prefix cache holds")
                       .Register(registry)
                       .Add({});
-  queue_wait_ =
-      &prometheus::BuildHistogram()
-           .Name("arts_queue_wait_seconds")
-           .Help("Time calls waited in the queue before they ran")
-           .Register(registry)
-           .Add({{"method", "Score"}},
-                prometheus::Histogram::BucketBoundaries{
-                    0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10});
-  queue_depth_ = &prometheus::BuildGauge()
-                      .Name("arts_queue_depth")
-                      .Help("Calls waiting in the queue")
-                      .Register(registry)
-                      .Add({{"method", "Score"}});
 }
 
 // The scheduler goes first: its thread reports to this service's metrics.
@@ -86,10 +75,10 @@ serving::ScoringHooks VerifierService::MetricHooks() {
           static_cast<double>(stats.traces - stats.cache_hits));
     }
     cache_bytes_->Set(static_cast<double>(report.cache_bytes));
-    queue_depth_->Set(queue_depth);
+    queue_.depth->Set(queue_depth);
   };
   hooks.on_queue_wait = [this](double seconds) {
-    queue_wait_->Observe(seconds);
+    queue_.wait->Observe(seconds);
   };
   return hooks;
 }

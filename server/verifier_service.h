@@ -9,6 +9,7 @@
 #include "arts/v1/verifier.grpc.pb.h"
 #include "core/serving/scoring_scheduler.h"
 #include "core/verifier/flow_verifier.h"
+#include "server/queue_metrics.h"
 #include "server/rpc_metrics.h"
 
 namespace arts::server {
@@ -60,8 +61,7 @@ class VerifierService final : public arts::v1::Verifier::CallbackService {
   prometheus::Counter* cache_hits_;
   prometheus::Counter* cache_misses_;
   prometheus::Gauge* cache_bytes_;
-  prometheus::Histogram* queue_wait_;
-  prometheus::Gauge* queue_depth_;
+  QueueMetrics queue_;
 };
 
 }  // namespace arts::server

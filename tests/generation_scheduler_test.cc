@@ -100,6 +100,25 @@ class Gate {
   bool entered_ = false, open_ = false;
 };
 
+// Submits a call of 64 rows (4 prefixes x 16), which fills a batch of
+// max_rows 64, and returns once the scheduler's thread is held inside its
+// first candidate's callback, until `gate` opens: calls submitted meanwhile
+// wait in the queue.
+void FillTheBatchAndHold(GenerationScheduler& scheduler, Outcome& running,
+                         Gate& gate) {
+  GenerationScheduler::Callbacks blocking = running.Callbacks();
+  auto record = blocking.on_candidate;
+  blocking.on_candidate = [&gate, record](Candidate c) {
+    record(std::move(c));
+    gate.Block();
+  };
+  ASSERT_TRUE(
+      scheduler
+          .Submit(Request("4 9 10 13 -> 24", 1, 16, {{}, {}, {}, {}}), blocking)
+          .ok());
+  gate.WaitEntered();
+}
+
 class GenerationSchedulerTest : public ::testing::Test {
  protected:
   model::Generator generator_{testing_support::MakeTinyTransformer(11), {}};
@@ -150,18 +169,7 @@ TEST_F(GenerationSchedulerTest, FullQueueRefusesWithRetryDelay) {
   GenerationScheduler scheduler(generator_, options);
   Gate gate;
   Outcome running, queued;
-  GenerationScheduler::Callbacks blocking = running.Callbacks();
-  auto record = blocking.on_candidate;
-  blocking.on_candidate = [&, record](Candidate c) {
-    record(std::move(c));
-    gate.Block();
-  };
-  // 64 rows: the batch is full, so the next call waits in the queue.
-  ASSERT_TRUE(
-      scheduler
-          .Submit(Request("4 9 10 13 -> 24", 1, 16, {{}, {}, {}, {}}), blocking)
-          .ok());
-  gate.WaitEntered();
+  ASSERT_NO_FATAL_FAILURE(FillTheBatchAndHold(scheduler, running, gate));
   ASSERT_TRUE(
       scheduler.Submit(Request("6 6 -> 12", 2, 4), queued.Callbacks()).ok());
   Outcome refused;
@@ -185,17 +193,7 @@ TEST_F(GenerationSchedulerTest, DeadlineOrCancelWhileQueuedCostsNoModelWork) {
   GenerationScheduler scheduler(generator_, options);
   Gate gate;
   Outcome running, expired, cancelled;
-  GenerationScheduler::Callbacks blocking = running.Callbacks();
-  auto record = blocking.on_candidate;
-  blocking.on_candidate = [&, record](Candidate c) {
-    record(std::move(c));
-    gate.Block();
-  };
-  ASSERT_TRUE(
-      scheduler
-          .Submit(Request("4 9 10 13 -> 24", 1, 16, {{}, {}, {}, {}}), blocking)
-          .ok());
-  gate.WaitEntered();
+  ASSERT_NO_FATAL_FAILURE(FillTheBatchAndHold(scheduler, running, gate));
   GenerationScheduler::Callbacks soon = expired.Callbacks();
   soon.deadline = absl::Now() + absl::Milliseconds(5);
   ASSERT_TRUE(scheduler.Submit(Request("6 6 -> 12", 2, 4), soon).ok());
@@ -257,17 +255,7 @@ TEST_F(GenerationSchedulerTest, ShutdownEndsEveryCall) {
     GenerationOptions options;
     options.max_rows = 64;
     GenerationScheduler scheduler(generator_, options);
-    GenerationScheduler::Callbacks blocking = running.Callbacks();
-    auto record = blocking.on_candidate;
-    blocking.on_candidate = [&, record](Candidate c) {
-      record(std::move(c));
-      gate.Block();
-    };
-    ASSERT_TRUE(scheduler
-                    .Submit(Request("4 9 10 13 -> 24", 1, 16, {{}, {}, {}, {}}),
-                            blocking)
-                    .ok());
-    gate.WaitEntered();
+    ASSERT_NO_FATAL_FAILURE(FillTheBatchAndHold(scheduler, running, gate));
     ASSERT_TRUE(
         scheduler.Submit(Request("6 6 -> 12", 2, 4), queued.Callbacks()).ok());
     gate.Open();
