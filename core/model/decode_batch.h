@@ -68,7 +68,6 @@ class DecodeBatch {
   // Calls not yet finished.
   int jobs() const { return static_cast<int>(jobs_.size()); }
   int active_rows() const { return static_cast<int>(rows_.size()); }
-  int max_rows() const { return slots_.capacity(); }
   int free_rows() const { return slots_.free_slots(); }
   // Free rows not claimed by prefixes of added calls still waiting for
   // room; negative when those need more than is free.

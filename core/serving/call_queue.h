@@ -54,7 +54,6 @@ class CallQueue {
       std::lock_guard<std::mutex> lock(mu_);
       if (closed_) return absl::UnavailableError("the server is shutting down");
       if (static_cast<int>(queue_.size()) >= limits_.max_queue) {
-        ++refused_;
         return backend::OverloadedError(
             absl::StrCat("the queue is full (", limits_.max_queue,
                          " calls waiting); retry after the pushback"),
@@ -75,7 +74,6 @@ class CallQueue {
     if (static_cast<int>(queue_.size()) < limits_.max_queue) {
       return absl::OkStatus();
     }
-    ++refused_;
     return backend::OverloadedError(
         absl::StrCat("the queue is full (", limits_.max_queue,
                      " calls waiting); retry after the pushback"),
@@ -101,7 +99,6 @@ class CallQueue {
           status = absl::DeadlineExceededError(
               "the deadline passed while the call was queued");
         } else if (now - it->since > limits_.max_wait) {
-          ++refused_;
           status = backend::OverloadedError(
               absl::StrCat("queued longer than ",
                            absl::FormatDuration(limits_.max_wait),
@@ -171,11 +168,6 @@ class CallQueue {
     std::lock_guard<std::mutex> lock(mu_);
     return static_cast<int>(queue_.size());
   }
-  // Calls refused so far (full, or waited too long).
-  int64_t refused() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return refused_;
-  }
 
  private:
   struct Entry {
@@ -198,7 +190,6 @@ class CallQueue {
   int64_t weight_ = 0;  // of the calls queued
   const std::function<void(double)> on_wait_;
   double mean_wait_s_ = 0;
-  int64_t refused_ = 0;
 };
 
 }  // namespace arts::serving

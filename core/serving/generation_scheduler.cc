@@ -77,13 +77,11 @@ void GenerationScheduler::Loop() {
     for (auto& queued : taken) batch->Add(std::move(queued->job));
     if (batch->jobs() == 0) continue;
     const model::StepReport report = batch->Step();
-    active_rows_.store(batch->active_rows());
     if (hooks_.on_step) {
       hooks_.on_step(report, batch->active_rows(), queue_.depth());
     }
   }
   batch.reset();  // ends running calls with CANCELLED
-  active_rows_.store(0);
 }
 
 }  // namespace arts::serving

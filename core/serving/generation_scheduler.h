@@ -61,10 +61,6 @@ class GenerationScheduler {
   absl::Status Submit(const backend::ProposeRequest& request,
                       Callbacks callbacks);
 
-  int queue_depth() const { return queue_.depth(); }
-  int active_rows() const { return active_rows_.load(); }
-  int max_rows() const { return options_.max_rows; }
-
  private:
   struct QueuedJob;
 
@@ -75,7 +71,6 @@ class GenerationScheduler {
   const GenerationHooks hooks_;
   CallQueue<QueuedJob> queue_;
   std::atomic<bool> stop_{false};
-  std::atomic<int> active_rows_{0};
   std::thread thread_;
 };
 

@@ -73,9 +73,6 @@ class ScoringScheduler {
   absl::Status Submit(const std::vector<backend::TraceRef>& traces,
                       Callbacks callbacks);
 
-  int queue_depth() const { return queue_.depth(); }
-  const verifier::PrefixCache* cache() const { return cache_.get(); }
-
  private:
   struct QueuedScore;
 
