@@ -2,21 +2,20 @@
 
 #include <utility>
 
-#include "backends/grpc/channel.h"
-
 namespace arts::client {
-namespace {
 
-backends::CallSettings Settings(absl::Duration timeout, bool wait_for_ready) {
+OrchestratorClient::OrchestratorClient(std::shared_ptr<grpc::Channel> channel,
+                                       std::string bearer_token)
+    : stub_(arts::v1::Orchestrator::NewStub(std::move(channel))),
+      bearer_token_(std::move(bearer_token)) {}
+
+backends::CallSettings OrchestratorClient::Settings(absl::Duration timeout,
+                                                    bool wait_for_ready) const {
   backends::CallSettings settings = backends::CallSettings::Within(timeout);
   settings.wait_for_ready = wait_for_ready;
+  settings.bearer_token = bearer_token_;
   return settings;
 }
-
-}  // namespace
-
-OrchestratorClient::OrchestratorClient(std::shared_ptr<grpc::Channel> channel)
-    : stub_(arts::v1::Orchestrator::NewStub(std::move(channel))) {}
 
 absl::StatusOr<arts::v1::SolveResponse> OrchestratorClient::Solve(
     const arts::v1::SolveRequest& request, absl::Duration timeout,

@@ -19,10 +19,10 @@ foreach(entry IN LISTS ARTS_LAYERS)
 endforeach()
 
 # The layer that owns an include path: the longest folder that prefixes it.
-# Generated protos ("arts/v1/...") belong to proto/.
+# Generated protos ("arts/v1/...", "grpc/health/v1/...") belong to proto/.
 function(owner_of path out)
   set(best "")
-  if(path MATCHES "^arts/v1/")
+  if(path MATCHES "^(arts/v1|grpc/health/v1)/")
     set(best "proto")
   endif()
   foreach(folder IN LISTS folders)

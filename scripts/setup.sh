@@ -9,7 +9,7 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libtorch-dev libopenblas0-pthread
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  curl python3 python3-grpcio python3-protobuf
+  curl openssl python3 python3-grpcio python3-protobuf
 )
 
 missing=()

@@ -3,5 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/setup_k8s_tools.sh
 bash scripts/build.sh
 ctest --preset default "$@"

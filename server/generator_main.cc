@@ -5,6 +5,7 @@
 #include "absl/time/time.h"
 #include "core/io/default_paths.h"
 #include "core/model/generator.h"
+#include "server/connection_flags.h"
 #include "server/generator_service.h"
 #include "server/rpc_metrics.h"
 #include "server/server_main.h"
@@ -37,13 +38,14 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "arts-generator [--flags]: the Generator service");
   absl::ParseCommandLine(argc, argv);
-  arts::server::ServerFlags flags = {absl::GetFlag(FLAGS_listen),
-                                     absl::GetFlag(FLAGS_metrics_listen),
-                                     absl::GetFlag(FLAGS_model),
-                                     absl::GetFlag(FLAGS_threads),
-                                     absl::GetFlag(FLAGS_drain_timeout),
-                                     "--model",
-                                     nullptr};
+  arts::server::ServerFlags flags;
+  flags.listen = absl::GetFlag(FLAGS_listen);
+  flags.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  flags.model = absl::GetFlag(FLAGS_model);
+  flags.threads = absl::GetFlag(FLAGS_threads);
+  flags.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  flags.service_name = arts::v1::Generator::service_full_name();
+  flags.connection = arts::server::ConnectionOptionsFromFlags();
   arts::server::GeneratorService::Options options;
   options.max_rows = absl::GetFlag(FLAGS_max_rows_per_step);
   options.queue.max_queue = absl::GetFlag(FLAGS_max_queue);

@@ -2,6 +2,7 @@
 // over Generator and Verifier services or over models loaded in-process.
 #include <iostream>
 #include <memory>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -17,6 +18,8 @@
 #include "core/io/default_paths.h"
 #include "core/model/generator.h"
 #include "core/verifier/flow_verifier.h"
+#include "server/bearer_auth.h"
+#include "server/connection_flags.h"
 #include "server/orchestrator_service.h"
 #include "server/rpc_metrics.h"
 #include "server/search_backends.h"
@@ -28,9 +31,24 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50050",
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9090",
           "Prometheus /metrics address, host:port; empty disables");
 ABSL_FLAG(std::string, generator, "127.0.0.1:50051",
-          "Generator service address (host:port or a DNS name)");
+          "Generator service: host:port, dns:///NAME:PORT (every replica the "
+          "name resolves to) or ipv4:HOST:PORT,HOST:PORT; calls go round "
+          "robin over the replicas");
 ABSL_FLAG(std::string, verifier, "127.0.0.1:50052",
-          "Verifier service address (host:port or a DNS name)");
+          "Verifier service: a gRPC target, as --generator");
+ABSL_FLAG(std::string, backend_tls_ca, "",
+          "PEM CA that signs the Generator's and Verifier's certificates; "
+          "set: the backend channels use TLS (empty: plaintext)");
+ABSL_FLAG(std::string, backend_tls_cert, "",
+          "PEM client certificate shown to the backends (mTLS); needs "
+          "--backend_tls_key and --backend_tls_ca");
+ABSL_FLAG(std::string, backend_tls_key, "", "PEM key of --backend_tls_cert");
+ABSL_FLAG(std::string, backend_tls_server_name, "",
+          "name the backends' certificates must carry (empty: the host of "
+          "--generator and --verifier)");
+ABSL_FLAG(std::string, auth_tokens_file, "",
+          "file of bearer tokens that may call Solve, one per line ('#' "
+          "comments); re-read when it changes; empty: no authentication");
 ABSL_FLAG(bool, in_process, false,
           "load --generator_model and --verifier_model here instead of "
           "calling the services (one-machine use)");
@@ -60,8 +78,8 @@ namespace {
 // backends are still starting. Says on stderr what it found.
 template <typename Client>
 void AwaitBackend(const std::string& name, const std::string& address,
-                  absl::Duration wait) {
-  Client client(arts::backends::InsecureChannel(address));
+                  std::shared_ptr<grpc::Channel> channel, absl::Duration wait) {
+  Client client(std::move(channel));
   const absl::Time until = absl::Now() + wait;
   while (true) {
     absl::StatusOr<arts::v1::ModelInfo> info =
@@ -96,28 +114,58 @@ int main(int argc, char** argv) {
       "arts-orchestrator [--flags]: the Orchestrator service");
   absl::ParseCommandLine(argc, argv);
   const bool in_process = absl::GetFlag(FLAGS_in_process);
-  arts::server::ServerFlags flags = {
-      absl::GetFlag(FLAGS_listen),
-      absl::GetFlag(FLAGS_metrics_listen),
+  arts::server::ServerFlags flags;
+  flags.listen = absl::GetFlag(FLAGS_listen);
+  flags.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  flags.model =
       in_process
           ? absl::StrCat("in-process ", absl::GetFlag(FLAGS_generator_model),
                          " and ", absl::GetFlag(FLAGS_verifier_model))
           : absl::StrCat("searches over generator ",
                          absl::GetFlag(FLAGS_generator), " and verifier ",
-                         absl::GetFlag(FLAGS_verifier)),
-      absl::GetFlag(FLAGS_threads),
-      absl::GetFlag(FLAGS_drain_timeout),
-      "--model",
-      nullptr};
+                         absl::GetFlag(FLAGS_verifier));
+  flags.threads = absl::GetFlag(FLAGS_threads);
+  flags.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  flags.service_name = arts::v1::Orchestrator::service_full_name();
+  flags.connection = arts::server::ConnectionOptionsFromFlags();
   const int max_concurrent = absl::GetFlag(FLAGS_max_concurrent_requests);
   flags.check_flags = [max_concurrent] {
     return arts::server::CheckFlagRange("--max_concurrent_requests",
                                         max_concurrent, 1, 4096);
   };
+  // Files named by flags are read now, so that a bad one stops the server
+  // before it listens.
+  arts::backends::ChannelSecurity backend_security;
+  backend_security.ca_file = absl::GetFlag(FLAGS_backend_tls_ca);
+  backend_security.cert_file = absl::GetFlag(FLAGS_backend_tls_cert);
+  backend_security.key_file = absl::GetFlag(FLAGS_backend_tls_key);
+  backend_security.server_name = absl::GetFlag(FLAGS_backend_tls_server_name);
+  backend_security.flag_prefix = "--backend_tls_";
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> generator_channel =
+      arts::backends::BackendChannel(absl::GetFlag(FLAGS_generator),
+                                     backend_security);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> verifier_channel =
+      arts::backends::BackendChannel(absl::GetFlag(FLAGS_verifier),
+                                     backend_security);
+  std::unique_ptr<arts::server::BearerAuth> auth;
+  absl::Status setup = generator_channel.ok() ? verifier_channel.status()
+                                              : generator_channel.status();
+  if (const std::string tokens = absl::GetFlag(FLAGS_auth_tokens_file);
+      setup.ok() && !tokens.empty()) {
+    absl::StatusOr<std::unique_ptr<arts::server::BearerAuth>> loaded =
+        arts::server::BearerAuth::FromFile(tokens);
+    if (loaded.ok()) auth = *std::move(loaded);
+    setup = loaded.status();
+  }
+  if (!setup.ok()) {
+    std::cerr << "arts-orchestrator: " << setup.message() << "\n";
+    return 2;
+  }
   flags.model_flag = in_process ? "--generator_model/--verifier_model"
                                 : "--generator/--verifier";
   arts::server::RpcMetrics metrics("orchestrator");
-  arts::server::OrchestratorService service(metrics, max_concurrent);
+  arts::server::OrchestratorService service(metrics, max_concurrent,
+                                            std::move(auth));
   LocalModels local;
   return arts::server::RunServerMain(
       "arts-orchestrator", flags, metrics, service,
@@ -125,11 +173,13 @@ int main(int argc, char** argv) {
         if (!in_process) {
           const absl::Duration wait = absl::GetFlag(FLAGS_backend_wait);
           AwaitBackend<arts::backends::GeneratorClient>(
-              "generator", absl::GetFlag(FLAGS_generator), wait);
+              "generator", absl::GetFlag(FLAGS_generator), *generator_channel,
+              wait);
           AwaitBackend<arts::backends::VerifierClient>(
-              "verifier", absl::GetFlag(FLAGS_verifier), wait);
+              "verifier", absl::GetFlag(FLAGS_verifier), *verifier_channel,
+              wait);
           service.SetBackends(std::make_unique<arts::server::RemoteBackends>(
-              absl::GetFlag(FLAGS_generator), absl::GetFlag(FLAGS_verifier),
+              *generator_channel, *verifier_channel,
               absl::GetFlag(FLAGS_backend_timeout)));
           return 0;
         }

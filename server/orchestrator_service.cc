@@ -38,8 +38,11 @@ class InFlight {
 }  // namespace
 
 OrchestratorService::OrchestratorService(RpcMetrics& metrics,
-                                         int max_concurrent_requests)
-    : metrics_(metrics), admission_(max_concurrent_requests, "Solve") {
+                                         int max_concurrent_requests,
+                                         std::unique_ptr<BearerAuth> auth)
+    : metrics_(metrics),
+      admission_(max_concurrent_requests, "Solve"),
+      auth_(std::move(auth)) {
   auto& solve_seconds = prometheus::BuildHistogram()
                             .Name("arts_orchestrator_solve_seconds")
                             .Help("Wall time of a search, by strategy")
@@ -114,6 +117,13 @@ grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
                                           const arts::v1::SolveRequest& request,
                                           const search::EventSink& events,
                                           arts::v1::SolveResponse* response) {
+  // Who is calling comes first: a caller without a valid token learns
+  // nothing of the server's state.
+  if (auth_ != nullptr) {
+    if (grpc::Status status = auth_->Check(*context); !status.ok()) {
+      return status;
+    }
+  }
   if (!ready_.load()) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting);
   }

@@ -12,6 +12,7 @@
 
 #include "arts/v1/orchestrator.grpc.pb.h"
 #include "core/search/search.h"
+#include "server/bearer_auth.h"
 #include "server/rpc_metrics.h"
 #include "server/search_backends.h"
 #include "server/service_support.h"
@@ -21,7 +22,10 @@ namespace arts::server {
 // Adapts core's search::RunSearch to arts.v1.Orchestrator.
 class OrchestratorService final : public arts::v1::Orchestrator::Service {
  public:
-  OrchestratorService(RpcMetrics& metrics, int max_concurrent_requests);
+  // `auth` null: every caller may solve. Otherwise each Solve must carry
+  // one of its bearer tokens (health and reflection stay open).
+  OrchestratorService(RpcMetrics& metrics, int max_concurrent_requests,
+                      std::unique_ptr<BearerAuth> auth = nullptr);
 
   // Until backends are set, calls get UNAVAILABLE.
   void SetBackends(std::unique_ptr<SearchBackends> backends);
@@ -42,6 +46,7 @@ class OrchestratorService final : public arts::v1::Orchestrator::Service {
 
   RpcMetrics& metrics_;
   AdmissionLimit admission_;
+  const std::unique_ptr<BearerAuth> auth_;
   std::unique_ptr<SearchBackends> backends_;  // set once
   std::atomic<bool> ready_{false};
   // Registered per strategy up front, so a solve only looks its own up.

@@ -1,6 +1,7 @@
 #include "server/search_backends.h"
 
-#include "backends/grpc/channel.h"
+#include <utility>
+
 #include "backends/grpc/grpc_policy.h"
 #include "backends/grpc/grpc_scorer.h"
 
@@ -13,11 +14,11 @@ CallBackends SharedBackends::ForCall(const grpc::ServerContextBase&) {
   return backends;
 }
 
-RemoteBackends::RemoteBackends(const std::string& generator,
-                               const std::string& verifier,
+RemoteBackends::RemoteBackends(std::shared_ptr<grpc::Channel> generator,
+                               std::shared_ptr<grpc::Channel> verifier,
                                absl::Duration timeout)
-    : generator_(backends::BackendChannel(generator)),
-      verifier_(backends::BackendChannel(verifier)),
+    : generator_(std::move(generator)),
+      verifier_(std::move(verifier)),
       timeout_(timeout) {}
 
 CallBackends RemoteBackends::ForCall(const grpc::ServerContextBase& call) {

@@ -43,13 +43,15 @@ class SharedBackends : public SearchBackends {
   std::unique_ptr<backend::Scorer> scorer_;
 };
 
-// The Generator and Verifier services. Each Solve gets its own clients over
-// shared channels, made children of the Solve's server call: when the
-// caller cancels, or the deadline passes, gRPC cancels the backend calls in
-// flight at once.
+// The Generator and Verifier services, over channels to them
+// (backends::BackendChannel: round robin over replicas, retries). Each Solve
+// gets its own clients over the shared channels, made children of the Solve's
+// server call: when the caller cancels, or the deadline passes, gRPC cancels
+// the backend calls in flight at once.
 class RemoteBackends : public SearchBackends {
  public:
-  RemoteBackends(const std::string& generator, const std::string& verifier,
+  RemoteBackends(std::shared_ptr<grpc::Channel> generator,
+                 std::shared_ptr<grpc::Channel> verifier,
                  absl::Duration timeout);
   CallBackends ForCall(const grpc::ServerContextBase& call) override;
 

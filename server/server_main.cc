@@ -23,6 +23,13 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
     std::cerr << program << ": --threads must be 1 to 256\n";
     return 2;
   }
+  if (flags.connection.max_connection_age < absl::ZeroDuration() ||
+      flags.connection.max_connection_age_grace < absl::ZeroDuration()) {
+    std::cerr << program
+              << ": --max_connection_age and --max_connection_age_grace "
+                 "must not be negative\n";
+    return 2;
+  }
   if (flags.check_flags) {
     if (absl::Status s = flags.check_flags(); !s.ok()) {
       std::cerr << program << ": " << s.message() << "\n";
@@ -40,8 +47,12 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
       return 2;
     }
   }
+  ServerOptions options = flags.connection;
+  if (!flags.service_name.empty()) {
+    options.health_services.push_back(flags.service_name);
+  }
   absl::StatusOr<std::unique_ptr<ServerRunner>> runner =
-      ServerRunner::Start(flags.listen, {&service});
+      ServerRunner::Start(flags.listen, {&service}, options);
   if (!runner.ok()) {
     std::cerr << program << ": " << runner.status().message() << "\n";
     return 2;
@@ -54,15 +65,22 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
     return 1;
   }
   (*runner)->SetServing(true);
-  std::cerr << program << ": serving " << flags.model
-            << (*num_parameters > 0
-                    ? " (" + std::to_string(*num_parameters) + " parameters)"
-                    : std::string())
-            << " on port " << (*runner)->port()
-            << (flags.metrics_listen.empty()
-                    ? std::string()
-                    : ", metrics on port " + std::to_string(metrics.port()))
-            << std::endl;
+  std::cerr
+      << program << ": serving " << flags.model
+      << (*num_parameters > 0
+              ? " (" + std::to_string(*num_parameters) + " parameters)"
+              : std::string())
+      << " on port " << (*runner)->port()
+      << (options.security.tls()
+              ? (options.security.client_ca_file.empty() ? " (TLS)" : " (mTLS)")
+              : std::string())
+      << ((*runner)->health_port() != 0
+              ? ", health on port " + std::to_string((*runner)->health_port())
+              : std::string())
+      << (flags.metrics_listen.empty()
+              ? std::string()
+              : ", metrics on port " + std::to_string(metrics.port()))
+      << std::endl;
 
   const std::string signal = ServerRunner::WaitForShutdownSignal();
   std::cerr << program << ": " << signal << ", draining" << std::endl;

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/rpc_metrics.h"
+#include "server/server_runner.h"
 
 namespace arts::server {
 
@@ -22,6 +23,11 @@ struct ServerFlags {
   int threads = 1;
   absl::Duration drain_timeout = absl::Seconds(10);
   std::string model_flag = "--model";  // the flag to name when loading fails
+  // The served service's full name ("arts.v1.Generator"): health answers
+  // for it as well as for "".
+  std::string service_name;
+  // TLS, connection age, the health port (ConnectionOptionsFromFlags()).
+  ServerOptions connection;
   // The binary's own flags: an error names the flag, e.g.
   // "--max_queue: must be 1 to 100000, got 0". Unset: nothing to check.
   std::function<absl::Status()> check_flags;

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.pb.h"
 
 namespace arts::server {
 namespace {
@@ -28,26 +29,71 @@ void BlockShutdownSignals() {
 }
 
 absl::StatusOr<std::unique_ptr<ServerRunner>> ServerRunner::Start(
-    const std::string& listen, const std::vector<grpc::Service*>& services) {
+    const std::string& listen, const std::vector<grpc::Service*>& services,
+    const ServerOptions& options) {
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      MakeServerCredentials(options.security);
+  if (!credentials.ok()) return credentials.status();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // Reflection resolves the health service's descriptor from the generated
+  // pool only if grpc/health/v1/health.proto is linked in; naming one of its
+  // messages here keeps the linker from dropping it.
+  grpc::health::v1::HealthCheckRequest::descriptor();
   auto runner = std::make_unique<ServerRunner>();
+  runner->health_services_ = options.health_services;
+  runner->health_services_.insert(runner->health_services_.begin(), "");
+
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(),
-                           &runner->port_);
+  builder.AddListeningPort(listen, *credentials, &runner->port_);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             kMaxConcurrentStreams);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveTimeMs);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+      kMinClientPingIntervalMs);
+  if (options.max_connection_age > absl::ZeroDuration()) {
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
+                               static_cast<int>(absl::ToInt64Milliseconds(
+                                   options.max_connection_age)));
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               static_cast<int>(absl::ToInt64Milliseconds(
+                                   options.max_connection_age_grace)));
+  }
   runner->server_ = builder.BuildAndStart();
   if (runner->server_ == nullptr || runner->port_ == 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--listen=", listen,
         ": cannot listen there (bad host:port, or the port is in use)"));
   }
+  if (!options.health_listen.empty()) {
+    grpc::ServerBuilder health_builder;
+    health_builder.AddListeningPort(options.health_listen,
+                                    grpc::InsecureServerCredentials(),
+                                    &runner->health_port_);
+    runner->health_server_ = health_builder.BuildAndStart();
+    if (runner->health_server_ == nullptr || runner->health_port_ == 0) {
+      runner->server_->Shutdown();
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--health_listen=", options.health_listen,
+          ": cannot listen there (bad host:port, or the port is in use)"));
+    }
+  }
   runner->SetServing(false);
   return runner;
 }
 
 void ServerRunner::SetServing(bool serving) {
-  server_->GetHealthCheckService()->SetServingStatus(serving);
+  for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+    if (server == nullptr) continue;
+    for (const std::string& name : health_services_) {
+      server->GetHealthCheckService()->SetServingStatus(name, serving);
+    }
+  }
 }
 
 std::string ServerRunner::WaitForShutdownSignal() {
@@ -58,9 +104,17 @@ std::string ServerRunner::WaitForShutdownSignal() {
 }
 
 void ServerRunner::Shutdown(absl::Duration drain) {
+  // Probes see NOT_SERVING on both ports while the calls in flight drain.
   server_->GetHealthCheckService()->Shutdown();
+  if (health_server_ != nullptr) {
+    health_server_->GetHealthCheckService()->Shutdown();
+  }
   server_->Shutdown(absl::ToChronoTime(absl::Now() + drain));
   server_->Wait();
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(absl::ToChronoTime(absl::Now()));
+    health_server_->Wait();
+  }
 }
 
 }  // namespace arts::server

@@ -5,6 +5,7 @@
 #include "absl/time/time.h"
 #include "core/io/default_paths.h"
 #include "core/verifier/flow_verifier.h"
+#include "server/connection_flags.h"
 #include "server/rpc_metrics.h"
 #include "server/server_main.h"
 #include "server/server_runner.h"
@@ -41,13 +42,14 @@ int main(int argc, char** argv) {
   arts::server::BlockShutdownSignals();
   absl::SetProgramUsageMessage("arts-verifier [--flags]: the Verifier service");
   absl::ParseCommandLine(argc, argv);
-  arts::server::ServerFlags flags = {absl::GetFlag(FLAGS_listen),
-                                     absl::GetFlag(FLAGS_metrics_listen),
-                                     absl::GetFlag(FLAGS_model),
-                                     absl::GetFlag(FLAGS_threads),
-                                     absl::GetFlag(FLAGS_drain_timeout),
-                                     "--model",
-                                     nullptr};
+  arts::server::ServerFlags flags;
+  flags.listen = absl::GetFlag(FLAGS_listen);
+  flags.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  flags.model = absl::GetFlag(FLAGS_model);
+  flags.threads = absl::GetFlag(FLAGS_threads);
+  flags.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  flags.service_name = arts::v1::Verifier::service_full_name();
+  flags.connection = arts::server::ConnectionOptionsFromFlags();
   arts::server::VerifierService::Options options;
   options.preferred_batch = absl::GetFlag(FLAGS_preferred_batch);
   options.max_queue_delay = absl::GetFlag(FLAGS_max_queue_delay);

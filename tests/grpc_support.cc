@@ -15,13 +15,14 @@ using ::grpc::health::v1::HealthCheckRequest;
 using ::grpc::health::v1::HealthCheckResponse;
 
 std::optional<HealthCheckResponse::ServingStatus> Health(
-    const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout) {
+    const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout,
+    const std::string& service) {
   auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   context.set_wait_for_ready(true);
   HealthCheckRequest request;
-  request.set_service("");
+  request.set_service(service);
   HealthCheckResponse response;
   if (!stub->Check(&context, request, &response).ok()) return std::nullopt;
   return response.status();

@@ -17,14 +17,16 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "protos/grpc/health/v1/health.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 
 namespace arts::testing_support {
 
-// The server's grpc.health.v1 status for the whole server, waiting for it to
-// come up within `timeout`; nullopt if it did not answer.
+// The server's grpc.health.v1 status for `service` ("" is the whole server),
+// waiting for it to come up within `timeout`; nullopt if it did not answer
+// (NOT_FOUND for an unknown service included).
 std::optional<grpc::health::v1::HealthCheckResponse::ServingStatus> Health(
-    const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout);
+    const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout,
+    const std::string& service = "");
 
 // Sum of the samples of `name` in a Prometheus text exposition whose labels
 // include all of `labels`.

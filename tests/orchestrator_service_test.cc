@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "backends/grpc/channel.h"
 #include "backends/grpc/grpc_policy.h"
 #include "backends/grpc/grpc_scorer.h"
 #include "backends/grpc/search_proto.h"
@@ -88,7 +89,8 @@ struct Orchestrator {
     o->channel = backends::InsecureChannel(
         absl::StrCat("127.0.0.1:", o->runner->port()));
     o->service->SetBackends(std::make_unique<RemoteBackends>(
-        generator, verifier, absl::Seconds(30)));
+        *backends::BackendChannel(generator, {}),
+        *backends::BackendChannel(verifier, {}), absl::Seconds(30)));
     o->runner->SetServing(true);
     return o;
   }

@@ -199,7 +199,10 @@ void ServingServer::Start(const std::string& binary,
           flags),
       log_path);
   ASSERT_TRUE(process->started());
-  channel = backends::InsecureChannel(target);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> secured =
+      backends::ClientChannel(target, security);
+  ASSERT_TRUE(secured.ok()) << secured.status();
+  channel = *secured;
 
   bool serving = false;
   const absl::Time give_up = absl::Now() + absl::Seconds(20);

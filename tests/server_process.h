@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "backends/grpc/channel_security.h"
 #include "tests/grpc_support.h"
 #include "tests/test_support.h"
 
@@ -92,6 +93,8 @@ struct ServingServer {
   std::string target;  // 127.0.0.1:port
   int metrics_port = 0;
   std::shared_ptr<grpc::Channel> channel;
+  // How `channel` is secured; set before Start() for a server with TLS.
+  backends::ChannelSecurity security;
 
   // Starts `binary` with `flags` (--model=...) on a free port and waits until
   // its health says SERVING. Failures are fatal failures of the current test

@@ -1,14 +1,52 @@
 #include "backends/grpc/channel.h"
 
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
 namespace arts::backends {
 
 std::shared_ptr<grpc::Channel> InsecureChannel(const std::string& target) {
   return grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
 }
 
-std::shared_ptr<grpc::Channel> BackendChannel(const std::string& target) {
+namespace {
+
+// Client keepalive: a ping after 60 s without traffic finds a peer that
+// vanished without closing its connections (a node lost); servers permit
+// pings every 30 s (server/connection_limits.h).
+constexpr int kKeepaliveTimeMs = 60'000;
+constexpr int kKeepaliveTimeoutMs = 20'000;
+
+// The largest message a client accepts, as the servers do.
+constexpr int kMaxMessageBytes = 16 << 20;
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(
+    const std::string& target, const ChannelSecurity& security,
+    grpc::ChannelArguments args) {
+  absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> credentials =
+      MakeChannelCredentials(security);
+  if (!credentials.ok()) return credentials.status();
+  if (!security.server_name.empty()) {
+    args.SetSslTargetNameOverride(security.server_name);
+  }
+  args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  return grpc::CreateCustomChannel(target, *credentials, args);
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ClientChannel(
+    const std::string& target, const ChannelSecurity& security) {
+  return MakeChannel(target, security, grpc::ChannelArguments());
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> BackendChannel(
+    const std::string& target, const ChannelSecurity& security) {
   grpc::ChannelArguments args;
-  args.SetServiceConfigJSON(R"json({
+  args.SetServiceConfigJSON(absl::StrCat(
+      R"json({
+    "loadBalancingConfig": [{"round_robin": {}}],
     "methodConfig": [{
       "name": [{"service": "arts.v1.Generator"}, {"service": "arts.v1.Verifier"}],
       "retryPolicy": {
@@ -16,12 +54,14 @@ std::shared_ptr<grpc::Channel> BackendChannel(const std::string& target) {
         "initialBackoff": "0.05s",
         "maxBackoff": "2s",
         "backoffMultiplier": 2,
-        "retryableStatusCodes": ["RESOURCE_EXHAUSTED"]
+        "retryableStatusCodes": ["RESOURCE_EXHAUSTED", "UNAVAILABLE"]
       }
-    }]
-  })json");
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(),
-                                   args);
+    }],
+    "retryThrottling": {"maxTokens": )json",
+      kRetryTokens, R"json(, "tokenRatio": )json", kRetryTokenRatio, "}}"));
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, kKeepaliveTimeMs);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, kKeepaliveTimeoutMs);
+  return MakeChannel(target, security, std::move(args));
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
@@ -42,6 +82,10 @@ std::unique_ptr<grpc::ClientContext> MakeClientContext(
     context->set_deadline(absl::ToChronoTime(settings.deadline));
   }
   context->set_wait_for_ready(settings.wait_for_ready);
+  if (!settings.bearer_token.empty()) {
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", settings.bearer_token));
+  }
   return context;
 }
 

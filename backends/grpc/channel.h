@@ -11,19 +11,36 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "arts/v1/common.pb.h"
+#include "backends/grpc/channel_security.h"
 
 namespace arts::backends {
 
 // Channel to `target` (host:port or a DNS name) without TLS.
 std::shared_ptr<grpc::Channel> InsecureChannel(const std::string& target);
 
-// Channel from the orchestrator to a Generator or Verifier: like
-// InsecureChannel, and a call the backend refuses with RESOURCE_EXHAUSTED
-// (its queue is full) is retried by gRPC, up to 5 attempts in all, after
-// the delay the server's retry pushback names, else with exponential
-// backoff from 50 ms. A Propose stream is retried only before its first
-// candidate, which is when a refusal comes.
-std::shared_ptr<grpc::Channel> BackendChannel(const std::string& target);
+// Channel to `target` secured as `security` says (plaintext without a CA).
+// Errors name the flag to fix.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ClientChannel(
+    const std::string& target, const ChannelSecurity& security);
+
+// The retry budget of a backend channel (gRPC's retryThrottling): retries
+// stop while more than half of kRetryTokens are spent; each failure spends
+// one token, each success returns kRetryTokenRatio of one.
+inline constexpr int kRetryTokens = 20;
+inline constexpr double kRetryTokenRatio = 0.2;
+
+// Channel from the orchestrator to Generator or Verifier replicas. `target`
+// is any gRPC target: "host:port", "dns:///name:port" (every address the
+// name resolves to, re-resolved when connections fail) or
+// "ipv4:host:port,host:port" (a fixed list). Calls are spread over the
+// replicas round robin. A call refused with RESOURCE_EXHAUSTED (a full
+// queue) or failed with UNAVAILABLE (a replica going away) is retried by
+// gRPC on another attempt, up to 5 attempts in all, after the delay the
+// server's retry pushback names, else with exponential backoff from 50 ms,
+// within the retry budget above. A Propose stream is retried so only before
+// its first candidate; GrpcPolicy resumes one that breaks later.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> BackendChannel(
+    const std::string& target, const ChannelSecurity& security);
 
 // gRPC status to absl::Status (same code numbering).
 absl::Status FromGrpcStatus(const grpc::Status& status);
@@ -38,6 +55,8 @@ struct CallSettings {
   // child, so gRPC cancels it when the parent is cancelled and it never
   // outlives the parent's deadline.
   const grpc::ServerContextBase* parent = nullptr;
+  // Sent as "authorization: Bearer <token>" when not empty.
+  std::string bearer_token;
 
   static CallSettings Within(absl::Duration timeout) {
     CallSettings settings;

@@ -13,6 +13,9 @@ namespace arts::backends {
 // the sooner of `timeout` from now and the caller's deadline. Made with a
 // `parent` (the server call it works for), every call it makes is a child
 // of that call: when the parent is cancelled, gRPC cancels the child.
+// A Propose stream that breaks with UNAVAILABLE once started (its replica
+// went away) is resumed on the channel, up to kMaxResumes times, and the
+// candidates already delivered are not delivered again.
 class GrpcPolicy : public backend::Policy {
  public:
   GrpcPolicy(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
@@ -22,6 +25,8 @@ class GrpcPolicy : public backend::Policy {
   absl::Status Propose(
       const backend::ProposeRequest& request, const backend::CallContext& call,
       const std::function<void(backend::Candidate)>& on_candidate) override;
+
+  static constexpr int kMaxResumes = 2;
 
  private:
   GeneratorClient client_;

@@ -1,6 +1,9 @@
 #include "client/cli/flag_groups.h"
 
+#include <fstream>
+
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "core/io/default_paths.h"
 #include "core/model/compute_threads.h"
@@ -14,6 +17,19 @@ ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "deadline of a call");
 ABSL_FLAG(bool, wait_for_ready, false,
           "wait (within --timeout) for the server to come up (solve: and to "
           "finish starting)");
+
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA that signs the server's certificate; set: connect with TLS "
+          "(empty: plaintext)");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM client certificate, for servers that require one (mTLS)");
+ABSL_FLAG(std::string, tls_key, "", "PEM key of --tls_cert");
+ABSL_FLAG(std::string, tls_server_name, "",
+          "name the server's certificate must carry (empty: the address's "
+          "host)");
+ABSL_FLAG(std::string, token_file, "",
+          "file whose first line is a bearer token for the orchestrator "
+          "(sent as 'authorization: Bearer ...')");
 
 ABSL_FLAG(uint64_t, seed, 1, "random seed");
 ABSL_FLAG(double, temperature, 1.0, "sampling temperature (0 = greedy)");
@@ -72,6 +88,8 @@ namespace arts::cli {
 
 const FlagNames kTraceFlags = {"problem", "prefix"};
 const FlagNames kConnectionFlags = {"timeout", "wait_for_ready"};
+const FlagNames kSecurityFlags = {"tls_ca", "tls_cert", "tls_key",
+                                  "tls_server_name", "token_file"};
 const FlagNames kSamplingFlags = {"seed", "temperature", "top_p", "top_k",
                                   "constrained"};
 const FlagNames kModelFlags = {"model", "verifier_model", "threads"};
@@ -91,6 +109,33 @@ arts::v1::SamplingParams SamplingParamsFromFlags() {
   sampling.set_top_p(absl::GetFlag(FLAGS_top_p));
   sampling.set_top_k(absl::GetFlag(FLAGS_top_k));
   return sampling;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelFromFlags(
+    const std::string& address) {
+  backends::ChannelSecurity security;
+  security.ca_file = absl::GetFlag(FLAGS_tls_ca);
+  security.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  security.key_file = absl::GetFlag(FLAGS_tls_key);
+  security.server_name = absl::GetFlag(FLAGS_tls_server_name);
+  return backends::ClientChannel(address, security);
+}
+
+absl::StatusOr<std::string> BearerTokenFromFlags() {
+  const std::string path = absl::GetFlag(FLAGS_token_file);
+  if (path.empty()) return std::string();
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--token_file=", path, ": cannot read a token from it"));
+  }
+  const std::string token(absl::StripAsciiWhitespace(line));
+  if (token.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--token_file=", path, ": its first line is empty"));
+  }
+  return token;
 }
 
 backends::CallSettings ConnectionSettings() {

@@ -6,12 +6,16 @@
 // command lists the shared flags it reads in its entry in main.cc, and
 // accepts no others (`arts COMMAND --help` prints exactly that set).
 
+#include <grpcpp/grpcpp.h>
+
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "arts/v1/generator.pb.h"
 #include "backends/grpc/channel.h"
@@ -23,6 +27,13 @@ ABSL_DECLARE_FLAG(std::string, prefix);
 // Calling a service: generate, score, solve, eval.
 ABSL_DECLARE_FLAG(absl::Duration, timeout);
 ABSL_DECLARE_FLAG(bool, wait_for_ready);
+
+// TLS and the bearer token: generate, score, solve, eval, loadtest.
+ABSL_DECLARE_FLAG(std::string, tls_ca);
+ABSL_DECLARE_FLAG(std::string, tls_cert);
+ABSL_DECLARE_FLAG(std::string, tls_key);
+ABSL_DECLARE_FLAG(std::string, tls_server_name);
+ABSL_DECLARE_FLAG(std::string, token_file);
 
 // Sampling from the generator.
 ABSL_DECLARE_FLAG(uint64_t, seed);
@@ -67,6 +78,7 @@ namespace arts::cli {
 using FlagNames = std::vector<std::string>;
 extern const FlagNames kTraceFlags;
 extern const FlagNames kConnectionFlags;
+extern const FlagNames kSecurityFlags;
 extern const FlagNames kSamplingFlags;
 extern const FlagNames kModelFlags;
 extern const FlagNames kSplitFlags;
@@ -75,6 +87,15 @@ extern const FlagNames kSearchFlags;
 // --seed, --temperature, --top_p, --top_k and --constrained as a request's
 // sampling parameters.
 arts::v1::SamplingParams SamplingParamsFromFlags();
+
+// A channel to `address` secured as --tls_ca, --tls_cert, --tls_key and
+// --tls_server_name say (plaintext without --tls_ca); errors name the flag.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelFromFlags(
+    const std::string& address);
+
+// The bearer token in --token_file (its first line, trimmed); "" when the
+// flag is empty. Errors name the flag.
+absl::StatusOr<std::string> BearerTokenFromFlags();
 
 // A call within --timeout, waiting for the server with --wait_for_ready.
 backends::CallSettings ConnectionSettings();

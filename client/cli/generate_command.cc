@@ -18,8 +18,13 @@ ABSL_FLAG(int, max_steps, 1, "steps per candidate (0 = to the end)");
 namespace arts::cli {
 
 int RunGenerate() {
-  backends::GeneratorClient client(
-      backends::InsecureChannel(absl::GetFlag(FLAGS_generator)));
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ChannelFromFlags(absl::GetFlag(FLAGS_generator));
+  if (!channel.ok()) {
+    std::cerr << "generate: " << channel.status().message() << "\n";
+    return 2;
+  }
+  backends::GeneratorClient client(*std::move(channel));
   std::vector<std::string> prefix;
   if (!absl::GetFlag(FLAGS_prefix).empty()) {
     prefix = absl::StrSplit(absl::GetFlag(FLAGS_prefix), ';');

@@ -49,14 +49,19 @@ absl::StatusOr<client::SendRequest> MakeSender(
     const std::vector<std::string>& problems) {
   const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
   // No retries: these are the clients that never back off.
-  std::shared_ptr<grpc::Channel> channel = backends::InsecureChannel(address);
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> secured =
+      ChannelFromFlags(address);
+  if (!secured.ok()) return secured.status();
+  std::shared_ptr<grpc::Channel> channel = *secured;
   const auto problem = [problems](int64_t index) {
     return problems[static_cast<size_t>(index) % problems.size()];
   };
   if (target == "solve") {
     absl::StatusOr<search::SearchOptions> options = SearchOptionsFromFlags();
     if (!options.ok()) return options.status();
-    auto client = std::make_shared<client::OrchestratorClient>(channel);
+    absl::StatusOr<std::string> token = BearerTokenFromFlags();
+    if (!token.ok()) return token.status();
+    auto client = std::make_shared<client::OrchestratorClient>(channel, *token);
     return client::SendRequest([client, problem, options = *options,
                                 timeout](int64_t index) {
       return client->Solve(backends::ToProto(problem(index), options), timeout)

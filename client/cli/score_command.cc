@@ -19,8 +19,13 @@ ABSL_FLAG(bool, per_step, false,
 namespace arts::cli {
 
 int RunScore() {
-  backends::VerifierClient client(
-      backends::InsecureChannel(absl::GetFlag(FLAGS_verifier)));
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ChannelFromFlags(absl::GetFlag(FLAGS_verifier));
+  if (!channel.ok()) {
+    std::cerr << "score: " << channel.status().message() << "\n";
+    return 2;
+  }
+  backends::VerifierClient client(*std::move(channel));
   std::vector<std::string> prefix;
   if (!absl::GetFlag(FLAGS_prefix).empty()) {
     prefix = absl::StrSplit(absl::GetFlag(FLAGS_prefix), ';');

@@ -54,13 +54,26 @@ absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
   return options;
 }
 
+absl::StatusOr<std::shared_ptr<client::OrchestratorClient>>
+OrchestratorClientFromFlags(const std::string& address) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ChannelFromFlags(address);
+  if (!channel.ok()) return channel.status();
+  absl::StatusOr<std::string> token = BearerTokenFromFlags();
+  if (!token.ok()) return token.status();
+  return std::make_shared<client::OrchestratorClient>(*std::move(channel),
+                                                      *std::move(token));
+}
+
 absl::StatusOr<SolveFunction> MakeSolveFunction(std::string* where) {
   const std::string address = absl::GetFlag(FLAGS_orchestrator);
   const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
   if (!address.empty()) {
     *where = absl::StrCat("orchestrator at ", address);
-    auto client = std::make_shared<client::OrchestratorClient>(
-        backends::InsecureChannel(address));
+    absl::StatusOr<std::shared_ptr<client::OrchestratorClient>> connected =
+        OrchestratorClientFromFlags(address);
+    if (!connected.ok()) return connected.status();
+    std::shared_ptr<client::OrchestratorClient> client = *connected;
     const bool wait_for_ready = absl::GetFlag(FLAGS_wait_for_ready);
     return SolveFunction(
         [client, timeout, wait_for_ready](const std::string& problem,

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "client/orchestrator_client.h"
 #include "core/search/search_options.h"
 #include "core/search/search_result.h"
 
@@ -20,6 +21,11 @@ absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags();
 // with --orchestrator, on a running Orchestrator service.
 using SolveFunction = std::function<absl::StatusOr<search::SearchResult>(
     const std::string& problem, const search::SearchOptions& options)>;
+
+// A client of the Orchestrator at `address`, over a channel secured by the
+// --tls_* flags and carrying the --token_file token; errors name the flag.
+absl::StatusOr<std::shared_ptr<client::OrchestratorClient>>
+OrchestratorClientFromFlags(const std::string& address);
 
 // Loads the models or connects, per the flags; `where` describes the choice
 // for logs.

@@ -36,9 +36,13 @@ void PrintResult(const std::string& problem,
 // SolveStream on the orchestrator, printing each event.
 int StreamOne(const std::string& problem,
               const search::SearchOptions& options) {
-  client::OrchestratorClient client(
-      backends::InsecureChannel(absl::GetFlag(FLAGS_orchestrator)));
-  absl::Status status = client.SolveStream(
+  absl::StatusOr<std::shared_ptr<client::OrchestratorClient>> client =
+      OrchestratorClientFromFlags(absl::GetFlag(FLAGS_orchestrator));
+  if (!client.ok()) {
+    std::cerr << "solve: " << client.status().message() << "\n";
+    return 2;
+  }
+  absl::Status status = (*client)->SolveStream(
       backends::ToProto(problem, options),
       [&](const arts::v1::SolveEvent& event) {
         if (event.has_expansion()) {

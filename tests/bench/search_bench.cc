@@ -115,8 +115,10 @@ struct Services {
     verifier_runner =
         *arts::server::ServerRunner::Start("127.0.0.1:0", {&verifier});
     orchestrator.SetBackends(std::make_unique<arts::server::RemoteBackends>(
-        "127.0.0.1:" + std::to_string(generator_runner->port()),
-        "127.0.0.1:" + std::to_string(verifier_runner->port()),
+        *arts::backends::BackendChannel(
+            "127.0.0.1:" + std::to_string(generator_runner->port()), {}),
+        *arts::backends::BackendChannel(
+            "127.0.0.1:" + std::to_string(verifier_runner->port()), {}),
         absl::Seconds(30)));
     orchestrator_runner =
         *arts::server::ServerRunner::Start("127.0.0.1:0", {&orchestrator});
