@@ -64,23 +64,26 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
     (*runner)->Shutdown(absl::ZeroDuration());
     return 1;
   }
+  // One write, before health says SERVING: whoever waits for SERVING (a
+  // test, an operator) finds the whole line, ports included.
+  std::string serving = absl::StrCat(program, ": serving ", flags.model);
+  if (*num_parameters > 0) {
+    absl::StrAppend(&serving, " (", *num_parameters, " parameters)");
+  }
+  absl::StrAppend(&serving, " on port ", (*runner)->port());
+  if (options.security.tls()) {
+    absl::StrAppend(&serving, options.security.client_ca_file.empty()
+                                  ? " (TLS)"
+                                  : " (mTLS)");
+  }
+  if ((*runner)->health_port() != 0) {
+    absl::StrAppend(&serving, ", health on port ", (*runner)->health_port());
+  }
+  if (!flags.metrics_listen.empty()) {
+    absl::StrAppend(&serving, ", metrics on port ", metrics.port());
+  }
+  std::cerr << serving + "\n" << std::flush;
   (*runner)->SetServing(true);
-  std::cerr
-      << program << ": serving " << flags.model
-      << (*num_parameters > 0
-              ? " (" + std::to_string(*num_parameters) + " parameters)"
-              : std::string())
-      << " on port " << (*runner)->port()
-      << (options.security.tls()
-              ? (options.security.client_ca_file.empty() ? " (TLS)" : " (mTLS)")
-              : std::string())
-      << ((*runner)->health_port() != 0
-              ? ", health on port " + std::to_string((*runner)->health_port())
-              : std::string())
-      << (flags.metrics_listen.empty()
-              ? std::string()
-              : ", metrics on port " + std::to_string(metrics.port()))
-      << std::endl;
 
   const std::string signal = ServerRunner::WaitForShutdownSignal();
   std::cerr << program << ": " << signal << ", draining" << std::endl;
