@@ -60,7 +60,7 @@ FROM docker.io/library/debian:bookworm-slim
 # dependencies (OpenCV, FFmpeg, Qt5, GDAL, ...: Debian's LibTorch links
 # them; see docs/deploy.md).
 #
-# TRIM_UNUSED=1 (the default) then removes ~210 MB of packages that those
+# TRIM_UNUSED=1 (the default) then removes ~190 MB of packages that those
 # dependencies pull in but no library the binaries load needs (not in the
 # ldd closure of the four binaries): Mesa's GL drivers and the LLVM and Z3
 # they use, PROJ's and iso-codes' data, X keyboard layouts. They are removed

@@ -6,3 +6,7 @@ bash scripts/setup.sh
 bash scripts/setup_k8s_tools.sh
 bash scripts/build.sh
 ctest --preset default "$@"
+# The container test (image build, three containers, a solve from the host,
+# drain) takes about 15 minutes the first time: opt in with
+# ARTS_CONTAINER_TEST=1 (docs/deploy.md).
+if [ "${ARTS_CONTAINER_TEST:-0}" = 1 ]; then bash scripts/container_test.sh; fi

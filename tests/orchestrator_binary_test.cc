@@ -40,6 +40,7 @@ using ::arts::testing_support::SaveTinyVerifier;
 using ::arts::testing_support::ScriptedServers;
 using ::arts::testing_support::ServingServer;
 using ::arts::testing_support::TempDir;
+using ::arts::testing_support::ThreeServices;
 using ::arts::testing_support::With;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -77,6 +78,13 @@ TEST(OrchestratorBinaryTest, BadFlagValuesAreNamed) {
       {"--threads=0", "--threads"},
       {"--max_concurrent_requests=5000", "--max_concurrent_requests"},
       {"--listen=not-an-address", "--listen"},
+      {"--tls_cert=" + dir.File("absent.pem"), "--tls_cert needs --tls_key"},
+      {"--tls_client_ca=" + dir.File("absent.pem"), "--tls_cert"},
+      {"--health_listen=not-an-address", "--health_listen"},
+      {"--max_connection_age=-1s", "--max_connection_age"},
+      {"--backend_tls_cert=" + dir.File("absent.pem"), "--backend_tls_ca"},
+      {"--backend_tls_ca=" + dir.File("absent.pem"), "--backend_tls_ca="},
+      {"--auth_tokens_file=" + dir.File("absent"), "--auth_tokens_file="},
   };
   for (const auto& [flag, named] : cases) {
     SCOPED_TRACE(flag);
@@ -108,36 +116,26 @@ TEST(OrchestratorBinaryServingTest, ThreeProcessesSolveThenDrain) {
   TempDir dir(kTempPrefix);
   const std::string verifier_model = dir.File("verifier.ckpt");
   SaveTinyVerifier(verifier_model, /*seed=*/9);
-  ServingServer generator, verifier, orchestrator;
-  ASSERT_NO_FATAL_FAILURE(generator.Start(
-      ARTS_GENERATOR_BINARY, {std::string("--model=") + kBundledGenerator},
-      dir.File("generator.txt")));
-  ASSERT_NO_FATAL_FAILURE(verifier.Start(ARTS_VERIFIER_BINARY,
-                                         {"--model=" + verifier_model},
-                                         dir.File("verifier.txt")));
-  ASSERT_NO_FATAL_FAILURE(orchestrator.Start(
-      kBinary,
-      {"--generator=" + generator.target, "--verifier=" + verifier.target},
-      dir.File("orchestrator.txt")));
+  ThreeServices services;
+  ASSERT_NO_FATAL_FAILURE(
+      services.Start({ARTS_GENERATOR_BINARY, ARTS_VERIFIER_BINARY, kBinary},
+                     kBundledGenerator, verifier_model, dir));
+  ServingServer& orchestrator = services.orchestrator;
   ASSERT_NO_FATAL_FAILURE(ExpectSolves(orchestrator.channel));
-  EXPECT_THAT(orchestrator.process->Log(),
-              HasSubstr("searches over generator " + generator.target));
+  EXPECT_THAT(
+      orchestrator.process->Log(),
+      HasSubstr("searches over generator " + services.generator.target));
 
-  absl::StatusOr<std::set<std::string>> services =
+  absl::StatusOr<std::set<std::string>> listed =
       ListServices(orchestrator.channel);
-  ASSERT_TRUE(services.ok()) << services.status();
-  EXPECT_TRUE(services->count("arts.v1.Orchestrator"))
-      << absl::StrJoin(*services, ", ");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_TRUE(listed->count("arts.v1.Orchestrator"))
+      << absl::StrJoin(*listed, ", ");
   const std::string metrics = HttpGet(orchestrator.metrics_port, "/metrics");
   EXPECT_THAT(metrics, HasSubstr("arts_orchestrator_solve_seconds_count"));
   EXPECT_THAT(metrics, HasSubstr("strategy=\"beam\""));
 
-  orchestrator.channel.reset();
-  orchestrator.StopWithSigterm();
-  verifier.channel.reset();
-  verifier.StopWithSigterm();
-  generator.channel.reset();
-  generator.StopWithSigterm();
+  services.StopAll();
 }
 
 TEST(OrchestratorBinaryServingTest, InProcessModeSolvesAlone) {

@@ -32,6 +32,7 @@ using ::arts::testing_support::ListServices;
 using ::arts::testing_support::SaveTinyVerifier;
 using ::arts::testing_support::ServingServer;
 using ::arts::testing_support::TempDir;
+using ::arts::testing_support::ThreeServices;
 using ::grpc::reflection::v1alpha::ServerReflection;
 using ::grpc::reflection::v1alpha::ServerReflectionRequest;
 using ::grpc::reflection::v1alpha::ServerReflectionResponse;
@@ -185,17 +186,13 @@ TEST(ReflectionClientTest, EveryServiceAndMethodWorksFromReflectionAlone) {
   TempDir dir("reflection_client_test");
   const std::string verifier_model = dir.File("verifier.ckpt");
   SaveTinyVerifier(verifier_model, /*seed=*/9);
-  ServingServer generator, verifier, orchestrator;
-  ASSERT_NO_FATAL_FAILURE(generator.Start(
-      ARTS_GENERATOR_BINARY, {std::string("--model=") + kBundledGenerator},
-      dir.File("generator.txt")));
-  ASSERT_NO_FATAL_FAILURE(verifier.Start(ARTS_VERIFIER_BINARY,
-                                         {"--model=" + verifier_model},
-                                         dir.File("verifier.txt")));
-  ASSERT_NO_FATAL_FAILURE(orchestrator.Start(
-      ARTS_ORCHESTRATOR_BINARY,
-      {"--generator=" + generator.target, "--verifier=" + verifier.target},
-      dir.File("orchestrator.txt")));
+  ThreeServices services;
+  ASSERT_NO_FATAL_FAILURE(services.Start(
+      {ARTS_GENERATOR_BINARY, ARTS_VERIFIER_BINARY, ARTS_ORCHESTRATOR_BINARY},
+      kBundledGenerator, verifier_model, dir));
+  ServingServer& generator = services.generator;
+  ServingServer& verifier = services.verifier;
+  ServingServer& orchestrator = services.orchestrator;
 
   ASSERT_NO_FATAL_FAILURE(
       ExpectDescribedAndHealthy(generator, "arts.v1.Generator"));
@@ -245,10 +242,7 @@ TEST(ReflectionClientTest, EveryServiceAndMethodWorksFromReflectionAlone) {
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.status().message(), HasSubstr("num_candidates"));
 
-  for (ServingServer* server : {&orchestrator, &verifier, &generator}) {
-    server->channel.reset();
-    server->StopWithSigterm();
-  }
+  services.StopAll();
 }
 
 }  // namespace

@@ -231,4 +231,28 @@ void ServingServer::StopWithSigterm() {
   EXPECT_THAT(log, HasSubstr("stopped"));
 }
 
+void ThreeServices::Start(const Binaries& binaries,
+                          const std::string& generator_model,
+                          const std::string& verifier_model, const TempDir& dir,
+                          const std::vector<std::string>& orchestrator_flags) {
+  ASSERT_NO_FATAL_FAILURE(generator.Start(binaries.generator,
+                                          {"--model=" + generator_model},
+                                          dir.File("generator.txt")));
+  ASSERT_NO_FATAL_FAILURE(verifier.Start(binaries.verifier,
+                                         {"--model=" + verifier_model},
+                                         dir.File("verifier.txt")));
+  ASSERT_NO_FATAL_FAILURE(orchestrator.Start(
+      binaries.orchestrator,
+      With({"--generator=" + generator.target, "--verifier=" + verifier.target},
+           orchestrator_flags),
+      dir.File("orchestrator.txt")));
+}
+
+void ThreeServices::StopAll() {
+  for (ServingServer* server : {&orchestrator, &verifier, &generator}) {
+    server->channel.reset();
+    ASSERT_NO_FATAL_FAILURE(server->StopWithSigterm());
+  }
+}
+
 }  // namespace arts::testing_support

@@ -106,6 +106,26 @@ struct ServingServer {
   void StopWithSigterm();
 };
 
+// The main job's shape: arts-generator, arts-verifier and an
+// arts-orchestrator over them, three processes on loopback.
+struct ThreeServices {
+  struct Binaries {
+    std::string generator, verifier, orchestrator;
+  };
+
+  ServingServer generator, verifier, orchestrator;
+
+  // Starts the three with these models, logs in `dir`, the orchestrator with
+  // `orchestrator_flags` besides --generator and --verifier. Failures are
+  // fatal failures of the current test.
+  void Start(const Binaries& binaries, const std::string& generator_model,
+             const std::string& verifier_model, const TempDir& dir,
+             const std::vector<std::string>& orchestrator_flags = {});
+
+  // SIGTERM to each, the orchestrator first; each drains and exits 0.
+  void StopAll();
+};
+
 }  // namespace arts::testing_support
 
 #endif  // ARTS_TESTS_SERVER_PROCESS_H_
