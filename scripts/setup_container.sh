@@ -9,6 +9,10 @@
 #   runc, crun          OCI runtimes; deploy/podman/containers.conf picks runc
 #                       (crun 1.8 cannot run on hybrid cgroup v1+v2 hosts)
 #   conmon              container monitor (a dependency of podman)
+#   catatonit           init of pods' infra containers: podman builds its
+#                       pause image around it (`podman kube play`,
+#                       scripts/k8s_podman_play.sh); only a Recommends of
+#                       podman, so --no-install-recommends skips it
 #   netavark,           podman 4's network stack: bridge networks with
 #   aardvark-dns,       DNS between containers by name (the orchestrator
 #   iptables            reaches `arts-generator:50051`) and published ports
@@ -26,7 +30,7 @@
 set -euo pipefail
 
 packages=(
-  podman buildah crun runc conmon
+  podman buildah crun runc conmon catatonit
   netavark aardvark-dns iptables
   uidmap slirp4netns fuse-overlayfs
   debootstrap debian-archive-keyring
