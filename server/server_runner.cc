@@ -4,7 +4,10 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdint>
+#include <limits>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -19,6 +22,20 @@ sigset_t ShutdownSignals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   return set;
+}
+
+// Channel arguments hold milliseconds as an int: longer durations are capped
+// (at about 24 days, which is "never" for a connection's age).
+int ClampedMillis(absl::Duration duration) {
+  return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(duration),
+                                            std::numeric_limits<int>::max()));
+}
+
+absl::Status CannotListen(const std::string& flag, const std::string& address) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(flag, "=", address,
+                   ": cannot listen there (bad host:port, or the port is in "
+                   "use)"));
 }
 
 }  // namespace
@@ -58,17 +75,13 @@ absl::StatusOr<std::unique_ptr<ServerRunner>> ServerRunner::Start(
       kMinClientPingIntervalMs);
   if (options.max_connection_age > absl::ZeroDuration()) {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS,
-                               static_cast<int>(absl::ToInt64Milliseconds(
-                                   options.max_connection_age)));
+                               ClampedMillis(options.max_connection_age));
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
-                               static_cast<int>(absl::ToInt64Milliseconds(
-                                   options.max_connection_age_grace)));
+                               ClampedMillis(options.max_connection_age_grace));
   }
   runner->server_ = builder.BuildAndStart();
   if (runner->server_ == nullptr || runner->port_ == 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--listen=", listen,
-        ": cannot listen there (bad host:port, or the port is in use)"));
+    return CannotListen("--listen", listen);
   }
   if (!options.health_listen.empty()) {
     grpc::ServerBuilder health_builder;
@@ -78,9 +91,7 @@ absl::StatusOr<std::unique_ptr<ServerRunner>> ServerRunner::Start(
     runner->health_server_ = health_builder.BuildAndStart();
     if (runner->health_server_ == nullptr || runner->health_port_ == 0) {
       runner->server_->Shutdown();
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--health_listen=", options.health_listen,
-          ": cannot listen there (bad host:port, or the port is in use)"));
+      return CannotListen("--health_listen", options.health_listen);
     }
   }
   runner->SetServing(false);
