@@ -128,7 +128,7 @@ grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting);
   }
   const AdmissionLimit::Ticket ticket = admission_.Admit();
-  if (!ticket.admitted()) return admission_.Refusal();
+  if (!ticket.admitted()) return admission_.Refusal(*context);
   absl::StatusOr<search::SearchOptions> options =
       backends::OptionsFromProto(request);
   if (!options.ok()) return ToGrpcStatus(options.status());

@@ -8,6 +8,10 @@
 #include <map>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "arts/v1/common.pb.h"
 
 namespace arts::server {
@@ -19,30 +23,40 @@ class AdmissionLimit {
  public:
   AdmissionLimit(int max_in_flight, std::string method);
 
-  // Holds a slot, if admitted, until destroyed.
+  // Holds a slot, if admitted, until destroyed; then reports how long it
+  // was held.
   class Ticket {
    public:
-    explicit Ticket(std::atomic<int>* in_flight) : in_flight_(in_flight) {}
+    explicit Ticket(AdmissionLimit* limit)
+        : limit_(limit), start_(absl::Now()) {}
     Ticket(const Ticket&) = delete;
     Ticket& operator=(const Ticket&) = delete;
     ~Ticket() {
-      if (in_flight_ != nullptr) in_flight_->fetch_sub(1);
+      if (limit_ != nullptr) limit_->Release(absl::Now() - start_);
     }
-    bool admitted() const { return in_flight_ != nullptr; }
+    bool admitted() const { return limit_ != nullptr; }
 
    private:
-    std::atomic<int>* in_flight_;
+    AdmissionLimit* limit_;
+    absl::Time start_;
   };
 
   // A slot if fewer than `max_in_flight` calls hold one.
   Ticket Admit();
-  // RESOURCE_EXHAUSTED, naming the method and the limit.
-  grpc::Status Refusal() const;
+  // RESOURCE_EXHAUSTED, naming the method and the limit, with retry pushback
+  // (the grpc-retry-pushback-ms trailer on `context`): about when the next
+  // slot frees, the mean time a call holds one over the slots, 10 ms to 5 s.
+  grpc::Status Refusal(grpc::ServerContextBase& context) const;
 
  private:
+  void Release(absl::Duration held);
+
   const int max_in_flight_;
   const std::string method_;
   std::atomic<int> in_flight_{0};
+  mutable absl::Mutex mu_;
+  // Exponentially weighted mean of the time calls held a slot.
+  absl::Duration mean_held_ ABSL_GUARDED_BY(mu_) = absl::Seconds(1);
 };
 
 // GetModelInfo's answer for a loaded model.

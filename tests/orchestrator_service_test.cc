@@ -8,8 +8,10 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -30,6 +32,7 @@
 #include "server/verifier_service.h"
 #include "tests/grpc_support.h"
 #include "tests/in_process_server.h"
+#include "tests/scripted_policy.h"
 #include "tests/test_support.h"
 #include "tests/tiny_models.h"
 
@@ -368,6 +371,52 @@ TEST_F(OrchestratorServiceTest, UnavailableUntilBackendsAreSet) {
                 .code(),
             absl::StatusCode::kUnavailable);
   (*runner)->Shutdown(absl::Seconds(1));
+}
+
+TEST(OrchestratorAdmissionTest, RefusalBeyondTheLimitCarriesRetryPushback) {
+  // One Solve may run; it proposes slowly (scripted, 200 ms a candidate), so
+  // a second one sent meanwhile is refused at once, with pushback.
+  RpcMetrics metrics("orchestrator");
+  ASSERT_TRUE(metrics.Serve("127.0.0.1:0").ok());
+  OrchestratorService service(metrics, /*max_concurrent_requests=*/1);
+  service.SetBackends(std::make_unique<SharedBackends>(
+      std::make_unique<testing_support::ScriptedPolicy>(
+          absl::Milliseconds(200)),
+      std::make_unique<testing_support::ScriptedScorer>()));
+  auto runner = ServerRunner::Start("127.0.0.1:0", {&service});
+  ASSERT_TRUE(runner.ok()) << runner.status();
+  auto stub = arts::v1::Orchestrator::NewStub(
+      backends::InsecureChannel(absl::StrCat("127.0.0.1:", (*runner)->port())));
+  const SolveRequest request = backends::ToProto(
+      "spell abc", testing_support::ToyOptions(search::Strategy::kBestOfN));
+
+  std::thread slow([&] {
+    grpc::ClientContext context;
+    SolveResponse response;
+    EXPECT_TRUE(stub->Solve(&context, request, &response).ok());
+  });
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return MetricValue(Scrape(metrics.port()), "arts_rpc_in_flight",
+                           {{"method", "Solve"}}) >= 1;
+      },
+      absl::Seconds(10)));
+  grpc::ClientContext context;
+  SolveResponse response;
+  grpc::Status refused = stub->Solve(&context, request, &response);
+  slow.join();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.error_message(), HasSubstr("more than 1 Solve"));
+  auto trailers = context.GetServerTrailingMetadata();
+  auto pushback = trailers.find("grpc-retry-pushback-ms");
+  ASSERT_NE(pushback, trailers.end());
+  int64_t pushback_ms = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(
+      absl::string_view(pushback->second.data(), pushback->second.size()),
+      &pushback_ms));
+  EXPECT_GE(pushback_ms, 10);
+  EXPECT_LE(pushback_ms, 5000);
+  (*runner)->Shutdown(absl::Seconds(2));
 }
 
 TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
