@@ -14,7 +14,7 @@ namespace {
 
 // Client keepalive: a ping after 60 s without traffic finds a peer that
 // vanished without closing its connections (a node lost); servers permit
-// pings every 30 s (server/connection_limits.h).
+// pings every 30 s (kMinClientPingIntervalMs, server/server_runner.h).
 constexpr int kKeepaliveTimeMs = 60'000;
 constexpr int kKeepaliveTimeoutMs = 20'000;
 
