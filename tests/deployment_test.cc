@@ -7,7 +7,6 @@
 #include <signal.h>
 
 #include <atomic>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -41,6 +40,7 @@ using ::arts::testing_support::Scrape;
 using ::arts::testing_support::ServingServer;
 using ::arts::testing_support::TempDir;
 using ::arts::testing_support::TestCertificates;
+using ::arts::testing_support::WriteFile;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -84,9 +84,9 @@ class SecureDeploymentTest : public ::testing::Test {
         ARTS_VERIFIER_BINARY,
         testing_support::With({"--model=" + verifier_model_}, mtls),
         dir_.File("verifier.txt")));
-    std::ofstream(dir_.File("tokens")) << "# who may solve\nsecret-1\n";
-    std::ofstream(dir_.File("token")) << "secret-1\n";
-    std::ofstream(dir_.File("wrong_token")) << "secret-2\n";
+    WriteFile(dir_.File("tokens"), "# who may solve\nsecret-1\n");
+    WriteFile(dir_.File("token"), "secret-1\n");
+    WriteFile(dir_.File("wrong_token"), "secret-2\n");
   }
 
   // The orchestrator with TLS and tokens, showing `client_cert` to the
@@ -153,14 +153,12 @@ TEST_F(SecureDeploymentTest, TheCliSolvesOverTlsWithAToken) {
       HealthCheckResponse::SERVING);
 
   // A backend's plaintext health port answers probes by service name.
-  const std::string log = generator_.process->Log();
-  const size_t at = log.find("health on port ");
-  ASSERT_NE(at, std::string::npos) << log;
+  ASSERT_GT(generator_.health_port, 0) << generator_.process->Log();
   auto probe = backends::InsecureChannel(
-      absl::StrCat("127.0.0.1:", std::atoi(log.c_str() + at + 15)));
+      absl::StrCat("127.0.0.1:", generator_.health_port));
   EXPECT_EQ(Health(probe, absl::Seconds(5), "arts.v1.Generator"),
             HealthCheckResponse::SERVING);
-  EXPECT_THAT(log, HasSubstr("(mTLS)"));
+  EXPECT_THAT(generator_.process->Log(), HasSubstr("(mTLS)"));
 
   orchestrator_.channel.reset();
   orchestrator_.StopWithSigterm();

@@ -20,7 +20,6 @@
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "gtest/gtest.h"
-#include "protos/grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/server_process.h"
 #include "tests/test_support.h"
 #include "tests/tiny_models.h"
@@ -28,12 +27,12 @@
 namespace arts {
 namespace {
 
+using ::arts::testing_support::AskReflection;
 using ::arts::testing_support::ListServices;
 using ::arts::testing_support::SaveTinyVerifier;
 using ::arts::testing_support::ServingServer;
 using ::arts::testing_support::TempDir;
 using ::arts::testing_support::ThreeServices;
-using ::grpc::reflection::v1alpha::ServerReflection;
 using ::grpc::reflection::v1alpha::ServerReflectionRequest;
 using ::grpc::reflection::v1alpha::ServerReflectionResponse;
 using ::testing::HasSubstr;
@@ -51,18 +50,13 @@ class ReflectionClient {
   // returns the service of that name (null, with a failure, if none).
   const google::protobuf::ServiceDescriptor* Describe(
       const std::string& symbol) {
-    auto stub = ServerReflection::NewStub(channel_);
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    auto stream = stub->ServerReflectionInfo(&context);
     ServerReflectionRequest request;
     request.set_file_containing_symbol(symbol);
-    EXPECT_TRUE(stream->Write(request));
-    stream->WritesDone();
-    ServerReflectionResponse response;
-    while (stream->Read(&response)) {
-      EXPECT_FALSE(response.has_error_response())
-          << symbol << ": " << response.error_response().error_message();
+    absl::StatusOr<std::vector<ServerReflectionResponse>> responses =
+        AskReflection(channel_, request);
+    EXPECT_TRUE(responses.ok()) << symbol << ": " << responses.status();
+    if (!responses.ok()) return nullptr;
+    for (const ServerReflectionResponse& response : *responses) {
       for (const std::string& bytes :
            response.file_descriptor_response().file_descriptor_proto()) {
         google::protobuf::FileDescriptorProto file;
@@ -73,8 +67,6 @@ class ReflectionClient {
         }
       }
     }
-    grpc::Status status = stream->Finish();
-    EXPECT_TRUE(status.ok()) << status.error_message();
     const google::protobuf::ServiceDescriptor* service =
         pool_.FindServiceByName(symbol);
     EXPECT_NE(service, nullptr) << symbol << " does not resolve";

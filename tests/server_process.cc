@@ -18,13 +18,15 @@
 #include "backends/grpc/channel.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "protos/grpc/reflection/v1alpha/reflection.grpc.pb.h"
 
 extern char** environ;
 
 namespace arts::testing_support {
 
 using ::grpc::health::v1::HealthCheckResponse;
+using ::grpc::reflection::v1alpha::ServerReflection;
+using ::grpc::reflection::v1alpha::ServerReflectionRequest;
+using ::grpc::reflection::v1alpha::ServerReflectionResponse;
 using ::testing::HasSubstr;
 
 int FreePort() {
@@ -152,38 +154,46 @@ RunResult RunWithBadModel(const std::string& binary, const TempDir& dir,
   return run;
 }
 
-absl::StatusOr<std::set<std::string>> ListServices(
-    const std::shared_ptr<grpc::Channel>& channel) {
-  using ::grpc::reflection::v1alpha::ServerReflection;
-  using ::grpc::reflection::v1alpha::ServerReflectionRequest;
-  using ::grpc::reflection::v1alpha::ServerReflectionResponse;
+absl::StatusOr<std::vector<ServerReflectionResponse>> AskReflection(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const ServerReflectionRequest& request) {
   auto stub = ServerReflection::NewStub(channel);
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
   auto stream = stub->ServerReflectionInfo(&context);
-  ServerReflectionRequest request;
-  request.set_host("");
-  request.set_list_services("");
   if (!stream->Write(request)) {
     return absl::UnavailableError("cannot send the reflection request");
   }
   stream->WritesDone();
+  std::vector<ServerReflectionResponse> responses;
   ServerReflectionResponse response;
-  std::set<std::string> names;
-  bool answered = false;
   while (stream->Read(&response)) {
-    answered = true;
     if (response.has_error_response()) {
       return absl::InternalError(response.error_response().error_message());
     }
+    responses.push_back(response);
+  }
+  grpc::Status status = stream->Finish();
+  if (!status.ok()) return backends::FromGrpcStatus(status);
+  if (responses.empty()) return absl::InternalError("no reflection response");
+  return responses;
+}
+
+absl::StatusOr<std::set<std::string>> ListServices(
+    const std::shared_ptr<grpc::Channel>& channel) {
+  ServerReflectionRequest request;
+  request.set_host("");
+  request.set_list_services("");
+  absl::StatusOr<std::vector<ServerReflectionResponse>> responses =
+      AskReflection(channel, request);
+  if (!responses.ok()) return responses.status();
+  std::set<std::string> names;
+  for (const ServerReflectionResponse& response : *responses) {
     EXPECT_EQ(response.original_request().list_services(), "");
     for (const auto& service : response.list_services_response().service()) {
       names.insert(service.name());
     }
   }
-  grpc::Status status = stream->Finish();
-  if (!status.ok()) return backends::FromGrpcStatus(status);
-  if (!answered) return absl::InternalError("no reflection response");
   return names;
 }
 
@@ -217,6 +227,10 @@ void ServingServer::Start(const std::string& binary,
   ASSERT_NE(at, std::string::npos) << log;
   metrics_port = std::atoi(log.c_str() + at + 16);
   ASSERT_GT(metrics_port, 0) << log;
+  if (const size_t health = log.find("health on port ");
+      health != std::string::npos) {
+    health_port = std::atoi(log.c_str() + health + 15);
+  }
 }
 
 void ServingServer::StopWithSigterm() {

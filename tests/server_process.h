@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "backends/grpc/channel_security.h"
+#include "protos/grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "tests/grpc_support.h"
 #include "tests/test_support.h"
 
@@ -82,6 +83,13 @@ std::vector<std::string> With(std::vector<std::string> flags,
 RunResult RunWithBadModel(const std::string& binary, const TempDir& dir,
                           const std::string& path);
 
+// One request on server reflection's stream (as grpcurl sends them): the
+// responses, or the call's status; an error response is an error.
+absl::StatusOr<std::vector<grpc::reflection::v1alpha::ServerReflectionResponse>>
+AskReflection(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const grpc::reflection::v1alpha::ServerReflectionRequest& request);
+
 // Service names from server reflection's list_services.
 absl::StatusOr<std::set<std::string>> ListServices(
     const std::shared_ptr<grpc::Channel>& channel);
@@ -92,6 +100,7 @@ struct ServingServer {
   std::unique_ptr<ServerProcess> process;
   std::string target;  // 127.0.0.1:port
   int metrics_port = 0;
+  int health_port = 0;  // 0: started without --health_listen
   std::shared_ptr<grpc::Channel> channel;
   // How `channel` is secured; set before Start() for a server with TLS.
   backends::ChannelSecurity security;

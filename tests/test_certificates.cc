@@ -1,7 +1,6 @@
 #include "tests/test_certificates.h"
 
 #include <cstdlib>
-#include <fstream>
 
 #include "absl/strings/str_cat.h"
 
@@ -25,7 +24,7 @@ absl::Status Run(const TempDir& dir, const std::string& command) {
 absl::Status Issue(const TempDir& dir, const std::string& name,
                    const std::string& subject, const std::string& ca,
                    const std::string& extensions) {
-  std::ofstream(dir.File(name + ".ext")) << extensions << "\n";
+  WriteFile(dir.File(name + ".ext"), absl::StrCat(extensions, "\n"));
   return Run(dir, absl::StrCat(
                       "openssl req -new -newkey ec -pkeyopt "
                       "ec_paramgen_curve:prime256v1 -nodes -keyout ",

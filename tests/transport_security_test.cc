@@ -3,7 +3,6 @@
 // what each refusal says. Also the plaintext health port, health by service
 // name, and errors for bad security settings.
 
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -28,6 +27,7 @@ using ::arts::testing_support::Health;
 using ::arts::testing_support::MakeTestCertificates;
 using ::arts::testing_support::TempDir;
 using ::arts::testing_support::TestCertificates;
+using ::arts::testing_support::WriteFile;
 using ::grpc::health::v1::HealthCheckResponse;
 using ::testing::HasSubstr;
 
@@ -158,7 +158,7 @@ TEST_F(TransportSecurityTest, HealthPortAnswersInPlaintextByServiceName) {
 
 TEST_F(TransportSecurityTest, BearerTokensAreCheckedAndRotateWithoutRestart) {
   const std::string tokens = dir_.File("tokens");
-  std::ofstream(tokens) << "# callers\nfirst-token\n\nsecond-token\n";
+  WriteFile(tokens, "# callers\nfirst-token\n\nsecond-token\n");
   absl::StatusOr<std::unique_ptr<BearerAuth>> auth =
       BearerAuth::FromFile(tokens);
   ASSERT_TRUE(auth.ok()) << auth.status();
@@ -180,14 +180,14 @@ TEST_F(TransportSecurityTest, BearerTokensAreCheckedAndRotateWithoutRestart) {
 
   // Rotation: a new file replaces the old one (as a Secret update does).
   const std::string next = dir_.File("tokens.next");
-  std::ofstream(next) << "third-token\n";
+  WriteFile(next, "third-token\n");
   ASSERT_EQ(std::rename(next.c_str(), tokens.c_str()), 0);
   EXPECT_EQ(SolveCode(channel, "third-token"), absl::StatusCode::kUnavailable);
   EXPECT_EQ(SolveCode(channel, "first-token"),
             absl::StatusCode::kPermissionDenied);
 
   // A rotation to an empty file keeps the tokens in force.
-  std::ofstream(next) << "# nothing yet\n";
+  WriteFile(next, "# nothing yet\n");
   ASSERT_EQ(std::rename(next.c_str(), tokens.c_str()), 0);
   EXPECT_EQ(SolveCode(channel, "third-token"), absl::StatusCode::kUnavailable);
 }
@@ -209,7 +209,7 @@ TEST_F(TransportSecurityTest, BadSettingsAreNamed) {
   EXPECT_THAT(start_error(ca_alone).message(), HasSubstr("--tls_cert"));
   ServerOptions not_pem = Tls();
   const std::string garbage = dir_.File("garbage.pem");
-  std::ofstream(garbage) << "not a certificate\n";
+  WriteFile(garbage, "not a certificate\n");
   not_pem.security.key_file = garbage;
   EXPECT_THAT(start_error(not_pem).message(), HasSubstr("not a PEM file"));
 
@@ -231,7 +231,7 @@ TEST_F(TransportSecurityTest, BadSettingsAreNamed) {
   EXPECT_THAT(BearerAuth::FromFile(dir_.File("absent")).status().message(),
               HasSubstr("--auth_tokens_file="));
   const std::string empty = dir_.File("empty");
-  std::ofstream(empty) << "# no token\n\n";
+  WriteFile(empty, "# no token\n\n");
   EXPECT_THAT(BearerAuth::FromFile(empty).status().message(),
               HasSubstr("holds no token"));
 }
