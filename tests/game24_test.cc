@@ -22,6 +22,7 @@
 #include "core/countdown/solver.h"
 #include "core/countdown/step.h"
 #include "core/training/base_policy.h"
+#include "core/training/generated_problems.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -158,6 +159,45 @@ TEST(Game24Test, HeldOutGuardHoldsOutTestAndTail) {
     EXPECT_TRUE(guard.IsHeldOut(Problem{numbers, 100}));
   }
   EXPECT_EQ(held_out, 462);
+}
+
+TEST(Game24Test, GeneratedProblemsAvoidHeldOutAndValidationPuzzles) {
+  const std::vector<Game24Puzzle>& puzzles = Puzzles();
+  HeldOutGuard guard(puzzles);
+  std::set<std::vector<Rational>> validation;
+  for (const Game24Puzzle& p : puzzles) {
+    if (p.split == Split::kTrain && p.rank >= 801) {
+      std::vector<Rational> numbers = p.problem.numbers;
+      std::sort(numbers.begin(), numbers.end());
+      validation.insert(numbers);
+    }
+  }
+  ASSERT_EQ(validation.size(), 100u);
+  const training::GeneratedProblemOptions options;
+  const std::vector<Problem> problems =
+      training::GenerateProblems(3000, 5, options, puzzles);
+  ASSERT_EQ(problems.size(), 3000u);
+  int target24 = 0, four_numbers = 0;
+  for (const Problem& problem : problems) {
+    EXPECT_GE(problem.numbers.size(), 3u);
+    EXPECT_LE(problem.numbers.size(), 5u);
+    EXPECT_FALSE(guard.IsHeldOut(problem)) << FormatProblem(problem);
+    std::vector<Rational> sorted = problem.numbers;
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(validation.count(sorted), 0u) << FormatProblem(problem);
+    target24 += problem.target == Rational(24);
+    four_numbers += problem.numbers.size() == 4;
+    EXPECT_TRUE(problem.target.is_integer());
+    EXPECT_GE(problem.target.num(), 1);
+    EXPECT_LE(problem.target.num(), options.max_target);
+  }
+  // About half ask for 24 (others may reach 24 by chance too); a quarter
+  // or more have four numbers, so the guard had work to do.
+  EXPECT_GT(target24, 1350);
+  EXPECT_LT(target24, 1750);
+  EXPECT_GT(four_numbers, 600);
+  EXPECT_EQ(training::GenerateProblems(50, 5, options, puzzles),
+            std::vector<Problem>(problems.begin(), problems.begin() + 50));
 }
 
 TEST(Game24Test, HeldOutGuardIgnoresOtherMultisets) {

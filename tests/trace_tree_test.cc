@@ -81,6 +81,46 @@ TEST_F(TraceTreeTest, CollectedTreeFollowsTheChecker) {
   EXPECT_EQ(tree.nodes.size(), 1u + 3 + 3 * 3 + 4 * 3);
 }
 
+TEST_F(TraceTreeTest, ChildrenByDepthAndForksGiveRolloutsToTheEnd) {
+  const std::string text = "4 9 10 13 -> 24";
+  const countdown::Problem problem = *countdown::ParseProblem(text);
+  CollectorOptions options = Options(2);
+  options.children_by_depth = {6, 2, 1};
+  options.max_expanded_per_depth = 64;
+  options.forks = 2;
+  options.fork_rollouts = 3;
+  TraceTree tree = Collect(text, options);
+  ASSERT_TRUE(tree.Validate().ok());
+  // The main tree: the root's 6 children, 2 under each first step, then one
+  // child per open node; a fork adds 3 children to a node it was drawn at.
+  EXPECT_EQ(tree.nodes[0].children.size(), 6u);
+  int forked = 0;
+  for (size_t id = 1; id < tree.nodes.size(); ++id) {
+    const TreeNode& node = tree.nodes[id];
+    const size_t depth = tree.StepsTo(id).size();
+    countdown::TraceVerdict verdict =
+        countdown::CheckTrace(problem, tree.StepsTo(id));
+    EXPECT_EQ(verdict.terminal, node.terminal) << "node " << id;
+    EXPECT_EQ(node.reward, node.terminal ? countdown::Reward(verdict) : 0.0);
+    // Every open node was continued: each trajectory runs to the end.
+    if (node.valid && !node.terminal) {
+      EXPECT_FALSE(node.children.empty()) << "node " << id;
+    }
+    const size_t base = depth == 1 ? 2 : 1;
+    if (!node.children.empty() && node.children.size() != base) {
+      EXPECT_EQ(node.children.size(), base + 3) << "node " << id;
+      ++forked;
+    }
+  }
+  EXPECT_EQ(forked, 2);
+  // Same seed, same tree.
+  TraceTree again = Collect(text, options);
+  ASSERT_EQ(again.nodes.size(), tree.nodes.size());
+  for (size_t i = 0; i < tree.nodes.size(); ++i) {
+    EXPECT_EQ(again.nodes[i].step, tree.nodes[i].step);
+  }
+}
+
 TEST_F(TraceTreeTest, SameSeedSameTree) {
   TraceTree a = Collect("1 5 5 5 -> 24", Options(7));
   TraceTree b = Collect("1 5 5 5 -> 24", Options(7));
@@ -137,6 +177,14 @@ TEST_F(TraceTreeTest, BadOptionsAreRejected) {
   options.max_expanded_per_depth = 0;
   EXPECT_THAT(CollectTree(proposer, problem, options).status().message(),
               HasSubstr("max_expanded_per_depth"));
+  options.max_expanded_per_depth = 4;
+  options.children_by_depth = {4, 65};
+  EXPECT_THAT(CollectTree(proposer, problem, options).status().message(),
+              HasSubstr("children_by_depth"));
+  options.children_by_depth = {};
+  options.forks = -1;
+  EXPECT_THAT(CollectTree(proposer, problem, options).status().message(),
+              HasSubstr("forks"));
 }
 
 TEST_F(TraceTreeTest, FileRoundTripIsExact) {

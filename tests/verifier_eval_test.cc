@@ -1,6 +1,7 @@
 #include "core/eval/verifier_eval.h"
 
 #include <cmath>
+#include <limits>
 
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
@@ -45,7 +46,28 @@ TEST(VerifierEvalTest, LabelsStatesWithTheSolver) {
   EXPECT_GT(result->states_two_steps, result->states_one_step);
   EXPECT_GE(result->auc_one_step, 0);
   EXPECT_LE(result->auc_one_step, 1);
-  EXPECT_EQ(result->mc_states, result->states_one_step);
+  // The generator's own states (one and two steps, distinct, not ended),
+  // each with its Monte Carlo estimate, all in the calibration table.
+  EXPECT_GT(result->mc_states, 0);
+  EXPECT_LE(result->mc_states, 2 * options.mc_states);
+  EXPECT_LE(result->mc_reachable, result->mc_states);
+  ASSERT_EQ(result->calibration.size(), 5u);
+  int64_t binned = 0;
+  for (const CalibrationBin& bin : result->calibration) {
+    binned += bin.states;
+    EXPECT_GE(bin.mean_observed, 0);
+    EXPECT_LE(bin.mean_observed, 1);
+  }
+  EXPECT_EQ(binned, result->mc_states);
+}
+
+TEST(VerifierEvalTest, PredictedSuccessUndoesTheFlowFloor) {
+  const double floor = std::log(0.01);  // log-flow smoothing: 0.1 / 10
+  EXPECT_NEAR(PredictedSuccess(std::log(0.01 + 0.99 * 0.5), floor), 0.5, 1e-9);
+  EXPECT_NEAR(PredictedSuccess(floor, floor), 0, 1e-9);
+  EXPECT_NEAR(PredictedSuccess(0, floor), 1, 1e-9);
+  const double none = -std::numeric_limits<double>::infinity();
+  EXPECT_NEAR(PredictedSuccess(std::log(0.3), none), 0.3, 1e-9);
 }
 
 }  // namespace

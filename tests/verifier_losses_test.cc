@@ -59,7 +59,8 @@ TEST(VerifierLossTest, ExactFlowsGiveZeroConservationLoss) {
   const double root = std::log((1 + 2 * eps) / 3);
   torch::Tensor x = torch::tensor(
       {Logit(root), 20.0, Logit(kLogEps), Logit(kLogEps)}, torch::kFloat);
-  FlowMatchingLoss loss = ComputeFlowMatchingLoss(x, *batch, 1.0);
+  FlowMatchingLoss loss =
+      ComputeFlowMatchingLoss(x, *batch, 1.0, Conservation::kMean);
   EXPECT_NEAR(loss.conservation.item<double>(), 0, 1e-8);
   EXPECT_NEAR(loss.terminal.item<double>(), 0, 1e-6);
 }
@@ -69,7 +70,8 @@ TEST(VerifierLossTest, ValuesOnATwoLevelTree) {
   ASSERT_TRUE(batch.ok()) << batch.status();
   // Every node at F = 1/2.
   torch::Tensor x = torch::zeros({5});
-  FlowMatchingLoss loss = ComputeFlowMatchingLoss(x, *batch, 2.0);
+  FlowMatchingLoss loss =
+      ComputeFlowMatchingLoss(x, *batch, 2.0, Conservation::kMean);
   const double half = std::log(0.5);
   const double eps = std::exp(kLogEps);
   // Root: children D (network, 1/2) and G (leaf, eps).
@@ -92,7 +94,7 @@ TEST(VerifierLossTest, GradientsPushTowardConservation) {
   auto batch = MakeTreeBatch({TwoLevelTree()}, kLogEps, 320);
   ASSERT_TRUE(batch.ok());
   torch::Tensor x = torch::zeros({5}).requires_grad_(true);
-  ComputeFlowMatchingLoss(x, *batch, 1.0).total.backward();
+  ComputeFlowMatchingLoss(x, *batch, 1.0, Conservation::kMean).total.backward();
   torch::Tensor g = x.grad();
   // D's flow (1/2) is below its children's (1): raise it.
   EXPECT_LT(g[1].item<double>(), 0);
@@ -103,6 +105,51 @@ TEST(VerifierLossTest, GradientsPushTowardConservation) {
   // E and F are correct terminals: raise them.
   EXPECT_LT(g[2].item<double>(), 0);
   EXPECT_LT(g[3].item<double>(), 0);
+}
+
+TEST(VerifierLossTest, SumConservationAddsTheChildren) {
+  auto batch = MakeTreeBatch({TwoLevelTree()}, kLogEps, 320);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  torch::Tensor x = torch::zeros({5});
+  FlowMatchingLoss loss =
+      ComputeFlowMatchingLoss(x, *batch, 1.0, Conservation::kSum);
+  const double half = std::log(0.5);
+  const double eps = std::exp(kLogEps);
+  // Root: F(D) + R(G) = 1/2 + eps; D: R(E) + R(F) = 2.
+  const double r_root = half - std::log(0.5 + eps);
+  const double r_d = half - std::log(2.0);
+  EXPECT_NEAR(loss.conservation.item<double>(),
+              (r_root * r_root + r_d * r_d) / 2, 1e-5);
+}
+
+TEST(VerifierLossTest, SmoothedLeafRewardsSetTheFloor) {
+  // The paper's log-flow smoothing, R = 10 / 0.1, is a floor of log(0.01)
+  // relative to a correct leaf: a wrong leaf at F = 0.01 costs nothing.
+  const double floor = std::log(0.1 / 10);
+  auto batch = MakeTreeBatch({OneLevelTree()}, floor, 320);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  torch::Tensor x = torch::tensor(
+      {Logit(std::log((1 + 2 * 0.01) / 3)), 20.0, Logit(floor), Logit(floor)},
+      torch::kFloat);
+  FlowMatchingLoss loss =
+      ComputeFlowMatchingLoss(x, *batch, 1.0, Conservation::kMean);
+  EXPECT_NEAR(loss.conservation.item<double>(), 0, 1e-8);
+  EXPECT_NEAR(loss.terminal.item<double>(), 0, 1e-6);
+}
+
+TEST(VerifierLossTest, MonteCarloLossIsSquaredErrorAgainstOutcomeShares) {
+  auto batch = MakeTreeBatch({TwoLevelTree()}, kLogEps, 320);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  // Every node predicts 1/2. Labels: root 2/3, D 1, E 1, F 1, G 0.
+  torch::Tensor x = torch::zeros({5}).requires_grad_(true);
+  torch::Tensor loss = ComputeMonteCarloLoss(x, *batch);
+  const double expected = (std::pow(0.5 - 2.0 / 3, 2) + 3 * 0.25 + 0.25) / 5;
+  EXPECT_NEAR(loss.item<double>(), expected, 1e-6);
+  loss.backward();
+  torch::Tensor g = x.grad();
+  EXPECT_LT(g[0].item<double>(), 0);  // the root's 2/3 is above 1/2: raise
+  EXPECT_LT(g[1].item<double>(), 0);  // D always succeeds: raise
+  EXPECT_GT(g[4].item<double>(), 0);  // G fails: lower
 }
 
 TEST(VerifierLossTest, DiscriminativeLabelsAreOutcomeShares) {

@@ -8,9 +8,10 @@
 #include "core/eval/verifier_eval.h"
 
 ABSL_FLAG(int, mc_problems, 20,
-          "problems whose one-step states get Monte Carlo "
-          "estimates from the generator (0 = skip)");
-ABSL_FLAG(int, mc_samples, 16, "continuations per state");
+          "problems whose generator-sampled one- and two-step states get "
+          "Monte Carlo estimates (0 = skip)");
+ABSL_FLAG(int, mc_states, 8, "first steps sampled per such problem");
+ABSL_FLAG(int, mc_samples, 64, "rollouts per state");
 
 namespace arts::cli {
 
@@ -36,6 +37,15 @@ int RunEvalVerifier() {
   options.seed = absl::GetFlag(FLAGS_seed);
   options.mc_problems = absl::GetFlag(FLAGS_mc_problems);
   options.mc_samples = absl::GetFlag(FLAGS_mc_samples);
+  options.mc_states = absl::GetFlag(FLAGS_mc_states);
+  options.constrained = absl::GetFlag(FLAGS_constrained);
+  if (options.mc_problems < 0 || options.mc_states < 1 ||
+      options.mc_states > 64 || options.mc_samples < 1 ||
+      options.mc_samples > 64) {
+    std::cerr << "eval-verifier: --mc_problems must be >= 0 and --mc_states "
+                 "and --mc_samples 1 to 64\n";
+    return 2;
+  }
   std::unique_ptr<model::Generator> generator;
   if (options.mc_problems > 0) {
     auto loaded = model::Generator::Load(absl::GetFlag(FLAGS_model));
@@ -54,6 +64,7 @@ int RunEvalVerifier() {
   }
   std::cout << "verifier=" << path << " split=" << selected->split << "\n"
             << result->Summary() << "\n";
+  if (result->mc_states > 0) std::cout << result->CalibrationTable();
   return 0;
 }
 

@@ -1,3 +1,4 @@
+#include <cmath>
 #include <iostream>
 
 #include "absl/flags/flag.h"
@@ -7,7 +8,19 @@
 #include "core/training/verifier_trainer.h"
 
 ABSL_FLAG(std::string, objective, "flow",
-          "flow (flow matching) or discriminative");
+          "flow (flow matching), discriminative or mc_prm (Monte Carlo "
+          "process reward model: MSE against the share of correct "
+          "rollouts)");
+ABSL_FLAG(std::string, conservation, "mean",
+          "flow: a parent's F is the mean or the sum of its sampled "
+          "children's");
+ABSL_FLAG(double, reward_correct, 1.0,
+          "flow: leaf reward of a correct trace (only its ratio to "
+          "--reward_wrong matters)");
+ABSL_FLAG(double, reward_wrong, 0.0,
+          "flow: leaf reward of a wrong trace or dead end; 0 = floor at "
+          "e^-12 of --reward_correct. The paper's log-flow smoothing: "
+          "--reward_correct 10 --reward_wrong 0.1");
 ABSL_FLAG(std::string, verifier_out,
           arts::io::DefaultModelPath("verifier_flow.ckpt"),
           "where to write the best checkpoint");
@@ -46,6 +59,25 @@ int RunTrainVerifier() {
   options.model.num_heads = 4;
   options.model.d_ff = 4 * options.model.d_model;
   options.init_from = absl::GetFlag(FLAGS_verifier_init);
+  const std::string conservation = absl::GetFlag(FLAGS_conservation);
+  if (conservation != "mean" && conservation != "sum") {
+    std::cerr << "train-verifier: --conservation: expected mean or sum, got '"
+              << conservation << "'\n";
+    return 2;
+  }
+  options.conservation = conservation == "sum" ? verifier::Conservation::kSum
+                                               : verifier::Conservation::kMean;
+  const double reward_correct = absl::GetFlag(FLAGS_reward_correct);
+  const double reward_wrong = absl::GetFlag(FLAGS_reward_wrong);
+  if (!(reward_correct > 0) || !(reward_wrong >= 0) ||
+      !(reward_wrong < reward_correct)) {
+    std::cerr << "train-verifier: --reward_correct must be positive and "
+                 "--reward_wrong in [0, --reward_correct)\n";
+    return 2;
+  }
+  if (reward_wrong > 0) {
+    options.log_epsilon = std::log(reward_wrong / reward_correct);
+  }
   if (options.epochs < 1 || options.trees_per_batch < 1 ||
       !(options.learning_rate > 0)) {
     std::cerr << "train-verifier: --epochs, --trees_per_batch and "

@@ -55,6 +55,117 @@ struct LabelledState {
   bool reachable = false;
 };
 
+// Samples with the generator; returns the candidates, sorted by index.
+absl::StatusOr<std::vector<model::Candidate>> Sample(
+    const model::Generator& generator, const verifier::TraceRef& from, int n,
+    int max_steps, const VerifierEvalOptions& options, uint64_t seed) {
+  model::ProposeRequest request;
+  request.problem = from.problem;
+  request.prefixes = {from.steps};
+  request.num_candidates = n;
+  request.max_steps = max_steps;
+  request.sampling.seed = seed;
+  request.sampling.constrained = options.constrained;
+  std::vector<model::Candidate> candidates;
+  auto status = generator.Propose(
+      request, [&](model::Candidate c) { candidates.push_back(std::move(c)); });
+  if (!status.ok()) return status.status();
+  std::sort(candidates.begin(), candidates.end(),
+            [](const auto& a, const auto& b) { return a.index < b.index; });
+  return candidates;
+}
+
+absl::Status EvaluateOnSampledStates(
+    const verifier::FlowVerifier& verifier, const model::Generator& generator,
+    const std::vector<countdown::Problem>& problems,
+    const VerifierEvalOptions& options, VerifierEvalResult& result) {
+  uint64_t seed = options.seed * 1'000'003;
+  std::vector<LabelledState> states;
+  std::set<std::pair<std::string, std::vector<std::string>>> seen;
+  const int count =
+      std::min(options.mc_problems, static_cast<int>(problems.size()));
+  for (int p = 0; p < count; ++p) {
+    const countdown::Problem& problem = problems[p];
+    const verifier::TraceRef root{countdown::FormatProblem(problem), {}};
+    auto add = [&](const verifier::TraceRef& trace) {
+      if (!seen.insert({trace.problem, trace.steps}).second) return;
+      const countdown::TraceVerdict verdict =
+          countdown::CheckTrace(problem, trace.steps);
+      if (!verdict.valid || verdict.terminal) return;
+      states.push_back({trace, countdown::IsSolvable(verdict.state)});
+    };
+    auto firsts =
+        Sample(generator, root, options.mc_states, 1, options, ++seed);
+    if (!firsts.ok()) return firsts.status();
+    for (const model::Candidate& first : *firsts) {
+      if (!first.valid || first.terminal) continue;
+      const verifier::TraceRef one{root.problem, first.steps};
+      add(one);
+      auto second = Sample(generator, one, 1, 1, options, ++seed);
+      if (!second.ok()) return second.status();
+      if (second->empty() || !(*second)[0].valid || (*second)[0].terminal) {
+        continue;
+      }
+      verifier::TraceRef two = one;
+      two.steps.push_back((*second)[0].steps.back());
+      add(two);
+    }
+  }
+  std::vector<double> log_flow, observed;
+  std::vector<bool> reachable, some_success;
+  for (size_t i = 0; i < states.size(); ++i) {
+    const verifier::TraceRef& trace = states[i].trace;
+    auto scored = verifier.Score({trace});
+    if (!scored.ok()) return scored.status();
+    auto rollouts =
+        Sample(generator, trace, options.mc_samples, 0, options, ++seed);
+    if (!rollouts.ok()) return rollouts.status();
+    const countdown::Problem problem = *countdown::ParseProblem(trace.problem);
+    int correct = 0;
+    for (const model::Candidate& c : *rollouts) {
+      std::vector<std::string> steps = trace.steps;
+      steps.insert(steps.end(), c.steps.begin(), c.steps.end());
+      correct += countdown::CheckTrace(problem, steps).correct;
+    }
+    log_flow.push_back((*scored)[0].back());
+    observed.push_back(double(correct) / options.mc_samples);
+    reachable.push_back(states[i].reachable);
+    some_success.push_back(correct > 0);
+  }
+  result.mc_states = static_cast<int64_t>(states.size());
+  result.mc_reachable = std::count(reachable.begin(), reachable.end(), true);
+  result.spearman_mc = SpearmanCorrelation(log_flow, observed);
+  result.auc_sampled = Auc(log_flow, reachable);
+  result.auc_mc_success = Auc(log_flow, some_success);
+  // Calibration: a flow verifier's floor comes from its training metadata.
+  double log_epsilon = -std::numeric_limits<double>::infinity();
+  const auto& metadata = verifier.metadata();
+  auto objective = metadata.find("objective");
+  auto floor = metadata.find("log_epsilon");
+  if (objective != metadata.end() && objective->second == "flow" &&
+      floor != metadata.end()) {
+    log_epsilon = std::stod(floor->second);
+  }
+  const double edges[] = {0, 0.1, 0.2, 0.4, 0.6, 1.0 + 1e-9};
+  for (int b = 0; b + 1 < 6; ++b) {
+    CalibrationBin bin{edges[b], std::min(1.0, edges[b + 1])};
+    for (size_t i = 0; i < log_flow.size(); ++i) {
+      const double p = PredictedSuccess(log_flow[i], log_epsilon);
+      if (p >= edges[b] && p < edges[b + 1]) {
+        ++bin.states;
+        bin.mean_predicted += p;
+        bin.mean_observed += observed[i];
+      }
+    }
+    if (bin.states > 0) {
+      bin.mean_predicted /= bin.states;
+      bin.mean_observed /= bin.states;
+    }
+    result.calibration.push_back(bin);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 double Auc(const std::vector<double>& scores, const std::vector<bool>& labels) {
@@ -88,12 +199,31 @@ double SpearmanCorrelation(const std::vector<double>& a,
   return cov / std::sqrt(va * vb);
 }
 
+double PredictedSuccess(double log_flow, double log_epsilon) {
+  const double floor = std::exp(log_epsilon);
+  return std::clamp((std::exp(log_flow) - floor) / (1 - floor), 0.0, 1.0);
+}
+
 std::string VerifierEvalResult::Summary() const {
   return absl::StrFormat(
       "auc_one_step=%.4f (%d states, %d reachable) auc_two_steps=%.4f (%d "
-      "states, %d reachable) spearman_mc=%.4f (%d states)",
+      "states, %d reachable) sampled: auc_reachable=%.4f auc_mc_success=%.4f "
+      "spearman_mc=%.4f (%d states, %d reachable)",
       auc_one_step, states_one_step, reachable_one_step, auc_two_steps,
-      states_two_steps, reachable_two_steps, spearman_mc, mc_states);
+      states_two_steps, reachable_two_steps, auc_sampled, auc_mc_success,
+      spearman_mc, mc_states, mc_reachable);
+}
+
+std::string VerifierEvalResult::CalibrationTable() const {
+  std::string table =
+      "| predicted P | states | mean predicted | mean Monte Carlo |\n"
+      "| --- | --- | --- | --- |\n";
+  for (const CalibrationBin& bin : calibration) {
+    table +=
+        absl::StrFormat("| %.1f-%.1f | %d | %.3f | %.3f |\n", bin.low, bin.high,
+                        bin.states, bin.mean_predicted, bin.mean_observed);
+  }
+  return table;
 }
 
 absl::StatusOr<VerifierEvalResult> EvaluateVerifier(
@@ -155,36 +285,9 @@ absl::StatusOr<VerifierEvalResult> EvaluateVerifier(
     }
   }
   if (generator != nullptr) {
-    std::vector<double> flow, mc;
-    std::set<std::string> mc_problems;
-    for (size_t i = 0; i < depth[0].size(); ++i) {
-      const verifier::TraceRef& trace = depth[0][i].trace;
-      if (mc_problems.count(trace.problem) == 0) {
-        if (static_cast<int>(mc_problems.size()) >= options.mc_problems) {
-          continue;
-        }
-        mc_problems.insert(trace.problem);
-      }
-      model::ProposeRequest request;
-      request.problem = trace.problem;
-      request.prefixes = {trace.steps};
-      request.num_candidates = options.mc_samples;
-      request.max_steps = 0;
-      request.sampling.seed = options.seed + i;
-      const countdown::Problem problem =
-          *countdown::ParseProblem(trace.problem);
-      int correct = 0;
-      auto status = generator->Propose(request, [&](model::Candidate c) {
-        std::vector<std::string> steps = trace.steps;
-        steps.insert(steps.end(), c.steps.begin(), c.steps.end());
-        correct += countdown::CheckTrace(problem, steps).correct;
-      });
-      if (!status.ok()) return status.status();
-      flow.push_back(one_step_scores[i]);
-      mc.push_back(double(correct) / options.mc_samples);
-    }
-    result.spearman_mc = SpearmanCorrelation(flow, mc);
-    result.mc_states = static_cast<int64_t>(flow.size());
+    absl::Status sampled = EvaluateOnSampledStates(verifier, *generator,
+                                                   problems, options, result);
+    if (!sampled.ok()) return sampled;
   }
   return result;
 }

@@ -52,8 +52,22 @@ absl::StatusOr<VerifierObjective> ParseVerifierObjective(
     absl::string_view name) {
   if (name == "flow") return VerifierObjective::kFlowMatching;
   if (name == "discriminative") return VerifierObjective::kDiscriminative;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown objective '", name, "' (expected flow or discriminative)"));
+  if (name == "mc_prm") return VerifierObjective::kMonteCarlo;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown objective '", name,
+                   "' (expected flow, discriminative or mc_prm)"));
+}
+
+absl::string_view VerifierObjectiveName(VerifierObjective objective) {
+  switch (objective) {
+    case VerifierObjective::kFlowMatching:
+      return "flow";
+    case VerifierObjective::kDiscriminative:
+      return "discriminative";
+    case VerifierObjective::kMonteCarlo:
+      return "mc_prm";
+  }
+  return "flow";
 }
 
 absl::Status TrainVerifier(const VerifierTrainingOptions& options,
@@ -74,7 +88,8 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
                                          trees->end() - validation);
   std::vector<verifier::TraceTree> held(trees->end() - validation,
                                         trees->end());
-  const bool flow = options.objective == VerifierObjective::kFlowMatching;
+  const absl::string_view objective_name =
+      VerifierObjectiveName(options.objective);
   model::Transformer net{nullptr};
   if (options.init_from.empty()) {
     net = verifier::MakeVerifierNetwork(options.model);
@@ -90,10 +105,17 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       torch::optim::AdamWOptions(options.learning_rate).weight_decay(0.01));
   auto objective = [&](const verifier::TreeBatch& batch) {
     torch::Tensor outputs = verifier::NodeOutputs(*net, batch);
-    return flow ? verifier::ComputeFlowMatchingLoss(outputs, batch,
-                                                    options.leaf_weight)
-                      .total
-                : verifier::ComputeDiscriminativeLoss(outputs, batch);
+    switch (options.objective) {
+      case VerifierObjective::kDiscriminative:
+        return verifier::ComputeDiscriminativeLoss(outputs, batch);
+      case VerifierObjective::kMonteCarlo:
+        return verifier::ComputeMonteCarloLoss(outputs, batch);
+      case VerifierObjective::kFlowMatching:
+        break;
+    }
+    return verifier::ComputeFlowMatchingLoss(
+               outputs, batch, options.leaf_weight, options.conservation)
+        .total;
   };
   auto validation_loss = [&]() -> absl::StatusOr<double> {
     torch::NoGradGuard no_grad;
@@ -114,8 +136,8 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   log << absl::StrFormat(
              "verifier (%s): %d training trees, %d validation trees, %d "
              "epochs, %d parameters, from %s\n",
-             flow ? "flow matching" : "discriminative", train.size(),
-             held.size(), options.epochs, model::CountParameters(*net),
+             objective_name, train.size(), held.size(), options.epochs,
+             model::CountParameters(*net),
              options.init_from.empty() ? "random weights" : options.init_from)
       << std::flush;
   std::mt19937_64 rng(options.seed);
@@ -163,7 +185,10 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       best = *held_loss;
       absl::Status saved = verifier::SaveVerifier(
           options.output_path, net,
-          {{"objective", flow ? "flow" : "discriminative"},
+          {{"objective", std::string(objective_name)},
+           {"conservation", options.conservation == verifier::Conservation::kSum
+                                ? "sum"
+                                : "mean"},
            {"epoch", absl::StrCat(epoch)},
            {"validation_loss", absl::StrCat(*held_loss)},
            {"seed", absl::StrCat(options.seed)},

@@ -7,13 +7,15 @@
 
 #include "absl/status/statusor.h"
 #include "core/model/transformer.h"
+#include "core/verifier/losses.h"
 
 namespace arts::training {
 
-enum class VerifierObjective { kFlowMatching, kDiscriminative };
+enum class VerifierObjective { kFlowMatching, kDiscriminative, kMonteCarlo };
 
 absl::StatusOr<VerifierObjective> ParseVerifierObjective(
-    absl::string_view name);  // "flow" or "discriminative"
+    absl::string_view name);  // "flow", "discriminative" or "mc_prm"
+absl::string_view VerifierObjectiveName(VerifierObjective objective);
 
 struct VerifierTrainingOptions {
   std::string trees_dir;    // shards written by `arts collect-trees`
@@ -23,8 +25,12 @@ struct VerifierTrainingOptions {
   int epochs = 3;
   int trees_per_batch = 8;
   double learning_rate = 1e-3;
-  double leaf_weight = 1.0;          // weight of the terminal term (flow)
-  double log_epsilon = -12.0;        // floor of log R (flow)
+  double leaf_weight = 1.0;  // weight of the terminal term (flow)
+  // Floor of log R relative to a correct leaf's (flow). -12 makes a wrong
+  // leaf ~0; the paper's log-flow smoothing (R = 10 correct, 0.1 wrong) is
+  // log(0.1 / 10) = -4.6.
+  double log_epsilon = -12.0;
+  verifier::Conservation conservation = verifier::Conservation::kMean;
   double validation_fraction = 0.1;  // the last trees, by problem order
   int threads = 1;
   int log_every = 100;             // progress line every this many steps

@@ -12,7 +12,8 @@ torch::Tensor NodeOutputs(model::TransformerImpl& net, const TreeBatch& batch) {
 
 FlowMatchingLoss ComputeFlowMatchingLoss(const torch::Tensor& node_outputs,
                                          const TreeBatch& batch,
-                                         double leaf_weight) {
+                                         double leaf_weight,
+                                         Conservation conservation) {
   torch::Tensor log_flow = torch::log_sigmoid(node_outputs);
   FlowMatchingLoss loss;
   if (batch.expanded.numel() > 0) {
@@ -24,8 +25,11 @@ FlowMatchingLoss ComputeFlowMatchingLoss(const torch::Tensor& node_outputs,
                      child_log_flow)
             .masked_fill(batch.child_mask.logical_not(), -1e9);
     torch::Tensor count = batch.child_mask.sum(1).to(torch::kFloat);
-    torch::Tensor log_mean = torch::logsumexp(values, 1) - count.log();
-    torch::Tensor r = log_flow.index_select(0, batch.expanded) - log_mean;
+    torch::Tensor log_children = torch::logsumexp(values, 1);
+    if (conservation == Conservation::kMean) {
+      log_children = log_children - count.log();
+    }
+    torch::Tensor r = log_flow.index_select(0, batch.expanded) - log_children;
     loss.conservation = r.pow(2).mean();
   } else {
     loss.conservation = torch::zeros({}, torch::kFloat);
@@ -48,6 +52,14 @@ torch::Tensor ComputeDiscriminativeLoss(const torch::Tensor& node_outputs,
       at::Reduction::None);
   return (per_node * batch.node_weight).sum() /
          batch.node_weight.sum().clamp_min(1);
+}
+
+torch::Tensor ComputeMonteCarloLoss(const torch::Tensor& node_outputs,
+                                    const TreeBatch& batch) {
+  torch::Tensor labelled = batch.node_weight > 0;
+  torch::Tensor error =
+      (torch::sigmoid(node_outputs) - batch.node_label).pow(2);
+  return (error * labelled).sum() / labelled.sum().clamp_min(1);
 }
 
 }  // namespace arts::verifier

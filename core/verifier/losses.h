@@ -18,14 +18,21 @@ struct FlowMatchingLoss {
   torch::Tensor terminal;      // mean r(x)^2 over rewarded leaves
 };
 
+// How a parent's flow relates to its k sampled children's.
+enum class Conservation {
+  kMean,  // F(s) = (1/k) sum_i F(c_i): a Monte Carlo estimate of E_pi[F(c)]
+  kSum,   // F(s) = sum_i F(c_i): GFlowNet's sum, over the sampled children
+};
+
 // Flow matching (docs/verifier.md has the formulas):
-//   r(s) = log F(s) - log( (1/k) sum_i F(s.c_i) )   for expanded s,
+//   r(s) = log F(s) - log( (1/k) sum_i F(s.c_i) )   for expanded s (kMean),
 //   r(x) = log F(x) - log max(R(x), eps)             for rewarded leaves x,
 // where a child that is a rewarded leaf contributes its known max(R, eps)
 // and any other child the network's F. Gradients flow into both sides.
 FlowMatchingLoss ComputeFlowMatchingLoss(const torch::Tensor& node_outputs,
                                          const TreeBatch& batch,
-                                         double leaf_weight);
+                                         double leaf_weight,
+                                         Conservation conservation);
 
 // The discriminative baseline: binary cross-entropy of sigmoid(x) against
 // the outcome of every rewarded trace through the node (equivalently a soft
@@ -33,6 +40,13 @@ FlowMatchingLoss ComputeFlowMatchingLoss(const torch::Tensor& node_outputs,
 // traces.
 torch::Tensor ComputeDiscriminativeLoss(const torch::Tensor& node_outputs,
                                         const TreeBatch& batch);
+
+// The Monte Carlo process reward model (the ARTS paper's strongest
+// baseline): mean squared error of sigmoid(x(s)) against the share of the
+// rewarded traces through s that are correct, one term per node that any
+// trace ends under.
+torch::Tensor ComputeMonteCarloLoss(const torch::Tensor& node_outputs,
+                                    const TreeBatch& batch);
 
 }  // namespace arts::verifier
 

@@ -2,6 +2,7 @@
 #define ARTS_CORE_VERIFIER_TREE_COLLECTOR_H_
 
 #include <cstdint>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "core/backend/policy.h"
@@ -12,10 +13,23 @@ namespace arts::verifier {
 
 struct CollectorOptions {
   int children = 4;  // k candidates sampled per expanded node
+  // When set, depth d's nodes get children_by_depth[min(d, size - 1)]
+  // candidates each, and each depth is sampled in as few generator calls as
+  // the call limits allow (`children` is then unused). E.g. {16, 4, 1}: 16
+  // first steps, 4 second steps under each, then one rollout to the end
+  // under each of those: 4 Monte Carlo trajectories per one-step state.
+  std::vector<int> children_by_depth;
   // Breadth: at most this many nodes are expanded per depth, drawn uniformly
   // from the open (valid, non-terminal) nodes; the rest stay unexpanded.
   int max_expanded_per_depth = 16;
   int64_t max_tokens = 0;  // budget of sampled tokens per tree; 0 = none
+  // Forking, as the ARTS paper collects its trees: once the tree is sampled,
+  // `forks` open or expanded intermediate nodes (valid, not terminal, not the
+  // root) are drawn uniformly and each gets `fork_rollouts` more trajectories
+  // sampled one step at a time to the end. They tighten the Monte Carlo
+  // estimate of the states the policy visits most.
+  int forks = 0;
+  int fork_rollouts = 4;
   backend::SamplingParams sampling;  // seed: the tree's randomness
 };
 
