@@ -2,29 +2,73 @@
 # Reproduces docs/RESULTS.md: every run of the evaluation harness on the test
 # and tail splits, in-process, seed 1, constrained decoding, with the bundled
 # models. Writes docs/results/ (per-puzzle CSVs, summary.csv, summary.md,
-# summary.svg). About 25 minutes on 2 cores. Pass `test` or `tail` to run one
-# split only.
+# summary.svg). Pass `test` or `tail` to run one split only, or `curve` for
+# success against tokens on the test split (docs/results/curve/), or
+# `validation` for the tuning runs of the tree search (docs/results/validation/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arts=./build/client/arts
-out=docs/results
 flow=models/verifier_flow.ckpt
 disc=models/verifier_discriminative.ckpt
-# The token budget of the tree search: what best-of-16 spends per puzzle on
-# the test split (docs/RESULTS.md), so that arts uses no more.
-budget=${ARTS_TREE_BUDGET:-370}
-common=(--constrained --seed 1 --results_dir "$out")
+prm=models/verifier_mc_prm.ckpt
+# The token budget of the tree search: half of what best-of-16 spends per
+# puzzle (376 on the test split, 378 on the tail).
+budget=${ARTS_TREE_BUDGET:-188}
 
-for split in "${@:-test tail}"; do
-  for s in $split; do
-    run() { "$arts" eval --split "$s" "${common[@]}" "$@" | tail -n 3; }
-    run --label base-pass1 --strategy majority_vote --samples 1 --verifier_model "$flow"
-    run --label majority16 --strategy majority_vote --samples 16 --verifier_model "$flow"
-    run --label bon16-discriminative --strategy best_of_n --samples 16 --verifier_model "$disc"
-    run --label bon16-flow --strategy best_of_n --samples 16 --verifier_model "$flow"
-    run --label weighted16-flow --strategy weighted_vote --samples 16 --verifier_model "$flow"
-    run --label beam4x4-flow --strategy beam --beam_width 4 --proposals 4 --verifier_model "$flow"
-    run --label arts-flow --strategy arts --proposals 4 --expand_width 2 --max_tokens "$budget" --verifier_model "$flow"
-    run --label dvts16-flow --strategy dvts --samples 16 --proposals 4 --verifier_model "$flow"
-  done
+run() {
+  local dir=$1 split=$2
+  shift 2
+  "$arts" eval --split "$split" --constrained --seed 1 --results_dir "$dir" \
+    "$@" | tail -n 3
+}
+
+case "${1:-all}" in
+  curve)
+    out=docs/results/curve
+    for tokens in 64 128 256 512 1024; do
+      samples=$(((tokens + 12) / 24))
+      run "$out" test --label "bon-flow@$tokens" --strategy best_of_n \
+        --samples "$samples" --verifier_model "$flow"
+      for v in flow mc_prm discriminative; do
+        run "$out" test --label "arts-$v@$tokens" --strategy arts \
+          --proposals 4 --expand_width 2 --max_tokens "$tokens" \
+          --verifier_model "models/verifier_$v.ckpt"
+      done
+      run "$out" test --label "dvts-flow@$tokens" --strategy dvts \
+        --samples 16 --proposals 4 --max_tokens "$tokens" \
+        --verifier_model "$flow"
+    done
+    exit 0
+    ;;
+  validation)
+    out=docs/results/validation
+    for width in 1 2 4; do
+      for k in 2 4 8; do
+        run "$out" validation --label "arts-w${width}-k$k" --strategy arts \
+          --proposals "$k" --expand_width "$width" --max_tokens "$budget" \
+          --verifier_model "$flow"
+      done
+    done
+    run "$out" validation --label arts-tilted --strategy arts --proposals 4 \
+      --expand_width 2 --flow_tilted --tilt_pool 16 --max_tokens "$budget" \
+      --verifier_model "$flow"
+    exit 0
+    ;;
+  all) splits="test tail" ;;
+  *) splits="$*" ;;
+esac
+
+out=docs/results
+for s in $splits; do
+  run "$out" "$s" --label base-pass1 --strategy majority_vote --samples 1 --verifier_model "$flow"
+  run "$out" "$s" --label majority16 --strategy majority_vote --samples 16 --verifier_model "$flow"
+  run "$out" "$s" --label bon16-discriminative --strategy best_of_n --samples 16 --verifier_model "$disc"
+  run "$out" "$s" --label bon16-flow --strategy best_of_n --samples 16 --verifier_model "$flow"
+  run "$out" "$s" --label bon16-mc_prm --strategy best_of_n --samples 16 --verifier_model "$prm"
+  run "$out" "$s" --label weighted16-flow --strategy weighted_vote --samples 16 --verifier_model "$flow"
+  run "$out" "$s" --label beam4x4-flow --strategy beam --beam_width 4 --proposals 4 --verifier_model "$flow"
+  run "$out" "$s" --label arts-flow --strategy arts --proposals 4 --expand_width 2 --max_tokens "$budget" --verifier_model "$flow"
+  run "$out" "$s" --label arts-discriminative --strategy arts --proposals 4 --expand_width 2 --max_tokens "$budget" --verifier_model "$disc"
+  run "$out" "$s" --label arts-mc_prm --strategy arts --proposals 4 --expand_width 2 --max_tokens "$budget" --verifier_model "$prm"
+  run "$out" "$s" --label dvts16-flow --strategy dvts --samples 16 --proposals 4 --verifier_model "$flow"
 done

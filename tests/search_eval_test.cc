@@ -114,6 +114,17 @@ TEST(SearchEvalTest, SummariesRoundTripMergeAndRender) {
   EXPECT_THAT(svg, HasSubstr("<svg"));
   EXPECT_THAT(svg, HasSubstr(">bon16-flow</text>"));
   EXPECT_THAT(svg, HasSubstr("tail split"));
+  EXPECT_THAT(svg, ::testing::Not(HasSubstr("<polyline")));
+
+  // Labels STEM@BUDGET make one curve per stem, named once.
+  std::vector<SearchEvalSummary> curve = {
+      {"arts-flow@256", "test", 100, 0.7, 0.7, 240, 9, 30, 0.3},
+      {"arts-flow@64", "test", 100, 0.3, 0.3, 60, 3, 8, 0.1},
+      {"arts-flow@128", "test", 100, 0.5, 0.5, 120, 5, 16, 0.2}};
+  const std::string curves = SummarySvg(curve);
+  EXPECT_EQ(curves.find("<polyline"), curves.rfind("<polyline"));
+  EXPECT_THAT(curves, HasSubstr(">arts-flow</text>"));
+  EXPECT_THAT(curves, ::testing::Not(HasSubstr("arts-flow@")));
 
   testing_support::WriteFile(path, "header\nnot,a,summary\n");
   EXPECT_EQ(ReadSummaries(path).status().code(), absl::StatusCode::kDataLoss);

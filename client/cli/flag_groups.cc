@@ -50,7 +50,9 @@ ABSL_FLAG(int, threads, 0,
 
 ABSL_FLAG(std::string, data, arts::io::DefaultGame24Path(),
           "path of shared/data/game24/24.csv");
-ABSL_FLAG(std::string, split, "test", "train, test or tail");
+ABSL_FLAG(std::string, split, "test",
+          "train, validation (train-pool ranks 801-900, for tuning), test "
+          "or tail");
 ABSL_FLAG(int, limit, 0, "first N puzzles only (0 = all)");
 ABSL_FLAG(int, samples, 16,
           "traces per puzzle (eval-generator); N of best_of_n, votes and "

@@ -9,8 +9,11 @@
 namespace arts::cli {
 
 absl::StatusOr<SplitProblems> SplitProblemsFromFlags() {
+  // validation: the train pool's last 100 puzzles, which no training run
+  // uses, for tuning searches without touching test or tail.
+  const bool validation = absl::GetFlag(FLAGS_split) == "validation";
   absl::StatusOr<countdown::Split> split =
-      countdown::ParseSplit(absl::GetFlag(FLAGS_split));
+      countdown::ParseSplit(validation ? "train" : absl::GetFlag(FLAGS_split));
   if (!split.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--split: ", split.status().message()));
@@ -21,6 +24,16 @@ absl::StatusOr<SplitProblems> SplitProblemsFromFlags() {
   SplitProblems out;
   out.split = std::string(countdown::SplitName(*split));
   out.problems = ProblemsOf(*puzzles, *split);
+  if (validation) {
+    out.split = "validation";
+    out.problems.clear();
+    for (const countdown::Game24Puzzle& p : *puzzles) {
+      if (p.split == countdown::Split::kTrain &&
+          p.rank >= countdown::kFirstValidationRank) {
+        out.problems.push_back(p.problem);
+      }
+    }
+  }
   const int limit = absl::GetFlag(FLAGS_limit);
   if (limit > 0 && limit < static_cast<int>(out.problems.size())) {
     out.problems.resize(limit);

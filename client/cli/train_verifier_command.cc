@@ -26,6 +26,7 @@ ABSL_FLAG(std::string, verifier_out,
           "where to write the best checkpoint");
 ABSL_FLAG(int, epochs, 3, "passes over the trees");
 ABSL_FLAG(int, trees_per_batch, 8, "trees per step");
+ABSL_FLAG(int, log_every, 100, "steps between progress lines");
 ABSL_FLAG(double, verifier_lr, 1e-3, "learning rate");
 ABSL_FLAG(int, verifier_d_model, 64, "model width");
 ABSL_FLAG(int, verifier_layers, 2, "transformer layers");
@@ -51,6 +52,7 @@ int RunTrainVerifier() {
   options.seed = absl::GetFlag(FLAGS_seed);
   options.epochs = absl::GetFlag(FLAGS_epochs);
   options.trees_per_batch = absl::GetFlag(FLAGS_trees_per_batch);
+  options.log_every = absl::GetFlag(FLAGS_log_every);
   options.learning_rate = absl::GetFlag(FLAGS_verifier_lr);
   const int threads = absl::GetFlag(FLAGS_threads);
   options.threads = threads == 0 ? 2 : threads;

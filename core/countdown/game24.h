@@ -24,6 +24,10 @@ struct Game24Puzzle {
 
 Split SplitOfRank(int rank);
 
+// The train pool's last 100 puzzles (ranks 801-900) are the validation
+// puzzles: no training run uses them, and searches are tuned on them.
+inline constexpr int kFirstValidationRank = 801;
+
 // Loads 24.csv (1362 ranked puzzles). Errors name the file and the line.
 absl::StatusOr<std::vector<Game24Puzzle>> LoadGame24(const std::string& path);
 

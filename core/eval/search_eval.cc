@@ -244,11 +244,22 @@ std::string SummarySvg(const std::vector<SearchEvalSummary>& summaries) {
                             "text-anchor=\"middle\">mean tokens generated "
                             "per puzzle</text>\n",
                             x(max_tokens / 2), kHeight - 12));
+  // Colours by split. Labels of the form STEM@BUDGET (e.g. arts-flow@256)
+  // are one curve per split and stem, joined in order of tokens and named
+  // once at its last point; other labels are single named points.
   const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
   std::map<std::string, int> series;
+  std::map<std::pair<std::string, std::string>,
+           std::vector<const SearchEvalSummary*>>
+      curves;
   for (const SearchEvalSummary& s : summaries) {
-    const int index = series.emplace(s.split, series.size()).first->second;
-    const char* color = colors[index % 4];
+    series.emplace(s.split, series.size());
+    const size_t at = s.label.find('@');
+    if (at != std::string::npos) {
+      curves[{s.split, s.label.substr(0, at)}].push_back(&s);
+      continue;
+    }
+    const char* color = colors[series[s.split] % 4];
     absl::StrAppend(
         &svg, absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
                               "fill=\"%s\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
@@ -256,6 +267,29 @@ std::string SummarySvg(const std::vector<SearchEvalSummary>& summaries) {
                               x(s.mean_tokens), y(s.success), color,
                               x(s.mean_tokens) + 6, y(s.success) - 4, color,
                               s.label));
+  }
+  for (auto& [key, points] : curves) {
+    const char* color = colors[series[key.first] % 4];
+    std::sort(points.begin(), points.end(), [](const auto* a, const auto* b) {
+      return a->mean_tokens < b->mean_tokens;
+    });
+    std::string path;
+    for (const SearchEvalSummary* p : points) {
+      absl::StrAppend(
+          &path, path.empty() ? "" : " ",
+          absl::StrFormat("%.1f,%.1f", x(p->mean_tokens), y(p->success)));
+      absl::StrAppend(&svg,
+                      absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" "
+                                      "fill=\"%s\"/>\n",
+                                      x(p->mean_tokens), y(p->success), color));
+    }
+    const SearchEvalSummary& last = *points.back();
+    absl::StrAppend(
+        &svg, absl::StrFormat("<polyline points=\"%s\" fill=\"none\" "
+                              "stroke=\"%s\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
+                              "fill=\"%s\">%s</text>\n",
+                              path, color, x(last.mean_tokens) + 6,
+                              y(last.success) - 4, color, key.second));
   }
   for (const auto& [split, index] : series) {
     absl::StrAppend(

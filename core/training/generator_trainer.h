@@ -31,7 +31,7 @@ struct GeneratorTrainingOptions {
 
 // The training pool's last 100 puzzles (ranks 801-900) are kept out of the
 // training data and used for validation during training.
-inline constexpr int kFirstValidationRank = 801;
+inline constexpr int kFirstValidationRank = countdown::kFirstValidationRank;
 
 // Trains the base generator on traces from the base policy, printing
 // progress (loss, tokens/s, ETA) to `log`.

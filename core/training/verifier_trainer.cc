@@ -162,11 +162,21 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       sum += loss.item<double>();
       ++count;
       if (options.log_every > 0 && count % options.log_every == 0) {
-        log << absl::StrFormat("epoch %d step %d/%d train loss %.4f\n", epoch,
-                               count,
-                               (train.size() + options.trees_per_batch - 1) /
-                                   options.trees_per_batch,
-                               sum / count)
+        const int steps_per_epoch =
+            (train.size() + options.trees_per_batch - 1) /
+            options.trees_per_batch;
+        const double seconds = std::chrono::duration<double>(
+                                   std::chrono::steady_clock::now() - start)
+                                   .count();
+        const double steps_done = (epoch - 1) * steps_per_epoch + count;
+        const double eta_minutes =
+            seconds / steps_done *
+            (options.epochs * steps_per_epoch - steps_done) / 60;
+        log << absl::StrFormat(
+                   "epoch %d step %d/%d train loss %.4f (%.2f s/step, eta "
+                   "%.1fmin)\n",
+                   epoch, count, steps_per_epoch, sum / count,
+                   seconds / steps_done, eta_minutes)
             << std::flush;
       }
     }
