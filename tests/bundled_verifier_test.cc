@@ -1,7 +1,7 @@
-// Checks of the bundled verifiers, models/verifier_flow.ckpt and
-// models/verifier_discriminative.ckpt: they load, say how they were trained,
-// and rank traces the way the task does: a trace that has reached the target
-// above one that cannot reach it any more.
+// Checks of the bundled verifiers, models/verifier_flow.ckpt,
+// models/verifier_discriminative.ckpt and models/verifier_mc_prm.ckpt: they
+// load, say how they were trained, and rank traces the way the task does: a
+// trace that has reached the target above one that cannot reach it any more.
 
 #include <cmath>
 #include <string>
@@ -47,7 +47,7 @@ TEST_P(BundledVerifierTest, ReachedTargetScoresAboveDeadEnds) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Objectives, BundledVerifierTest,
-                         ::testing::Values("flow", "discriminative"));
+                         ::testing::Values("flow", "discriminative", "mc_prm"));
 
 }  // namespace
 }  // namespace arts::verifier

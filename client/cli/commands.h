@@ -7,6 +7,7 @@ namespace arts::cli {
 int RunGenerate();
 int RunScore();
 int RunTrainGenerator();
+int RunTrainRl();
 int RunEvalGenerator();
 int RunCollectTrees();
 int RunTrainVerifier();
