@@ -41,14 +41,17 @@ start orchestrator --listen "127.0.0.1:$orchestrator_port" \
 arts=./build/client/arts
 orchestrator="--orchestrator 127.0.0.1:$orchestrator_port"
 puzzles="4 9 10 13 -> 24,1 1 4 6 -> 24,3 3 8 8 -> 24,2 5 7 12 -> 24,5 5 9 13 -> 24"
+# The tree search as tuned on the validation puzzles (docs/RESULTS.md): two
+# nodes a round, two children each, at most 256 sampled tokens a puzzle.
+tree=(--strategy arts --proposals 2 --expand_width 2 --max_tokens 256)
 echo "== flow-guided tree search (arts), best 2 answers per puzzle"
-$arts solve $orchestrator --wait_for_ready --strategy arts --top_n 2 \
+$arts solve $orchestrator --wait_for_ready "${tree[@]}" --top_n 2 \
   --seed 1 --problem "$puzzles"
 echo "== best-of-16 ranked by the flow verifier, for comparison"
 $arts solve $orchestrator --strategy best_of_n --samples 16 --seed 1 \
   --problem "4 9 10 13 -> 24,1 1 4 6 -> 24"
 echo "== the same tree search, streaming its progress"
-$arts solve $orchestrator --strategy arts --stream --seed 2 \
+$arts solve $orchestrator "${tree[@]}" --stream --seed 2 \
   --problem "4 9 10 13 -> 24"
 echo "== a few metrics from http://127.0.0.1:$orchestrator_metrics/metrics"
 curl -s "http://127.0.0.1:$orchestrator_metrics/metrics" |

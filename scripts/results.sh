@@ -31,7 +31,7 @@ case "${1:-all}" in
         --samples "$samples" --verifier_model "$flow"
       for v in flow mc_prm discriminative; do
         run "$out" test --label "arts-$v@$tokens" --strategy arts \
-          --proposals 4 --expand_width 2 --max_tokens "$tokens" \
+          --proposals 2 --expand_width 2 --max_tokens "$tokens" \
           --verifier_model "models/verifier_$v.ckpt"
       done
       run "$out" test --label "dvts-flow@$tokens" --strategy dvts \
@@ -42,16 +42,24 @@ case "${1:-all}" in
     ;;
   validation)
     out=docs/results/validation
-    for width in 1 2 4; do
-      for k in 2 4 8; do
-        run "$out" validation --label "arts-w${width}-k$k" --strategy arts \
-          --proposals "$k" --expand_width "$width" --max_tokens "$budget" \
-          --verifier_model "$flow"
-      done
+    for spec in 1-2 1-4 1-8 2-1 2-2 2-4 2-8 3-2 3-3 4-1 4-2 4-4 4-8 6-2 8-1 8-2; do
+      width=${spec%-*} k=${spec#*-}
+      run "$out" validation --label "arts-w${width}-k$k" --strategy arts \
+        --proposals "$k" --expand_width "$width" --max_tokens "$budget" \
+        --verifier_model "$flow"
     done
     run "$out" validation --label arts-tilted --strategy arts --proposals 4 \
       --expand_width 2 --flow_tilted --tilt_pool 16 --max_tokens "$budget" \
       --verifier_model "$flow"
+    for n in 8 16; do
+      run "$out" validation --label "bon$n-flow" --strategy best_of_n \
+        --samples "$n" --verifier_model "$flow"
+    done
+    for v in mc_prm:"$prm" disc:"$disc"; do
+      run "$out" validation --label "arts-w2-k2-${v%%:*}" --strategy arts \
+        --proposals 2 --expand_width 2 --max_tokens "$budget" \
+        --verifier_model "${v#*:}"
+    done
     exit 0
     ;;
   all) splits="test tail" ;;
@@ -67,8 +75,8 @@ for s in $splits; do
   run "$out" "$s" --label bon16-mc_prm --strategy best_of_n --samples 16 --verifier_model "$prm"
   run "$out" "$s" --label weighted16-flow --strategy weighted_vote --samples 16 --verifier_model "$flow"
   run "$out" "$s" --label beam4x4-flow --strategy beam --beam_width 4 --proposals 4 --verifier_model "$flow"
-  run "$out" "$s" --label arts-flow --strategy arts --proposals 4 --expand_width 2 --max_tokens "$budget" --verifier_model "$flow"
-  run "$out" "$s" --label arts-discriminative --strategy arts --proposals 4 --expand_width 2 --max_tokens "$budget" --verifier_model "$disc"
-  run "$out" "$s" --label arts-mc_prm --strategy arts --proposals 4 --expand_width 2 --max_tokens "$budget" --verifier_model "$prm"
+  run "$out" "$s" --label arts-flow --strategy arts --proposals 2 --expand_width 2 --max_tokens "$budget" --verifier_model "$flow"
+  run "$out" "$s" --label arts-discriminative --strategy arts --proposals 2 --expand_width 2 --max_tokens "$budget" --verifier_model "$disc"
+  run "$out" "$s" --label arts-mc_prm --strategy arts --proposals 2 --expand_width 2 --max_tokens "$budget" --verifier_model "$prm"
   run "$out" "$s" --label dvts16-flow --strategy dvts --samples 16 --proposals 4 --verifier_model "$flow"
 done

@@ -14,6 +14,7 @@
 #include "core/model/compute_threads.h"
 #include "core/model/generator.h"
 #include "core/model/tokenizer.h"
+#include "core/training/trace_encoding.h"
 
 namespace arts::training {
 namespace {
@@ -35,12 +36,7 @@ void EncodeExample(const TrainingTrace& trace, const Tokenizer& tokenizer,
     for (size_t i = 0; i < line.size(); ++i) own.push_back(i < head_end);
     text += line;
   }
-  inputs.push_back(Tokenizer::kBos);
-  for (size_t i = 0; i < text.size(); ++i) {
-    const int token = tokenizer.TokenOf(text[i]);
-    targets.push_back(own[i] ? token : -100);
-    if (i + 1 < text.size()) inputs.push_back(token);
-  }
+  EncodeOwnedText(text, own, tokenizer, inputs, targets);
 }
 
 double LearningRate(const GeneratorTrainingOptions& o, int64_t step) {

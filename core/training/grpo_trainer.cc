@@ -15,6 +15,7 @@
 #include "core/model/tokenizer.h"
 #include "core/model/transformer_checkpoint.h"
 #include "core/training/generated_problems.h"
+#include "core/training/trace_encoding.h"
 
 namespace arts::training {
 namespace {
@@ -43,12 +44,7 @@ void EncodeSample(const Sample& sample, const Tokenizer& tokenizer,
     for (size_t i = 0; i < line.size(); ++i) own.push_back(i < head_end);
     text += line;
   }
-  inputs.push_back(Tokenizer::kBos);
-  for (size_t i = 0; i < text.size(); ++i) {
-    const int token = tokenizer.TokenOf(text[i]);
-    targets.push_back(own[i] ? token : -100);
-    if (i + 1 < text.size()) inputs.push_back(token);
-  }
+  EncodeOwnedText(text, own, tokenizer, inputs, targets);
 }
 
 // Per-token log-probabilities of `targets` under `net`, [batch, length],
