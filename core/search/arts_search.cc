@@ -44,7 +44,7 @@ struct OpenNode {
   double covered = 0;        // pi's mass of the distinct children drawn
   double children_flow = 0;  // sum of F over children drawn (dead ends: 0)
   int children = 0;          // children drawn, duplicates included
-  int barren = 0;            // expansions in a row that drew nothing new
+  int barren = 0;            // expansions in a row with no new legal child
 };
 
 struct ByPriority {
