@@ -3,6 +3,7 @@
 // and default model paths follow one rule ($ARTS_MODELS_DIR, else the
 // source tree's models/), wherever the binary runs from.
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -15,9 +16,11 @@
 namespace arts {
 namespace {
 
+using ::arts::testing_support::ReadFile;
 using ::arts::testing_support::RunResult;
 using ::arts::testing_support::RunToExit;
 using ::arts::testing_support::TempDir;
+using ::arts::testing_support::WriteFile;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -95,6 +98,71 @@ TEST(CliTest, DefaultModelsFollowArtsModelsDir) {
               HasSubstr("--model (default \"" + models + "/generator.ckpt"));
   EXPECT_NE(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr(models + "/generator.ckpt"));
+}
+
+TEST(CliTest, EvalGeneratorReportsPassAtKAndWritesCounts) {
+  TempDir dir("cli_test");
+  const std::string counts = dir.File("counts.csv");
+  const RunResult run =
+      Arts(dir, {"eval-generator", "--split=test", "--limit=2", "--samples=70",
+                 "--constrained", "--counts_out=" + counts});
+  ASSERT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("pass@k k=1 "));
+  EXPECT_THAT(run.log, HasSubstr(" k=64 "));
+  const std::string csv = ReadFile(counts);
+  EXPECT_THAT(csv, HasSubstr("problem,samples,correct,tokens\n"));
+  EXPECT_THAT(csv, HasSubstr("4 5 6 10 -> 24,70,"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3) << csv;
+}
+
+TEST(CliTest, PassAtKReportWritesSubsetsPlotAndTable) {
+  TempDir dir("cli_test");
+  const std::string base = dir.File("base.csv");
+  const std::string rl = dir.File("rl.csv");
+  WriteFile(base,
+            "problem,samples,correct,tokens\n1 5 5 5 -> 24,16,1,400\n"
+            "1 2 4 7 -> 24,16,8,320\n");
+  WriteFile(rl,
+            "problem,samples,correct,tokens\n1 5 5 5 -> 24,16,0,300\n"
+            "1 2 4 7 -> 24,16,16,300\n");
+  const std::string out = dir.File("report");
+  RunResult run = Arts(dir, {"pass-at-k-report", "--base_counts=test=" + base,
+                             "--rl_counts=test=" + rl, "--report_dir=" + out});
+  ASSERT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("| test | base | 28.1% |"));  // (1+8)/32
+  EXPECT_THAT(run.log, HasSubstr("| extinction | 1 |"));
+  EXPECT_THAT(ReadFile(out + "/rare.csv"),
+              HasSubstr("\n1 5 5 5 -> 24,test,16,1,0\n"));
+  EXPECT_THAT(ReadFile(out + "/needs_fraction.csv"), Not(HasSubstr("1 2 4 7")));
+  EXPECT_THAT(ReadFile(out + "/pass_at_k.svg"), HasSubstr("<polyline"));
+  EXPECT_THAT(ReadFile(out + "/pass_at_k.csv"), HasSubstr("test,RL,16,"));
+
+  // The subset file is a puzzle list for any split-taking command.
+  run = Arts(dir, {"eval-generator", "--puzzles=" + out + "/rare.csv",
+                   "--samples=2", "--constrained"});
+  EXPECT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("split=rare"));
+  EXPECT_THAT(run.log, HasSubstr("problems=1 "));
+
+  run = Arts(dir, {"pass-at-k-report", "--base_counts=" + base,
+                   "--rl_counts=test=" + rl, "--report_dir=" + out});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log,
+              HasSubstr("--base_counts: `" + base + "` is not SPLIT=PATH"));
+  run = Arts(dir, {"pass-at-k-report", "--base_counts=test=" + base,
+                   "--rl_counts=tail=" + rl, "--report_dir=" + out});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("same order"));
+  WriteFile(base, "problem,samples,correct,tokens\n1 5 5 5 -> 24,16,99,1\n");
+  run = Arts(dir, {"pass-at-k-report", "--base_counts=test=" + base,
+                   "--rl_counts=test=" + rl, "--report_dir=" + out});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr(base + ": line 2"));
+  const std::string bad = dir.File("bad.txt");
+  WriteFile(bad, "# a list\n1 2 x -> 24\n");
+  run = Arts(dir, {"eval-generator", "--puzzles=" + bad, "--samples=2"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("--puzzles: " + bad + ": line 2"));
 }
 
 }  // namespace

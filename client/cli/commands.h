@@ -9,6 +9,7 @@ int RunScore();
 int RunTrainGenerator();
 int RunTrainRl();
 int RunEvalGenerator();
+int RunPassAtKReport();
 int RunCollectTrees();
 int RunTrainVerifier();
 int RunEvalVerifier();

@@ -6,7 +6,13 @@
 #include "client/cli/split_flags.h"
 #include "core/countdown/game24.h"
 #include "core/eval/generator_eval.h"
+#include "core/eval/sample_counts.h"
+#include "core/io/atomic_file.h"
 #include "core/model/generator.h"
+
+ABSL_FLAG(std::string, counts_out, "",
+          "also write each puzzle's correct count and tokens to this CSV "
+          "(the input of pass-at-k-report)");
 
 namespace arts::cli {
 
@@ -35,9 +41,9 @@ int RunEvalGenerator() {
   options.sampling.temperature = absl::GetFlag(FLAGS_temperature);
   options.sampling.top_p = absl::GetFlag(FLAGS_top_p);
   options.sampling.top_k = absl::GetFlag(FLAGS_top_k);
-  if (options.samples < 1 || options.samples > model::kMaxCandidates) {
+  if (options.samples < 1 || options.samples > eval::kMaxEvalSamples) {
     std::cerr << "eval-generator: --samples must be 1 to "
-              << model::kMaxCandidates << "\n";
+              << eval::kMaxEvalSamples << "\n";
     return 2;
   }
   absl::StatusOr<eval::GeneratorEvalResult> result =
@@ -48,7 +54,23 @@ int RunEvalGenerator() {
   }
   std::cout << "model=" << model_path << " split=" << selected->split
             << " constrained=" << options.sampling.constrained << "\n"
-            << result->Summary() << "\n";
+            << result->Summary() << "\n"
+            << result->PassAtKLine() << "\n";
+  if (const std::string path = absl::GetFlag(FLAGS_counts_out); !path.empty()) {
+    std::vector<eval::SampleCounts> rows;
+    for (size_t p = 0; p < problems.size(); ++p) {
+      rows.push_back({countdown::FormatProblem(problems[p]), options.samples,
+                      result->correct_by_problem[p],
+                      result->tokens_by_problem[p]});
+    }
+    if (absl::Status written =
+            io::WriteFileAtomically(path, eval::SampleCountsCsv(rows));
+        !written.ok()) {
+      std::cerr << "eval-generator: --counts_out: " << written.message()
+                << "\n";
+      return 1;
+    }
+  }
   return 0;
 }
 

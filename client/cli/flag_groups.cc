@@ -54,6 +54,9 @@ ABSL_FLAG(std::string, split, "test",
           "train, validation (train-pool ranks 801-900, for tuning), test "
           "or tail");
 ABSL_FLAG(int, limit, 0, "first N puzzles only (0 = all)");
+ABSL_FLAG(std::string, puzzles, "",
+          "a file of puzzles (one problem per line, e.g. a subset file of "
+          "docs/subsets/) to use instead of --split");
 ABSL_FLAG(int, samples, 16,
           "traces per puzzle (eval-generator); N of best_of_n, votes and "
           "dvts (solve, eval)");
@@ -95,7 +98,7 @@ const FlagNames kSecurityFlags = {"tls_ca", "tls_cert", "tls_key",
 const FlagNames kSamplingFlags = {"seed", "temperature", "top_p", "top_k",
                                   "constrained"};
 const FlagNames kModelFlags = {"model", "verifier_model", "threads"};
-const FlagNames kSplitFlags = {"data", "split", "limit"};
+const FlagNames kSplitFlags = {"data", "split", "limit", "puzzles"};
 const FlagNames kSearchFlags = {
     "task",           "strategy",           "samples",
     "beam_width",     "proposals",          "expand_width",

@@ -51,6 +51,7 @@ ABSL_DECLARE_FLAG(int, threads);
 ABSL_DECLARE_FLAG(std::string, data);
 ABSL_DECLARE_FLAG(std::string, split);
 ABSL_DECLARE_FLAG(int, limit);
+ABSL_DECLARE_FLAG(std::string, puzzles);
 ABSL_DECLARE_FLAG(int, samples);
 
 // Trace trees: collect-trees writes them, train-verifier reads them.

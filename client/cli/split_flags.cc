@@ -1,14 +1,35 @@
 #include "client/cli/split_flags.h"
 
+#include <filesystem>
+
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "client/cli/flag_groups.h"
 #include "core/countdown/game24.h"
+#include "core/eval/subsets.h"
 
 namespace arts::cli {
 
-absl::StatusOr<SplitProblems> SplitProblemsFromFlags() {
+namespace {
+
+// The problems of --puzzles, named by the file's stem (docs/subsets/rare.csv
+// is "rare").
+absl::StatusOr<SplitProblems> ListedProblems(const std::string& path) {
+  absl::StatusOr<std::vector<countdown::Problem>> listed =
+      eval::LoadProblemList(path);
+  if (!listed.ok()) {
+    return absl::Status(listed.status().code(),
+                        absl::StrCat("--puzzles: ", listed.status().message()));
+  }
+  return SplitProblems{std::filesystem::path(path).stem().string(),
+                       *std::move(listed)};
+}
+
+absl::StatusOr<SplitProblems> SplitOrListedProblems() {
+  if (const std::string path = absl::GetFlag(FLAGS_puzzles); !path.empty()) {
+    return ListedProblems(path);
+  }
   // validation: the train pool's last 100 puzzles, which no training run
   // uses, for tuning searches without touching test or tail.
   const bool validation = absl::GetFlag(FLAGS_split) == "validation";
@@ -34,9 +55,17 @@ absl::StatusOr<SplitProblems> SplitProblemsFromFlags() {
       }
     }
   }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<SplitProblems> SplitProblemsFromFlags() {
+  absl::StatusOr<SplitProblems> out = SplitOrListedProblems();
+  if (!out.ok()) return out.status();
   const int limit = absl::GetFlag(FLAGS_limit);
-  if (limit > 0 && limit < static_cast<int>(out.problems.size())) {
-    out.problems.resize(limit);
+  if (limit > 0 && limit < static_cast<int>(out->problems.size())) {
+    out->problems.resize(limit);
   }
   return out;
 }

@@ -10,8 +10,13 @@
 
 namespace arts::eval {
 
+// The most traces per problem one evaluation draws (pass@k up to k = 4096).
+inline constexpr int kMaxEvalSamples = 4096;
+
 struct GeneratorEvalOptions {
-  int samples = 16;  // n complete traces per problem
+  // n complete traces per problem, 1 to kMaxEvalSamples, drawn in calls of
+  // at most model::kMaxCandidates.
+  int samples = 16;
   model::SamplingParams sampling;
 };
 
@@ -29,7 +34,13 @@ struct GeneratorEvalResult {
   int64_t fraction_steps = 0;  // legal steps with a non-integer result
   int64_t tokens_generated = 0;
   double seconds = 0;
+  // Per problem, in input order: correct traces out of `samples`, and the
+  // tokens the generator sampled for them.
+  std::vector<int> correct_by_problem;
+  std::vector<int64_t> tokens_by_problem;
 
+  // Mean over problems of the unbiased pass@k (1 <= k <= samples).
+  double pass_at_k(int k) const;
   double invalid_step_share() const {
     return steps ? double(invalid_steps) / steps : 0;
   }
@@ -38,10 +49,16 @@ struct GeneratorEvalResult {
     return legal ? double(fraction_steps) / legal : 0;
   }
   std::string Summary() const;
+  // "pass@k k=1 0.1100 k=2 0.1900 ..." for k = 1, 2, 4, ... up to samples.
+  std::string PassAtKLine() const;
 };
 
-// Samples `samples` complete traces per problem (seed + problem index) and
-// checks each with the checker.
+// Samples `samples` complete traces per problem and checks each with the
+// checker. Problem p's first call of kMaxCandidates traces uses seed + p,
+// its call c after that seed + p + c * kChunkSeedStride, so the first 64
+// traces are the same whatever `samples` is above 64.
+inline constexpr uint64_t kChunkSeedStride = 1'000'003;
+
 absl::StatusOr<GeneratorEvalResult> EvaluateGenerator(
     const model::Generator& generator,
     const std::vector<countdown::Problem>& problems,

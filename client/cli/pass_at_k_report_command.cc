@@ -1,0 +1,214 @@
+// `arts pass-at-k-report`: base against RL from the per-puzzle counts of
+// `arts eval-generator --counts_out`, without sampling again: pass@k for
+// k = 1 .. n on each split (a table and an SVG), the paper's subsets as
+// files, and each subset's pass@1, pass@16 and token costs.
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "client/cli/commands.h"
+#include "core/eval/pass_at_k_plot.h"
+#include "core/eval/sample_counts.h"
+#include "core/eval/subsets.h"
+#include "core/io/atomic_file.h"
+
+ABSL_FLAG(std::vector<std::string>, base_counts, {},
+          "SPLIT=PATH,...: the base generator's counts per split");
+ABSL_FLAG(std::vector<std::string>, rl_counts, {},
+          "SPLIT=PATH,...: the RL generator's counts, the same splits");
+ABSL_FLAG(std::string, report_dir, "docs/results/rl",
+          "where to write report.md, pass_at_k.csv, pass_at_k.svg and the "
+          "subset files");
+
+namespace arts::cli {
+namespace {
+
+using eval::SampleCounts;
+
+// SPLIT=PATH pairs, in the order given.
+absl::StatusOr<std::vector<std::pair<std::string, std::vector<SampleCounts>>>>
+ReadCountFlag(const char* flag, const std::vector<std::string>& values) {
+  std::vector<std::pair<std::string, std::vector<SampleCounts>>> out;
+  for (const std::string& value : values) {
+    std::pair<std::string, std::string> pair =
+        absl::StrSplit(value, absl::MaxSplits('=', 1));
+    if (pair.first.empty() || pair.second.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", flag, ": `", value, "` is not SPLIT=PATH"));
+    }
+    absl::StatusOr<std::vector<SampleCounts>> rows =
+        eval::ReadSampleCounts(pair.second);
+    if (!rows.ok()) {
+      return absl::Status(
+          rows.status().code(),
+          absl::StrCat("--", flag, ": ", rows.status().message()));
+    }
+    out.emplace_back(pair.first, *std::move(rows));
+  }
+  if (out.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, " names no counts file"));
+  }
+  return out;
+}
+
+int MinSamples(const std::vector<SampleCounts>& rows) {
+  int n = rows.empty() ? 0 : rows.front().samples;
+  for (const SampleCounts& r : rows) n = std::min(n, r.samples);
+  return n;
+}
+
+// One row of the subset table: what the two generators do on `base`/`rl`.
+std::string SetRow(const std::string& name,
+                   const std::vector<SampleCounts>& base,
+                   const std::vector<SampleCounts>& rl) {
+  const int n = std::min(MinSamples(base), MinSamples(rl));
+  if (base.empty() || n < 16) {
+    return absl::StrFormat("| %s | %d | | | | | | | | |\n", name, base.size());
+  }
+  return absl::StrFormat(
+      "| %s | %d | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | "
+      "%.1f | %.1f |\n",
+      name, base.size(), 100 * eval::PassAtKOver(base, 1),
+      100 * eval::PassAtKOver(rl, 1), 100 * eval::PassAtKOver(base, 16),
+      100 * eval::PassAtKOver(rl, 16), 100 * eval::PassAtKOver(base, n),
+      100 * eval::PassAtKOver(rl, n), eval::TokensPerSample(base),
+      eval::TokensPerSample(rl));
+}
+
+}  // namespace
+
+int RunPassAtKReport() {
+  auto base = ReadCountFlag("base_counts", absl::GetFlag(FLAGS_base_counts));
+  auto rl = ReadCountFlag("rl_counts", absl::GetFlag(FLAGS_rl_counts));
+  for (const auto* read : {&base, &rl}) {
+    if (!read->ok()) {
+      std::cerr << "pass-at-k-report: " << read->status().message() << "\n";
+      return 2;
+    }
+  }
+  std::vector<eval::SplitCounts> splits;
+  for (size_t i = 0; i < base->size(); ++i) {
+    if (i >= rl->size() || (*rl)[i].first != (*base)[i].first) {
+      std::cerr << "pass-at-k-report: --rl_counts must name the splits of "
+                   "--base_counts in the same order\n";
+      return 2;
+    }
+    splits.push_back({(*base)[i].first, (*base)[i].second, (*rl)[i].second});
+  }
+  absl::StatusOr<eval::Subsets> subsets = eval::SelectSubsets(splits);
+  if (!subsets.ok()) {
+    std::cerr << "pass-at-k-report: " << subsets.status().message() << "\n";
+    return 2;
+  }
+
+  // pass@k at k = 1, 2, 4, ... for each split and generator.
+  const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+  std::vector<eval::PassAtKCurve> curves;
+  std::string csv = "split,generator,k,pass_at_k\n";
+  std::vector<int> ks;
+  int n = 1 << 30;
+  for (const eval::SplitCounts& s : splits) {
+    n = std::min({n, MinSamples(s.base), MinSamples(s.rl)});
+  }
+  for (int k = 1; k <= n; k *= 2) ks.push_back(k);
+  std::string report = "| split | generator |";
+  for (int k : ks) absl::StrAppend(&report, " pass@", k, " |");
+  absl::StrAppend(&report, "\n| --- | --- |");
+  for (size_t i = 0; i < ks.size(); ++i) absl::StrAppend(&report, " --- |");
+  absl::StrAppend(&report, "\n");
+  for (size_t i = 0; i < splits.size(); ++i) {
+    for (const auto& [name, rows] :
+         {std::pair<std::string, const std::vector<SampleCounts>*>{
+              "base", &splits[i].base},
+          {"RL", &splits[i].rl}}) {
+      eval::PassAtKCurve curve{absl::StrCat(name, " ", splits[i].split),
+                               colors[i % 4],
+                               name == "RL",
+                               {}};
+      absl::StrAppend(&report, "| ", splits[i].split, " | ", name, " |");
+      for (int k : ks) {
+        const double pass = eval::PassAtKOver(*rows, k);
+        curve.values.push_back(pass);
+        absl::StrAppendFormat(&csv, "%s,%s,%d,%.6f\n", splits[i].split, name, k,
+                              pass);
+        absl::StrAppendFormat(&report, " %.1f%% |", 100 * pass);
+      }
+      absl::StrAppend(&report, "\n");
+      curves.push_back(std::move(curve));
+    }
+  }
+
+  // The subsets and what each generator does on every set.
+  absl::StrAppendFormat(
+      &report,
+      "\n| set | puzzles | base pass@1 | RL pass@1 | base pass@16 | "
+      "RL pass@16 | base pass@%d | RL pass@%d | base tokens/sample | "
+      "RL tokens/sample |\n| --- | --- | --- | --- | --- | --- | --- | --- | "
+      "--- | --- |\n",
+      n, n);
+  for (const eval::SplitCounts& s : splits) {
+    absl::StrAppend(&report, SetRow(s.split, s.base, s.rl));
+  }
+  const std::string made_by = absl::StrCat(
+      "made by: arts pass-at-k-report --base_counts ",
+      absl::StrJoin(absl::GetFlag(FLAGS_base_counts), ","), " --rl_counts ",
+      absl::StrJoin(absl::GetFlag(FLAGS_rl_counts), ","));
+  const std::string dir = absl::GetFlag(FLAGS_report_dir);
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  struct Named {
+    const char* name;
+    const char* what;
+    const std::vector<eval::SubsetMember>* members;
+  };
+  for (const Named& set :
+       {Named{"rare",
+              "the base model solves at most 2 of 16 samples (and at "
+              "least one of all)",
+              &subsets->rare},
+        Named{"extinction",
+              "the RL model's pass@16 is 0 (no correct sample) "
+              "and the base model's is above 0",
+              &subsets->extinction},
+        Named{"needs_fraction",
+              "every solution passes through a non-integer number",
+              &subsets->needs_fraction}}) {
+    std::vector<SampleCounts> b, r;
+    for (const eval::SubsetMember& m : *set.members) {
+      b.push_back(m.base);
+      r.push_back(m.rl);
+    }
+    absl::StrAppend(&report, SetRow(set.name, b, r));
+    const std::string path = absl::StrCat(dir, "/", set.name, ".csv");
+    if (absl::Status s = io::WriteFileAtomically(
+            path,
+            eval::SubsetCsv(*set.members, absl::StrCat(set.name, ": ", set.what,
+                                                       "\n", made_by)));
+        !s.ok()) {
+      std::cerr << "pass-at-k-report: " << s.message() << "\n";
+      return 1;
+    }
+  }
+  for (const auto& [name, contents] :
+       {std::pair<std::string, std::string>{"report.md", report},
+        {"pass_at_k.csv", csv},
+        {"pass_at_k.svg", eval::PassAtKSvg(curves)}}) {
+    if (absl::Status s = io::WriteFileAtomically(dir + "/" + name, contents);
+        !s.ok()) {
+      std::cerr << "pass-at-k-report: " << s.message() << "\n";
+      return 1;
+    }
+  }
+  std::cout << report;
+  return 0;
+}
+
+}  // namespace arts::cli

@@ -1,0 +1,68 @@
+#include "core/eval/pass_at_k_plot.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace arts::eval {
+
+std::string PassAtKSvg(const std::vector<PassAtKCurve>& curves) {
+  constexpr double kWidth = 640, kHeight = 420, kLeft = 60, kBottom = 50,
+                   kTop = 30, kRight = 170;
+  size_t points = 1;
+  for (const PassAtKCurve& c : curves)
+    points = std::max(points, c.values.size());
+  const double last = std::max<double>(1, points - 1);  // log2 of the largest k
+  auto x = [&](double log2_k) {
+    return kLeft + log2_k / last * (kWidth - kLeft - kRight);
+  };
+  auto y = [&](double pass) {
+    return kHeight - kBottom - pass * (kHeight - kBottom - kTop);
+  };
+  std::string svg = absl::StrFormat(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+      "height=\"%.0f\" font-family=\"sans-serif\" font-size=\"11\">\n"
+      "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+      "<text x=\"%.0f\" y=\"18\" font-size=\"13\">pass@k against k "
+      "(unbiased estimate)</text>\n"
+      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+      "stroke=\"black\"/>\n"
+      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+      "stroke=\"black\"/>\n"
+      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">k (samples per "
+      "puzzle)</text>\n",
+      kWidth, kHeight, kLeft, x(0), y(0), x(last), y(0), x(0), y(0), x(0), y(1),
+      x(last / 2), kHeight - 12);
+  for (int i = 0; i <= 5; ++i) {
+    absl::StrAppendFormat(&svg,
+                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"
+                          "%d%%</text>\n",
+                          x(0) - 4, y(i / 5.0) + 4, 20 * i);
+  }
+  for (size_t i = 0; i < points; ++i) {
+    absl::StrAppendFormat(&svg,
+                          "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                          "%d</text>\n",
+                          x(i), y(0) + 16, 1 << i);
+  }
+  for (const PassAtKCurve& c : curves) {
+    if (c.values.empty()) continue;
+    std::string path;
+    for (size_t i = 0; i < c.values.size(); ++i) {
+      absl::StrAppend(&path, i ? " " : "",
+                      absl::StrFormat("%.1f,%.1f", x(i), y(c.values[i])));
+    }
+    absl::StrAppendFormat(
+        &svg,
+        "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" "
+        "stroke-width=\"2\"%s/>\n<text x=\"%.1f\" y=\"%.1f\" "
+        "fill=\"%s\">%s</text>\n",
+        path, c.color, c.dashed ? " stroke-dasharray=\"6,4\"" : "",
+        x(c.values.size() - 1) + 6, y(c.values.back()) + 4, c.color, c.label);
+  }
+  absl::StrAppend(&svg, "</svg>\n");
+  return svg;
+}
+
+}  // namespace arts::eval

@@ -1,0 +1,88 @@
+#include "core/eval/sample_counts.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "core/countdown/problem.h"
+#include "core/eval/pass_at_k.h"
+
+namespace arts::eval {
+
+namespace {
+constexpr absl::string_view kHeader = "problem,samples,correct,tokens";
+}  // namespace
+
+std::string SampleCountsCsv(const std::vector<SampleCounts>& rows) {
+  std::string csv = absl::StrCat(kHeader, "\n");
+  for (const SampleCounts& r : rows) {
+    absl::StrAppend(&csv, r.problem, ",", r.samples, ",", r.correct, ",",
+                    r.tokens, "\n");
+  }
+  return csv;
+}
+
+absl::StatusOr<std::vector<SampleCounts>> ParseSampleCountsCsv(
+    absl::string_view text, absl::string_view source) {
+  std::vector<SampleCounts> rows;
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    if (line.empty()) continue;
+    if (line_number == 1) {
+      if (line != kHeader) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            source, ": line 1 must be the header `", kHeader, "`"));
+      }
+      continue;
+    }
+    std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
+    SampleCounts row;
+    const bool ok =
+        fields.size() == 4 && countdown::ParseProblem(fields[0]).ok() &&
+        absl::SimpleAtoi(fields[1], &row.samples) &&
+        absl::SimpleAtoi(fields[2], &row.correct) &&
+        absl::SimpleAtoi(fields[3], &row.tokens) && row.samples >= 1 &&
+        row.correct >= 0 && row.correct <= row.samples && row.tokens >= 0;
+    if (!ok) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(source, ": line ", line_number,
+                       " is not `problem,samples,correct,tokens` with "
+                       "0 <= correct <= samples"));
+    }
+    row.problem = std::string(fields[0]);
+    rows.push_back(std::move(row));
+  }
+  if (rows.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(source, ": no rows"));
+  }
+  return rows;
+}
+
+absl::StatusOr<std::vector<SampleCounts>> ReadSampleCounts(
+    const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseSampleCountsCsv(text.str(), path);
+}
+
+double PassAtKOver(const std::vector<SampleCounts>& rows, int k) {
+  if (rows.empty()) return 0;
+  double sum = 0;
+  for (const SampleCounts& r : rows) sum += PassAtK(r.samples, r.correct, k);
+  return sum / rows.size();
+}
+
+double TokensPerSample(const std::vector<SampleCounts>& rows) {
+  if (rows.empty()) return 0;
+  double sum = 0;
+  for (const SampleCounts& r : rows) sum += double(r.tokens) / r.samples;
+  return sum / rows.size();
+}
+
+}  // namespace arts::eval
