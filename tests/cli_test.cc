@@ -165,5 +165,37 @@ TEST(CliTest, PassAtKReportWritesSubsetsPlotAndTable) {
   EXPECT_THAT(run.log, HasSubstr("--puzzles: " + bad + ": line 2"));
 }
 
+TEST(CliTest, TrainRlSnapshotsAndResumes) {
+  TempDir dir("cli_test");
+  const std::string out = dir.File("rl.ckpt");
+  const std::vector<std::string> run_flags = {
+      "train-rl",       "--rl_out=" + out,   "--problems_per_step=1",
+      "--group_size=2", "--rl_eval_every=1", "--threads=1"};
+  std::vector<std::string> flags = run_flags;
+  flags.push_back("--rl_steps=1");
+  RunResult run = Arts(dir, flags);
+  ASSERT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("step 0 validation pass@1 "));
+  EXPECT_THAT(run.log, HasSubstr("step 1/1 mean reward "));
+  EXPECT_THAT(run.log, HasSubstr("eta "));
+  EXPECT_FALSE(ReadFile(out + ".step1").empty());
+  EXPECT_FALSE(ReadFile(out).empty());
+
+  flags = run_flags;
+  flags.push_back("--rl_steps=2");
+  flags.push_back("--rl_resume");
+  run = Arts(dir, flags);
+  ASSERT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("resumed from " + out + ".step1"));
+  EXPECT_THAT(run.log, HasSubstr("step 2/2 mean reward "));
+  EXPECT_THAT(run.log, Not(HasSubstr("step 1/2")));
+
+  flags = run_flags;
+  flags.push_back("--group_size=1");
+  run = Arts(dir, flags);
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("group_size 2 to 64"));
+}
+
 }  // namespace
 }  // namespace arts

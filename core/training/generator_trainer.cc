@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <filesystem>
 #include <random>
 
 #include "absl/strings/numbers.h"
@@ -14,6 +13,7 @@
 #include "core/model/compute_threads.h"
 #include "core/model/generator.h"
 #include "core/model/tokenizer.h"
+#include "core/training/snapshots.h"
 #include "core/training/trace_encoding.h"
 
 namespace arts::training {
@@ -48,10 +48,6 @@ double LearningRate(const GeneratorTrainingOptions& o, int64_t step) {
   return o.learning_rate * (o.final_lr_ratio + (1 - o.final_lr_ratio) * cosine);
 }
 
-std::string SnapshotPath(const std::string& output, int64_t step) {
-  return absl::StrCat(output, ".step", step);
-}
-
 }  // namespace
 
 absl::Status TrainGenerator(const GeneratorTrainingOptions& options,
@@ -81,20 +77,19 @@ absl::Status TrainGenerator(const GeneratorTrainingOptions& options,
   if (absl::Status s = config.Validate(); !s.ok()) return s;
   model::Transformer net(config);
   int64_t start_step = 0;
-  if (options.resume) {
-    for (int64_t step = options.steps; step > 0; --step) {
-      const std::string path = SnapshotPath(options.output_path, step);
-      if (!std::filesystem::exists(path)) continue;
-      absl::StatusOr<model::Checkpoint> ckpt =
-          model::LoadCheckpoint(path, "generator");
-      if (!ckpt.ok()) return ckpt.status();
-      if (absl::Status s = model::RestoreModule(*ckpt, path, *net); !s.ok()) {
-        return s;
-      }
-      start_step = step;
-      log << "resumed from " << path << " (optimizer moments restart)\n";
-      break;
+  if (const Snapshot snapshot =
+          options.resume ? NewestSnapshot(options.output_path, options.steps)
+                         : Snapshot{};
+      snapshot.step > 0) {
+    absl::StatusOr<model::Checkpoint> ckpt =
+        model::LoadCheckpoint(snapshot.path, "generator");
+    if (!ckpt.ok()) return ckpt.status();
+    if (absl::Status s = model::RestoreModule(*ckpt, snapshot.path, *net);
+        !s.ok()) {
+      return s;
     }
+    start_step = snapshot.step;
+    log << "resumed from " << snapshot.path << " (optimizer moments restart)\n";
   }
   int64_t num_params = 0;
   for (const auto& p : net->parameters()) num_params += p.numel();

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -15,6 +14,7 @@
 #include "core/model/tokenizer.h"
 #include "core/model/transformer_checkpoint.h"
 #include "core/training/generated_problems.h"
+#include "core/training/snapshots.h"
 #include "core/training/trace_encoding.h"
 
 namespace arts::training {
@@ -96,10 +96,6 @@ absl::StatusOr<double> ValidationPassAt1(
   return correct / std::max<size_t>(1, sampled->size());
 }
 
-std::string SnapshotPath(const std::string& output, int64_t step) {
-  return absl::StrCat(output, ".step", step);
-}
-
 }  // namespace
 
 absl::Status TrainGrpo(const GrpoTrainingOptions& options, std::ostream& log) {
@@ -136,17 +132,15 @@ absl::Status TrainGrpo(const GrpoTrainingOptions& options, std::ostream& log) {
   if (!initial.ok()) return initial.status();
   model::Transformer net = initial->model;
   int64_t start_step = 0;
-  if (options.resume) {
-    for (int64_t step = options.steps; step > 0; --step) {
-      const std::string path = SnapshotPath(options.output_path, step);
-      if (!std::filesystem::exists(path)) continue;
-      auto snapshot = model::LoadTransformer(path, "generator");
-      if (!snapshot.ok()) return snapshot.status();
-      net = snapshot->model;
-      start_step = step;
-      log << "resumed from " << path << " (optimizer moments restart)\n";
-      break;
-    }
+  if (const Snapshot snapshot =
+          options.resume ? NewestSnapshot(options.output_path, options.steps)
+                         : Snapshot{};
+      snapshot.step > 0) {
+    auto loaded = model::LoadTransformer(snapshot.path, "generator");
+    if (!loaded.ok()) return loaded.status();
+    net = loaded->model;
+    start_step = snapshot.step;
+    log << "resumed from " << snapshot.path << " (optimizer moments restart)\n";
   }
   reference->model->eval();
   for (auto& p : reference->model->parameters()) p.requires_grad_(false);
