@@ -133,6 +133,8 @@ TEST(CliTest, PassAtKReportWritesSubsetsPlotAndTable) {
   EXPECT_THAT(run.log, HasSubstr("| extinction | 1 |"));
   EXPECT_THAT(ReadFile(out + "/rare.csv"),
               HasSubstr("\n1 5 5 5 -> 24,test,16,1,0\n"));
+  EXPECT_THAT(ReadFile(out + "/needs_fraction.csv"),
+              HasSubstr("\n1 5 5 5 -> 24,test,16,1,0\n"));
   EXPECT_THAT(ReadFile(out + "/needs_fraction.csv"), Not(HasSubstr("1 2 4 7")));
   EXPECT_THAT(ReadFile(out + "/pass_at_k.svg"), HasSubstr("<polyline"));
   EXPECT_THAT(ReadFile(out + "/pass_at_k.csv"), HasSubstr("test,RL,16,"));
@@ -153,6 +155,15 @@ TEST(CliTest, PassAtKReportWritesSubsetsPlotAndTable) {
                    "--rl_counts=tail=" + rl, "--report_dir=" + out});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr("same order"));
+  run = Arts(dir,
+             {"pass-at-k-report", "--base_counts=test=" + base,
+              "--rl_counts=test=" + rl + ",tail=" + rl, "--report_dir=" + out});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("same order"));
+  run = Arts(dir, {"pass-at-k-report", "--base_counts=test=" + base + "x",
+                   "--rl_counts=test=" + rl, "--report_dir=" + out});
+  EXPECT_EQ(run.exit_code, 1) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("cannot read " + base + "x"));
   WriteFile(base, "problem,samples,correct,tokens\n1 5 5 5 -> 24,16,99,1\n");
   run = Arts(dir, {"pass-at-k-report", "--base_counts=test=" + base,
                    "--rl_counts=test=" + rl, "--report_dir=" + out});

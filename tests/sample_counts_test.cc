@@ -132,6 +132,7 @@ TEST(PassAtKPlotTest, DrawsOneLinePerCurveOnALog2Axis) {
     ++lines;
   }
   EXPECT_EQ(lines, 2u);
+  ASSERT_NE(svg.find("stroke-dasharray"), std::string::npos);
   EXPECT_EQ(svg.find("stroke-dasharray"), svg.rfind("stroke-dasharray"));
   EXPECT_THAT(svg, HasSubstr(">8</text>"));  // the k axis: 1 2 4 8
   EXPECT_THAT(svg, HasSubstr(">RL test</text>"));

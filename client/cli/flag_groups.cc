@@ -56,7 +56,7 @@ ABSL_FLAG(std::string, split, "test",
 ABSL_FLAG(int, limit, 0, "first N puzzles only (0 = all)");
 ABSL_FLAG(std::string, puzzles, "",
           "a file of puzzles (one problem per line, e.g. a subset file of "
-          "docs/subsets/) to use instead of --split");
+          "docs/results/rl/) to use instead of --split");
 ABSL_FLAG(int, samples, 16,
           "traces per puzzle (eval-generator); N of best_of_n, votes and "
           "dvts (solve, eval)");

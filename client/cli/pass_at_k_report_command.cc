@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "client/cli/commands.h"
+#include "client/cli/split_flags.h"
 #include "core/eval/pass_at_k_plot.h"
 #include "core/eval/sample_counts.h"
 #include "core/eval/subsets.h"
@@ -65,11 +66,11 @@ int MinSamples(const std::vector<SampleCounts>& rows) {
   return n;
 }
 
-// One row of the subset table: what the two generators do on `base`/`rl`.
+// One row of the subset table: what the two generators do on `base`/`rl`,
+// pass@n at the table's n.
 std::string SetRow(const std::string& name,
                    const std::vector<SampleCounts>& base,
-                   const std::vector<SampleCounts>& rl) {
-  const int n = std::min(MinSamples(base), MinSamples(rl));
+                   const std::vector<SampleCounts>& rl, int n) {
   if (base.empty() || n < 16) {
     return absl::StrFormat("| %s | %d | | | | | | | | |\n", name, base.size());
   }
@@ -91,12 +92,13 @@ int RunPassAtKReport() {
   for (const auto* read : {&base, &rl}) {
     if (!read->ok()) {
       std::cerr << "pass-at-k-report: " << read->status().message() << "\n";
-      return 2;
+      return ExitCodeFor(read->status());
     }
   }
   std::vector<eval::SplitCounts> splits;
-  for (size_t i = 0; i < base->size(); ++i) {
-    if (i >= rl->size() || (*rl)[i].first != (*base)[i].first) {
+  for (size_t i = 0; i < std::max(base->size(), rl->size()); ++i) {
+    if (i >= rl->size() || i >= base->size() ||
+        (*rl)[i].first != (*base)[i].first) {
       std::cerr << "pass-at-k-report: --rl_counts must name the splits of "
                    "--base_counts in the same order\n";
       return 2;
@@ -155,7 +157,7 @@ int RunPassAtKReport() {
       "--- | --- |\n",
       n, n);
   for (const eval::SplitCounts& s : splits) {
-    absl::StrAppend(&report, SetRow(s.split, s.base, s.rl));
+    absl::StrAppend(&report, SetRow(s.split, s.base, s.rl, n));
   }
   const std::string made_by = absl::StrCat(
       "made by: arts pass-at-k-report --base_counts ",
@@ -164,6 +166,11 @@ int RunPassAtKReport() {
   const std::string dir = absl::GetFlag(FLAGS_report_dir);
   std::error_code error;
   std::filesystem::create_directories(dir, error);
+  if (error) {
+    std::cerr << "pass-at-k-report: --report_dir: cannot create " << dir << ": "
+              << error.message() << "\n";
+    return 1;
+  }
   struct Named {
     const char* name;
     const char* what;
@@ -186,7 +193,7 @@ int RunPassAtKReport() {
       b.push_back(m.base);
       r.push_back(m.rl);
     }
-    absl::StrAppend(&report, SetRow(set.name, b, r));
+    absl::StrAppend(&report, SetRow(set.name, b, r, n));
     const std::string path = absl::StrCat(dir, "/", set.name, ".csv");
     if (absl::Status s = io::WriteFileAtomically(
             path,

@@ -13,7 +13,7 @@ namespace arts::cli {
 
 namespace {
 
-// The problems of --puzzles, named by the file's stem (docs/subsets/rare.csv
+// The problems of --puzzles, named by the file's stem (docs/results/rl/rare.csv
 // is "rare").
 absl::StatusOr<SplitProblems> ListedProblems(const std::string& path) {
   absl::StatusOr<std::vector<countdown::Problem>> listed =

@@ -6,12 +6,13 @@
 #include <vector>
 
 #include "core/countdown/problem.h"
+#include "core/eval/pass_at_k.h"
 #include "core/model/generator.h"
 
 namespace arts::eval {
 
-// The most traces per problem one evaluation draws (pass@k up to k = 4096).
-inline constexpr int kMaxEvalSamples = 4096;
+// The most traces per problem one evaluation draws.
+inline constexpr int kMaxEvalSamples = kMaxPassAtKSamples;
 
 struct GeneratorEvalOptions {
   // n complete traces per problem, 1 to kMaxEvalSamples, drawn in calls of
@@ -39,7 +40,7 @@ struct GeneratorEvalResult {
   std::vector<int> correct_by_problem;
   std::vector<int64_t> tokens_by_problem;
 
-  // Mean over problems of the unbiased pass@k (1 <= k <= samples).
+  // Mean over problems of the unbiased pass@k; requires 1 <= k <= samples.
   double pass_at_k(int k) const;
   double invalid_step_share() const {
     return steps ? double(invalid_steps) / steps : 0;
@@ -53,12 +54,13 @@ struct GeneratorEvalResult {
   std::string PassAtKLine() const;
 };
 
+// Seeds of a problem's calls after its first (see EvaluateGenerator).
+inline constexpr uint64_t kChunkSeedStride = 1'000'003;
+
 // Samples `samples` complete traces per problem and checks each with the
 // checker. Problem p's first call of kMaxCandidates traces uses seed + p,
 // its call c after that seed + p + c * kChunkSeedStride, so the first 64
 // traces are the same whatever `samples` is above 64.
-inline constexpr uint64_t kChunkSeedStride = 1'000'003;
-
 absl::StatusOr<GeneratorEvalResult> EvaluateGenerator(
     const model::Generator& generator,
     const std::vector<countdown::Problem>& problems,

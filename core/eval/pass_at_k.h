@@ -14,6 +14,9 @@ namespace arts::eval {
 // 1 <= k <= n.
 double PassAtK(int n, int c, int k);
 
+// The most samples per problem the evaluation draws and reads back.
+inline constexpr int kMaxPassAtKSamples = 4096;
+
 // The mean of PassAtK over problems, given each problem's correct count
 // out of the same n samples.
 double MeanPassAtK(int n, const std::vector<int>& correct, int k);

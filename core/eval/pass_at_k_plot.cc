@@ -4,8 +4,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
 
 namespace arts::eval {
+namespace {
+
+// Labels are user text (split names): escaped for XML.
+std::string Escaped(const std::string& text) {
+  return absl::StrReplaceAll(
+      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+}
+
+}  // namespace
 
 std::string PassAtKSvg(const std::vector<PassAtKCurve>& curves) {
   constexpr double kWidth = 640, kHeight = 420, kLeft = 60, kBottom = 50,
@@ -53,13 +63,14 @@ std::string PassAtKSvg(const std::vector<PassAtKCurve>& curves) {
       absl::StrAppend(&path, i ? " " : "",
                       absl::StrFormat("%.1f,%.1f", x(i), y(c.values[i])));
     }
-    absl::StrAppendFormat(
-        &svg,
-        "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" "
-        "stroke-width=\"2\"%s/>\n<text x=\"%.1f\" y=\"%.1f\" "
-        "fill=\"%s\">%s</text>\n",
-        path, c.color, c.dashed ? " stroke-dasharray=\"6,4\"" : "",
-        x(c.values.size() - 1) + 6, y(c.values.back()) + 4, c.color, c.label);
+    absl::StrAppendFormat(&svg,
+                          "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" "
+                          "stroke-width=\"2\"%s/>\n<text x=\"%.1f\" y=\"%.1f\" "
+                          "fill=\"%s\">%s</text>\n",
+                          path, Escaped(c.color),
+                          c.dashed ? " stroke-dasharray=\"6,4\"" : "",
+                          x(c.values.size() - 1) + 6, y(c.values.back()) + 4,
+                          Escaped(c.color), Escaped(c.label));
   }
   absl::StrAppend(&svg, "</svg>\n");
   return svg;

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "core/countdown/problem.h"
 #include "core/eval/pass_at_k.h"
 
@@ -31,6 +32,7 @@ absl::StatusOr<std::vector<SampleCounts>> ParseSampleCountsCsv(
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
+    absl::ConsumeSuffix(&line, "\r");
     if (line.empty()) continue;
     if (line_number == 1) {
       if (line != kHeader) {
@@ -46,12 +48,16 @@ absl::StatusOr<std::vector<SampleCounts>> ParseSampleCountsCsv(
         absl::SimpleAtoi(fields[1], &row.samples) &&
         absl::SimpleAtoi(fields[2], &row.correct) &&
         absl::SimpleAtoi(fields[3], &row.tokens) && row.samples >= 1 &&
-        row.correct >= 0 && row.correct <= row.samples && row.tokens >= 0;
+        row.samples <= kMaxPassAtKSamples && row.correct >= 0 &&
+        row.correct <= row.samples && row.tokens >= 0;
     if (!ok) {
       return absl::InvalidArgumentError(
           absl::StrCat(source, ": line ", line_number,
-                       " is not `problem,samples,correct,tokens` with "
-                       "0 <= correct <= samples"));
+                       " is not `problem,samples,correct,tokens` with a "
+                       "problem like `1 2 4 7 -> 24`, 1 <= samples <= ",
+                       kMaxPassAtKSamples,
+                       ", 0 <= correct <= samples and "
+                       "tokens >= 0"));
     }
     row.problem = std::string(fields[0]);
     rows.push_back(std::move(row));

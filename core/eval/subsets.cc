@@ -65,11 +65,13 @@ absl::StatusOr<std::vector<countdown::Problem>> LoadProblemList(
   std::vector<countdown::Problem> problems;
   std::string line;
   for (int number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || absl::StartsWith(line, "#") ||
         absl::StartsWith(line, "problem,")) {
       continue;
     }
-    const absl::string_view text = line.substr(0, line.find(','));
+    const absl::string_view text =
+        absl::string_view(line).substr(0, line.find(','));
     absl::StatusOr<countdown::Problem> problem = countdown::ParseProblem(text);
     if (!problem.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(
