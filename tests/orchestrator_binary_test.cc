@@ -48,6 +48,8 @@ using ::testing::Not;
 constexpr char kBinary[] = ARTS_ORCHESTRATOR_BINARY;
 constexpr char kTempPrefix[] = "orchestrator_binary_test";
 constexpr char kBundledGenerator[] = ARTS_MODELS_DIR "/generator.ckpt";
+// The RL baseline (arts train-rl), served and searched like any generator.
+constexpr char kRlGenerator[] = ARTS_MODELS_DIR "/generator_rl.ckpt";
 constexpr char kProblem[] = "4 9 10 13 -> 24";
 
 // Solves kProblem with beam search and checks the answers with the checker.
@@ -135,6 +137,18 @@ TEST(OrchestratorBinaryServingTest, ThreeProcessesSolveThenDrain) {
   EXPECT_THAT(metrics, HasSubstr("arts_orchestrator_solve_seconds_count"));
   EXPECT_THAT(metrics, HasSubstr("strategy=\"beam\""));
 
+  services.StopAll();
+}
+
+TEST(OrchestratorBinaryServingTest, TheRlGeneratorIsSearchedLikeAnyOther) {
+  TempDir dir(kTempPrefix);
+  const std::string verifier_model = dir.File("verifier.ckpt");
+  SaveTinyVerifier(verifier_model, /*seed=*/9);
+  ThreeServices services;
+  ASSERT_NO_FATAL_FAILURE(
+      services.Start({ARTS_GENERATOR_BINARY, ARTS_VERIFIER_BINARY, kBinary},
+                     kRlGenerator, verifier_model, dir));
+  ASSERT_NO_FATAL_FAILURE(ExpectSolves(services.orchestrator.channel));
   services.StopAll();
 }
 
