@@ -110,9 +110,16 @@ TEST(CliTest, EvalGeneratorReportsPassAtKAndWritesCounts) {
   EXPECT_THAT(run.log, HasSubstr("pass@k k=1 "));
   EXPECT_THAT(run.log, HasSubstr(" k=64 "));
   const std::string csv = ReadFile(counts);
-  EXPECT_THAT(csv, HasSubstr("problem,samples,correct,tokens\n"));
-  EXPECT_THAT(csv, HasSubstr("4 5 6 10 -> 24,70,"));
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 3) << csv;
+  // The command and seeds first, then the header and a row per puzzle.
+  EXPECT_THAT(csv, HasSubstr("# made by: arts eval-generator --model "));
+  EXPECT_THAT(csv, HasSubstr(" --split test --limit 2 --samples 70 --seed 1 "
+                             "--temperature 1 --top_p 1 --top_k 0 "
+                             "--constrained; puzzle i draws its first 64 "
+                             "samples with seed 1 + i, the c-th 64 after "
+                             "them with seed 1 + i + c * 1000003\n"));
+  EXPECT_THAT(csv, HasSubstr("\nproblem,samples,correct,tokens\n"));
+  EXPECT_THAT(csv, HasSubstr("\n4 5 6 10 -> 24,70,"));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;
 }
 
 TEST(CliTest, PassAtKReportWritesSubsetsPlotAndTable) {
@@ -120,6 +127,7 @@ TEST(CliTest, PassAtKReportWritesSubsetsPlotAndTable) {
   const std::string base = dir.File("base.csv");
   const std::string rl = dir.File("rl.csv");
   WriteFile(base,
+            "# made by: the base's sampling command\n"
             "problem,samples,correct,tokens\n1 5 5 5 -> 24,16,1,400\n"
             "1 2 4 7 -> 24,16,8,320\n");
   WriteFile(rl,
@@ -133,6 +141,9 @@ TEST(CliTest, PassAtKReportWritesSubsetsPlotAndTable) {
   EXPECT_THAT(run.log, HasSubstr("| extinction | 1 |"));
   EXPECT_THAT(ReadFile(out + "/rare.csv"),
               HasSubstr("\n1 5 5 5 -> 24,test,16,1,0\n"));
+  EXPECT_THAT(ReadFile(out + "/rare.csv"),
+              HasSubstr("\n# test base counts made by: the base's sampling "
+                        "command\nproblem,split,"));
   EXPECT_THAT(ReadFile(out + "/needs_fraction.csv"),
               HasSubstr("\n1 5 5 5 -> 24,test,16,1,0\n"));
   EXPECT_THAT(ReadFile(out + "/needs_fraction.csv"), Not(HasSubstr("1 2 4 7")));

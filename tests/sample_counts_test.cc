@@ -31,19 +31,29 @@ using ::testing::HasSubstr;
 TEST(SampleCountsTest, CsvRoundTripsAndBadRowsAreNamed) {
   const std::vector<SampleCounts> rows = {{"1 2 4 7 -> 24", 256, 31, 6000},
                                           {"4 9 10 13 -> 24", 256, 0, 6400}};
-  absl::StatusOr<std::vector<SampleCounts>> parsed =
-      ParseSampleCountsCsv(SampleCountsCsv(rows), "counts.csv");
+  const std::string csv =
+      SampleCountsCsv({"arts eval-generator --seed 1", rows});
+  EXPECT_TRUE(absl::StartsWith(
+      csv, "# made by: arts eval-generator --seed 1\nproblem,samples,"))
+      << csv;
+  absl::StatusOr<SampleCountsFile> parsed =
+      ParseSampleCountsCsv(csv, "counts.csv");
   ASSERT_TRUE(parsed.ok()) << parsed.status();
-  ASSERT_EQ(parsed->size(), 2u);
-  EXPECT_EQ((*parsed)[1].problem, "4 9 10 13 -> 24");
-  EXPECT_EQ((*parsed)[0].correct, 31);
-  EXPECT_EQ((*parsed)[1].tokens, 6400);
+  EXPECT_EQ(parsed->made_by, "arts eval-generator --seed 1");
+  ASSERT_EQ(parsed->rows.size(), 2u);
+  EXPECT_EQ(parsed->rows[1].problem, "4 9 10 13 -> 24");
+  EXPECT_EQ(parsed->rows[0].correct, 31);
+  EXPECT_EQ(parsed->rows[1].tokens, 6400);
+  parsed = ParseSampleCountsCsv(SampleCountsCsv({"", rows}), "counts.csv");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->made_by, "");
+  EXPECT_EQ(parsed->rows.size(), 2u);
 
   for (const char* bad :
        {"problem,samples,correct,tokens\n1 2 4 7 -> 24,16,17,300\n",
         "problem,samples,correct,tokens\n1 2 4 7,16,1,300\n",
         "problem,samples,correct,tokens\n1 2 4 7 -> 24,16,1\n"}) {
-    absl::StatusOr<std::vector<SampleCounts>> r =
+    absl::StatusOr<SampleCountsFile> r =
         ParseSampleCountsCsv(bad, "counts.csv");
     EXPECT_TRUE(absl::IsInvalidArgument(r.status())) << bad;
     EXPECT_THAT(r.status().message(), HasSubstr("counts.csv: line 2")) << bad;

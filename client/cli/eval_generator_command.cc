@@ -1,6 +1,8 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
 #include "client/cli/split_flags.h"
@@ -15,6 +17,31 @@ ABSL_FLAG(std::string, counts_out, "",
           "(the input of pass-at-k-report)");
 
 namespace arts::cli {
+namespace {
+
+// The command that drew the samples and each puzzle's seeds, for the counts
+// file: what it takes to draw them again.
+std::string CountsMadeBy(const std::string& model_path,
+                         const eval::GeneratorEvalOptions& options) {
+  std::string puzzles =
+      absl::GetFlag(FLAGS_puzzles).empty()
+          ? absl::StrCat("--split ", absl::GetFlag(FLAGS_split))
+          : absl::StrCat("--puzzles ", absl::GetFlag(FLAGS_puzzles));
+  if (absl::GetFlag(FLAGS_limit) > 0) {
+    absl::StrAppend(&puzzles, " --limit ", absl::GetFlag(FLAGS_limit));
+  }
+  const model::SamplingParams& s = options.sampling;
+  return absl::StrFormat(
+      "arts eval-generator --model %s %s --samples %d --seed %d "
+      "--temperature %g --top_p %g --top_k %d%s; puzzle i draws its first "
+      "%d samples with seed %d + i, the c-th %d after them with seed "
+      "%d + i + c * %d",
+      model_path, puzzles, options.samples, s.seed, s.temperature, s.top_p,
+      s.top_k, s.constrained ? " --constrained" : "", model::kMaxCandidates,
+      s.seed, model::kMaxCandidates, s.seed, eval::kChunkSeedStride);
+}
+
+}  // namespace
 
 int RunEvalGenerator() {
   if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
@@ -57,14 +84,14 @@ int RunEvalGenerator() {
             << result->Summary() << "\n"
             << result->PassAtKLine() << "\n";
   if (const std::string path = absl::GetFlag(FLAGS_counts_out); !path.empty()) {
-    std::vector<eval::SampleCounts> rows;
+    eval::SampleCountsFile counts{CountsMadeBy(model_path, options), {}};
     for (size_t p = 0; p < problems.size(); ++p) {
-      rows.push_back({countdown::FormatProblem(problems[p]), options.samples,
-                      result->correct_by_problem[p],
-                      result->tokens_by_problem[p]});
+      counts.rows.push_back({countdown::FormatProblem(problems[p]),
+                             options.samples, result->correct_by_problem[p],
+                             result->tokens_by_problem[p]});
     }
     if (absl::Status written =
-            io::WriteFileAtomically(path, eval::SampleCountsCsv(rows));
+            io::WriteFileAtomically(path, eval::SampleCountsCsv(counts));
         !written.ok()) {
       std::cerr << "eval-generator: --counts_out: " << written.message()
                 << "\n";

@@ -33,10 +33,13 @@ namespace {
 
 using eval::SampleCounts;
 
+// Counts files by split, in the order given.
+using CountFiles = std::vector<std::pair<std::string, eval::SampleCountsFile>>;
+
 // SPLIT=PATH pairs, in the order given.
-absl::StatusOr<std::vector<std::pair<std::string, std::vector<SampleCounts>>>>
-ReadCountFlag(const char* flag, const std::vector<std::string>& values) {
-  std::vector<std::pair<std::string, std::vector<SampleCounts>>> out;
+absl::StatusOr<CountFiles> ReadCountFlag(
+    const char* flag, const std::vector<std::string>& values) {
+  CountFiles out;
   for (const std::string& value : values) {
     std::pair<std::string, std::string> pair =
         absl::StrSplit(value, absl::MaxSplits('=', 1));
@@ -44,7 +47,7 @@ ReadCountFlag(const char* flag, const std::vector<std::string>& values) {
       return absl::InvalidArgumentError(
           absl::StrCat("--", flag, ": `", value, "` is not SPLIT=PATH"));
     }
-    absl::StatusOr<std::vector<SampleCounts>> rows =
+    absl::StatusOr<eval::SampleCountsFile> rows =
         eval::ReadSampleCounts(pair.second);
     if (!rows.ok()) {
       return absl::Status(
@@ -103,7 +106,8 @@ int RunPassAtKReport() {
                    "--base_counts in the same order\n";
       return 2;
     }
-    splits.push_back({(*base)[i].first, (*base)[i].second, (*rl)[i].second});
+    splits.push_back(
+        {(*base)[i].first, (*base)[i].second.rows, (*rl)[i].second.rows});
   }
   absl::StatusOr<eval::Subsets> subsets = eval::SelectSubsets(splits);
   if (!subsets.ok()) {
@@ -159,10 +163,21 @@ int RunPassAtKReport() {
   for (const eval::SplitCounts& s : splits) {
     absl::StrAppend(&report, SetRow(s.split, s.base, s.rl, n));
   }
-  const std::string made_by = absl::StrCat(
+  // The subset files say how they were made, down to the sampling commands
+  // and seeds the counts files record.
+  std::string made_by = absl::StrCat(
       "made by: arts pass-at-k-report --base_counts ",
       absl::StrJoin(absl::GetFlag(FLAGS_base_counts), ","), " --rl_counts ",
       absl::StrJoin(absl::GetFlag(FLAGS_rl_counts), ","));
+  for (const auto& [generator, counts] :
+       {std::pair<const char*, const CountFiles*>{"base", &*base},
+        {"RL", &*rl}}) {
+    for (const auto& [split, file] : *counts) {
+      if (file.made_by.empty()) continue;
+      absl::StrAppend(&made_by, "\n", split, " ", generator,
+                      " counts made by: ", file.made_by);
+    }
+  }
   const std::string dir = absl::GetFlag(FLAGS_report_dir);
   std::error_code error;
   std::filesystem::create_directories(dir, error);

@@ -15,30 +15,41 @@ namespace arts::eval {
 
 namespace {
 constexpr absl::string_view kHeader = "problem,samples,correct,tokens";
+constexpr absl::string_view kMadeBy = "# made by: ";
 }  // namespace
 
-std::string SampleCountsCsv(const std::vector<SampleCounts>& rows) {
-  std::string csv = absl::StrCat(kHeader, "\n");
-  for (const SampleCounts& r : rows) {
+std::string SampleCountsCsv(const SampleCountsFile& file) {
+  std::string csv;
+  if (!file.made_by.empty()) absl::StrAppend(&csv, kMadeBy, file.made_by, "\n");
+  absl::StrAppend(&csv, kHeader, "\n");
+  for (const SampleCounts& r : file.rows) {
     absl::StrAppend(&csv, r.problem, ",", r.samples, ",", r.correct, ",",
                     r.tokens, "\n");
   }
   return csv;
 }
 
-absl::StatusOr<std::vector<SampleCounts>> ParseSampleCountsCsv(
+absl::StatusOr<SampleCountsFile> ParseSampleCountsCsv(
     absl::string_view text, absl::string_view source) {
-  std::vector<SampleCounts> rows;
+  SampleCountsFile file;
+  std::vector<SampleCounts>& rows = file.rows;
   int line_number = 0;
+  bool header_seen = false;
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     absl::ConsumeSuffix(&line, "\r");
     if (line.empty()) continue;
-    if (line_number == 1) {
-      if (line != kHeader) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            source, ": line 1 must be the header `", kHeader, "`"));
+    if (!header_seen) {
+      if (absl::ConsumePrefix(&line, kMadeBy)) {
+        file.made_by = std::string(line);
+        continue;
       }
+      if (line != kHeader) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(source, ": line ", line_number,
+                         " must be the header `", kHeader, "`"));
+      }
+      header_seen = true;
       continue;
     }
     std::vector<absl::string_view> fields = absl::StrSplit(line, ',');
@@ -65,11 +76,10 @@ absl::StatusOr<std::vector<SampleCounts>> ParseSampleCountsCsv(
   if (rows.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(source, ": no rows"));
   }
-  return rows;
+  return file;
 }
 
-absl::StatusOr<std::vector<SampleCounts>> ReadSampleCounts(
-    const std::string& path) {
+absl::StatusOr<SampleCountsFile> ReadSampleCounts(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
   std::stringstream text;

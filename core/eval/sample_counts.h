@@ -20,14 +20,20 @@ struct SampleCounts {
   int64_t tokens = 0;   // tokens the generator sampled for the n traces
 };
 
-// CSV with the header `problem,samples,correct,tokens`.
-std::string SampleCountsCsv(const std::vector<SampleCounts>& rows);
+// A counts file: the command and seeds that drew the samples, and the rows.
+struct SampleCountsFile {
+  std::string made_by;  // "" if the file does not say
+  std::vector<SampleCounts> rows;
+};
+
+// CSV: `# made by: MADE_BY` (when given), then the header
+// `problem,samples,correct,tokens` and one row per puzzle.
+std::string SampleCountsCsv(const SampleCountsFile& file);
 
 // Parses SampleCountsCsv's output; errors name `source` and the line.
-absl::StatusOr<std::vector<SampleCounts>> ParseSampleCountsCsv(
-    absl::string_view text, absl::string_view source);
-absl::StatusOr<std::vector<SampleCounts>> ReadSampleCounts(
-    const std::string& path);
+absl::StatusOr<SampleCountsFile> ParseSampleCountsCsv(absl::string_view text,
+                                                      absl::string_view source);
+absl::StatusOr<SampleCountsFile> ReadSampleCounts(const std::string& path);
 
 // Mean over rows of the unbiased pass@k; every row needs samples >= k.
 double PassAtKOver(const std::vector<SampleCounts>& rows, int k);
