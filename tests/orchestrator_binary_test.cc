@@ -114,14 +114,22 @@ TEST(OrchestratorBinaryTest, InProcessModelErrorsNameTheFlagAndPath) {
   EXPECT_THAT(run.log, Not(HasSubstr("serving")));
 }
 
-TEST(OrchestratorBinaryServingTest, ThreeProcessesSolveThenDrain) {
-  TempDir dir(kTempPrefix);
+// The three binaries on loopback: arts-generator serving
+// `generator_model`, arts-verifier a tiny verifier, the orchestrator over
+// both.
+void StartThreeServices(const std::string& generator_model, const TempDir& dir,
+                        ThreeServices& services) {
   const std::string verifier_model = dir.File("verifier.ckpt");
   SaveTinyVerifier(verifier_model, /*seed=*/9);
-  ThreeServices services;
   ASSERT_NO_FATAL_FAILURE(
       services.Start({ARTS_GENERATOR_BINARY, ARTS_VERIFIER_BINARY, kBinary},
-                     kBundledGenerator, verifier_model, dir));
+                     generator_model, verifier_model, dir));
+}
+
+TEST(OrchestratorBinaryServingTest, ThreeProcessesSolveThenDrain) {
+  TempDir dir(kTempPrefix);
+  ThreeServices services;
+  ASSERT_NO_FATAL_FAILURE(StartThreeServices(kBundledGenerator, dir, services));
   ServingServer& orchestrator = services.orchestrator;
   ASSERT_NO_FATAL_FAILURE(ExpectSolves(orchestrator.channel));
   EXPECT_THAT(
@@ -142,12 +150,8 @@ TEST(OrchestratorBinaryServingTest, ThreeProcessesSolveThenDrain) {
 
 TEST(OrchestratorBinaryServingTest, TheRlGeneratorIsSearchedLikeAnyOther) {
   TempDir dir(kTempPrefix);
-  const std::string verifier_model = dir.File("verifier.ckpt");
-  SaveTinyVerifier(verifier_model, /*seed=*/9);
   ThreeServices services;
-  ASSERT_NO_FATAL_FAILURE(
-      services.Start({ARTS_GENERATOR_BINARY, ARTS_VERIFIER_BINARY, kBinary},
-                     kRlGenerator, verifier_model, dir));
+  ASSERT_NO_FATAL_FAILURE(StartThreeServices(kRlGenerator, dir, services));
   ASSERT_NO_FATAL_FAILURE(ExpectSolves(services.orchestrator.channel));
   services.StopAll();
 }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
+#include "core/eval/svg.h"
 
 namespace arts::eval {
 namespace {
@@ -30,20 +31,12 @@ std::string PassAtKSvg(const std::vector<PassAtKCurve>& curves) {
   auto y = [&](double pass) {
     return kHeight - kBottom - pass * (kHeight - kBottom - kTop);
   };
-  std::string svg = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-      "height=\"%.0f\" font-family=\"sans-serif\" font-size=\"11\">\n"
-      "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-      "<text x=\"%.0f\" y=\"18\" font-size=\"13\">pass@k against k "
-      "(unbiased estimate)</text>\n"
-      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-      "stroke=\"black\"/>\n"
-      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-      "stroke=\"black\"/>\n"
-      "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">k (samples per "
-      "puzzle)</text>\n",
-      kWidth, kHeight, kLeft, x(0), y(0), x(last), y(0), x(0), y(0), x(0), y(1),
-      x(last / 2), kHeight - 12);
+  std::string svg = absl::StrCat(
+      SvgOpen(kWidth, kHeight, kLeft, "pass@k against k (unbiased estimate)"),
+      SvgLine(x(0), y(0), x(last), y(0)), SvgLine(x(0), y(0), x(0), y(1)),
+      absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">k "
+                      "(samples per puzzle)</text>\n",
+                      x(last / 2), kHeight - 12));
   for (int i = 0; i <= 5; ++i) {
     absl::StrAppendFormat(&svg,
                           "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">"

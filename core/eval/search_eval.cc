@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "core/countdown/checker.h"
+#include "core/eval/svg.h"
 #include "core/io/atomic_file.h"
 
 namespace arts::eval {
@@ -211,22 +212,11 @@ std::string SummarySvg(const std::vector<SearchEvalSummary>& summaries) {
   auto y = [&](double success) {
     return kHeight - kBottom - success * (kHeight - kBottom - kTop);
   };
-  std::string svg = absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-      "height=\"%.0f\" font-family=\"sans-serif\" font-size=\"11\">\n"
-      "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
-      "<text x=\"%.0f\" y=\"18\" font-size=\"13\">Success against tokens "
-      "generated per puzzle</text>\n",
-      kWidth, kHeight, kLeft);
+  std::string svg = SvgOpen(kWidth, kHeight, kLeft,
+                            "Success against tokens generated per puzzle");
   // Axes with ticks at every 20% and at five token marks.
-  absl::StrAppend(&svg,
-                  absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                                  "y2=\"%.1f\" stroke=\"black\"/>\n",
-                                  x(0), y(0), x(max_tokens), y(0)));
-  absl::StrAppend(&svg,
-                  absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-                                  "y2=\"%.1f\" stroke=\"black\"/>\n",
-                                  x(0), y(0), x(0), y(1)));
+  absl::StrAppend(&svg, SvgLine(x(0), y(0), x(max_tokens), y(0)),
+                  SvgLine(x(0), y(0), x(0), y(1)));
   for (int i = 0; i <= 5; ++i) {
     const double s = i / 5.0;
     const double t = max_tokens * i / 5.0;
