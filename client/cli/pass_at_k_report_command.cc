@@ -1,10 +1,10 @@
 // `arts pass-at-k-report`: base against RL from the per-puzzle counts of
 // `arts eval-generator --counts_out`, without sampling again: pass@k for
-// k = 1 .. n on each split (a table and an SVG), the paper's subsets as
-// files, and each subset's pass@1, pass@16 and token costs.
+// k = 1, 2, 4, ... up to n on each split (a table and an SVG), the paper's
+// subsets as files, and each set's pass@1, pass@16 and token costs.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "client/cli/commands.h"
 #include "client/cli/split_flags.h"
+#include "core/eval/pass_at_k.h"
 #include "core/eval/pass_at_k_plot.h"
 #include "core/eval/sample_counts.h"
 #include "core/eval/subsets.h"
@@ -87,6 +88,113 @@ std::string SetRow(const std::string& name,
       eval::TokensPerSample(rl));
 }
 
+// What the report writes: file name -> contents, in writing order.
+using ReportFiles = std::vector<std::pair<std::string, std::string>>;
+
+// pass@k at k = 1, 2, 4, ... up to n for each split and generator: the
+// markdown table (returned), the CSV and the plot.
+std::string PassAtKTable(const std::vector<eval::SplitCounts>& splits, int n,
+                         ReportFiles& files) {
+  const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
+  std::vector<eval::PassAtKCurve> curves;
+  std::string csv = "split,generator,k,pass_at_k\n";
+  std::vector<int> ks;
+  for (int k = 1; k <= n; k *= 2) ks.push_back(k);
+  std::string table = "| split | generator |";
+  for (int k : ks) absl::StrAppend(&table, " pass@", k, " |");
+  absl::StrAppend(&table, "\n| --- | --- |");
+  for (size_t i = 0; i < ks.size(); ++i) absl::StrAppend(&table, " --- |");
+  absl::StrAppend(&table, "\n");
+  for (size_t i = 0; i < splits.size(); ++i) {
+    for (const auto& [name, rows] :
+         {std::pair<std::string, const std::vector<SampleCounts>*>{
+              "base", &splits[i].base},
+          {"RL", &splits[i].rl}}) {
+      eval::PassAtKCurve curve{absl::StrCat(name, " ", splits[i].split),
+                               colors[i % 4],
+                               name == "RL",
+                               {}};
+      absl::StrAppend(&table, "| ", splits[i].split, " | ", name, " |");
+      for (int k : ks) {
+        const double pass = eval::PassAtKOver(*rows, k);
+        curve.values.push_back(pass);
+        absl::StrAppendFormat(&csv, "%s,%s,%d,%.6f\n", splits[i].split, name, k,
+                              pass);
+        absl::StrAppendFormat(&table, " %.1f%% |", 100 * pass);
+      }
+      absl::StrAppend(&table, "\n");
+      curves.push_back(std::move(curve));
+    }
+  }
+  files.emplace_back("pass_at_k.csv", std::move(csv));
+  files.emplace_back("pass_at_k.svg", eval::PassAtKSvg(curves));
+  return table;
+}
+
+// The subset files say how they were made, down to the sampling commands
+// and seeds the counts files record.
+std::string MadeBy(const CountFiles& base, const CountFiles& rl) {
+  std::string made_by = absl::StrCat(
+      "made by: arts pass-at-k-report --base_counts ",
+      absl::StrJoin(absl::GetFlag(FLAGS_base_counts), ","), " --rl_counts ",
+      absl::StrJoin(absl::GetFlag(FLAGS_rl_counts), ","));
+  for (const auto& [generator, counts] :
+       {std::pair<const char*, const CountFiles*>{"base", &base},
+        {"RL", &rl}}) {
+    for (const auto& [split, file] : *counts) {
+      if (file.made_by.empty()) continue;
+      absl::StrAppend(&made_by, "\n", split, " ", generator,
+                      " counts made by: ", file.made_by);
+    }
+  }
+  return made_by;
+}
+
+// What each generator does on every split and subset (the markdown table,
+// returned), and the subset files.
+std::string SetTable(const std::vector<eval::SplitCounts>& splits,
+                     const eval::Subsets& subsets, int n,
+                     const std::string& made_by, ReportFiles& files) {
+  std::string table = absl::StrFormat(
+      "| set | puzzles | base pass@1 | RL pass@1 | base pass@16 | "
+      "RL pass@16 | base pass@%d | RL pass@%d | base tokens/sample | "
+      "RL tokens/sample |\n| --- | --- | --- | --- | --- | --- | --- | --- | "
+      "--- | --- |\n",
+      n, n);
+  for (const eval::SplitCounts& s : splits) {
+    absl::StrAppend(&table, SetRow(s.split, s.base, s.rl, n));
+  }
+  struct Named {
+    const char* name;
+    const char* what;
+    const std::vector<eval::SubsetMember>* members;
+  };
+  for (const Named& set :
+       {Named{"rare",
+              "the base model solves at most 2 of 16 samples (and at "
+              "least one of all)",
+              &subsets.rare},
+        Named{"extinction",
+              "the RL model's pass@16 is 0 (no correct sample) "
+              "and the base model's is above 0",
+              &subsets.extinction},
+        Named{"needs_fraction",
+              "every solution passes through a non-integer number",
+              &subsets.needs_fraction}}) {
+    std::vector<SampleCounts> b, r;
+    for (const eval::SubsetMember& m : *set.members) {
+      b.push_back(m.base);
+      r.push_back(m.rl);
+    }
+    absl::StrAppend(&table, SetRow(set.name, b, r, n));
+    files.emplace_back(
+        absl::StrCat(set.name, ".csv"),
+        eval::SubsetCsv(*set.members,
+                        absl::StrCat(set.name, ": ", set.what, "\n", made_by)));
+  }
+  return table;
+}
+
 }  // namespace
 
 int RunPassAtKReport() {
@@ -114,70 +222,17 @@ int RunPassAtKReport() {
     std::cerr << "pass-at-k-report: " << subsets.status().message() << "\n";
     return 2;
   }
-
-  // pass@k at k = 1, 2, 4, ... for each split and generator.
-  const char* colors[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd"};
-  std::vector<eval::PassAtKCurve> curves;
-  std::string csv = "split,generator,k,pass_at_k\n";
-  std::vector<int> ks;
-  int n = 1 << 30;
+  // Every column is at most the fewest samples any puzzle has.
+  int n = eval::kMaxPassAtKSamples;
   for (const eval::SplitCounts& s : splits) {
     n = std::min({n, MinSamples(s.base), MinSamples(s.rl)});
   }
-  for (int k = 1; k <= n; k *= 2) ks.push_back(k);
-  std::string report = "| split | generator |";
-  for (int k : ks) absl::StrAppend(&report, " pass@", k, " |");
-  absl::StrAppend(&report, "\n| --- | --- |");
-  for (size_t i = 0; i < ks.size(); ++i) absl::StrAppend(&report, " --- |");
-  absl::StrAppend(&report, "\n");
-  for (size_t i = 0; i < splits.size(); ++i) {
-    for (const auto& [name, rows] :
-         {std::pair<std::string, const std::vector<SampleCounts>*>{
-              "base", &splits[i].base},
-          {"RL", &splits[i].rl}}) {
-      eval::PassAtKCurve curve{absl::StrCat(name, " ", splits[i].split),
-                               colors[i % 4],
-                               name == "RL",
-                               {}};
-      absl::StrAppend(&report, "| ", splits[i].split, " | ", name, " |");
-      for (int k : ks) {
-        const double pass = eval::PassAtKOver(*rows, k);
-        curve.values.push_back(pass);
-        absl::StrAppendFormat(&csv, "%s,%s,%d,%.6f\n", splits[i].split, name, k,
-                              pass);
-        absl::StrAppendFormat(&report, " %.1f%% |", 100 * pass);
-      }
-      absl::StrAppend(&report, "\n");
-      curves.push_back(std::move(curve));
-    }
-  }
+  ReportFiles files;
+  const std::string report =
+      absl::StrCat(PassAtKTable(splits, n, files), "\n",
+                   SetTable(splits, *subsets, n, MadeBy(*base, *rl), files));
+  files.emplace_back("report.md", report);
 
-  // The subsets and what each generator does on every set.
-  absl::StrAppendFormat(
-      &report,
-      "\n| set | puzzles | base pass@1 | RL pass@1 | base pass@16 | "
-      "RL pass@16 | base pass@%d | RL pass@%d | base tokens/sample | "
-      "RL tokens/sample |\n| --- | --- | --- | --- | --- | --- | --- | --- | "
-      "--- | --- |\n",
-      n, n);
-  for (const eval::SplitCounts& s : splits) {
-    absl::StrAppend(&report, SetRow(s.split, s.base, s.rl, n));
-  }
-  // The subset files say how they were made, down to the sampling commands
-  // and seeds the counts files record.
-  std::string made_by = absl::StrCat(
-      "made by: arts pass-at-k-report --base_counts ",
-      absl::StrJoin(absl::GetFlag(FLAGS_base_counts), ","), " --rl_counts ",
-      absl::StrJoin(absl::GetFlag(FLAGS_rl_counts), ","));
-  for (const auto& [generator, counts] :
-       {std::pair<const char*, const CountFiles*>{"base", &*base},
-        {"RL", &*rl}}) {
-    for (const auto& [split, file] : *counts) {
-      if (file.made_by.empty()) continue;
-      absl::StrAppend(&made_by, "\n", split, " ", generator,
-                      " counts made by: ", file.made_by);
-    }
-  }
   const std::string dir = absl::GetFlag(FLAGS_report_dir);
   std::error_code error;
   std::filesystem::create_directories(dir, error);
@@ -186,43 +241,7 @@ int RunPassAtKReport() {
               << error.message() << "\n";
     return 1;
   }
-  struct Named {
-    const char* name;
-    const char* what;
-    const std::vector<eval::SubsetMember>* members;
-  };
-  for (const Named& set :
-       {Named{"rare",
-              "the base model solves at most 2 of 16 samples (and at "
-              "least one of all)",
-              &subsets->rare},
-        Named{"extinction",
-              "the RL model's pass@16 is 0 (no correct sample) "
-              "and the base model's is above 0",
-              &subsets->extinction},
-        Named{"needs_fraction",
-              "every solution passes through a non-integer number",
-              &subsets->needs_fraction}}) {
-    std::vector<SampleCounts> b, r;
-    for (const eval::SubsetMember& m : *set.members) {
-      b.push_back(m.base);
-      r.push_back(m.rl);
-    }
-    absl::StrAppend(&report, SetRow(set.name, b, r, n));
-    const std::string path = absl::StrCat(dir, "/", set.name, ".csv");
-    if (absl::Status s = io::WriteFileAtomically(
-            path,
-            eval::SubsetCsv(*set.members, absl::StrCat(set.name, ": ", set.what,
-                                                       "\n", made_by)));
-        !s.ok()) {
-      std::cerr << "pass-at-k-report: " << s.message() << "\n";
-      return 1;
-    }
-  }
-  for (const auto& [name, contents] :
-       {std::pair<std::string, std::string>{"report.md", report},
-        {"pass_at_k.csv", csv},
-        {"pass_at_k.svg", eval::PassAtKSvg(curves)}}) {
+  for (const auto& [name, contents] : files) {
     if (absl::Status s = io::WriteFileAtomically(dir + "/" + name, contents);
         !s.ok()) {
       std::cerr << "pass-at-k-report: " << s.message() << "\n";
