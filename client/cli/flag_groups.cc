@@ -150,6 +150,11 @@ backends::CallSettings ConnectionSettings() {
   return settings;
 }
 
+int TrainingThreadsFromFlags() {
+  const int threads = absl::GetFlag(FLAGS_threads);
+  return threads == 0 ? 2 : threads;
+}
+
 absl::Status SetSamplingThreads() {
   const int threads = absl::GetFlag(FLAGS_threads);
   absl::Status set = model::SetComputeThreads(threads == 0 ? 1 : threads);

@@ -106,6 +106,9 @@ backends::CallSettings ConnectionSettings();
 // InvalidArgument "--threads: ..." when out of range.
 absl::Status SetSamplingThreads();
 
+// The compute threads for a training command: --threads, 2 when 0.
+int TrainingThreadsFromFlags();
+
 }  // namespace arts::cli
 
 #endif  // ARTS_CLIENT_CLI_FLAG_GROUPS_H_

@@ -33,8 +33,7 @@ int RunTrainGenerator() {
   options.batch_size = absl::GetFlag(FLAGS_batch_size);
   options.learning_rate = absl::GetFlag(FLAGS_lr);
   options.eval_every = absl::GetFlag(FLAGS_eval_every);
-  options.threads =
-      absl::GetFlag(FLAGS_threads) == 0 ? 2 : absl::GetFlag(FLAGS_threads);
+  options.threads = TrainingThreadsFromFlags();
   options.resume = absl::GetFlag(FLAGS_resume);
   options.model.d_model = absl::GetFlag(FLAGS_d_model);
   options.model.num_layers = absl::GetFlag(FLAGS_layers);

@@ -44,8 +44,7 @@ int RunTrainRl() {
   options.generated_fraction = absl::GetFlag(FLAGS_generated_fraction);
   options.eval_every = absl::GetFlag(FLAGS_rl_eval_every);
   options.resume = absl::GetFlag(FLAGS_rl_resume);
-  options.threads =
-      absl::GetFlag(FLAGS_threads) == 0 ? 2 : absl::GetFlag(FLAGS_threads);
+  options.threads = TrainingThreadsFromFlags();
   if (options.eval_every < 1 || options.generated_fraction < 0 ||
       options.generated_fraction > 1) {
     std::cerr << "train-rl: --rl_eval_every must be positive and "

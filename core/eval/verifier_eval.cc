@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/solver.h"
+#include "core/model/propose_in_order.h"
 
 namespace arts::eval {
 namespace {
@@ -66,13 +67,7 @@ absl::StatusOr<std::vector<model::Candidate>> Sample(
   request.max_steps = max_steps;
   request.sampling.seed = seed;
   request.sampling.constrained = options.constrained;
-  std::vector<model::Candidate> candidates;
-  auto status = generator.Propose(
-      request, [&](model::Candidate c) { candidates.push_back(std::move(c)); });
-  if (!status.ok()) return status.status();
-  std::sort(candidates.begin(), candidates.end(),
-            [](const auto& a, const auto& b) { return a.index < b.index; });
-  return candidates;
+  return model::ProposeInOrder(generator, request);
 }
 
 absl::Status EvaluateOnSampledStates(

@@ -11,6 +11,7 @@
 #include "core/model/checkpoint.h"
 #include "core/model/compute_threads.h"
 #include "core/model/generator.h"
+#include "core/model/propose_in_order.h"
 #include "core/model/tokenizer.h"
 #include "core/model/transformer_checkpoint.h"
 #include "core/training/generated_problems.h"
@@ -68,13 +69,10 @@ absl::StatusOr<std::vector<Sample>> SampleGroups(
     request.num_candidates = group_size;
     request.max_steps = 0;
     request.sampling.seed = seed * 1000 + p;
-    std::vector<model::Candidate> group;
-    auto status = policy.Propose(
-        request, [&](model::Candidate c) { group.push_back(std::move(c)); });
-    if (!status.ok()) return status.status();
-    std::sort(group.begin(), group.end(),
-              [](const auto& a, const auto& b) { return a.index < b.index; });
-    for (model::Candidate& c : group) {
+    absl::StatusOr<std::vector<model::Candidate>> group =
+        model::ProposeInOrder(policy, request);
+    if (!group.ok()) return group.status();
+    for (model::Candidate& c : *group) {
       tokens += c.num_tokens;
       Sample s{request.problem, std::move(c.steps), 0};
       s.reward = countdown::Reward(countdown::CheckTrace(problems[p], s.steps));
