@@ -8,9 +8,20 @@
 #include "core/training/verifier_trainer.h"
 
 ABSL_FLAG(std::string, objective, "flow",
-          "flow (flow matching), discriminative or mc_prm (Monte Carlo "
-          "process reward model: MSE against the share of correct "
-          "rollouts)");
+          "flow (flow matching over the sampled children), flow_backup "
+          "(conservation over every legal child, bootstrapped from the "
+          "network), flow_exact (exact flows by enumeration: the supervised "
+          "ceiling), discriminative or mc_prm (Monte Carlo process reward "
+          "model: MSE against the share of correct rollouts)");
+ABSL_FLAG(std::string, backup_weights, "uniform",
+          "flow_backup/flow_exact: a state's F is the mean of its legal "
+          "children's (uniform) or their sum (sum)");
+ABSL_FLAG(int, states_per_batch, 64, "flow_backup/flow_exact: states per step");
+ABSL_FLAG(double, max_minutes, 0,
+          "stop training after this many minutes (0: after --epochs); the "
+          "last epoch is cut short, validated and saved");
+ABSL_FLAG(int, validate_every, 500,
+          "flow_backup/flow_exact: steps between validations (each saves)");
 ABSL_FLAG(std::string, conservation, "mean",
           "flow: a parent's F is the mean or the sum of its sampled "
           "children's");
@@ -65,6 +76,25 @@ int RunTrainVerifier() {
   if (conservation != "mean" && conservation != "sum") {
     std::cerr << "train-verifier: --conservation: expected mean or sum, got '"
               << conservation << "'\n";
+    return 2;
+  }
+  const std::string backup_weights = absl::GetFlag(FLAGS_backup_weights);
+  if (backup_weights != "uniform" && backup_weights != "sum") {
+    std::cerr << "train-verifier: --backup_weights: expected uniform or sum, "
+                 "got '"
+              << backup_weights << "'\n";
+    return 2;
+  }
+  options.backup_weights = backup_weights == "sum"
+                               ? verifier::BackupWeights::kSum
+                               : verifier::BackupWeights::kUniform;
+  options.states_per_batch = absl::GetFlag(FLAGS_states_per_batch);
+  options.max_minutes = absl::GetFlag(FLAGS_max_minutes);
+  options.validate_every = absl::GetFlag(FLAGS_validate_every);
+  if (options.states_per_batch < 1 || !(options.max_minutes >= 0) ||
+      options.validate_every < 1) {
+    std::cerr << "train-verifier: --states_per_batch and --validate_every "
+                 "must be positive and --max_minutes at least 0\n";
     return 2;
   }
   options.conservation = conservation == "sum" ? verifier::Conservation::kSum

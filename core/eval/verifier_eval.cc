@@ -7,6 +7,7 @@
 #include <random>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/solver.h"
@@ -131,14 +132,25 @@ absl::Status EvaluateOnSampledStates(
   result.mc_reachable = std::count(reachable.begin(), reachable.end(), true);
   result.spearman_mc = SpearmanCorrelation(log_flow, observed);
   result.auc_sampled = Auc(log_flow, reachable);
+  for (size_t depth : {1, 2}) {
+    std::vector<double> scores;
+    std::vector<bool> labels;
+    for (size_t i = 0; i < states.size(); ++i) {
+      if (states[i].trace.steps.size() != depth) continue;
+      scores.push_back(log_flow[i]);
+      labels.push_back(reachable[i]);
+    }
+    (depth == 1 ? result.auc_sampled_one_step : result.auc_sampled_two_steps) =
+        Auc(scores, labels);
+  }
   result.auc_mc_success = Auc(log_flow, some_success);
   // Calibration: a flow verifier's floor comes from its training metadata.
   double log_epsilon = -std::numeric_limits<double>::infinity();
   const auto& metadata = verifier.metadata();
   auto objective = metadata.find("objective");
   auto floor = metadata.find("log_epsilon");
-  if (objective != metadata.end() && objective->second == "flow" &&
-      floor != metadata.end()) {
+  if (objective != metadata.end() &&
+      absl::StartsWith(objective->second, "flow") && floor != metadata.end()) {
     log_epsilon = std::stod(floor->second);
   }
   const double edges[] = {0, 0.1, 0.2, 0.4, 0.6, 1.0 + 1e-9};
@@ -202,11 +214,13 @@ double PredictedSuccess(double log_flow, double log_epsilon) {
 std::string VerifierEvalResult::Summary() const {
   return absl::StrFormat(
       "auc_one_step=%.4f (%d states, %d reachable) auc_two_steps=%.4f (%d "
-      "states, %d reachable) sampled: auc_reachable=%.4f auc_mc_success=%.4f "
-      "spearman_mc=%.4f (%d states, %d reachable)",
+      "states, %d reachable) sampled: auc_reachable=%.4f (one step %.4f, two "
+      "steps %.4f) auc_mc_success=%.4f spearman_mc=%.4f (%d states, %d "
+      "reachable)",
       auc_one_step, states_one_step, reachable_one_step, auc_two_steps,
-      states_two_steps, reachable_two_steps, auc_sampled, auc_mc_success,
-      spearman_mc, mc_states, mc_reachable);
+      states_two_steps, reachable_two_steps, auc_sampled, auc_sampled_one_step,
+      auc_sampled_two_steps, auc_mc_success, spearman_mc, mc_states,
+      mc_reachable);
 }
 
 std::string VerifierEvalResult::CalibrationTable() const {

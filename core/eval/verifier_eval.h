@@ -53,8 +53,10 @@ struct VerifierEvalResult {
   int64_t states_one_step = 0, reachable_one_step = 0;
   int64_t states_two_steps = 0, reachable_two_steps = 0;
   // On the generator's own states (one and two steps), against Monte Carlo.
-  double spearman_mc = 0;     // log F vs MC P(correct | s)
-  double auc_sampled = 0;     // log F, reachable vs dead end (exact)
+  double spearman_mc = 0;  // log F vs MC P(correct | s)
+  double auc_sampled = 0;  // log F, reachable vs dead end (exact)
+  // The same, for the states after one step and after two steps alone.
+  double auc_sampled_one_step = 0, auc_sampled_two_steps = 0;
   double auc_mc_success = 0;  // log F, some rollout correct vs none
   int64_t mc_states = 0, mc_reachable = 0;
   std::vector<CalibrationBin> calibration;

@@ -3,24 +3,16 @@
 #include <algorithm>
 
 #include "absl/strings/match.h"
-#include "core/countdown/step.h"
+#include "core/countdown/legal_steps.h"
 
 namespace arts::model {
 
 HeadConstraint::HeadConstraint(const countdown::State& state) {
-  const auto& left = state.left;
-  for (size_t i = 0; i < left.size(); ++i) {
-    for (size_t j = 0; j < left.size(); ++j) {
-      if (i == j) continue;
-      for (char op : {'+', '-', '*', '/'}) {
-        if (countdown::ApplyOperator(left[i], op, left[j]).ok()) {
-          heads_.push_back(countdown::FormatStepHead(left[i], op, left[j]));
-        }
-      }
-    }
+  // One definition of a legal step serves decoding and the verifier's
+  // backups; it comes sorted by head and distinct.
+  for (countdown::LegalStep& step : countdown::LegalSteps(state)) {
+    heads_.push_back(std::move(step.head));
   }
-  std::sort(heads_.begin(), heads_.end());
-  heads_.erase(std::unique(heads_.begin(), heads_.end()), heads_.end());
 }
 
 std::vector<bool> HeadConstraint::Allowed(const std::string& partial,

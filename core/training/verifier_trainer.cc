@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <random>
 
 #include "absl/status/status.h"
@@ -11,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/model/compute_threads.h"
+#include "core/training/state_trainer.h"
 #include "core/verifier/flow_verifier.h"
 #include "core/verifier/losses.h"
 #include "core/verifier/trace_tree.h"
@@ -53,9 +55,11 @@ absl::StatusOr<VerifierObjective> ParseVerifierObjective(
   if (name == "flow") return VerifierObjective::kFlowMatching;
   if (name == "discriminative") return VerifierObjective::kDiscriminative;
   if (name == "mc_prm") return VerifierObjective::kMonteCarlo;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown objective '", name,
-                   "' (expected flow, discriminative or mc_prm)"));
+  if (name == "flow_backup") return VerifierObjective::kFlowBackup;
+  if (name == "flow_exact") return VerifierObjective::kFlowExact;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown objective '", name,
+      "' (expected flow, discriminative, mc_prm, flow_backup or flow_exact)"));
 }
 
 absl::string_view VerifierObjectiveName(VerifierObjective objective) {
@@ -66,6 +70,10 @@ absl::string_view VerifierObjectiveName(VerifierObjective objective) {
       return "discriminative";
     case VerifierObjective::kMonteCarlo:
       return "mc_prm";
+    case VerifierObjective::kFlowBackup:
+      return "flow_backup";
+    case VerifierObjective::kFlowExact:
+      return "flow_exact";
   }
   return "flow";
 }
@@ -111,6 +119,8 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       case VerifierObjective::kMonteCarlo:
         return verifier::ComputeMonteCarloLoss(outputs, batch);
       case VerifierObjective::kFlowMatching:
+      case VerifierObjective::kFlowBackup:  // trained on states instead
+      case VerifierObjective::kFlowExact:
         break;
     }
     return verifier::ComputeFlowMatchingLoss(
@@ -140,10 +150,60 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
              model::CountParameters(*net),
              options.init_from.empty() ? "random weights" : options.init_from)
       << std::flush;
+  const bool state_objective =
+      options.objective == VerifierObjective::kFlowBackup ||
+      options.objective == VerifierObjective::kFlowExact;
+  const verifier::BackupOptions backup =
+      verifier::DefaultBackupOptions(options.backup_weights);
+  // Writes the checkpoint with what made it; `unit` is "epoch" or "step".
+  auto save = [&](absl::string_view unit, int64_t at, double loss) {
+    std::map<std::string, std::string> metadata = {
+        {"objective", std::string(objective_name)},
+        {std::string(unit), absl::StrCat(at)},
+        {"validation_loss", absl::StrCat(loss)},
+        {"seed", absl::StrCat(options.seed)},
+        {"log_epsilon", absl::StrCat(options.log_epsilon)},
+        {"trees", absl::StrCat(train.size())},
+        {"init_from",
+         options.init_from.empty() ? "random" : options.init_from}};
+    if (state_objective) {
+      metadata["backup_weights"] =
+          options.backup_weights == verifier::BackupWeights::kSum ? "sum"
+                                                                  : "uniform";
+      metadata["log_reward_correct"] = absl::StrCat(backup.log_reward_correct);
+    } else {
+      metadata["conservation"] =
+          options.conservation == verifier::Conservation::kSum ? "sum" : "mean";
+      metadata["leaf_weight"] = absl::StrCat(options.leaf_weight);
+    }
+    return verifier::SaveVerifier(options.output_path, net,
+                                  std::move(metadata));
+  };
+  if (state_objective) {
+    StateTrainingOptions state_options;
+    state_options.target = options.objective == VerifierObjective::kFlowExact
+                               ? StateTarget::kExact
+                               : StateTarget::kBackup;
+    state_options.backup = backup;
+    state_options.backup.log_epsilon = options.log_epsilon;
+    state_options.epochs = options.epochs;
+    state_options.states_per_batch = options.states_per_batch;
+    state_options.max_minutes = options.max_minutes;
+    state_options.log_every = options.log_every;
+    state_options.validate_every = options.validate_every;
+    state_options.seed = options.seed;
+    // A bootstrapped loss is not comparable across steps (its targets move),
+    // so every validation saves: the checkpoint is the latest.
+    return TrainOnStates(
+        state_options, *net, optimizer, train, held,
+        [&](int64_t step, double loss) { return save("step", step, loss); },
+        log);
+  }
   std::mt19937_64 rng(options.seed);
   double best = std::numeric_limits<double>::infinity();
   const auto start = std::chrono::steady_clock::now();
-  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+  bool out_of_time = false;
+  for (int epoch = 1; epoch <= options.epochs && !out_of_time; ++epoch) {
     std::shuffle(train.begin(), train.end(), rng);
     double sum = 0;
     int count = 0;
@@ -179,6 +239,18 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
                    seconds / steps_done, eta_minutes)
             << std::flush;
       }
+      // A time limit ends the epoch early; it is validated and saved.
+      if (options.max_minutes > 0 &&
+          std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                        start)
+                      .count() /
+                  60 >=
+              options.max_minutes) {
+        out_of_time = true;
+        log << absl::StrFormat("time limit of %.1f min reached at step %d\n",
+                               options.max_minutes, count);
+        break;
+      }
     }
     absl::StatusOr<double> held_loss = validation_loss();
     if (!held_loss.ok()) return held_loss.status();
@@ -193,20 +265,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
         minutes / epoch * (options.epochs - epoch));
     if (*held_loss < best) {
       best = *held_loss;
-      absl::Status saved = verifier::SaveVerifier(
-          options.output_path, net,
-          {{"objective", std::string(objective_name)},
-           {"conservation", options.conservation == verifier::Conservation::kSum
-                                ? "sum"
-                                : "mean"},
-           {"epoch", absl::StrCat(epoch)},
-           {"validation_loss", absl::StrCat(*held_loss)},
-           {"seed", absl::StrCat(options.seed)},
-           {"log_epsilon", absl::StrCat(options.log_epsilon)},
-           {"leaf_weight", absl::StrCat(options.leaf_weight)},
-           {"trees", absl::StrCat(train.size())},
-           {"init_from",
-            options.init_from.empty() ? "random" : options.init_from}});
+      absl::Status saved = save("epoch", epoch, *held_loss);
       if (!saved.ok()) return saved;
       log << " (best, saved)";
     }

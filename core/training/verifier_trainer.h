@@ -7,14 +7,22 @@
 
 #include "absl/status/statusor.h"
 #include "core/model/transformer.h"
+#include "core/verifier/backup_states.h"
 #include "core/verifier/losses.h"
 
 namespace arts::training {
 
-enum class VerifierObjective { kFlowMatching, kDiscriminative, kMonteCarlo };
+enum class VerifierObjective {
+  kFlowMatching,    // conservation over the sampled children
+  kDiscriminative,  // binary cross-entropy on the trace's outcome
+  kMonteCarlo,      // MSE on the share of correct rollouts
+  kFlowBackup,      // conservation over every legal child, bootstrapped
+  kFlowExact,       // exact flows by enumeration: the supervised ceiling
+};
 
+// "flow", "discriminative", "mc_prm", "flow_backup" or "flow_exact".
 absl::StatusOr<VerifierObjective> ParseVerifierObjective(
-    absl::string_view name);  // "flow", "discriminative" or "mc_prm"
+    absl::string_view name);
 absl::string_view VerifierObjectiveName(VerifierObjective objective);
 
 struct VerifierTrainingOptions {
@@ -35,6 +43,14 @@ struct VerifierTrainingOptions {
   int threads = 1;
   int log_every = 100;             // progress line every this many steps
   model::TransformerConfig model;  // vocab and output size are set for you
+  // Stop training after this many minutes (0: after `epochs`), so that
+  // objectives can be compared at equal training time.
+  double max_minutes = 0;
+  // flow_backup and flow_exact: the weights of the children in the backup,
+  // states per step, steps between validations (each saves).
+  verifier::BackupWeights backup_weights = verifier::BackupWeights::kUniform;
+  int states_per_batch = 64;
+  int validate_every = 500;
   // A generator checkpoint to start from instead of random weights; its
   // architecture then replaces `model`.
   std::string init_from;

@@ -1,0 +1,180 @@
+#include "core/training/state_trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+
+#include "absl/strings/str_format.h"
+#include "core/countdown/checker.h"
+#include "core/countdown/problem.h"
+#include "core/model/tokenizer.h"
+#include "core/verifier/backup_loss.h"
+
+namespace arts::training {
+namespace {
+
+// The exact flows of `states`, for the supervised ceiling.
+std::vector<float> ExactTargets(
+    const std::vector<verifier::BackupState>& states,
+    const verifier::BackupOptions& options) {
+  std::vector<float> targets;
+  targets.reserve(states.size());
+  for (const verifier::BackupState& state : states) {
+    if (state.leaf) {
+      targets.push_back(static_cast<float>(state.leaf_log_reward));
+      continue;
+    }
+    // MakeBackupStates keeps only problems that parse.
+    const countdown::TraceVerdict verdict = countdown::CheckTrace(
+        *countdown::ParseProblem(state.problem), state.steps);
+    targets.push_back(
+        static_cast<float>(verifier::ExactLogFlow(verdict.state, options)));
+  }
+  return targets;
+}
+
+}  // namespace
+
+absl::Status TrainOnStates(const StateTrainingOptions& options,
+                           model::TransformerImpl& net,
+                           torch::optim::Optimizer& optimizer,
+                           const std::vector<verifier::TraceTree>& train,
+                           const std::vector<verifier::TraceTree>& held,
+                           const SaveCheckpoint& save, std::ostream& log) {
+  const model::Tokenizer tokenizer;
+  const int max_len = net.config().max_len;
+  const std::vector<verifier::BackupState> train_states =
+      verifier::MakeBackupStates(train, options.backup);
+  std::vector<verifier::BackupState> held_states =
+      verifier::MakeBackupStates(held, options.backup);
+  std::mt19937_64 rng(options.seed);
+  std::shuffle(held_states.begin(), held_states.end(), rng);
+  if (held_states.size() > options.max_validation_states) {
+    held_states.resize(options.max_validation_states);
+  }
+  if (train_states.empty() || held_states.empty()) {
+    return absl::InvalidArgumentError("no training or validation states");
+  }
+  const bool exact = options.target == StateTarget::kExact;
+  std::vector<float> train_exact, held_exact;
+  if (exact) {
+    train_exact = ExactTargets(train_states, options.backup);
+    held_exact = ExactTargets(held_states, options.backup);
+  }
+  // Targets of states[order[begin..end)], by the objective.
+  auto targets = [&](const std::vector<verifier::BackupState>& states,
+                     const std::vector<float>& exact_targets,
+                     const std::vector<size_t>& order, size_t begin,
+                     size_t end) -> absl::StatusOr<torch::Tensor> {
+    if (exact) {
+      std::vector<float> part;
+      for (size_t i = begin; i < end; ++i) {
+        part.push_back(exact_targets[order[i]]);
+      }
+      return torch::tensor(part);
+    }
+    std::vector<const verifier::BackupState*> part;
+    for (size_t i = begin; i < end; ++i) part.push_back(&states[order[i]]);
+    return verifier::BackupTargets(net, tokenizer, part, max_len);
+  };
+  auto batch_loss = [&](const std::vector<verifier::BackupState>& states,
+                        const std::vector<float>& exact_targets,
+                        const std::vector<size_t>& order, size_t begin,
+                        size_t end) -> absl::StatusOr<torch::Tensor> {
+    absl::StatusOr<torch::Tensor> y =
+        targets(states, exact_targets, order, begin, end);
+    if (!y.ok()) return y.status();
+    std::vector<const verifier::BackupState*> part;
+    for (size_t i = begin; i < end; ++i) part.push_back(&states[order[i]]);
+    absl::StatusOr<torch::Tensor> outputs =
+        verifier::StateOutputs(net, tokenizer, part, max_len);
+    if (!outputs.ok()) return outputs.status();
+    return verifier::BackupLoss(*outputs, *y);
+  };
+  std::vector<size_t> held_order(held_states.size());
+  for (size_t i = 0; i < held_order.size(); ++i) held_order[i] = i;
+  auto validation_loss = [&]() -> absl::StatusOr<double> {
+    torch::NoGradGuard no_grad;
+    net.eval();
+    double total = 0;
+    size_t batches = 0;
+    for (size_t i = 0; i < held_states.size(); i += options.states_per_batch) {
+      absl::StatusOr<torch::Tensor> loss = batch_loss(
+          held_states, held_exact, held_order, i,
+          std::min(held_states.size(), i + options.states_per_batch));
+      if (!loss.ok()) return loss.status();
+      total += loss->item<double>();
+      ++batches;
+    }
+    net.train();
+    return total / std::max<size_t>(1, batches);
+  };
+
+  const size_t steps_per_epoch =
+      (train_states.size() + options.states_per_batch - 1) /
+      options.states_per_batch;
+  log << absl::StrFormat(
+             "%s targets: %d training states, %d validation states, %d "
+             "steps an epoch\n",
+             exact ? "exact" : "full-backup", train_states.size(),
+             held_states.size(), steps_per_epoch)
+      << std::flush;
+  const auto start = std::chrono::steady_clock::now();
+  auto minutes = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+               .count() /
+           60;
+  };
+  auto validate_and_save = [&](int64_t step) -> absl::Status {
+    absl::StatusOr<double> loss = validation_loss();
+    if (!loss.ok()) return loss.status();
+    log << absl::StrFormat("step %d validation loss %.4f elapsed %.1fmin\n",
+                           step, *loss, minutes())
+        << std::flush;
+    return save(step, *loss);
+  };
+  std::vector<size_t> order(train_states.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  int64_t step = 0;
+  double sum = 0;
+  int64_t count = 0;
+  bool out_of_time = false;
+  net.train();
+  for (int epoch = 1; epoch <= options.epochs && !out_of_time; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (size_t i = 0; i < order.size(); i += options.states_per_batch) {
+      absl::StatusOr<torch::Tensor> loss =
+          batch_loss(train_states, train_exact, order, i,
+                     std::min(order.size(), i + options.states_per_batch));
+      if (!loss.ok()) return loss.status();
+      optimizer.zero_grad();
+      loss->backward();
+      torch::nn::utils::clip_grad_norm_(net.parameters(), 1.0);
+      optimizer.step();
+      sum += loss->item<double>();
+      ++count;
+      ++step;
+      if (options.log_every > 0 && step % options.log_every == 0) {
+        log << absl::StrFormat(
+                   "epoch %d step %d/%d train loss %.4f (%.2f s/step, "
+                   "elapsed %.1fmin)\n",
+                   epoch, step, steps_per_epoch * options.epochs, sum / count,
+                   minutes() * 60 / step, minutes())
+            << std::flush;
+        sum = 0;
+        count = 0;
+      }
+      if (options.max_minutes > 0 && minutes() >= options.max_minutes) {
+        out_of_time = true;
+        break;
+      }
+      if (options.validate_every > 0 && step % options.validate_every == 0) {
+        if (absl::Status s = validate_and_save(step); !s.ok()) return s;
+      }
+    }
+  }
+  return validate_and_save(step);
+}
+
+}  // namespace arts::training

@@ -1,0 +1,50 @@
+#ifndef ARTS_CORE_TRAINING_STATE_TRAINER_H_
+#define ARTS_CORE_TRAINING_STATE_TRAINER_H_
+
+#include <functional>
+#include <ostream>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "core/model/transformer.h"
+#include "core/verifier/backup_states.h"
+#include "core/verifier/trace_tree.h"
+
+namespace arts::training {
+
+// What a state-based objective regresses log F towards.
+enum class StateTarget {
+  kBackup,  // the full backup over legal children, bootstrapped (shipped)
+  kExact,   // exact flows by enumeration (the supervised ceiling)
+};
+
+struct StateTrainingOptions {
+  StateTarget target = StateTarget::kBackup;
+  verifier::BackupOptions backup;
+  int epochs = 1;
+  int states_per_batch = 64;
+  // Stop after this many minutes of training (0: no limit); the last
+  // validation's checkpoint is kept.
+  double max_minutes = 0;
+  int log_every = 100;       // steps between progress lines
+  int validate_every = 500;  // steps between validations and saves
+  size_t max_validation_states = 2000;
+  uint64_t seed = 1;
+};
+
+// Called after each validation with the steps done and the validation loss;
+// saves the checkpoint.
+using SaveCheckpoint = std::function<absl::Status(int64_t step, double loss)>;
+
+// Trains `net` on the states of `train` (docs/verifier.md: every tree node,
+// with its legal children), validating on the states of `held`.
+absl::Status TrainOnStates(const StateTrainingOptions& options,
+                           model::TransformerImpl& net,
+                           torch::optim::Optimizer& optimizer,
+                           const std::vector<verifier::TraceTree>& train,
+                           const std::vector<verifier::TraceTree>& held,
+                           const SaveCheckpoint& save, std::ostream& log);
+
+}  // namespace arts::training
+
+#endif  // ARTS_CORE_TRAINING_STATE_TRAINER_H_

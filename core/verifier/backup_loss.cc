@@ -1,0 +1,100 @@
+#include "core/verifier/backup_loss.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/verifier/flow_verifier.h"
+
+namespace arts::verifier {
+namespace {
+
+// Raw outputs at the last boundary of each trace.
+absl::StatusOr<torch::Tensor> LastOutputs(model::TransformerImpl& net,
+                                          const model::Tokenizer& tokenizer,
+                                          const std::vector<TraceRef>& traces,
+                                          int max_len) {
+  absl::StatusOr<BoundaryBatch> batch =
+      EncodeBoundaries(traces, tokenizer, max_len);
+  if (!batch.ok()) return batch.status();
+  std::vector<int64_t> last;
+  last.reserve(traces.size());
+  for (const TraceRef& trace : traces) {
+    last.push_back(static_cast<int64_t>(trace.steps.size()));
+  }
+  return OutputsAtBoundaries(net, *batch)
+      .gather(1, torch::tensor(last).unsqueeze(1))
+      .squeeze(1);
+}
+
+}  // namespace
+
+absl::StatusOr<torch::Tensor> StateOutputs(
+    model::TransformerImpl& net, const model::Tokenizer& tokenizer,
+    const std::vector<const BackupState*>& states, int max_len) {
+  std::vector<TraceRef> traces;
+  traces.reserve(states.size());
+  for (const BackupState* state : states) {
+    traces.push_back({state->problem, state->steps});
+  }
+  return LastOutputs(net, tokenizer, traces, max_len);
+}
+
+absl::StatusOr<torch::Tensor> BackupTargets(
+    model::TransformerImpl& net, const model::Tokenizer& tokenizer,
+    const std::vector<const BackupState*>& states, int max_len, int chunk) {
+  torch::NoGradGuard no_grad;
+  // Children whose value the network gives, and where each one's goes.
+  std::vector<TraceRef> open;
+  std::vector<std::pair<size_t, size_t>> open_at;  // (state, child)
+  std::vector<std::vector<double>> values(states.size());
+  for (size_t s = 0; s < states.size(); ++s) {
+    const BackupState& state = *states[s];
+    values[s].resize(state.children.size());
+    for (size_t c = 0; c < state.children.size(); ++c) {
+      const BackupChild& child = state.children[c];
+      if (child.leaf) {
+        values[s][c] = child.log_weight + child.log_reward;
+        continue;
+      }
+      TraceRef trace{state.problem, state.steps};
+      trace.steps.push_back(child.step);
+      open.push_back(std::move(trace));
+      open_at.emplace_back(s, c);
+    }
+  }
+  for (size_t begin = 0; begin < open.size(); begin += chunk) {
+    const size_t end = std::min(open.size(), begin + chunk);
+    std::vector<TraceRef> part(open.begin() + begin, open.begin() + end);
+    absl::StatusOr<torch::Tensor> outputs =
+        LastOutputs(net, tokenizer, part, max_len);
+    if (!outputs.ok()) return outputs.status();
+    torch::Tensor log_flow = torch::log_sigmoid(*outputs).contiguous();
+    const float* data = log_flow.data_ptr<float>();
+    for (size_t i = begin; i < end; ++i) {
+      const auto [s, c] = open_at[i];
+      values[s][c] = states[s]->children[c].log_weight + data[i - begin];
+    }
+  }
+  std::vector<float> targets(states.size());
+  for (size_t s = 0; s < states.size(); ++s) {
+    if (states[s]->leaf) {
+      targets[s] = static_cast<float>(states[s]->leaf_log_reward);
+      continue;
+    }
+    double top = -std::numeric_limits<double>::infinity();
+    for (double v : values[s]) top = std::max(top, v);
+    double sum = 0;
+    for (double v : values[s]) sum += std::exp(v - top);
+    targets[s] = static_cast<float>(top + std::log(sum));
+  }
+  return torch::tensor(targets);
+}
+
+torch::Tensor BackupLoss(const torch::Tensor& outputs,
+                         const torch::Tensor& targets) {
+  // log sigmoid < 0: a target at or above 0 would pull x to infinity.
+  return (torch::log_sigmoid(outputs) - targets.clamp_max(-1e-3)).pow(2).mean();
+}
+
+}  // namespace arts::verifier

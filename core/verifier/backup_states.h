@@ -1,0 +1,72 @@
+#ifndef ARTS_CORE_VERIFIER_BACKUP_STATES_H_
+#define ARTS_CORE_VERIFIER_BACKUP_STATES_H_
+
+#include <string>
+#include <vector>
+
+#include "core/countdown/checker.h"
+#include "core/verifier/trace_tree.h"
+
+namespace arts::verifier {
+
+// How a state's flow relates to the flows of all its legal children in the
+// full backup (docs/verifier.md, "Full backup over every legal child").
+enum class BackupWeights {
+  // F(s) = (1/n) sum_c F(s.c) over the n legal steps: the probability that
+  // uniform play over legal steps from s ends correct. F stays in (0, 1].
+  kUniform,
+  // F(s) = sum_c F(s.c): GFlowNet's sum (w = 1), the number of correct
+  // completions times the correct leaf's reward. The correct leaf's reward
+  // is scaled (BackupOptions::log_reward_correct) so that sums stay below 1,
+  // where the network's log sigmoid can reach them.
+  kSum,
+};
+
+struct BackupOptions {
+  BackupWeights weights = BackupWeights::kUniform;
+  // log R of a correct leaf; a wrong leaf or an illegal step gets
+  // log_reward_correct + log_epsilon.
+  double log_reward_correct = 0;
+  double log_epsilon = -12;
+  // Also train on every legal child of each tree state with three numbers
+  // left: their own children are leaves, so their targets need no network.
+  bool enumerate_children_of_depth_two = true;
+};
+
+// Defaults for `weights`: sum conservation scales the correct reward by
+// 1/4096 (a four-number puzzle has at most 3,888 leaves).
+BackupOptions DefaultBackupOptions(BackupWeights weights);
+
+// One legal child of a state.
+struct BackupChild {
+  std::string step;       // the completed step text
+  bool leaf = false;      // one number left: its value is its reward
+  double log_reward = 0;  // log R at leaves
+  double log_weight = 0;  // log w(c | s)
+};
+
+// A partial trace to train on. Leaves (terminal, or ending in an illegal
+// step) have a known target; any other state is backed up from its children.
+struct BackupState {
+  std::string problem;
+  std::vector<std::string> steps;
+  bool leaf = false;
+  double leaf_log_reward = 0;
+  std::vector<BackupChild> children;  // every legal step, for non-leaves
+};
+
+// Every distinct node of the sampled trees as a training state, with its
+// legal children (and, with enumerate_children_of_depth_two, those children
+// as states too). Trees whose problem does not parse are skipped.
+std::vector<BackupState> MakeBackupStates(const std::vector<TraceTree>& trees,
+                                          const BackupOptions& options);
+
+// The exact log F of `state` under the same weights and rewards, by
+// enumerating every completion (memoised by the numbers left): the
+// supervised ceiling, never the shipped objective's signal.
+double ExactLogFlow(const countdown::State& state,
+                    const BackupOptions& options);
+
+}  // namespace arts::verifier
+
+#endif  // ARTS_CORE_VERIFIER_BACKUP_STATES_H_

@@ -1,0 +1,194 @@
+// The full-backup flow objective (docs/verifier.md): legal children, exact
+// flows by enumeration, targets bootstrapped from a network, and training.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/countdown/legal_steps.h"
+#include "core/countdown/problem.h"
+#include "core/model/tokenizer.h"
+#include "core/training/verifier_trainer.h"
+#include "core/verifier/backup_loss.h"
+#include "core/verifier/backup_states.h"
+#include "core/verifier/flow_verifier.h"
+#include "gtest/gtest.h"
+#include "tests/test_support.h"
+#include "tests/tiny_models.h"
+
+namespace arts::verifier {
+namespace {
+
+countdown::State StateOf(const std::string& problem,
+                         const std::vector<std::string>& steps = {}) {
+  absl::StatusOr<countdown::Problem> parsed = countdown::ParseProblem(problem);
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  return countdown::CheckTrace(*parsed, steps).state;
+}
+
+TEST(LegalStepsTest, EveryOrderedPairAndOperatorOnceSortedByHead) {
+  std::vector<countdown::LegalStep> steps =
+      countdown::LegalSteps(StateOf("4 9 10 13 -> 24"));
+  EXPECT_EQ(steps.size(), 48u);  // 12 ordered pairs x 4 operators
+  for (size_t i = 1; i < steps.size(); ++i) {
+    EXPECT_LT(steps[i - 1].head, steps[i].head);
+  }
+  // Equal numbers give equal heads; 3 / 0 is not legal.
+  EXPECT_EQ(countdown::LegalSteps(StateOf("5 5 -> 24")).size(), 4u);
+  std::vector<countdown::LegalStep> zero =
+      countdown::LegalSteps(StateOf("0 3 -> 24"));
+  EXPECT_EQ(zero.size(), 7u);
+  for (const auto& step : zero) EXPECT_NE(step.head, "3 / 0 =");
+  const countdown::LegalStep& first = steps.front();
+  EXPECT_EQ(first.head, "10 * 13 =");
+  EXPECT_EQ(countdown::FormatStep(first.step), "10 * 13 = 130 (left: 4 9 130)");
+  EXPECT_EQ(first.next.left.size(), 3u);
+  EXPECT_TRUE(
+      countdown::LegalSteps(StateOf("4 6 -> 24", {"4 * 6 = 24 (left: 24)"}))
+          .empty());
+}
+
+TEST(FlowBackupTest, ExactFlowIsTheShareOfUniformPlayThatEndsCorrect) {
+  BackupOptions options = DefaultBackupOptions(BackupWeights::kUniform);
+  const double eps = std::exp(options.log_epsilon);
+  // 4 and 6: 8 heads, 4 * 6 and 6 * 4 are correct.
+  EXPECT_NEAR(ExactLogFlow(StateOf("4 6 -> 24"), options),
+              std::log(2.0 / 8 + 6.0 / 8 * eps), 1e-9);
+  // A dead state sits at the floor; a correct terminal at 0.
+  EXPECT_NEAR(ExactLogFlow(StateOf("1 1 -> 24"), options), std::log(eps), 1e-9);
+  EXPECT_NEAR(
+      ExactLogFlow(StateOf("4 6 -> 24", {"4 * 6 = 24 (left: 24)"}), options), 0,
+      1e-12);
+  // 1 5 5 5 needs a fraction; it is live, far above the floor.
+  EXPECT_GT(ExactLogFlow(StateOf("1 5 5 5 -> 24"), options), std::log(eps) + 3);
+  // Sum conservation counts correct leaves: 2 of them, each scaled.
+  BackupOptions sum = DefaultBackupOptions(BackupWeights::kSum);
+  EXPECT_NEAR(ExactLogFlow(StateOf("4 6 -> 24"), sum),
+              std::log(2.0 / 4096 + 6.0 / 4096 * eps), 1e-9);
+}
+
+TreeNode Node(int parent, const std::string& step, bool terminal = false,
+              double reward = 0, bool valid = true) {
+  TreeNode n;
+  n.parent = parent;
+  n.step = step;
+  n.terminal = terminal;
+  n.reward = reward;
+  n.valid = valid;
+  return n;
+}
+
+// root -> "1 * 4" (3 numbers left... of 4) -> a correct rollout; root -> an
+// illegal step.
+TraceTree SmallTree() {
+  TraceTree tree;
+  tree.problem = "1 4 6 8 -> 24";
+  tree.nodes = {Node(-1, ""), Node(0, "1 * 4 = 4 (left: 4 6 8)"),
+                Node(1, "8 - 6 = 2 (left: 2 4)"),
+                Node(2, "2 + 4 = 6 (left: 6)", true, 0),
+                Node(0, "9 *", false, 0, /*valid=*/false)};
+  tree.nodes[0].children = {1, 4};
+  tree.nodes[1].children = {2};
+  tree.nodes[2].children = {3};
+  return tree;
+}
+
+TEST(FlowBackupTest, StatesAreTreeNodesWithEveryLegalChild) {
+  BackupOptions options = DefaultBackupOptions(BackupWeights::kUniform);
+  options.enumerate_children_of_depth_two = false;
+  std::vector<BackupState> states = MakeBackupStates({SmallTree()}, options);
+  ASSERT_EQ(states.size(), 5u);
+  EXPECT_FALSE(states[0].leaf);
+  EXPECT_EQ(states[0].children.size(), 48u);
+  EXPECT_NEAR(states[0].children[0].log_weight, -std::log(48.0), 1e-12);
+  EXPECT_EQ(states[1].children.size(), 24u);  // 4 6 8
+  EXPECT_EQ(states[2].children.size(), 8u);   // 2 4: every child a leaf
+  for (const BackupChild& child : states[2].children) EXPECT_TRUE(child.leaf);
+  EXPECT_TRUE(states[3].leaf);  // wrong terminal
+  EXPECT_DOUBLE_EQ(states[3].leaf_log_reward, options.log_epsilon);
+  EXPECT_TRUE(states[4].leaf);  // illegal step
+  // With enumeration, each legal child of "4 6 8" is a state too (one of
+  // them, 8 - 6, was sampled already).
+  options.enumerate_children_of_depth_two = true;
+  EXPECT_EQ(MakeBackupStates({SmallTree()}, options).size(), 5u + 23u);
+}
+
+TEST(FlowBackupTest, TargetsAreExactOneLevelAboveLeavesAndBootstrapAbove) {
+  BackupOptions options = DefaultBackupOptions(BackupWeights::kUniform);
+  options.enumerate_children_of_depth_two = false;
+  std::vector<BackupState> states = MakeBackupStates({SmallTree()}, options);
+  model::Transformer net = testing_support::MakeTinyTransformer(3, [] {
+    model::TransformerConfig config = testing_support::TinyTransformerConfig();
+    config.output_size = 1;
+    return config;
+  }());
+  const model::Tokenizer tokenizer;
+  std::vector<const BackupState*> all;
+  for (const BackupState& s : states) all.push_back(&s);
+  absl::StatusOr<torch::Tensor> y =
+      BackupTargets(*net, tokenizer, all, 320, /*chunk=*/7);
+  ASSERT_TRUE(y.ok()) << y.status();
+  // "2 4 -> 24" after two steps: children are leaves, the target is exact.
+  EXPECT_NEAR(y->index({2}).item<double>(),
+              ExactLogFlow(StateOf("1 4 6 8 -> 24", {"1 * 4 = 4 (left: 4 6 8)",
+                                                     "8 - 6 = 2 (left: 2 4)"}),
+                           options),
+              1e-5);
+  EXPECT_NEAR(y->index({3}).item<double>(), options.log_epsilon, 1e-6);
+  // "4 6 8": the mean of the network's F over its 24 children.
+  std::vector<BackupState> children;
+  for (const BackupChild& child : states[1].children) {
+    BackupState c;
+    c.problem = states[1].problem;
+    c.steps = states[1].steps;
+    c.steps.push_back(child.step);
+    children.push_back(c);
+  }
+  std::vector<const BackupState*> child_ptrs;
+  for (const BackupState& c : children) child_ptrs.push_back(&c);
+  torch::NoGradGuard no_grad;
+  absl::StatusOr<torch::Tensor> x =
+      StateOutputs(*net, tokenizer, child_ptrs, 320);
+  ASSERT_TRUE(x.ok()) << x.status();
+  const double expected =
+      (torch::logsumexp(torch::log_sigmoid(*x), 0) - std::log(24.0))
+          .item<double>();
+  EXPECT_NEAR(y->index({1}).item<double>(), expected, 1e-4);
+  // The loss is zero where the outputs give the targets.
+  torch::Tensor logits = *y - torch::log1p(-torch::exp(*y));
+  EXPECT_NEAR(BackupLoss(logits, *y).item<double>(), 0, 1e-6);
+}
+
+TEST(FlowBackupTest, TrainVerifierRunsBothStateObjectivesAndSaves) {
+  testing_support::TempDir temp("flow_backup");
+  const std::string dir = temp.File("trees");
+  std::filesystem::create_directories(dir);
+  ASSERT_TRUE(WriteTreeFile(dir + "/trees-00000.txt",
+                            {SmallTree(), SmallTree(), SmallTree()})
+                  .ok());
+  for (auto objective : {training::VerifierObjective::kFlowBackup,
+                         training::VerifierObjective::kFlowExact}) {
+    training::VerifierTrainingOptions options;
+    options.trees_dir = dir;
+    options.output_path = dir + "/verifier.ckpt";
+    options.objective = objective;
+    options.model = testing_support::TinyTransformerConfig();
+    options.validation_fraction = 0.34;
+    options.states_per_batch = 16;
+    options.validate_every = 2;
+    options.log_every = 1;
+    std::ostringstream log;
+    absl::Status status = training::TrainVerifier(options, log);
+    ASSERT_TRUE(status.ok()) << status << "\n" << log.str();
+    EXPECT_NE(log.str().find("validation loss"), std::string::npos);
+    absl::StatusOr<std::unique_ptr<FlowVerifier>> loaded =
+        FlowVerifier::Load(options.output_path);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    EXPECT_EQ((*loaded)->metadata().at("objective"),
+              training::VerifierObjectiveName(objective));
+    EXPECT_EQ((*loaded)->metadata().at("backup_weights"), "uniform");
+  }
+}
+
+}  // namespace
+}  // namespace arts::verifier
