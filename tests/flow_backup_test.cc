@@ -95,7 +95,7 @@ TraceTree SmallTree() {
 
 TEST(FlowBackupTest, StatesAreTreeNodesWithEveryLegalChild) {
   BackupOptions options = DefaultBackupOptions(BackupWeights::kUniform);
-  options.enumerate_children_of_depth_two = false;
+  options.enumerate_children = false;
   std::vector<BackupState> states = MakeBackupStates({SmallTree()}, options);
   ASSERT_EQ(states.size(), 5u);
   EXPECT_FALSE(states[0].leaf);
@@ -107,15 +107,17 @@ TEST(FlowBackupTest, StatesAreTreeNodesWithEveryLegalChild) {
   EXPECT_TRUE(states[3].leaf);  // wrong terminal
   EXPECT_DOUBLE_EQ(states[3].leaf_log_reward, options.log_epsilon);
   EXPECT_TRUE(states[4].leaf);  // illegal step
-  // With enumeration, each legal child of "4 6 8" is a state too (one of
-  // them, 8 - 6, was sampled already).
-  options.enumerate_children_of_depth_two = true;
-  EXPECT_EQ(MakeBackupStates({SmallTree()}, options).size(), 5u + 23u);
+  EXPECT_EQ(states[0].numbers_left, 4);
+  EXPECT_EQ(states[2].numbers_left, 2);
+  // With enumeration, each legal child of the root and of "4 6 8" is a
+  // state too (1 * 4 and 8 - 6 were sampled already).
+  options.enumerate_children = true;
+  EXPECT_EQ(MakeBackupStates({SmallTree()}, options).size(), 5u + 47u + 23u);
 }
 
 TEST(FlowBackupTest, TargetsAreExactOneLevelAboveLeavesAndBootstrapAbove) {
   BackupOptions options = DefaultBackupOptions(BackupWeights::kUniform);
-  options.enumerate_children_of_depth_two = false;
+  options.enumerate_children = false;
   std::vector<BackupState> states = MakeBackupStates({SmallTree()}, options);
   model::Transformer net = testing_support::MakeTinyTransformer(3, [] {
     model::TransformerConfig config = testing_support::TinyTransformerConfig();
@@ -125,8 +127,8 @@ TEST(FlowBackupTest, TargetsAreExactOneLevelAboveLeavesAndBootstrapAbove) {
   const model::Tokenizer tokenizer;
   std::vector<const BackupState*> all;
   for (const BackupState& s : states) all.push_back(&s);
-  absl::StatusOr<torch::Tensor> y =
-      BackupTargets(*net, tokenizer, all, 320, /*chunk=*/7);
+  const FlowVerifier target(net, {});
+  absl::StatusOr<torch::Tensor> y = BackupTargets(target, all, /*chunk=*/7);
   ASSERT_TRUE(y.ok()) << y.status();
   // "2 4 -> 24" after two steps: children are leaves, the target is exact.
   EXPECT_NEAR(y->index({2}).item<double>(),
@@ -174,6 +176,7 @@ TEST(FlowBackupTest, TrainVerifierRunsBothStateObjectivesAndSaves) {
     options.objective = objective;
     options.model = testing_support::TinyTransformerConfig();
     options.validation_fraction = 0.34;
+    options.epochs = 1;
     options.states_per_batch = 16;
     options.validate_every = 2;
     options.log_every = 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <random>
 
 #include "absl/strings/str_format.h"
@@ -9,6 +10,7 @@
 #include "core/countdown/problem.h"
 #include "core/model/tokenizer.h"
 #include "core/verifier/backup_loss.h"
+#include "core/verifier/flow_verifier.h"
 
 namespace arts::training {
 namespace {
@@ -33,16 +35,64 @@ std::vector<float> ExactTargets(
   return targets;
 }
 
+// Draws batches with fixed shares of each kind of state, each kind's states
+// in a shuffled order that is reshuffled when it runs out.
+class StratifiedSampler {
+ public:
+  StratifiedSampler(const std::vector<verifier::BackupState>& states,
+                    std::mt19937_64& rng)
+      : rng_(rng) {
+    for (size_t i = 0; i < states.size(); ++i) {
+      const verifier::BackupState& s = states[i];
+      const int kind = s.leaf ? 0 : std::min(s.numbers_left, 4) - 1;
+      buckets_[kind].push_back(i);
+    }
+    for (auto& bucket : buckets_)
+      std::shuffle(bucket.begin(), bucket.end(), rng_);
+  }
+
+  std::vector<size_t> Next(size_t batch) {
+    constexpr double kShares[4] = {1.0 / 8, 3.0 / 8, 3.0 / 8, 1.0 / 8};
+    double total = 0;
+    for (int k = 0; k < 4; ++k) {
+      if (!buckets_[k].empty()) total += kShares[k];
+    }
+    std::vector<size_t> out;
+    for (int k = 0; k < 4 && out.size() < batch; ++k) {
+      if (buckets_[k].empty()) continue;
+      size_t n = static_cast<size_t>(std::lround(batch * kShares[k] / total));
+      n = std::min(std::max<size_t>(n, 1), batch - out.size());
+      for (size_t i = 0; i < n; ++i) {
+        if (next_[k] == buckets_[k].size()) {
+          std::shuffle(buckets_[k].begin(), buckets_[k].end(), rng_);
+          next_[k] = 0;
+        }
+        out.push_back(buckets_[k][next_[k]++]);
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::mt19937_64& rng_;
+  std::vector<size_t> buckets_[4];  // leaves; 2, 3, >= 4 numbers left
+  size_t next_[4] = {0, 0, 0, 0};
+};
+
 }  // namespace
 
 absl::Status TrainOnStates(const StateTrainingOptions& options,
-                           model::TransformerImpl& net,
+                           model::Transformer net,
                            torch::optim::Optimizer& optimizer,
                            const std::vector<verifier::TraceTree>& train,
                            const std::vector<verifier::TraceTree>& held,
                            const SaveCheckpoint& save, std::ostream& log) {
   const model::Tokenizer tokenizer;
-  const int max_len = net.config().max_len;
+  const int max_len = net->config().max_len;
+  // The target network: the same weights, read in no-grad mode with a
+  // prefix cache (the transformer has no dropout, so eval and train agree).
+  const verifier::FlowVerifier target(net, {});
+  net->train();
   const std::vector<verifier::BackupState> train_states =
       verifier::MakeBackupStates(train, options.backup);
   std::vector<verifier::BackupState> held_states =
@@ -61,52 +111,43 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
     train_exact = ExactTargets(train_states, options.backup);
     held_exact = ExactTargets(held_states, options.backup);
   }
-  // Targets of states[order[begin..end)], by the objective.
-  auto targets = [&](const std::vector<verifier::BackupState>& states,
-                     const std::vector<float>& exact_targets,
-                     const std::vector<size_t>& order, size_t begin,
-                     size_t end) -> absl::StatusOr<torch::Tensor> {
-    if (exact) {
-      std::vector<float> part;
-      for (size_t i = begin; i < end; ++i) {
-        part.push_back(exact_targets[order[i]]);
-      }
-      return torch::tensor(part);
+  // The loss on states[index] for each index, by the objective.
+  auto batch_loss =
+      [&](const std::vector<verifier::BackupState>& states,
+          const std::vector<float>& exact_targets,
+          const std::vector<size_t>& indices) -> absl::StatusOr<torch::Tensor> {
+    std::vector<const verifier::BackupState*> part;
+    std::vector<float> exact_part;
+    for (size_t i : indices) {
+      part.push_back(&states[i]);
+      if (exact) exact_part.push_back(exact_targets[i]);
     }
-    std::vector<const verifier::BackupState*> part;
-    for (size_t i = begin; i < end; ++i) part.push_back(&states[order[i]]);
-    return verifier::BackupTargets(net, tokenizer, part, max_len);
-  };
-  auto batch_loss = [&](const std::vector<verifier::BackupState>& states,
-                        const std::vector<float>& exact_targets,
-                        const std::vector<size_t>& order, size_t begin,
-                        size_t end) -> absl::StatusOr<torch::Tensor> {
     absl::StatusOr<torch::Tensor> y =
-        targets(states, exact_targets, order, begin, end);
+        exact ? absl::StatusOr<torch::Tensor>(torch::tensor(exact_part))
+              : verifier::BackupTargets(target, part);
     if (!y.ok()) return y.status();
-    std::vector<const verifier::BackupState*> part;
-    for (size_t i = begin; i < end; ++i) part.push_back(&states[order[i]]);
     absl::StatusOr<torch::Tensor> outputs =
-        verifier::StateOutputs(net, tokenizer, part, max_len);
+        verifier::StateOutputs(*net, tokenizer, part, max_len);
     if (!outputs.ok()) return outputs.status();
     return verifier::BackupLoss(*outputs, *y);
   };
-  std::vector<size_t> held_order(held_states.size());
-  for (size_t i = 0; i < held_order.size(); ++i) held_order[i] = i;
   auto validation_loss = [&]() -> absl::StatusOr<double> {
     torch::NoGradGuard no_grad;
-    net.eval();
     double total = 0;
     size_t batches = 0;
     for (size_t i = 0; i < held_states.size(); i += options.states_per_batch) {
-      absl::StatusOr<torch::Tensor> loss = batch_loss(
-          held_states, held_exact, held_order, i,
-          std::min(held_states.size(), i + options.states_per_batch));
+      std::vector<size_t> indices;
+      for (size_t j = i;
+           j < std::min(held_states.size(), i + options.states_per_batch);
+           ++j) {
+        indices.push_back(j);
+      }
+      absl::StatusOr<torch::Tensor> loss =
+          batch_loss(held_states, held_exact, indices);
       if (!loss.ok()) return loss.status();
       total += loss->item<double>();
       ++batches;
     }
-    net.train();
     return total / std::max<size_t>(1, batches);
   };
 
@@ -134,23 +175,19 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
         << std::flush;
     return save(step, *loss);
   };
-  std::vector<size_t> order(train_states.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  StratifiedSampler sampler(train_states, rng);
   int64_t step = 0;
   double sum = 0;
   int64_t count = 0;
   bool out_of_time = false;
-  net.train();
   for (int epoch = 1; epoch <= options.epochs && !out_of_time; ++epoch) {
-    std::shuffle(order.begin(), order.end(), rng);
-    for (size_t i = 0; i < order.size(); i += options.states_per_batch) {
-      absl::StatusOr<torch::Tensor> loss =
-          batch_loss(train_states, train_exact, order, i,
-                     std::min(order.size(), i + options.states_per_batch));
+    for (size_t s = 0; s < steps_per_epoch; ++s) {
+      absl::StatusOr<torch::Tensor> loss = batch_loss(
+          train_states, train_exact, sampler.Next(options.states_per_batch));
       if (!loss.ok()) return loss.status();
       optimizer.zero_grad();
       loss->backward();
-      torch::nn::utils::clip_grad_norm_(net.parameters(), 1.0);
+      torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
       optimizer.step();
       sum += loss->item<double>();
       ++count;

@@ -21,7 +21,7 @@ enum class StateTarget {
 struct StateTrainingOptions {
   StateTarget target = StateTarget::kBackup;
   verifier::BackupOptions backup;
-  int epochs = 1;
+  int epochs = 1;  // an epoch: as many states as the training set holds
   int states_per_batch = 64;
   // Stop after this many minutes of training (0: no limit); the last
   // validation's checkpoint is kept.
@@ -37,9 +37,12 @@ struct StateTrainingOptions {
 using SaveCheckpoint = std::function<absl::Status(int64_t step, double loss)>;
 
 // Trains `net` on the states of `train` (docs/verifier.md: every tree node,
-// with its legal children), validating on the states of `held`.
+// with its legal children), validating on the states of `held`. Batches are
+// drawn by kind of state: 1/8 leaves, 3/8 with two numbers left, 3/8 with
+// three, 1/8 with more (the shares of the kinds present, renormalised), so
+// that the few states one step in are not drowned by the many two steps in.
 absl::Status TrainOnStates(const StateTrainingOptions& options,
-                           model::TransformerImpl& net,
+                           model::Transformer net,
                            torch::optim::Optimizer& optimizer,
                            const std::vector<verifier::TraceTree>& train,
                            const std::vector<verifier::TraceTree>& held,

@@ -195,7 +195,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
     // A bootstrapped loss is not comparable across steps (its targets move),
     // so every validation saves: the checkpoint is the latest.
     return TrainOnStates(
-        state_options, *net, optimizer, train, held,
+        state_options, net, optimizer, train, held,
         [&](int64_t step, double loss) { return save("step", step, loss); },
         log);
   }

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/verifier/flow_verifier.h"
+#include "core/verifier/prefix_cache.h"
 
 namespace arts::verifier {
 namespace {
@@ -41,16 +42,16 @@ absl::StatusOr<torch::Tensor> StateOutputs(
 }
 
 absl::StatusOr<torch::Tensor> BackupTargets(
-    model::TransformerImpl& net, const model::Tokenizer& tokenizer,
-    const std::vector<const BackupState*>& states, int max_len, int chunk) {
-  torch::NoGradGuard no_grad;
+    const FlowVerifier& target, const std::vector<const BackupState*>& states,
+    size_t chunk) {
   // Children whose value the network gives, and where each one's goes.
-  std::vector<TraceRef> open;
+  std::vector<TraceRef> parents, open;
   std::vector<std::pair<size_t, size_t>> open_at;  // (state, child)
   std::vector<std::vector<double>> values(states.size());
   for (size_t s = 0; s < states.size(); ++s) {
     const BackupState& state = *states[s];
     values[s].resize(state.children.size());
+    bool has_open = false;
     for (size_t c = 0; c < state.children.size(); ++c) {
       const BackupChild& child = state.children[c];
       if (child.leaf) {
@@ -61,19 +62,38 @@ absl::StatusOr<torch::Tensor> BackupTargets(
       trace.steps.push_back(child.step);
       open.push_back(std::move(trace));
       open_at.emplace_back(s, c);
+      has_open = true;
     }
+    if (has_open) parents.push_back({state.problem, state.steps});
+  }
+  // Room for every parent's keys and values: a step's cache is thrown away.
+  PrefixCache cache(int64_t{1} << 30);
+  auto score = [&](const std::vector<TraceRef>& traces, size_t begin,
+                   size_t end) -> absl::StatusOr<std::vector<double>> {
+    std::vector<TraceRef> part(traces.begin() + begin, traces.begin() + end);
+    absl::StatusOr<std::vector<EncodedTrace>> encoded = target.Encode(part);
+    if (!encoded.ok()) return encoded.status();
+    std::vector<const EncodedTrace*> pointers;
+    for (const EncodedTrace& e : *encoded) pointers.push_back(&e);
+    absl::StatusOr<std::vector<std::vector<double>>> scores =
+        target.ScoreEncoded(pointers, &cache);
+    if (!scores.ok()) return scores.status();
+    std::vector<double> last;
+    for (const std::vector<double>& s : *scores) last.push_back(s.back());
+    return last;
+  };
+  for (size_t begin = 0; begin < parents.size(); begin += chunk) {
+    absl::StatusOr<std::vector<double>> scored =
+        score(parents, begin, std::min(parents.size(), begin + chunk));
+    if (!scored.ok()) return scored.status();
   }
   for (size_t begin = 0; begin < open.size(); begin += chunk) {
     const size_t end = std::min(open.size(), begin + chunk);
-    std::vector<TraceRef> part(open.begin() + begin, open.begin() + end);
-    absl::StatusOr<torch::Tensor> outputs =
-        LastOutputs(net, tokenizer, part, max_len);
-    if (!outputs.ok()) return outputs.status();
-    torch::Tensor log_flow = torch::log_sigmoid(*outputs).contiguous();
-    const float* data = log_flow.data_ptr<float>();
+    absl::StatusOr<std::vector<double>> scored = score(open, begin, end);
+    if (!scored.ok()) return scored.status();
     for (size_t i = begin; i < end; ++i) {
       const auto [s, c] = open_at[i];
-      values[s][c] = states[s]->children[c].log_weight + data[i - begin];
+      values[s][c] = states[s]->children[c].log_weight + (*scored)[i - begin];
     }
   }
   std::vector<float> targets(states.size());

@@ -9,6 +9,7 @@
 #include "core/model/tokenizer.h"
 #include "core/model/transformer.h"
 #include "core/verifier/backup_states.h"
+#include "core/verifier/flow_verifier.h"
 
 namespace arts::verifier {
 
@@ -19,14 +20,15 @@ absl::StatusOr<torch::Tensor> StateOutputs(
     const std::vector<const BackupState*>& states, int max_len);
 
 // The full-backup target of each state, [states], with no gradient:
-//   y(s) = log sum_c w(c|s) V(c),  V(c) = R(c) at leaves, else F_net(s.c),
-// over every legal child c; a leaf state's target is its own log R. The
-// network is evaluated in no-grad mode (a stop-gradient target network), in
-// chunks of `chunk` children per forward pass.
+//   y(s) = log sum_c w(c|s) V(c),  V(c) = R(c) at leaves, else F(s.c),
+// over every legal child c; a leaf state's target is its own log R. F is
+// `target`, which may share the trained network's weights: it scores in
+// no-grad mode (a stop-gradient target network). Each parent is scored
+// first into a prefix cache, so that its children feed only their last
+// step's positions, `chunk` children per forward pass.
 absl::StatusOr<torch::Tensor> BackupTargets(
-    model::TransformerImpl& net, const model::Tokenizer& tokenizer,
-    const std::vector<const BackupState*>& states, int max_len,
-    int chunk = 512);
+    const FlowVerifier& target, const std::vector<const BackupState*>& states,
+    size_t chunk = 256);
 
 // Mean squared error in log space between log sigmoid(outputs) and the
 // targets (clamped below 0, where log sigmoid can reach).

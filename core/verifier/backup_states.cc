@@ -93,13 +93,15 @@ std::vector<BackupState> MakeBackupStates(const std::vector<TraceTree>& trees,
         countdown::ParseProblem(tree.problem);
     if (!problem.ok()) continue;
     std::set<std::string> seen;
-    // Adds a state once; returns the steps of its children to add too.
-    auto add = [&](std::vector<std::string> steps) -> std::vector<std::string> {
-      if (!seen.insert(absl::StrJoin(steps, "\n")).second) return {};
+    // Adds a state once; returns whether it was new.
+    auto add = [&](const std::vector<std::string>& steps) {
+      if (!seen.insert(absl::StrJoin(steps, "\n")).second) return false;
       const countdown::TraceVerdict verdict =
           countdown::CheckTrace(*problem, steps);
       BackupState state;
       state.problem = tree.problem;
+      state.steps = steps;
+      state.numbers_left = static_cast<int>(verdict.state.left.size());
       state.leaf = !verdict.valid || verdict.terminal;
       if (state.leaf) {
         state.leaf_log_reward =
@@ -107,32 +109,36 @@ std::vector<BackupState> MakeBackupStates(const std::vector<TraceTree>& trees,
                           : options.log_reward_correct + options.log_epsilon;
       } else {
         state.children = ChildrenOf(verdict.state, options);
-        if (state.children.empty()) {
+        if (state.children.empty()) {  // every pair overflows: a dead end
           state.leaf = true;
           state.leaf_log_reward =
               options.log_reward_correct + options.log_epsilon;
         }
       }
-      const bool expand_children = options.enumerate_children_of_depth_two &&
-                                   !state.leaf &&
-                                   verdict.state.left.size() == 3;
-      std::vector<std::string> child_steps;
-      if (expand_children) {
-        for (const BackupChild& child : state.children) {
-          child_steps.push_back(child.step);
-        }
-      }
-      state.steps = steps;
       states.push_back(std::move(state));
-      return child_steps;
+      return true;
     };
+    // The tree's own nodes first, then the legal children of those with at
+    // least three numbers left.
+    std::vector<size_t> to_expand;
     for (size_t i = 0; i < tree.nodes.size(); ++i) {
-      std::vector<std::string> steps = tree.StepsTo(static_cast<int>(i));
-      std::vector<std::string> child_steps = add(steps);
-      for (const std::string& child : child_steps) {
-        std::vector<std::string> extended = steps;
-        extended.push_back(child);
-        add(std::move(extended));
+      if (!add(tree.StepsTo(static_cast<int>(i)))) continue;
+      const BackupState& added = states.back();
+      if (options.enumerate_children && !added.leaf &&
+          added.numbers_left >= 3) {
+        to_expand.push_back(states.size() - 1);
+      }
+    }
+    for (size_t index : to_expand) {
+      std::vector<std::string> steps = states[index].steps;
+      std::vector<std::string> children;
+      for (const BackupChild& child : states[index].children) {
+        children.push_back(child.step);
+      }
+      for (const std::string& child : children) {
+        steps.push_back(child);
+        add(steps);
+        steps.pop_back();
       }
     }
   }

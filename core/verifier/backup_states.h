@@ -28,9 +28,10 @@ struct BackupOptions {
   // log_reward_correct + log_epsilon.
   double log_reward_correct = 0;
   double log_epsilon = -12;
-  // Also train on every legal child of each tree state with three numbers
-  // left: their own children are leaves, so their targets need no network.
-  bool enumerate_children_of_depth_two = true;
+  // Also train on every legal child of each tree state with at least three
+  // numbers left, so that states one step in are seen in numbers (a tree
+  // holds 16 sampled first steps; a four-number root has 48 legal ones).
+  bool enumerate_children = true;
 };
 
 // Defaults for `weights`: sum conservation scales the correct reward by
@@ -50,14 +51,15 @@ struct BackupChild {
 struct BackupState {
   std::string problem;
   std::vector<std::string> steps;
+  int numbers_left = 0;  // after the steps (1 at a terminal)
   bool leaf = false;
   double leaf_log_reward = 0;
   std::vector<BackupChild> children;  // every legal step, for non-leaves
 };
 
 // Every distinct node of the sampled trees as a training state, with its
-// legal children (and, with enumerate_children_of_depth_two, those children
-// as states too). Trees whose problem does not parse are skipped.
+// legal children (and, with enumerate_children, those children as states
+// too). Trees whose problem does not parse are skipped.
 std::vector<BackupState> MakeBackupStates(const std::vector<TraceTree>& trees,
                                           const BackupOptions& options);
 
