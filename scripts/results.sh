@@ -2,7 +2,8 @@
 # Reproduces docs/RESULTS.md: every run of the evaluation harness on the test
 # and tail splits, in-process, seed 1, constrained decoding, with the bundled
 # models. Writes docs/results/ (per-puzzle CSVs, summary.csv, summary.md,
-# summary.svg). Pass `test` or `tail` to run one split only, or `curve` for
+# summary.svg). Pass `test` or `tail` to run one split only, `verifiers`
+# for the verifiers' AUC on both splits (docs/results/verifiers/), or `curve` for
 # success against tokens on the test split (docs/results/curve/), or
 # `validation` for the tuning runs of the tree search (docs/results/validation/).
 set -euo pipefail
@@ -23,6 +24,24 @@ run() {
 }
 
 case "${1:-all}" in
+  verifiers)
+    # Verifier quality (docs/verifier.md): AUC on enumerated states and on
+    # the generator's own constrained states (60 puzzles, 8 first steps
+    # each and one second step under each), per split. VERIFIERS may name
+    # other checkpoints, e.g. the ceiling runs/v3/verifier_flow_exact.ckpt.
+    out=docs/results/verifiers
+    mkdir -p "$out"
+    for path in ${VERIFIERS:-$flow $prm $disc}; do
+      name=$(basename "$path" .ckpt)
+      for split in test tail; do
+        "$arts" eval-verifier --verifier_model "$path" --split "$split" \
+          --seed 1 --constrained --mc_problems 60 --mc_states 8 \
+          --mc_samples 8 --threads 1 >"$out/$name-$split.txt"
+        head -n 2 "$out/$name-$split.txt"
+      done
+    done
+    exit 0
+    ;;
   curve)
     out=docs/results/curve
     for tokens in 64 128 256 512 1024; do
@@ -34,6 +53,9 @@ case "${1:-all}" in
           --proposals 2 --expand_width 2 --max_tokens "$tokens" \
           --verifier_model "models/verifier_$v.ckpt"
       done
+      run "$out" test --label "arts-exact@$tokens" --strategy arts \
+        --proposals 2 --expand_width 2 --max_tokens "$tokens" \
+        --verifier_model exact
       run "$out" test --label "dvts-flow@$tokens" --strategy dvts \
         --samples 16 --proposals 4 --max_tokens "$tokens" \
         --verifier_model "$flow"
@@ -78,5 +100,6 @@ for s in $splits; do
   run "$out" "$s" --label arts-flow --strategy arts --proposals 2 --expand_width 2 --max_tokens "$budget" --verifier_model "$flow"
   run "$out" "$s" --label arts-discriminative --strategy arts --proposals 2 --expand_width 2 --max_tokens "$budget" --verifier_model "$disc"
   run "$out" "$s" --label arts-mc_prm --strategy arts --proposals 2 --expand_width 2 --max_tokens "$budget" --verifier_model "$prm"
+  run "$out" "$s" --label arts-exact --strategy arts --proposals 2 --expand_width 2 --max_tokens "$budget" --verifier_model exact
   run "$out" "$s" --label dvts16-flow --strategy dvts --samples 16 --proposals 4 --verifier_model "$flow"
 done

@@ -52,6 +52,9 @@ search() {
       run --label "arts-$v" --strategy arts --proposals 2 --expand_width 2 \
         --max_tokens 188 --verifier_model "models/verifier_$v.ckpt"
     done
+    # The ceiling the learned verifiers chase: the same search, exact values.
+    run --label arts-exact --strategy arts --proposals 2 --expand_width 2 \
+      --max_tokens 188 --verifier_model exact
   done
 }
 
