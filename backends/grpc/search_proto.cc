@@ -26,7 +26,28 @@ constexpr std::pair<arts::v1::Aggregation, Aggregation> kAggregations[] = {
     {arts::v1::MEAN, Aggregation::kMean},
 };
 
+constexpr std::pair<arts::v1::CheckResult, search::Check> kChecks[] = {
+    {arts::v1::CHECK_UNKNOWN, search::Check::kUnknown},
+    {arts::v1::CHECK_PASSED, search::Check::kPassed},
+    {arts::v1::CHECK_FAILED, search::Check::kFailed},
+};
+
 }  // namespace
+
+arts::v1::CheckResult ToProto(search::Check check) {
+  for (const auto& [proto, core] : kChecks) {
+    if (core == check) return proto;
+  }
+  return arts::v1::CHECK_UNKNOWN;
+}
+
+search::Check FromProto(arts::v1::CheckResult check) {
+  // A value this build does not know (a newer server) reads as unknown.
+  for (const auto& [proto, core] : kChecks) {
+    if (proto == check) return core;
+  }
+  return search::Check::kUnknown;
+}
 
 absl::StatusOr<search::SearchOptions> OptionsFromProto(
     const arts::v1::SolveRequest& request) {
@@ -121,6 +142,7 @@ arts::v1::Answer ToProto(const search::Answer& answer) {
   out.set_votes(answer.votes);
   out.set_vote_weight(answer.vote_weight);
   out.set_terminal(answer.terminal);
+  out.set_check(ToProto(answer.check));
   return out;
 }
 
@@ -161,6 +183,7 @@ search::SearchResult FromProto(const arts::v1::SolveResponse& response) {
     answer.logprob = in.logprob();
     answer.votes = in.votes();
     answer.vote_weight = in.vote_weight();
+    answer.check = FromProto(in.check());
     result.answers.push_back(std::move(answer));
   }
   const arts::v1::CostReceipt& cost = response.cost();

@@ -19,6 +19,8 @@ absl::StatusOr<search::SearchOptions> OptionsFromProto(
 arts::v1::SolveRequest ToProto(const std::string& problem,
                                const search::SearchOptions& options);
 
+arts::v1::CheckResult ToProto(search::Check check);
+search::Check FromProto(arts::v1::CheckResult check);
 arts::v1::Answer ToProto(const search::Answer& answer);
 arts::v1::CostReceipt ToProto(const search::CostReceipt& cost);
 arts::v1::SolveResponse ToProto(const search::SearchResult& result,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -239,6 +240,10 @@ Answer SearchContext::MakeAnswer(const Node& node) const {
   answer.logprob = node.logprob;
   answer.step_log_flows = node.log_flows;
   if (node.terminal) answer.final_value = node.final_answer;
+  const std::optional<bool> passes = task_.CheckAnswer(problem_, node.steps);
+  if (passes.has_value()) {
+    answer.check = *passes ? Check::kPassed : Check::kFailed;
+  }
   const std::vector<double>& flows = node.log_flows;
   if (!node.scored()) {
     answer.score =
