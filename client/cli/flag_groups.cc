@@ -43,7 +43,8 @@ ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("generator.ckpt"),
           "$ARTS_MODELS_DIR or else the checkout's models/)");
 ABSL_FLAG(std::string, verifier_model,
           arts::io::DefaultModelPath("verifier_flow.ckpt"),
-          "verifier checkpoint");
+          "verifier checkpoint, or 'exact' (solve, eval): the exact verifier, "
+          "log F from Countdown's solver (docs/verifier.md)");
 ABSL_FLAG(int, threads, 0,
           "compute threads (LibTorch and OpenBLAS), 1-64; 0 = 2 for "
           "training, 1 for sampling");

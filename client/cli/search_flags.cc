@@ -8,13 +8,13 @@
 #include "absl/time/clock.h"
 #include "backends/grpc/channel.h"
 #include "backends/grpc/search_proto.h"
+#include "backends/local/exact_scorer.h"
+#include "backends/local/load_scorer.h"
 #include "backends/local/local_policy.h"
-#include "backends/local/local_scorer.h"
 #include "client/cli/flag_groups.h"
 #include "client/orchestrator_client.h"
 #include "core/model/generator.h"
 #include "core/search/search.h"
-#include "core/verifier/flow_verifier.h"
 
 namespace arts::cli {
 
@@ -44,6 +44,16 @@ absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
   options.top_p = absl::GetFlag(FLAGS_top_p);
   options.constrained = absl::GetFlag(FLAGS_constrained);
   options.allow_unverified = absl::GetFlag(FLAGS_allow_unverified);
+  // In this process, the exact verifier scores Countdown only: said before
+  // any model loads.
+  if (absl::GetFlag(FLAGS_orchestrator).empty() &&
+      backends::IsExactVerifier(absl::GetFlag(FLAGS_verifier_model)) &&
+      !backends::ExactScorer::CheckTask(options.task).ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--verifier_model=exact: the exact verifier knows "
+                     "countdown only, not --task=",
+                     options.task));
+  }
   // Field names become flag names ("n" is --samples).
   absl::Status valid = search::ValidateSearchOptions(options);
   if (!valid.ok()) {
@@ -98,9 +108,8 @@ absl::StatusOr<SolveFunction> MakeSolveFunction(std::string* where) {
   }
   struct Models {
     std::unique_ptr<model::Generator> generator;
-    std::unique_ptr<verifier::FlowVerifier> verifier;
     std::unique_ptr<backends::LocalPolicy> policy;
-    std::unique_ptr<backends::LocalScorer> scorer;
+    std::unique_ptr<backend::Scorer> scorer;
   };
   auto models = std::make_shared<Models>();
   const std::string generator_path = absl::GetFlag(FLAGS_model);
@@ -108,13 +117,12 @@ absl::StatusOr<SolveFunction> MakeSolveFunction(std::string* where) {
   absl::StatusOr<std::unique_ptr<model::Generator>> generator =
       model::Generator::Load(generator_path);
   if (!generator.ok()) return generator.status();
-  absl::StatusOr<std::unique_ptr<verifier::FlowVerifier>> verifier =
-      verifier::FlowVerifier::Load(verifier_path);
-  if (!verifier.ok()) return verifier.status();
+  absl::StatusOr<backends::LoadedScorer> scorer =
+      backends::LoadScorer(verifier_path);
+  if (!scorer.ok()) return scorer.status();
   models->generator = *std::move(generator);
-  models->verifier = *std::move(verifier);
   models->policy = std::make_unique<backends::LocalPolicy>(*models->generator);
-  models->scorer = std::make_unique<backends::LocalScorer>(*models->verifier);
+  models->scorer = std::move(scorer->scorer);
   *where = absl::StrCat("in-process ", generator_path, " and ", verifier_path);
   return SolveFunction([models, timeout](const std::string& problem,
                                          search::SearchOptions options) {
