@@ -39,6 +39,10 @@ TEST(CliTest, SolveHelpListsItsFlagsWithDefaults) {
   EXPECT_THAT(run.log, HasSubstr("--task (default \"countdown\")"));
   EXPECT_THAT(run.log, HasSubstr("--orchestrator (default \"\")"));
   EXPECT_THAT(run.log, HasSubstr("--stream (default false)"));
+  // Strategy-dependent defaults say so (docs/search.md).
+  EXPECT_THAT(run.log, HasSubstr("--proposals (default -1)"));
+  EXPECT_THAT(run.log, HasSubstr("--max_tokens (default -1)"));
+  EXPECT_THAT(run.log, HasSubstr("--expand_width (default 2)"));
   EXPECT_THAT(run.log, HasSubstr("--model (default \"" ARTS_MODELS_DIR
                                  "/generator.ckpt\")"));
   // Flags of other commands are not solve's.

@@ -568,6 +568,41 @@ TEST(OrchestratorCheckTest, ATaskWithoutACheckerSaysUnknown) {
   }
 }
 
+// ARTS with nothing but the problem set runs as tuned (docs/RESULTS.md):
+// the same search as with expand_width 2, proposals 2 and 256 tokens.
+TEST_F(OrchestratorServiceTest, ArtsWithNothingElseSetRunsTheTunedSettings) {
+  SolveRequest bare;
+  bare.set_problem(kProblem);
+  bare.set_strategy(arts::v1::ARTS);
+  SolveRequest tuned = bare;
+  tuned.mutable_params()->set_expand_width(2);
+  tuned.mutable_params()->set_proposals(2);
+  tuned.mutable_budget()->set_max_tokens(256);
+  absl::StatusOr<SolveResponse> a = Solve(bare);
+  absl::StatusOr<SolveResponse> b = Solve(tuned);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->cost().tokens_generated(), b->cost().tokens_generated());
+  EXPECT_EQ(a->cost().expansions(), b->cost().expansions());
+  EXPECT_EQ(a->cost().generator_calls(), b->cost().generator_calls());
+  EXPECT_EQ(a->stop_reason(), b->stop_reason());
+  ASSERT_EQ(a->answers_size(), b->answers_size());
+  for (int i = 0; i < a->answers_size(); ++i) {
+    EXPECT_EQ(std::vector<std::string>(a->answers(i).steps().begin(),
+                                       a->answers(i).steps().end()),
+              std::vector<std::string>(b->answers(i).steps().begin(),
+                                       b->answers(i).steps().end()));
+  }
+  // Two nodes a round; the budget is checked before each round, so the
+  // search ends within one round past 256 tokens, or earlier.
+  EXPECT_LE(a->cost().expansions(), 2 * a->cost().generator_calls());
+  if (a->stop_reason() == "token budget") {
+    EXPECT_GE(a->cost().tokens_generated(), 256);
+  } else {
+    EXPECT_LT(a->cost().tokens_generated(), 256);
+  }
+}
+
 TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   search::SearchOptions options;
   options.strategy = search::Strategy::kDvts;
@@ -615,6 +650,22 @@ TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   EXPECT_EQ(defaults->n, search::SearchOptions().n);
   EXPECT_EQ(defaults->top_n, 1);
   EXPECT_EQ(defaults->temperature, 1.0);
+  // The strategy's own defaults: arts as tuned, beam as before.
+  const search::SearchOptions arts = search::WithStrategyDefaults(*defaults);
+  EXPECT_EQ(arts.proposals, 2);
+  EXPECT_EQ(arts.expand_width, 2);
+  EXPECT_EQ(arts.max_tokens, 256);
+  SolveRequest beam_request;
+  beam_request.set_strategy(arts::v1::BEAM);
+  const search::SearchOptions beam =
+      search::WithStrategyDefaults(*backends::OptionsFromProto(beam_request));
+  EXPECT_EQ(beam.proposals, 4);
+  EXPECT_EQ(beam.max_tokens, 0);
+  // Options left unset stay unset on the wire, for the server's defaults.
+  const SolveRequest sent =
+      backends::ToProto(kProblem, search::SearchOptions());
+  EXPECT_FALSE(sent.params().has_proposals());
+  EXPECT_FALSE(sent.budget().has_max_tokens());
   // A check survives the trip both ways.
   for (search::Check check : {search::Check::kUnknown, search::Check::kPassed,
                               search::Check::kFailed}) {

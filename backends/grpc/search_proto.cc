@@ -86,7 +86,10 @@ absl::StatusOr<search::SearchOptions> OptionsFromProto(
     options.stop_after_answers = params.stop_after_answers();
   }
   options.top_n = request.top_n() == 0 ? 1 : request.top_n();
-  options.max_tokens = request.budget().max_tokens();
+  // Unset, the strategy's default budget (arts: its tuned 256 tokens).
+  if (request.budget().has_max_tokens()) {
+    options.max_tokens = request.budget().max_tokens();
+  }
   options.max_expansions = request.budget().max_expansions();
   options.seed = request.seed();
   if (request.has_temperature()) options.temperature = request.temperature();
@@ -110,7 +113,8 @@ arts::v1::SolveRequest ToProto(const std::string& problem,
   arts::v1::SearchParams* params = request.mutable_params();
   params->set_n(options.n);
   params->set_beam_width(options.beam_width);
-  params->set_proposals(options.proposals);
+  // Unset options stay unset, so the server applies the strategy's default.
+  if (options.proposals.has_value()) params->set_proposals(*options.proposals);
   params->set_expand_width(options.expand_width);
   params->set_flow_tilted(options.flow_tilted);
   params->set_tilt_pool(options.tilt_pool);
@@ -122,7 +126,9 @@ arts::v1::SolveRequest ToProto(const std::string& problem,
   }
   params->set_stop_after_answers(options.stop_after_answers);
   request.set_top_n(options.top_n);
-  request.mutable_budget()->set_max_tokens(options.max_tokens);
+  if (options.max_tokens.has_value()) {
+    request.mutable_budget()->set_max_tokens(*options.max_tokens);
+  }
   request.mutable_budget()->set_max_expansions(options.max_expansions);
   request.set_seed(options.seed);
   request.set_temperature(options.temperature);

@@ -11,7 +11,8 @@ namespace arts::backends {
 // Conversions between core's search types and arts.v1's Orchestrator
 // messages, shared by the service (proto in, proto out) and its clients.
 
-// Request to options. Unset parameters take SearchOptions' defaults; an
+// Request to options. Unset parameters take SearchOptions' defaults (those
+// that depend on the strategy stay unset, for RunSearch to fill in); an
 // unknown enum value is INVALID_ARGUMENT naming the field. The deadline is
 // not in the message (it is the call's) and stays infinite here.
 absl::StatusOr<search::SearchOptions> OptionsFromProto(

@@ -64,16 +64,19 @@ ABSL_FLAG(int, samples, 16,
 
 ABSL_FLAG(std::string, trees_dir, "runs/trees",
           "directory of the trace-tree shard files");
-ABSL_FLAG(int64_t, max_tokens, 0,
-          "sampled-token budget per tree (collect-trees) or per search "
-          "(solve, eval); 0 = none");
+ABSL_FLAG(int64_t, max_tokens, -1,
+          "sampled-token budget per tree (collect-trees; 0 or -1 = none) or "
+          "per search (solve, eval; 0 = none, -1 = the strategy's default: "
+          "256 for arts, none for the others)");
 
 ABSL_FLAG(std::string, task, "countdown",
           "the problems' task: countdown or text (docs/bring_your_own.md)");
 ABSL_FLAG(std::string, strategy, "arts",
           "best_of_n, weighted_vote, majority_vote, beam, arts or dvts");
 ABSL_FLAG(int, beam_width, 4, "beam width B");
-ABSL_FLAG(int, proposals, 4, "proposals k per expanded node (dvts: M)");
+ABSL_FLAG(int, proposals, -1,
+          "proposals k per expanded node (dvts: M); -1 = the strategy's "
+          "default: 2 for arts, 4 for beam and dvts");
 ABSL_FLAG(int, expand_width, 2, "arts: nodes expanded per round");
 ABSL_FLAG(bool, flow_tilted, false,
           "arts: draw children in proportion to pi * F");

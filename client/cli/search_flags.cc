@@ -31,13 +31,19 @@ absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
   options.aggregation = *aggregation;
   options.n = absl::GetFlag(FLAGS_samples);
   options.beam_width = absl::GetFlag(FLAGS_beam_width);
-  options.proposals = absl::GetFlag(FLAGS_proposals);
+  // -1: left unset, for the strategy's default (RunSearch, or the
+  // orchestrator, fills it in).
+  if (const int k = absl::GetFlag(FLAGS_proposals); k != -1) {
+    options.proposals = k;
+  }
   options.expand_width = absl::GetFlag(FLAGS_expand_width);
   options.flow_tilted = absl::GetFlag(FLAGS_flow_tilted);
   options.tilt_pool = absl::GetFlag(FLAGS_tilt_pool);
   options.top_n = absl::GetFlag(FLAGS_top_n);
   options.stop_after_answers = absl::GetFlag(FLAGS_stop_after_answers);
-  options.max_tokens = absl::GetFlag(FLAGS_max_tokens);
+  if (const int64_t tokens = absl::GetFlag(FLAGS_max_tokens); tokens != -1) {
+    options.max_tokens = tokens;
+  }
   options.max_expansions = absl::GetFlag(FLAGS_max_expansions);
   options.seed = absl::GetFlag(FLAGS_seed);
   options.temperature = absl::GetFlag(FLAGS_temperature);

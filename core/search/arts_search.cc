@@ -120,7 +120,7 @@ absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
     std::vector<Node> parent_nodes;
     for (const OpenNode& p : parents) parent_nodes.push_back(p.node);
     const int pool =
-        options.flow_tilted ? options.tilt_pool : options.proposals;
+        options.flow_tilted ? options.tilt_pool : *options.proposals;
     absl::StatusOr<std::vector<std::vector<Node>>> proposed =
         context.Expand(ConstPointers(parent_nodes), pool, /*to_the_end=*/false);
     if (!proposed.ok()) return proposed.status();
@@ -153,7 +153,7 @@ absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
       }
       if (options.flow_tilted) {
         group =
-            SampleByFlow(std::move(group), options.proposals, context.rng());
+            SampleByFlow(std::move(group), *options.proposals, context.rng());
       }
       for (Node& child : group) {
         if (child.terminal) {

@@ -31,7 +31,7 @@ SearchContext::SearchContext(backend::Policy& policy, backend::Scorer* scorer,
       task_(task),
       problem_(std::move(problem)),
       call_{options.deadline, options.cancelled},
-      options_(options),
+      options_(WithStrategyDefaults(options)),
       events_(std::move(events)),
       seed_(options.seed * 1'000'003),
       rng_(options.seed) {}
@@ -215,8 +215,8 @@ absl::Status SearchContext::ScoreInOneCall(const std::vector<Node*>& nodes,
 }
 
 std::string SearchContext::SpentBudget() const {
-  if (options_.max_tokens > 0 &&
-      cost_.tokens_generated >= options_.max_tokens) {
+  if (*options_.max_tokens > 0 &&
+      cost_.tokens_generated >= *options_.max_tokens) {
     return "token budget";
   }
   if (options_.max_expansions > 0 &&
