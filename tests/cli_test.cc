@@ -43,6 +43,7 @@ TEST(CliTest, SolveHelpListsItsFlagsWithDefaults) {
   EXPECT_THAT(run.log, HasSubstr("--proposals (default -1)"));
   EXPECT_THAT(run.log, HasSubstr("--max_tokens (default -1)"));
   EXPECT_THAT(run.log, HasSubstr("--expand_width (default 2)"));
+  EXPECT_THAT(run.log, HasSubstr("--stop_confidence (default 0.5)"));
   EXPECT_THAT(run.log, HasSubstr("--model (default \"" ARTS_MODELS_DIR
                                  "/generator.ckpt\")"));
   // Flags of other commands are not solve's.

@@ -259,6 +259,8 @@ TEST_F(OrchestratorServiceTest, EveryInvalidFieldIsNamed) {
        "tilt_pool:"},
       {[](SolveRequest& r) { r.mutable_params()->set_stop_after_answers(0); },
        "stop_after_answers:"},
+      {[](SolveRequest& r) { r.mutable_params()->set_stop_confidence(2); },
+       "stop_confidence:"},
       {[](SolveRequest& r) { r.set_top_n(65); }, "top_n:"},
       {[](SolveRequest& r) { r.mutable_budget()->set_max_tokens(-5); },
        "max_tokens:"},
@@ -615,6 +617,7 @@ TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   options.aggregation = search::Aggregation::kMin;
   options.top_n = 7;
   options.stop_after_answers = 2;
+  options.stop_confidence = 0.25;
   options.max_tokens = 999;
   options.max_expansions = 12;
   options.seed = 77;
@@ -635,6 +638,7 @@ TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   EXPECT_EQ(back->aggregation, search::Aggregation::kMin);
   EXPECT_EQ(back->top_n, 7);
   EXPECT_EQ(back->stop_after_answers, 2);
+  EXPECT_EQ(back->stop_confidence, 0.25);
   EXPECT_EQ(back->max_tokens, 999);
   EXPECT_EQ(back->max_expansions, 12);
   EXPECT_EQ(back->seed, 77u);
@@ -650,6 +654,7 @@ TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   EXPECT_EQ(defaults->n, search::SearchOptions().n);
   EXPECT_EQ(defaults->top_n, 1);
   EXPECT_EQ(defaults->temperature, 1.0);
+  EXPECT_EQ(defaults->stop_confidence, 0.5);
   // The strategy's own defaults: arts as tuned, beam as before.
   const search::SearchOptions arts = search::WithStrategyDefaults(*defaults);
   EXPECT_EQ(arts.proposals, 2);

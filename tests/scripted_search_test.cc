@@ -214,6 +214,63 @@ class DoubtfulScorer : public backend::Scorer {
   }
 };
 
+TEST(ScriptedSearchTest, ArtsDoesNotStopOnALowValuedAnswer) {
+  // The answers' F (0.01) beats every open node's (0.001 and less), which
+  // used to end the search at once; below stop_confidence it may not, so
+  // the search goes on to its budget.
+  constexpr int kBudget = 40;
+  SearchOptions options = ToyOptions(Strategy::kArts);
+  options.max_expansions = kBudget;
+  ASSERT_EQ(options.stop_confidence, 0.5);  // the default
+  ScriptedPolicy policy;
+  DoubtfulScorer scorer;
+  absl::StatusOr<SearchResult> result =
+      RunSearch(policy, &scorer, "spell abcd", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_FALSE(result->answers.empty());
+  EXPECT_NEAR(result->answers[0].score, std::log(0.01), 1e-9);
+  EXPECT_EQ(result->stop_reason, "expansion budget");
+  EXPECT_EQ(result->cost.expansions, kBudget);
+  // Deterministic for the seed, as every search.
+  absl::StatusOr<SearchResult> again =
+      RunSearch(policy, &scorer, "spell abcd", options);
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_EQ(again->answers.size(), result->answers.size());
+  for (size_t i = 0; i < result->answers.size(); ++i) {
+    EXPECT_EQ(again->answers[i].steps, result->answers[i].steps);
+  }
+  EXPECT_EQ(again->cost.tokens_generated, result->cost.tokens_generated);
+
+  // Without the threshold (the rule before it), the same search ends on
+  // the first such answer with most of its budget left.
+  options.stop_confidence = 0;
+  result = RunSearch(policy, &scorer, "spell abcd", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stop_reason, "best answer beats every open node");
+  EXPECT_LT(result->cost.expansions, kBudget);
+  // A threshold the answer meets lets the rule end it again.
+  options.stop_confidence = 0.005;
+  absl::StatusOr<SearchResult> met =
+      RunSearch(policy, &scorer, "spell abcd", options);
+  ASSERT_TRUE(met.ok()) << met.status();
+  EXPECT_EQ(met->stop_reason, "best answer beats every open node");
+  EXPECT_EQ(met->cost.expansions, result->cost.expansions);
+}
+
+TEST(ScriptedSearchTest, StopConfidenceIsAProbability) {
+  ScriptedPolicy policy;
+  DoubtfulScorer scorer;
+  for (double bad : {-0.1, 1.5}) {
+    SearchOptions options = ToyOptions(Strategy::kArts);
+    options.stop_confidence = bad;
+    absl::StatusOr<SearchResult> result =
+        RunSearch(policy, &scorer, "spell ab", options);
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(result.status().message()),
+                StartsWith("stop_confidence: must be 0 to 1"));
+  }
+}
+
 TEST(ScriptedSearchTest, ArtsDefaultsAreTheTunedSettings) {
   // Two nodes a round, two children each, 256 tokens (docs/RESULTS.md).
   SearchOptions defaults;

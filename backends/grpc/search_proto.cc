@@ -85,6 +85,9 @@ absl::StatusOr<search::SearchOptions> OptionsFromProto(
   if (params.has_stop_after_answers()) {
     options.stop_after_answers = params.stop_after_answers();
   }
+  if (params.has_stop_confidence()) {
+    options.stop_confidence = params.stop_confidence();
+  }
   options.top_n = request.top_n() == 0 ? 1 : request.top_n();
   // Unset, the strategy's default budget (arts: its tuned 256 tokens).
   if (request.budget().has_max_tokens()) {
@@ -125,6 +128,7 @@ arts::v1::SolveRequest ToProto(const std::string& problem,
     }
   }
   params->set_stop_after_answers(options.stop_after_answers);
+  params->set_stop_confidence(options.stop_confidence);
   request.set_top_n(options.top_n);
   if (options.max_tokens.has_value()) {
     request.mutable_budget()->set_max_tokens(*options.max_tokens);

@@ -85,7 +85,11 @@ ABSL_FLAG(std::string, aggregation, "last",
           "per-step score aggregation: last, min or mean");
 ABSL_FLAG(int, top_n, 1, "answers to return");
 ABSL_FLAG(int, stop_after_answers, 1,
-          "arts: stop after this many answers with F >= 1/2");
+          "arts: stop after this many answers with F >= 1/2 (or >= "
+          "--stop_confidence when higher)");
+ABSL_FLAG(double, stop_confidence, 0.5,
+          "arts: the least F the best answer needs before 'best answer "
+          "beats every open node' may end the search (0 = no threshold)");
 ABSL_FLAG(int, max_expansions, 0, "expansion budget per search (0 = none)");
 ABSL_FLAG(bool, allow_unverified, false,
           "fall back to best-of-N by log pi if the verifier is down");
@@ -104,11 +108,12 @@ const FlagNames kSamplingFlags = {"seed", "temperature", "top_p", "top_k",
 const FlagNames kModelFlags = {"model", "verifier_model", "threads"};
 const FlagNames kSplitFlags = {"data", "split", "limit", "puzzles"};
 const FlagNames kSearchFlags = {
-    "task",           "strategy",           "samples",
-    "beam_width",     "proposals",          "expand_width",
-    "flow_tilted",    "tilt_pool",          "aggregation",
-    "top_n",          "stop_after_answers", "max_tokens",
-    "max_expansions", "allow_unverified",   "orchestrator"};
+    "task",        "strategy",           "samples",
+    "beam_width",  "proposals",          "expand_width",
+    "flow_tilted", "tilt_pool",          "aggregation",
+    "top_n",       "stop_after_answers", "stop_confidence",
+    "max_tokens",  "max_expansions",     "allow_unverified",
+    "orchestrator"};
 
 arts::v1::SamplingParams SamplingParamsFromFlags() {
   arts::v1::SamplingParams sampling;

@@ -41,6 +41,7 @@ absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
   options.tilt_pool = absl::GetFlag(FLAGS_tilt_pool);
   options.top_n = absl::GetFlag(FLAGS_top_n);
   options.stop_after_answers = absl::GetFlag(FLAGS_stop_after_answers);
+  options.stop_confidence = absl::GetFlag(FLAGS_stop_confidence);
   if (const int64_t tokens = absl::GetFlag(FLAGS_max_tokens); tokens != -1) {
     options.max_tokens = tokens;
   }

@@ -93,6 +93,9 @@ absl::Status ValidateSearchOptions(const SearchOptions& unresolved) {
   for (const absl::Status& status : checks) {
     if (!status.ok()) return status;
   }
+  if (!(options.stop_confidence >= 0 && options.stop_confidence <= 1)) {
+    return absl::InvalidArgumentError("stop_confidence: must be 0 to 1");
+  }
   if (options.flow_tilted && options.tilt_pool < proposals) {
     return absl::InvalidArgumentError(absl::StrCat(
         "tilt_pool: must be at least proposals (", proposals, ")"));

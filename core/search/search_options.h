@@ -50,6 +50,7 @@ inline constexpr int kMaxExpansions = 100'000;
 inline constexpr int kArtsProposals = 2;
 inline constexpr int kOtherProposals = 4;  // beam, dvts
 inline constexpr int64_t kArtsMaxTokens = 256;
+inline constexpr double kDefaultStopConfidence = 0.5;
 
 // Steps a trace may reach in a search: a deeper one is dropped as a dead
 // end, so a generator that never ends a trace cannot hold a search forever.
@@ -74,8 +75,14 @@ struct SearchOptions {
   int tilt_pool = 16;
   Aggregation aggregation = Aggregation::kLast;
   int top_n = 1;
-  // arts: stop once this many distinct complete traces with F >= 1/2 exist.
+  // arts: stop once this many distinct complete traces with F >= 1/2 (or
+  // F >= stop_confidence when that is higher) exist.
   int stop_after_answers = 1;
+  // arts: the least F the best answer needs before "best answer beats every
+  // open node" may end the search: an answer the verifier itself doubts
+  // does not stop a search that has open nodes and budget left. 0 is the
+  // rule without a threshold.
+  double stop_confidence = kDefaultStopConfidence;
   // Generated tokens; 0 = no budget. Unset: the strategy's default
   // (kArtsMaxTokens for arts, none for the others).
   std::optional<int64_t> max_tokens;
