@@ -184,7 +184,8 @@ for line in open(sys.argv[1]):
         if "[UNVERIFIED]" in line:
             errors.append(f"{current}: unverified (the verifier was not used)")
     elif line.startswith("  answer "):
-        m = re.match(r"  answer (\S+)\s+score\s+(\S+)  (.*)$", line)
+        # The task's check, "[passes check]" or "[FAILS ...]", precedes the steps.
+        m = re.match(r"  answer (\S+)\s+score\s+(\S+)  (?:\[[^]]*\]  )?(.*)$", line)
         if not m or current is None:
             errors.append(f"unparsable answer line {line!r}")
             continue

@@ -76,9 +76,12 @@ level() {
 
 echo "== Solve (arts, constrained), one level per concurrency"
 start_services
+# k = 4 and no token budget, the settings docs/BENCHMARKS.md measured
+# (arts' defaults were these before issue 18 made them the tuned 2 and 256).
 for c in 1 8 64 256; do
   level "solve_c$c" --target solve --address 127.0.0.1:51050 \
-    --strategy arts --constrained --concurrency "$c"
+    --strategy arts --proposals 4 --max_tokens 0 --constrained \
+    --concurrency "$c"
 done
 
 echo "== Propose (16 one-step candidates per call)"

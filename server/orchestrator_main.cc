@@ -13,11 +13,10 @@
 #include "backends/grpc/channel.h"
 #include "backends/grpc/generator_client.h"
 #include "backends/grpc/verifier_client.h"
+#include "backends/local/load_scorer.h"
 #include "backends/local/local_policy.h"
-#include "backends/local/local_scorer.h"
 #include "core/io/default_paths.h"
 #include "core/model/generator.h"
-#include "core/verifier/flow_verifier.h"
 #include "server/bearer_auth.h"
 #include "server/connection_flags.h"
 #include "server/orchestrator_service.h"
@@ -57,7 +56,8 @@ ABSL_FLAG(std::string, generator_model,
           "with --in_process: the generator checkpoint");
 ABSL_FLAG(std::string, verifier_model,
           arts::io::DefaultModelPath("verifier_flow.ckpt"),
-          "with --in_process: the verifier checkpoint");
+          "with --in_process: the verifier checkpoint, or 'exact' for the "
+          "exact verifier (Countdown's solver, no model)");
 ABSL_FLAG(absl::Duration, backend_timeout, absl::Seconds(30),
           "longest wait for one Generator or Verifier call (a request's own "
           "deadline is shorter when it has one)");
@@ -100,10 +100,10 @@ void AwaitBackend(const std::string& name, const std::string& address,
   }
 }
 
-// With --in_process, the models that the proposer and scorer refer to.
+// With --in_process, the generator that the proposer refers to (the scorer
+// owns its verifier).
 struct LocalModels {
   std::unique_ptr<arts::model::Generator> generator;
-  std::unique_ptr<arts::verifier::FlowVerifier> verifier;
 };
 
 }  // namespace
@@ -186,15 +186,13 @@ int main(int argc, char** argv) {
         auto generator =
             arts::model::Generator::Load(absl::GetFlag(FLAGS_generator_model));
         if (!generator.ok()) return generator.status();
-        auto verifier = arts::verifier::FlowVerifier::Load(
-            absl::GetFlag(FLAGS_verifier_model));
-        if (!verifier.ok()) return verifier.status();
+        absl::StatusOr<arts::backends::LoadedScorer> scorer =
+            arts::backends::LoadScorer(absl::GetFlag(FLAGS_verifier_model));
+        if (!scorer.ok()) return scorer.status();
         local.generator = *std::move(generator);
-        local.verifier = *std::move(verifier);
         service.SetBackends(std::make_unique<arts::server::SharedBackends>(
             std::make_unique<arts::backends::LocalPolicy>(*local.generator),
-            std::make_unique<arts::backends::LocalScorer>(*local.verifier)));
-        return local.generator->num_parameters() +
-               local.verifier->num_parameters();
+            std::move(scorer->scorer)));
+        return local.generator->num_parameters() + scorer->num_parameters;
       });
 }

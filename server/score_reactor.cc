@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "backends/grpc/verifier_proto.h"
+#include "core/backend/call_context.h"
 #include "server/grpc_status.h"
 
 namespace arts::server {
@@ -27,6 +28,14 @@ void ScoreReactor::Start() {
   if (request.task != "countdown") {
     FinishCall(absl::InvalidArgumentError(
         "task: this verifier serves countdown, got '" + request.task + "'"));
+    return;
+  }
+  if (service_.exact_ != nullptr) {
+    // No model, nothing to batch: the exact verifier answers at once.
+    backend::CallContext call;
+    call.deadline = absl::FromChrono(context_->deadline());
+    call.cancelled = [this] { return cancelled_.load(); };
+    OnScored(service_.exact_->Score(request, call));
     return;
   }
   serving::ScoringScheduler::Callbacks callbacks;

@@ -1,8 +1,10 @@
-// arts-verifier: serves the flow verifier as arts.v1.Verifier.
+// arts-verifier: serves the flow verifier as arts.v1.Verifier, or, with
+// --model=exact, the exact verifier (Countdown's solver).
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/time/time.h"
+#include "backends/local/load_scorer.h"
 #include "core/io/default_paths.h"
 #include "core/verifier/flow_verifier.h"
 #include "server/connection_flags.h"
@@ -16,7 +18,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50052",
 ABSL_FLAG(std::string, metrics_listen, "127.0.0.1:9092",
           "Prometheus /metrics address, host:port; empty disables");
 ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("verifier_flow.ckpt"),
-          "verifier checkpoint (kind verifier)");
+          "verifier checkpoint (kind verifier), or 'exact': the exact "
+          "verifier, log F 0 while Countdown's solver can still reach the "
+          "target and -20 once it cannot (no model; the batching and cache "
+          "flags do not apply)");
 ABSL_FLAG(int, threads, 1,
           "CPU threads for LibTorch inside one batch (small batches are "
           "overhead-bound; see docs/BENCHMARKS.md)");
@@ -78,6 +83,10 @@ int main(int argc, char** argv) {
   return arts::server::RunServerMain(
       "arts-verifier", flags, metrics, service,
       [&service](const std::string& path) -> absl::StatusOr<int64_t> {
+        if (arts::backends::IsExactVerifier(path)) {
+          service.SetExactVerifier();
+          return 0;
+        }
         auto verifier = arts::verifier::FlowVerifier::Load(path);
         if (!verifier.ok()) return verifier.status();
         service.SetModel(*std::move(verifier), path);

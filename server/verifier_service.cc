@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "backends/local/exact_scorer.h"
+#include "backends/local/load_scorer.h"
 #include "core/verifier/score_request.h"
 #include "server/score_reactor.h"
 #include "server/service_support.h"
@@ -93,6 +95,13 @@ void VerifierService::SetModel(std::unique_ptr<verifier::FlowVerifier> verifier,
   ready_.store(true);
 }
 
+void VerifierService::SetExactVerifier() {
+  model_path_ = std::string(backends::kExactVerifier);
+  num_parameters_ = 0;
+  exact_ = std::make_unique<backends::ExactScorer>();
+  ready_.store(true);
+}
+
 grpc::ServerUnaryReactor* VerifierService::Score(
     grpc::CallbackServerContext* context, const arts::v1::ScoreRequest* request,
     arts::v1::ScoreResponse* response) {
@@ -109,6 +118,9 @@ grpc::ServerUnaryReactor* VerifierService::GetModelInfo(
   if (!ready_.load()) {
     status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
                           "the verifier model is still loading");
+  } else if (exact_ != nullptr) {
+    FillModelInfo("verifier", model_path_, 0, backends::ExactScorer::Metadata(),
+                  response);
   } else {
     FillModelInfo("verifier", model_path_, num_parameters_,
                   verifier_->metadata(), response);

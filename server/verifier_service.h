@@ -7,6 +7,7 @@
 #include <string>
 
 #include "arts/v1/verifier.grpc.pb.h"
+#include "core/backend/scorer.h"
 #include "core/serving/scoring_scheduler.h"
 #include "core/verifier/flow_verifier.h"
 #include "server/queue_metrics.h"
@@ -19,7 +20,8 @@ class ScoreReactor;
 // Adapts core's verifier::FlowVerifier to arts.v1.Verifier, on gRPC's
 // callback API: a queued call holds no thread. Every Score is a task of one
 // serving::ScoringScheduler, which batches the traces of concurrent calls
-// and reuses scored prefixes.
+// and reuses scored prefixes. Or, with SetExactVerifier, the exact verifier
+// (backends::ExactScorer) with no model at all.
 class VerifierService final : public arts::v1::Verifier::CallbackService {
  public:
   using Options = serving::ScoringOptions;
@@ -30,6 +32,10 @@ class VerifierService final : public arts::v1::Verifier::CallbackService {
   // Until a model is set, calls get UNAVAILABLE.
   void SetModel(std::unique_ptr<verifier::FlowVerifier> verifier,
                 const std::string& path);
+  // Serves the exact verifier (arts-verifier --model=exact) instead of a
+  // model: with nothing to batch, each Score is answered on the thread gRPC
+  // calls it on, and the batching and prefix-cache metrics stay at zero.
+  void SetExactVerifier();
   // The loaded model's parameter count (0 before SetModel).
   int64_t num_parameters() const { return num_parameters_; }
 
@@ -49,6 +55,7 @@ class VerifierService final : public arts::v1::Verifier::CallbackService {
   RpcMetrics& metrics_;
   const Options options_;
   std::unique_ptr<const verifier::FlowVerifier> verifier_;  // set once
+  std::unique_ptr<backend::Scorer> exact_;  // set once, instead of a model
   std::unique_ptr<serving::ScoringScheduler> scheduler_;
   std::atomic<bool> ready_{false};
   std::string model_path_;

@@ -39,6 +39,11 @@ TEST(CliTest, SolveHelpListsItsFlagsWithDefaults) {
   EXPECT_THAT(run.log, HasSubstr("--task (default \"countdown\")"));
   EXPECT_THAT(run.log, HasSubstr("--orchestrator (default \"\")"));
   EXPECT_THAT(run.log, HasSubstr("--stream (default false)"));
+  // Strategy-dependent defaults say so (docs/search.md).
+  EXPECT_THAT(run.log, HasSubstr("--proposals (default -1)"));
+  EXPECT_THAT(run.log, HasSubstr("--max_tokens (default -1)"));
+  EXPECT_THAT(run.log, HasSubstr("--expand_width (default 2)"));
+  EXPECT_THAT(run.log, HasSubstr("--stop_confidence (default 0.5)"));
   EXPECT_THAT(run.log, HasSubstr("--model (default \"" ARTS_MODELS_DIR
                                  "/generator.ckpt\")"));
   // Flags of other commands are not solve's.
@@ -98,6 +103,50 @@ TEST(CliTest, DefaultModelsFollowArtsModelsDir) {
               HasSubstr("--model (default \"" + models + "/generator.ckpt"));
   EXPECT_NE(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr(models + "/generator.ckpt"));
+}
+
+TEST(CliTest, TheExactVerifierRefusesAnotherTaskAtStartup) {
+  TempDir dir("cli_test");
+  const RunResult run = Arts(
+      dir, {"solve", "--task=text", "--problem=q", "--verifier_model=exact"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log,
+              HasSubstr("--verifier_model=exact: the exact verifier knows "
+                        "countdown only, not --task=text"));
+}
+
+TEST(CliTest, SolveSaysWhichAnswersPassTheTasksCheck) {
+  TempDir dir("cli_test");
+  // 1 1 1 1 -> 24 has no solution: whatever comes back fails, and the
+  // output says so plainly.
+  RunResult run = Arts(dir, {"solve", "--problem=1 1 1 1 -> 24",
+                             "--strategy=best_of_n", "--samples=4", "--top_n=2",
+                             "--constrained", "--verifier_model=exact"});
+  ASSERT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("[FAILS the task's check: target 24]"));
+  EXPECT_THAT(run.log,
+              HasSubstr("no answer passes the task's check (target 24)"));
+  EXPECT_THAT(run.log, Not(HasSubstr("[passes check]")));
+  // The tree search with the exact verifier, in this process and with the
+  // tuned defaults, finds right answers and says they pass.
+  run = Arts(dir, {"solve", "--problem=4 9 10 13 -> 24,1 1 4 6 -> 24",
+                   "--constrained", "--verifier_model=exact"});
+  ASSERT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("[passes check]"));
+  EXPECT_THAT(run.log, Not(HasSubstr("no answer passes")));
+}
+
+TEST(CliTest, EvalRunsWithTheExactVerifier) {
+  TempDir dir("cli_test");
+  const std::string results = dir.File("results");
+  const RunResult run =
+      Arts(dir, {"eval", "--split=test", "--limit=2", "--constrained",
+                 "--verifier_model=exact", "--label=arts-exact",
+                 "--results_dir=" + results});
+  ASSERT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("in-process "));
+  EXPECT_THAT(run.log, HasSubstr(" and exact"));
+  EXPECT_THAT(ReadFile(results + "/summary.csv"), HasSubstr("arts-exact,test"));
 }
 
 TEST(CliTest, EvalGeneratorReportsPassAtKAndWritesCounts) {

@@ -171,6 +171,32 @@ TEST(OrchestratorBinaryServingTest, InProcessModeSolvesAlone) {
   orchestrator.StopWithSigterm();
 }
 
+TEST(OrchestratorBinaryServingTest, InProcessExactVerifierSolvesAndChecks) {
+  TempDir dir(kTempPrefix);
+  ServingServer orchestrator;
+  ASSERT_NO_FATAL_FAILURE(orchestrator.Start(
+      kBinary,
+      {"--in_process", std::string("--generator_model=") + kBundledGenerator,
+       "--verifier_model=exact"},
+      dir.File("orchestrator.txt")));
+  EXPECT_THAT(orchestrator.process->Log(), HasSubstr(" and exact"));
+  ASSERT_NO_FATAL_FAILURE(ExpectSolves(orchestrator.channel));
+  // Countdown's answers always say whether they pass.
+  arts::v1::SolveRequest request;
+  request.set_problem(kProblem);
+  request.set_top_n(4);
+  request.set_constrained(true);
+  absl::StatusOr<arts::v1::SolveResponse> response =
+      client::OrchestratorClient(orchestrator.channel)
+          .Solve(request, absl::Seconds(30));
+  ASSERT_TRUE(response.ok()) << response.status();
+  for (const arts::v1::Answer& answer : response->answers()) {
+    EXPECT_NE(answer.check(), arts::v1::CHECK_UNKNOWN);
+  }
+  orchestrator.channel.reset();
+  orchestrator.StopWithSigterm();
+}
+
 // The orchestrator binary over the scripted `text` services: both on one
 // loopback port of this process, as someone else's services would be.
 class TextTaskBinaryTest : public ::testing::Test {

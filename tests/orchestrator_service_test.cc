@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -22,9 +23,13 @@
 #include "backends/local/local_policy.h"
 #include "backends/local/local_scorer.h"
 #include "client/orchestrator_client.h"
+#include "core/backend/policy.h"
+#include "core/backend/scorer.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "core/model/generator.h"
+#include "core/search/search_options.h"
+#include "core/search/search_result.h"
 #include "core/verifier/flow_verifier.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -254,6 +259,8 @@ TEST_F(OrchestratorServiceTest, EveryInvalidFieldIsNamed) {
        "tilt_pool:"},
       {[](SolveRequest& r) { r.mutable_params()->set_stop_after_answers(0); },
        "stop_after_answers:"},
+      {[](SolveRequest& r) { r.mutable_params()->set_stop_confidence(2); },
+       "stop_confidence:"},
       {[](SolveRequest& r) { r.set_top_n(65); }, "top_n:"},
       {[](SolveRequest& r) { r.mutable_budget()->set_max_tokens(-5); },
        "max_tokens:"},
@@ -419,6 +426,185 @@ TEST(OrchestratorAdmissionTest, RefusalBeyondTheLimitCarriesRetryPushback) {
   (*runner)->Shutdown(absl::Seconds(2));
 }
 
+// Two complete Countdown traces of 4 9 10 13 -> 24, as a generator might
+// sample them: candidate 0 is right, candidate 1 ends on 10.
+class TwoTracesPolicy : public backend::Policy {
+ public:
+  static std::vector<std::string> Right() {
+    return {"13 - 9 = 4 (left: 4 4 10)", "10 - 4 = 6 (left: 4 6)",
+            "4 * 6 = 24 (left: 24)"};
+  }
+  static std::vector<std::string> Wrong() {
+    return {"13 - 9 = 4 (left: 4 4 10)", "10 - 4 = 6 (left: 4 6)",
+            "4 + 6 = 10 (left: 10)"};
+  }
+
+  absl::Status Propose(
+      const backend::ProposeRequest& request, const backend::CallContext&,
+      const std::function<void(backend::Candidate)>& on_candidate) override {
+    for (size_t p = 0; p < backend::PrefixesOf(request).size(); ++p) {
+      for (int i = 0; i < request.num_candidates; ++i) {
+        backend::Candidate c;
+        c.prefix_index = static_cast<int>(p);
+        c.index = i;
+        c.steps = i % 2 == 0 ? Right() : Wrong();
+        c.num_tokens = 24;
+        c.logprob = -3;
+        c.terminal = true;
+        c.final_answer = i % 2 == 0 ? "24" : "10";
+        on_candidate(std::move(c));
+      }
+    }
+    return absl::OkStatus();
+  }
+};
+
+// A verifier that prefers the wrong answer (log F -0.1 against -2).
+class PrefersWrongScorer : public backend::Scorer {
+ public:
+  absl::StatusOr<std::vector<std::vector<double>>> Score(
+      const backend::ScoreRequest& request,
+      const backend::CallContext&) override {
+    std::vector<std::vector<double>> scores;
+    for (const backend::TraceRef& trace : request.traces) {
+      std::vector<double> flows(trace.steps.size() + 1, -1.0);
+      flows.back() = trace.steps == TwoTracesPolicy::Wrong() ? -0.1 : -2.0;
+      scores.push_back(std::move(flows));
+    }
+    return scores;
+  }
+};
+
+// An Orchestrator service on loopback over a policy and scorer in this
+// process.
+struct LocalOrchestrator {
+  RpcMetrics metrics{"orchestrator"};
+  OrchestratorService service{metrics, 8};
+  std::unique_ptr<ServerRunner> runner;
+  std::shared_ptr<grpc::Channel> channel;
+
+  LocalOrchestrator(std::unique_ptr<backend::Policy> policy,
+                    std::unique_ptr<backend::Scorer> scorer) {
+    service.SetBackends(
+        std::make_unique<SharedBackends>(std::move(policy), std::move(scorer)));
+    auto started = ServerRunner::Start("127.0.0.1:0", {&service});
+    EXPECT_TRUE(started.ok()) << started.status();
+    if (!started.ok()) return;
+    runner = *std::move(started);
+    channel =
+        backends::InsecureChannel(absl::StrCat("127.0.0.1:", runner->port()));
+  }
+  ~LocalOrchestrator() {
+    if (runner != nullptr) runner->Shutdown(absl::Seconds(2));
+  }
+};
+
+TEST(OrchestratorCheckTest, AnswersSayWhetherTheyPassAndKeepTheirOrder) {
+  LocalOrchestrator orchestrator(std::make_unique<TwoTracesPolicy>(),
+                                 std::make_unique<PrefersWrongScorer>());
+  ASSERT_NE(orchestrator.runner, nullptr);
+  SolveRequest request;
+  request.set_problem(kProblem);
+  request.set_strategy(arts::v1::BEST_OF_N);
+  request.mutable_params()->set_n(2);
+  request.set_top_n(2);
+  absl::StatusOr<SolveResponse> response =
+      client::OrchestratorClient(orchestrator.channel)
+          .Solve(request, absl::Seconds(30));
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->answers_size(), 2);
+  // The verifier's order, not the check's: the wrong answer stays first.
+  EXPECT_EQ(response->answers(0).final_value(), "10");
+  EXPECT_EQ(response->answers(0).check(), arts::v1::CHECK_FAILED);
+  EXPECT_EQ(response->answers(1).final_value(), "24");
+  EXPECT_EQ(response->answers(1).check(), arts::v1::CHECK_PASSED);
+  EXPECT_GT(response->answers(0).score(), response->answers(1).score());
+
+  // The stream's answers carry it too: the best so far and the final ones.
+  std::vector<arts::v1::SolveEvent> events;
+  absl::Status streamed = client::OrchestratorClient(orchestrator.channel)
+                              .SolveStream(
+                                  request,
+                                  [&](const arts::v1::SolveEvent& event) {
+                                    events.push_back(event);
+                                  },
+                                  absl::Seconds(30));
+  ASSERT_TRUE(streamed.ok()) << streamed;
+  ASSERT_FALSE(events.empty());
+  ASSERT_TRUE(events.back().has_final_response());
+  const SolveResponse& last = events.back().final_response();
+  ASSERT_EQ(last.answers_size(), 2);
+  EXPECT_EQ(last.answers(0).check(), arts::v1::CHECK_FAILED);
+  EXPECT_EQ(last.answers(1).check(), arts::v1::CHECK_PASSED);
+  int best = 0;
+  for (const arts::v1::SolveEvent& event : events) {
+    if (!event.has_best_so_far()) continue;
+    ++best;
+    EXPECT_EQ(event.best_so_far().check(),
+              event.best_so_far().final_value() == "24"
+                  ? arts::v1::CHECK_PASSED
+                  : arts::v1::CHECK_FAILED);
+  }
+  EXPECT_GE(best, 1);
+  // And the client reads it back.
+  const search::SearchResult read = backends::FromProto(*response);
+  EXPECT_EQ(read.answers[0].check, search::Check::kFailed);
+  EXPECT_EQ(read.answers[1].check, search::Check::kPassed);
+}
+
+TEST(OrchestratorCheckTest, ATaskWithoutACheckerSaysUnknown) {
+  LocalOrchestrator orchestrator(
+      std::make_unique<testing_support::ScriptedPolicy>(),
+      std::make_unique<testing_support::ScriptedScorer>());
+  ASSERT_NE(orchestrator.runner, nullptr);
+  absl::StatusOr<SolveResponse> response =
+      client::OrchestratorClient(orchestrator.channel)
+          .Solve(backends::ToProto(
+                     "spell cab",
+                     testing_support::ToyOptions(search::Strategy::kBestOfN)),
+                 absl::Seconds(30));
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_GE(response->answers_size(), 1);
+  for (const arts::v1::Answer& answer : response->answers()) {
+    EXPECT_EQ(answer.check(), arts::v1::CHECK_UNKNOWN);
+  }
+}
+
+// ARTS with nothing but the problem set runs as tuned (docs/RESULTS.md):
+// the same search as with expand_width 2, proposals 2 and 256 tokens.
+TEST_F(OrchestratorServiceTest, ArtsWithNothingElseSetRunsTheTunedSettings) {
+  SolveRequest bare;
+  bare.set_problem(kProblem);
+  bare.set_strategy(arts::v1::ARTS);
+  SolveRequest tuned = bare;
+  tuned.mutable_params()->set_expand_width(2);
+  tuned.mutable_params()->set_proposals(2);
+  tuned.mutable_budget()->set_max_tokens(256);
+  absl::StatusOr<SolveResponse> a = Solve(bare);
+  absl::StatusOr<SolveResponse> b = Solve(tuned);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->cost().tokens_generated(), b->cost().tokens_generated());
+  EXPECT_EQ(a->cost().expansions(), b->cost().expansions());
+  EXPECT_EQ(a->cost().generator_calls(), b->cost().generator_calls());
+  EXPECT_EQ(a->stop_reason(), b->stop_reason());
+  ASSERT_EQ(a->answers_size(), b->answers_size());
+  for (int i = 0; i < a->answers_size(); ++i) {
+    EXPECT_EQ(std::vector<std::string>(a->answers(i).steps().begin(),
+                                       a->answers(i).steps().end()),
+              std::vector<std::string>(b->answers(i).steps().begin(),
+                                       b->answers(i).steps().end()));
+  }
+  // Two nodes a round; the budget is checked before each round, so the
+  // search ends within one round past 256 tokens, or earlier.
+  EXPECT_LE(a->cost().expansions(), 2 * a->cost().generator_calls());
+  if (a->stop_reason() == "token budget") {
+    EXPECT_GE(a->cost().tokens_generated(), 256);
+  } else {
+    EXPECT_LT(a->cost().tokens_generated(), 256);
+  }
+}
+
 TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   search::SearchOptions options;
   options.strategy = search::Strategy::kDvts;
@@ -431,6 +617,7 @@ TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   options.aggregation = search::Aggregation::kMin;
   options.top_n = 7;
   options.stop_after_answers = 2;
+  options.stop_confidence = 0.25;
   options.max_tokens = 999;
   options.max_expansions = 12;
   options.seed = 77;
@@ -451,6 +638,7 @@ TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   EXPECT_EQ(back->aggregation, search::Aggregation::kMin);
   EXPECT_EQ(back->top_n, 7);
   EXPECT_EQ(back->stop_after_answers, 2);
+  EXPECT_EQ(back->stop_confidence, 0.25);
   EXPECT_EQ(back->max_tokens, 999);
   EXPECT_EQ(back->max_expansions, 12);
   EXPECT_EQ(back->seed, 77u);
@@ -466,6 +654,30 @@ TEST(SearchProtoTest, OptionsRoundTripThroughTheRequest) {
   EXPECT_EQ(defaults->n, search::SearchOptions().n);
   EXPECT_EQ(defaults->top_n, 1);
   EXPECT_EQ(defaults->temperature, 1.0);
+  EXPECT_EQ(defaults->stop_confidence, 0.5);
+  // The strategy's own defaults: arts as tuned, beam as before.
+  const search::SearchOptions arts = search::WithStrategyDefaults(*defaults);
+  EXPECT_EQ(arts.proposals, 2);
+  EXPECT_EQ(arts.expand_width, 2);
+  EXPECT_EQ(arts.max_tokens, 256);
+  SolveRequest beam_request;
+  beam_request.set_strategy(arts::v1::BEAM);
+  const search::SearchOptions beam =
+      search::WithStrategyDefaults(*backends::OptionsFromProto(beam_request));
+  EXPECT_EQ(beam.proposals, 4);
+  EXPECT_EQ(beam.max_tokens, 0);
+  // Options left unset stay unset on the wire, for the server's defaults.
+  const SolveRequest sent =
+      backends::ToProto(kProblem, search::SearchOptions());
+  EXPECT_FALSE(sent.params().has_proposals());
+  EXPECT_FALSE(sent.budget().has_max_tokens());
+  // A check survives the trip both ways.
+  for (search::Check check : {search::Check::kUnknown, search::Check::kPassed,
+                              search::Check::kFailed}) {
+    search::Answer answer;
+    answer.check = check;
+    EXPECT_EQ(backends::FromProto(backends::ToProto(answer).check()), check);
+  }
 }
 
 }  // namespace

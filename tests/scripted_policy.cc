@@ -50,6 +50,9 @@ search::SearchOptions ToyOptions(search::Strategy strategy) {
   options.beam_width = 4;
   options.proposals = 4;
   options.expand_width = 2;
+  // No token budget, whatever the strategy's default: these tests count
+  // rounds and expansions, and set budgets where they test them.
+  options.max_tokens = 0;
   options.top_n = 4;
   options.seed = 3;
   return options;

@@ -27,7 +27,7 @@ namespace arts::testing_support {
 std::string ToyWord(const std::string& problem);
 
 // Search options for the toy task that every scripted test starts from:
-// the `text` task, small widths, seed 3.
+// the `text` task, small widths, no token budget, seed 3.
 search::SearchOptions ToyOptions(search::Strategy strategy);
 
 class ScriptedPolicy : public backend::Policy {

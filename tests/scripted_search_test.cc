@@ -2,6 +2,7 @@
 // task (tests/scripted_policy.h): no model, so each search takes
 // milliseconds, and the task's rules live only in the "generator", as they
 // would behind someone else's service.
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -190,6 +191,135 @@ TEST(ScriptedSearchTest, ExpansionBudgetIsExactWithWholeRoundsInOneCall) {
     EXPECT_EQ(result->cost.expansions, 3);
     EXPECT_EQ(result->stop_reason, "expansion budget");
   }
+}
+
+// A verifier that doubts everything: every partial trace F = 0.001, every
+// complete one F = 0.01, right or wrong. Its answers beat its open nodes, but
+// it is sure of nothing.
+class DoubtfulScorer : public backend::Scorer {
+ public:
+  absl::StatusOr<std::vector<std::vector<double>>> Score(
+      const backend::ScoreRequest& request,
+      const backend::CallContext&) override {
+    std::vector<std::vector<double>> scores;
+    for (const backend::TraceRef& trace : request.traces) {
+      const size_t length = testing_support::ToyWord(trace.problem).size();
+      std::vector<double> flows = {std::log(0.5)};
+      for (size_t s = 1; s <= trace.steps.size(); ++s) {
+        flows.push_back(std::log(s == length ? 0.01 : 0.001));
+      }
+      scores.push_back(std::move(flows));
+    }
+    return scores;
+  }
+};
+
+TEST(ScriptedSearchTest, ArtsDoesNotStopOnALowValuedAnswer) {
+  // The answers' F (0.01) beats every open node's (0.001 and less), which
+  // used to end the search at once; below stop_confidence it may not, so
+  // the search goes on to its budget.
+  constexpr int kBudget = 40;
+  SearchOptions options = ToyOptions(Strategy::kArts);
+  options.max_expansions = kBudget;
+  ASSERT_EQ(options.stop_confidence, 0.5);  // the default
+  ScriptedPolicy policy;
+  DoubtfulScorer scorer;
+  absl::StatusOr<SearchResult> result =
+      RunSearch(policy, &scorer, "spell abcd", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_FALSE(result->answers.empty());
+  EXPECT_NEAR(result->answers[0].score, std::log(0.01), 1e-9);
+  EXPECT_EQ(result->stop_reason, "expansion budget");
+  EXPECT_EQ(result->cost.expansions, kBudget);
+  // Deterministic for the seed, as every search.
+  absl::StatusOr<SearchResult> again =
+      RunSearch(policy, &scorer, "spell abcd", options);
+  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_EQ(again->answers.size(), result->answers.size());
+  for (size_t i = 0; i < result->answers.size(); ++i) {
+    EXPECT_EQ(again->answers[i].steps, result->answers[i].steps);
+  }
+  EXPECT_EQ(again->cost.tokens_generated, result->cost.tokens_generated);
+
+  // Without the threshold (the rule before it), the same search ends on
+  // the first such answer with most of its budget left.
+  options.stop_confidence = 0;
+  result = RunSearch(policy, &scorer, "spell abcd", options);
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->stop_reason, "best answer beats every open node");
+  EXPECT_LT(result->cost.expansions, kBudget);
+  // A threshold the answer meets lets the rule end it again.
+  options.stop_confidence = 0.005;
+  absl::StatusOr<SearchResult> met =
+      RunSearch(policy, &scorer, "spell abcd", options);
+  ASSERT_TRUE(met.ok()) << met.status();
+  EXPECT_EQ(met->stop_reason, "best answer beats every open node");
+  EXPECT_EQ(met->cost.expansions, result->cost.expansions);
+}
+
+TEST(ScriptedSearchTest, StopConfidenceIsAProbability) {
+  ScriptedPolicy policy;
+  DoubtfulScorer scorer;
+  for (double bad : {-0.1, 1.5}) {
+    SearchOptions options = ToyOptions(Strategy::kArts);
+    options.stop_confidence = bad;
+    absl::StatusOr<SearchResult> result =
+        RunSearch(policy, &scorer, "spell ab", options);
+    EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(std::string(result.status().message()),
+                StartsWith("stop_confidence: must be 0 to 1"));
+  }
+}
+
+TEST(ScriptedSearchTest, ArtsDefaultsAreTheTunedSettings) {
+  // Two nodes a round, two children each, 256 tokens (docs/RESULTS.md).
+  SearchOptions defaults;
+  defaults.task = "text";
+  defaults.seed = 3;
+  ASSERT_EQ(defaults.strategy, Strategy::kArts);
+  const SearchOptions resolved = WithStrategyDefaults(defaults);
+  EXPECT_EQ(resolved.proposals, 2);
+  EXPECT_EQ(resolved.expand_width, 2);
+  EXPECT_EQ(resolved.max_tokens, 256);
+  SearchOptions tuned = defaults;
+  tuned.proposals = 2;
+  tuned.expand_width = 2;
+  tuned.max_tokens = 256;
+  // A verifier sure of nothing keeps the search going to its budget.
+  ScriptedPolicy policy;
+  DoubtfulScorer scorer;
+  absl::StatusOr<SearchResult> a =
+      RunSearch(policy, &scorer, "spell abcdabcd", defaults);
+  absl::StatusOr<SearchResult> b =
+      RunSearch(policy, &scorer, "spell abcdabcd", tuned);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->stop_reason, "token budget");
+  // A round is at most 2 nodes x 2 one-step children of 2 tokens.
+  EXPECT_GE(a->cost.tokens_generated, 256);
+  EXPECT_LE(a->cost.tokens_generated, 256 + 2 * 2 * 2);
+  EXPECT_LE(a->cost.expansions, 2 * a->cost.generator_calls);
+  EXPECT_EQ(a->cost.tokens_generated, b->cost.tokens_generated);
+  EXPECT_EQ(a->cost.expansions, b->cost.expansions);
+  ASSERT_EQ(a->answers.size(), b->answers.size());
+  for (size_t i = 0; i < a->answers.size(); ++i) {
+    EXPECT_EQ(a->answers[i].steps, b->answers[i].steps);
+  }
+  // The other strategies keep theirs: k = 4 and no token budget.
+  for (Strategy strategy :
+       {Strategy::kBeam, Strategy::kDvts, Strategy::kBestOfN}) {
+    SCOPED_TRACE(StrategyName(strategy));
+    SearchOptions other;
+    other.strategy = strategy;
+    const SearchOptions filled = WithStrategyDefaults(other);
+    EXPECT_EQ(filled.proposals, 4);
+    EXPECT_EQ(filled.max_tokens, 0);
+  }
+  // What a caller sets is kept.
+  SearchOptions set;
+  set.proposals = 7;
+  set.max_tokens = 0;
+  EXPECT_EQ(WithStrategyDefaults(set).proposals, 7);
+  EXPECT_EQ(WithStrategyDefaults(set).max_tokens, 0);
 }
 
 // The scripted policy, breaking the Propose contract in one way, as a

@@ -69,5 +69,24 @@ TEST(TaskTest, TextTreatsStepsAsOpaqueAndNormalizesAnswers) {
             absl::StatusCode::kUnimplemented);
 }
 
+TEST(TaskTest, CheckAnswerPassesOrFailsCountdownAndCannotCheckText) {
+  const Task& countdown = *FindTask("countdown");
+  const std::string problem = "4 9 10 13 -> 24";
+  const std::vector<std::string> start = {"13 - 9 = 4 (left: 4 4 10)",
+                                          "10 - 4 = 6 (left: 4 6)"};
+  std::vector<std::string> right = start, wrong = start;
+  right.push_back("4 * 6 = 24 (left: 24)");
+  wrong.push_back("4 + 6 = 10 (left: 10)");
+  EXPECT_EQ(countdown.CheckAnswer(problem, right), true);
+  EXPECT_EQ(countdown.CheckAnswer(problem, wrong), false);
+  // Not finished, illegal, or not a problem: no passing answer either.
+  EXPECT_EQ(countdown.CheckAnswer(problem, start), false);
+  EXPECT_EQ(countdown.CheckAnswer(problem, {"13 - 9 = 5 (left: 4 5 10)"}),
+            false);
+  EXPECT_EQ(countdown.CheckAnswer("4 9 x -> 24", right), false);
+  // A task without a checker cannot say.
+  EXPECT_EQ(FindTask("text")->CheckAnswer("q", {"42"}), std::nullopt);
+}
+
 }  // namespace
 }  // namespace arts::task

@@ -17,6 +17,7 @@
 #include "backends/grpc/verifier_client.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/grpc_support.h"
 #include "tests/server_process.h"
 #include "tests/test_support.h"
 #include "tests/tiny_models.h"
@@ -144,6 +145,67 @@ TEST(VerifierBinaryServingTest, ServesThenExitsCleanlyOnSigterm) {
   EXPECT_THAT(metrics, HasSubstr("service=\"verifier\""));
 
   // Let go of the connection first (see generator_binary_test).
+  client.reset();
+  server.channel.reset();
+  server.StopWithSigterm();
+}
+
+TEST(VerifierBinaryServingTest, ExactServesScoreWithoutACheckpoint) {
+  TempDir dir(kTempPrefix);
+  ServingServer server;
+  ASSERT_NO_FATAL_FAILURE(
+      server.Start(kBinary, {"--model=exact"}, dir.File("stderr.txt")));
+  EXPECT_THAT(server.process->Log(), HasSubstr("serving exact on port"));
+
+  auto client = std::make_unique<backends::VerifierClient>(server.channel);
+  arts::v1::ScoreRequest request;
+  request.set_per_step(true);
+  arts::v1::Trace* live = request.add_traces();
+  live->set_problem("1 5 5 5 -> 24");
+  live->add_steps("1 / 5 = 1/5 (left: 1/5 5 5)");
+  arts::v1::Trace* dead = request.add_traces();
+  dead->set_problem("1 5 5 5 -> 24");
+  dead->add_steps("1 + 5 = 6 (left: 5 5 6)");
+  absl::StatusOr<arts::v1::ScoreResponse> response =
+      client->Score(request, absl::Seconds(20), /*wait_for_ready=*/true);
+  ASSERT_TRUE(response.ok()) << response.status();
+  ASSERT_EQ(response->scores_size(), 2);
+  EXPECT_EQ(response->scores(0).log_flow(), 0);
+  EXPECT_THAT(response->scores(1).step_log_flows(),
+              ::testing::ElementsAre(0, -20));
+  EXPECT_EQ(response->scores(1).log_flow(), -20);
+
+  // Bad input is named as the model verifier names it; so is another task.
+  request.mutable_traces(1)->set_problem("1 5 x -> 24");
+  absl::StatusOr<arts::v1::ScoreResponse> bad =
+      client->Score(request, absl::Seconds(20));
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("traces[1].problem:"));
+  request.set_task("text");
+  bad = client->Score(request, absl::Seconds(20));
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("task:"));
+
+  absl::StatusOr<arts::v1::ModelInfo> info =
+      client->GetModelInfo(absl::Seconds(10));
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->kind(), "verifier");
+  EXPECT_EQ(info->path(), "exact");
+  EXPECT_EQ(info->num_parameters(), 0);
+  EXPECT_EQ(info->metadata().at("verifier"), "exact");
+  EXPECT_EQ(info->metadata().at("task"), "countdown");
+
+  // Health (Start waited for SERVING), reflection and metrics as ever.
+  absl::StatusOr<std::set<std::string>> services = ListServices(server.channel);
+  ASSERT_TRUE(services.ok()) << services.status();
+  EXPECT_TRUE(services->count("arts.v1.Verifier"));
+  const std::string metrics = HttpGet(server.metrics_port, "/metrics");
+  EXPECT_EQ(testing_support::MetricValue(
+                metrics, "arts_verifier_traces_scored_total", {}),
+            2);
+  EXPECT_THAT(metrics, HasSubstr("method=\"Score\""));
+
   client.reset();
   server.channel.reset();
   server.StopWithSigterm();

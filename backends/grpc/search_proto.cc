@@ -26,7 +26,28 @@ constexpr std::pair<arts::v1::Aggregation, Aggregation> kAggregations[] = {
     {arts::v1::MEAN, Aggregation::kMean},
 };
 
+constexpr std::pair<arts::v1::CheckResult, search::Check> kChecks[] = {
+    {arts::v1::CHECK_UNKNOWN, search::Check::kUnknown},
+    {arts::v1::CHECK_PASSED, search::Check::kPassed},
+    {arts::v1::CHECK_FAILED, search::Check::kFailed},
+};
+
 }  // namespace
+
+arts::v1::CheckResult ToProto(search::Check check) {
+  for (const auto& [proto, core] : kChecks) {
+    if (core == check) return proto;
+  }
+  return arts::v1::CHECK_UNKNOWN;
+}
+
+search::Check FromProto(arts::v1::CheckResult check) {
+  // A value this build does not know (a newer server) reads as unknown.
+  for (const auto& [proto, core] : kChecks) {
+    if (proto == check) return core;
+  }
+  return search::Check::kUnknown;
+}
 
 absl::StatusOr<search::SearchOptions> OptionsFromProto(
     const arts::v1::SolveRequest& request) {
@@ -64,8 +85,14 @@ absl::StatusOr<search::SearchOptions> OptionsFromProto(
   if (params.has_stop_after_answers()) {
     options.stop_after_answers = params.stop_after_answers();
   }
+  if (params.has_stop_confidence()) {
+    options.stop_confidence = params.stop_confidence();
+  }
   options.top_n = request.top_n() == 0 ? 1 : request.top_n();
-  options.max_tokens = request.budget().max_tokens();
+  // Unset, the strategy's default budget (arts: its tuned 256 tokens).
+  if (request.budget().has_max_tokens()) {
+    options.max_tokens = request.budget().max_tokens();
+  }
   options.max_expansions = request.budget().max_expansions();
   options.seed = request.seed();
   if (request.has_temperature()) options.temperature = request.temperature();
@@ -89,7 +116,8 @@ arts::v1::SolveRequest ToProto(const std::string& problem,
   arts::v1::SearchParams* params = request.mutable_params();
   params->set_n(options.n);
   params->set_beam_width(options.beam_width);
-  params->set_proposals(options.proposals);
+  // Unset options stay unset, so the server applies the strategy's default.
+  if (options.proposals.has_value()) params->set_proposals(*options.proposals);
   params->set_expand_width(options.expand_width);
   params->set_flow_tilted(options.flow_tilted);
   params->set_tilt_pool(options.tilt_pool);
@@ -100,8 +128,11 @@ arts::v1::SolveRequest ToProto(const std::string& problem,
     }
   }
   params->set_stop_after_answers(options.stop_after_answers);
+  params->set_stop_confidence(options.stop_confidence);
   request.set_top_n(options.top_n);
-  request.mutable_budget()->set_max_tokens(options.max_tokens);
+  if (options.max_tokens.has_value()) {
+    request.mutable_budget()->set_max_tokens(*options.max_tokens);
+  }
   request.mutable_budget()->set_max_expansions(options.max_expansions);
   request.set_seed(options.seed);
   request.set_temperature(options.temperature);
@@ -121,6 +152,7 @@ arts::v1::Answer ToProto(const search::Answer& answer) {
   out.set_votes(answer.votes);
   out.set_vote_weight(answer.vote_weight);
   out.set_terminal(answer.terminal);
+  out.set_check(ToProto(answer.check));
   return out;
 }
 
@@ -161,6 +193,7 @@ search::SearchResult FromProto(const arts::v1::SolveResponse& response) {
     answer.logprob = in.logprob();
     answer.votes = in.votes();
     answer.vote_weight = in.vote_weight();
+    answer.check = FromProto(in.check());
     result.answers.push_back(std::move(answer));
   }
   const arts::v1::CostReceipt& cost = response.cost();

@@ -11,7 +11,8 @@ namespace arts::backends {
 // Conversions between core's search types and arts.v1's Orchestrator
 // messages, shared by the service (proto in, proto out) and its clients.
 
-// Request to options. Unset parameters take SearchOptions' defaults; an
+// Request to options. Unset parameters take SearchOptions' defaults (those
+// that depend on the strategy stay unset, for RunSearch to fill in); an
 // unknown enum value is INVALID_ARGUMENT naming the field. The deadline is
 // not in the message (it is the call's) and stays infinite here.
 absl::StatusOr<search::SearchOptions> OptionsFromProto(
@@ -19,6 +20,8 @@ absl::StatusOr<search::SearchOptions> OptionsFromProto(
 arts::v1::SolveRequest ToProto(const std::string& problem,
                                const search::SearchOptions& options);
 
+arts::v1::CheckResult ToProto(search::Check check);
+search::Check FromProto(arts::v1::CheckResult check);
 arts::v1::Answer ToProto(const search::Answer& answer);
 arts::v1::CostReceipt ToProto(const search::CostReceipt& cost);
 arts::v1::SolveResponse ToProto(const search::SearchResult& result,

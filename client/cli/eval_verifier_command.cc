@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
+#include "backends/local/load_scorer.h"
 #include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
 #include "client/cli/split_flags.h"
@@ -27,6 +28,13 @@ int RunEvalVerifier() {
   }
   std::vector<countdown::Problem>& problems = selected->problems;
   const std::string path = absl::GetFlag(FLAGS_verifier_model);
+  if (backends::IsExactVerifier(path)) {
+    // The exact verifier is what this command's labels already are.
+    std::cerr << "eval-verifier: --verifier_model=exact: the exact verifier "
+                 "is the reference this command measures against; name a "
+                 "checkpoint\n";
+    return 2;
+  }
   auto verifier = verifier::FlowVerifier::Load(path);
   if (!verifier.ok()) {
     std::cerr << "eval-verifier: --verifier_model: "

@@ -43,7 +43,8 @@ ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("generator.ckpt"),
           "$ARTS_MODELS_DIR or else the checkout's models/)");
 ABSL_FLAG(std::string, verifier_model,
           arts::io::DefaultModelPath("verifier_flow.ckpt"),
-          "verifier checkpoint");
+          "verifier checkpoint, or 'exact' (solve, eval): the exact verifier, "
+          "log F from Countdown's solver (docs/verifier.md)");
 ABSL_FLAG(int, threads, 0,
           "compute threads (LibTorch and OpenBLAS), 1-64; 0 = 2 for "
           "training, 1 for sampling");
@@ -63,16 +64,19 @@ ABSL_FLAG(int, samples, 16,
 
 ABSL_FLAG(std::string, trees_dir, "runs/trees",
           "directory of the trace-tree shard files");
-ABSL_FLAG(int64_t, max_tokens, 0,
-          "sampled-token budget per tree (collect-trees) or per search "
-          "(solve, eval); 0 = none");
+ABSL_FLAG(int64_t, max_tokens, -1,
+          "sampled-token budget per tree (collect-trees; 0 or -1 = none) or "
+          "per search (solve, eval; 0 = none, -1 = the strategy's default: "
+          "256 for arts, none for the others)");
 
 ABSL_FLAG(std::string, task, "countdown",
           "the problems' task: countdown or text (docs/bring_your_own.md)");
 ABSL_FLAG(std::string, strategy, "arts",
           "best_of_n, weighted_vote, majority_vote, beam, arts or dvts");
 ABSL_FLAG(int, beam_width, 4, "beam width B");
-ABSL_FLAG(int, proposals, 4, "proposals k per expanded node (dvts: M)");
+ABSL_FLAG(int, proposals, -1,
+          "proposals k per expanded node (dvts: M); -1 = the strategy's "
+          "default: 2 for arts, 4 for beam and dvts");
 ABSL_FLAG(int, expand_width, 2, "arts: nodes expanded per round");
 ABSL_FLAG(bool, flow_tilted, false,
           "arts: draw children in proportion to pi * F");
@@ -81,7 +85,11 @@ ABSL_FLAG(std::string, aggregation, "last",
           "per-step score aggregation: last, min or mean");
 ABSL_FLAG(int, top_n, 1, "answers to return");
 ABSL_FLAG(int, stop_after_answers, 1,
-          "arts: stop after this many answers with F >= 1/2");
+          "arts: stop after this many answers with F >= 1/2 (or >= "
+          "--stop_confidence when higher)");
+ABSL_FLAG(double, stop_confidence, 0.5,
+          "arts: the least F the best answer needs before 'best answer "
+          "beats every open node' may end the search (0 = no threshold)");
 ABSL_FLAG(int, max_expansions, 0, "expansion budget per search (0 = none)");
 ABSL_FLAG(bool, allow_unverified, false,
           "fall back to best-of-N by log pi if the verifier is down");
@@ -100,11 +108,12 @@ const FlagNames kSamplingFlags = {"seed", "temperature", "top_p", "top_k",
 const FlagNames kModelFlags = {"model", "verifier_model", "threads"};
 const FlagNames kSplitFlags = {"data", "split", "limit", "puzzles"};
 const FlagNames kSearchFlags = {
-    "task",           "strategy",           "samples",
-    "beam_width",     "proposals",          "expand_width",
-    "flow_tilted",    "tilt_pool",          "aggregation",
-    "top_n",          "stop_after_answers", "max_tokens",
-    "max_expansions", "allow_unverified",   "orchestrator"};
+    "task",        "strategy",           "samples",
+    "beam_width",  "proposals",          "expand_width",
+    "flow_tilted", "tilt_pool",          "aggregation",
+    "top_n",       "stop_after_answers", "stop_confidence",
+    "max_tokens",  "max_expansions",     "allow_unverified",
+    "orchestrator"};
 
 arts::v1::SamplingParams SamplingParamsFromFlags() {
   arts::v1::SamplingParams sampling;

@@ -69,6 +69,7 @@ ABSL_DECLARE_FLAG(int, tilt_pool);
 ABSL_DECLARE_FLAG(std::string, aggregation);
 ABSL_DECLARE_FLAG(int, top_n);
 ABSL_DECLARE_FLAG(int, stop_after_answers);
+ABSL_DECLARE_FLAG(double, stop_confidence);
 ABSL_DECLARE_FLAG(int, max_expansions);
 ABSL_DECLARE_FLAG(bool, allow_unverified);
 ABSL_DECLARE_FLAG(std::string, orchestrator);

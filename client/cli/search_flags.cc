@@ -8,13 +8,13 @@
 #include "absl/time/clock.h"
 #include "backends/grpc/channel.h"
 #include "backends/grpc/search_proto.h"
+#include "backends/local/exact_scorer.h"
+#include "backends/local/load_scorer.h"
 #include "backends/local/local_policy.h"
-#include "backends/local/local_scorer.h"
 #include "client/cli/flag_groups.h"
 #include "client/orchestrator_client.h"
 #include "core/model/generator.h"
 #include "core/search/search.h"
-#include "core/verifier/flow_verifier.h"
 
 namespace arts::cli {
 
@@ -31,19 +31,36 @@ absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
   options.aggregation = *aggregation;
   options.n = absl::GetFlag(FLAGS_samples);
   options.beam_width = absl::GetFlag(FLAGS_beam_width);
-  options.proposals = absl::GetFlag(FLAGS_proposals);
+  // -1: left unset, for the strategy's default (RunSearch, or the
+  // orchestrator, fills it in).
+  if (const int k = absl::GetFlag(FLAGS_proposals); k != -1) {
+    options.proposals = k;
+  }
   options.expand_width = absl::GetFlag(FLAGS_expand_width);
   options.flow_tilted = absl::GetFlag(FLAGS_flow_tilted);
   options.tilt_pool = absl::GetFlag(FLAGS_tilt_pool);
   options.top_n = absl::GetFlag(FLAGS_top_n);
   options.stop_after_answers = absl::GetFlag(FLAGS_stop_after_answers);
-  options.max_tokens = absl::GetFlag(FLAGS_max_tokens);
+  options.stop_confidence = absl::GetFlag(FLAGS_stop_confidence);
+  if (const int64_t tokens = absl::GetFlag(FLAGS_max_tokens); tokens != -1) {
+    options.max_tokens = tokens;
+  }
   options.max_expansions = absl::GetFlag(FLAGS_max_expansions);
   options.seed = absl::GetFlag(FLAGS_seed);
   options.temperature = absl::GetFlag(FLAGS_temperature);
   options.top_p = absl::GetFlag(FLAGS_top_p);
   options.constrained = absl::GetFlag(FLAGS_constrained);
   options.allow_unverified = absl::GetFlag(FLAGS_allow_unverified);
+  // In this process, the exact verifier scores Countdown only: said before
+  // any model loads.
+  if (absl::GetFlag(FLAGS_orchestrator).empty() &&
+      backends::IsExactVerifier(absl::GetFlag(FLAGS_verifier_model)) &&
+      !backends::ExactScorer::CheckTask(options.task).ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--verifier_model=exact: the exact verifier knows "
+                     "countdown only, not --task=",
+                     options.task));
+  }
   // Field names become flag names ("n" is --samples).
   absl::Status valid = search::ValidateSearchOptions(options);
   if (!valid.ok()) {
@@ -98,9 +115,8 @@ absl::StatusOr<SolveFunction> MakeSolveFunction(std::string* where) {
   }
   struct Models {
     std::unique_ptr<model::Generator> generator;
-    std::unique_ptr<verifier::FlowVerifier> verifier;
     std::unique_ptr<backends::LocalPolicy> policy;
-    std::unique_ptr<backends::LocalScorer> scorer;
+    std::unique_ptr<backend::Scorer> scorer;
   };
   auto models = std::make_shared<Models>();
   const std::string generator_path = absl::GetFlag(FLAGS_model);
@@ -108,13 +124,12 @@ absl::StatusOr<SolveFunction> MakeSolveFunction(std::string* where) {
   absl::StatusOr<std::unique_ptr<model::Generator>> generator =
       model::Generator::Load(generator_path);
   if (!generator.ok()) return generator.status();
-  absl::StatusOr<std::unique_ptr<verifier::FlowVerifier>> verifier =
-      verifier::FlowVerifier::Load(verifier_path);
-  if (!verifier.ok()) return verifier.status();
+  absl::StatusOr<backends::LoadedScorer> scorer =
+      backends::LoadScorer(verifier_path);
+  if (!scorer.ok()) return scorer.status();
   models->generator = *std::move(generator);
-  models->verifier = *std::move(verifier);
   models->policy = std::make_unique<backends::LocalPolicy>(*models->generator);
-  models->scorer = std::make_unique<backends::LocalScorer>(*models->verifier);
+  models->scorer = std::move(scorer->scorer);
   *where = absl::StrCat("in-process ", generator_path, " and ", verifier_path);
   return SolveFunction([models, timeout](const std::string& problem,
                                          search::SearchOptions options) {

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "backends/grpc/channel.h"
@@ -9,6 +10,7 @@
 #include "client/cli/flag_groups.h"
 #include "client/cli/search_flags.h"
 #include "client/orchestrator_client.h"
+#include "core/countdown/problem.h"
 
 ABSL_FLAG(bool, stream, false,
           "with --orchestrator, print the search's progress events");
@@ -16,14 +18,50 @@ ABSL_FLAG(bool, stream, false,
 namespace arts::cli {
 namespace {
 
-void PrintResult(const std::string& problem,
+// The target of a Countdown problem, for telling the user what a failing
+// answer missed; "" for other tasks.
+std::string TargetOf(const std::string& task, const std::string& problem) {
+  if (task != "countdown") return "";
+  absl::StatusOr<countdown::Problem> parsed = countdown::ParseProblem(problem);
+  return parsed.ok() ? parsed->target.ToString() : "";
+}
+
+// What the task's own check says of an answer (empty when the task cannot
+// check), so that a wrong answer is never shown as if it were fine.
+std::string CheckNote(search::Check check, const std::string& target) {
+  switch (check) {
+    case search::Check::kPassed:
+      return "[passes check]";
+    case search::Check::kFailed:
+      return target.empty() ? "[FAILS the task's check]"
+                            : absl::StrCat("[FAILS the task's check: target ",
+                                           target, "]");
+    case search::Check::kUnknown:
+      break;
+  }
+  return "";
+}
+
+void PrintResult(const std::string& problem, const std::string& target,
                  const search::SearchResult& result) {
   std::cout << problem << (result.verified ? "" : "  [UNVERIFIED]") << "\n";
   if (result.answers.empty()) std::cout << "  no answer\n";
+  bool checked = false, passed = false;
   for (const search::Answer& answer : result.answers) {
-    std::cout << absl::StrFormat("  answer %-6s score %8.4f  %s\n",
-                                 answer.final_value, answer.score,
+    checked = checked || answer.check != search::Check::kUnknown;
+    passed = passed || answer.check == search::Check::kPassed;
+    std::string note = CheckNote(answer.check, target);
+    if (!note.empty()) note += "  ";
+    std::cout << absl::StrFormat("  answer %-6s score %8.4f  %s%s\n",
+                                 answer.final_value, answer.score, note,
                                  absl::StrJoin(answer.steps, " | "));
+  }
+  // The answers stay in the verifier's order; this line says plainly when
+  // none of them holds.
+  if (checked && !passed) {
+    std::cout << "  no answer passes the task's check"
+              << (target.empty() ? "" : absl::StrCat(" (target ", target, ")"))
+              << "\n";
   }
   const search::CostReceipt& c = result.cost;
   std::cout << absl::StrFormat(
@@ -42,6 +80,7 @@ int StreamOne(const std::string& problem,
     std::cerr << "solve: " << client.status().message() << "\n";
     return 2;
   }
+  const std::string target = TargetOf(options.task, problem);
   absl::Status status = (*client)->SolveStream(
       backends::ToProto(problem, options),
       [&](const arts::v1::SolveEvent& event) {
@@ -51,11 +90,14 @@ int StreamOne(const std::string& problem,
               event.expansion().cost().tokens_generated(),
               event.expansion().frontier());
         } else if (event.has_best_so_far()) {
-          std::cout << absl::StrFormat("  best so far: %s score %.4f\n",
-                                       event.best_so_far().final_value(),
-                                       event.best_so_far().score());
+          const arts::v1::Answer& best = event.best_so_far();
+          std::cout << absl::StrFormat(
+              "  best so far: %s score %.4f %s\n", best.final_value(),
+              best.score(),
+              CheckNote(backends::FromProto(best.check()), target));
         } else if (event.has_final_response()) {
-          PrintResult(problem, backends::FromProto(event.final_response()));
+          PrintResult(problem, target,
+                      backends::FromProto(event.final_response()));
         }
       },
       absl::GetFlag(FLAGS_timeout), absl::GetFlag(FLAGS_wait_for_ready));
@@ -100,7 +142,7 @@ int RunSolve() {
       std::cerr << "solve: " << problem << ": " << result.status() << "\n";
       return 1;
     }
-    PrintResult(problem, *result);
+    PrintResult(problem, TargetOf(options->task, problem), *result);
   }
   return 0;
 }

@@ -1,9 +1,12 @@
 #include "core/countdown/solver.h"
 
+#include <algorithm>
 #include <set>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/countdown/problem.h"
 
 namespace arts::countdown {
 namespace {
@@ -59,12 +62,27 @@ struct Search {
   }
 };
 
-bool Reachable(const State& state) {
+// The key of a state in a SolvableMemo: the target and the numbers left,
+// sorted, so that the same multiset reached in any order is one entry.
+std::string MemoKey(const State& state) {
+  std::vector<Rational> left = state.left;
+  std::sort(left.begin(), left.end());
+  return absl::StrCat(state.problem.target.ToString(), "|", JoinNumbers(left));
+}
+
+// Stops at the first solution. `memo` may be null.
+bool Reachable(const State& state, SolvableMemo* memo) {
   if (state.terminal()) return state.correct();
+  std::string key;
+  if (memo != nullptr && state.left.size() >= 3) {
+    key = MemoKey(state);
+    if (auto it = memo->find(key); it != memo->end()) return it->second;
+  }
   bool found = false;
   ForEachStep(state, [&](const Step& step) {
-    if (!found) found = Reachable(State{state.problem, step.left});
+    if (!found) found = Reachable(State{state.problem, step.left}, memo);
   });
+  if (!key.empty()) memo->emplace(std::move(key), found);
   return found;
 }
 
@@ -84,6 +102,10 @@ SolveFacts Solve(const State& state) {
   return facts;
 }
 
-bool IsSolvable(const State& state) { return Reachable(state); }
+bool IsSolvable(const State& state) { return Reachable(state, nullptr); }
+
+bool IsSolvable(const State& state, SolvableMemo& memo) {
+  return Reachable(state, &memo);
+}
 
 }  // namespace arts::countdown

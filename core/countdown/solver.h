@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "core/countdown/checker.h"
 
 namespace arts::countdown {
@@ -28,6 +29,16 @@ inline SolveFacts Solve(const Problem& problem) {
 
 // Fast check used for labelling states: is the target still reachable?
 bool IsSolvable(const State& state);
+
+// Answers of IsSolvable by state (the target and the numbers left), for a
+// caller that asks about many related states, as the exact verifier does:
+// traces of one problem share their states, and so do the states the search
+// behind each answer visits.
+using SolvableMemo = absl::flat_hash_map<std::string, bool>;
+
+// IsSolvable, reading and filling `memo` for every state of three or more
+// numbers it visits (smaller ones cost less to solve than to look up).
+bool IsSolvable(const State& state, SolvableMemo& memo);
 
 }  // namespace arts::countdown
 

@@ -19,10 +19,15 @@
 // (so that even a generator that only repeats itself or writes illegal steps
 // cannot hold a search without a budget forever).
 //
-// Stop rule: enough complete traces with F >= 1/2 (`stop_after_answers`),
-// or no open node is worth more than the best answer found (F estimates the
-// chance that continuing reaches a correct answer, so searching on cannot be
-// expected to beat it), or a budget, or nothing left to expand.
+// Stop rule: enough complete traces with F >= 1/2 (`stop_after_answers`;
+// F >= stop_confidence when that is higher), or no open node is worth more
+// than the best answer found (F estimates the chance that continuing reaches
+// a correct answer, so searching on cannot be expected to beat it) once that
+// answer has F >= stop_confidence, or a budget, or nothing left to expand.
+// The threshold on the second rule is there because "beats every open node"
+// is relative: a verifier that scores everything low, or is poorly
+// calibrated, makes a doubtful answer beat nodes that are doubtful too, and
+// the search used to end on it with most of its budget unspent.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -86,7 +91,10 @@ double ReexpansionPriority(const OpenNode& open) {
 
 absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
   const SearchOptions& options = context.options();
-  const double confident = std::log(0.5);
+  // log 0 = -inf: stop_confidence 0 lets any answer end the search by the
+  // second rule, as before the threshold existed.
+  const double sure_enough = std::log(options.stop_confidence);
+  const double confident = std::max(std::log(0.5), sure_enough);
   StrategyOutcome outcome;
   std::priority_queue<OpenNode, std::vector<OpenNode>, ByPriority> frontier;
   frontier.push(OpenNode{});
@@ -100,7 +108,7 @@ absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
     }
     outcome.stop_reason = context.SpentBudget();
     if (!outcome.stop_reason.empty()) return outcome;
-    if (best_answer > kNegativeInfinity &&
+    if (best_answer > kNegativeInfinity && best_answer >= sure_enough &&
         best_answer >= frontier.top().priority) {
       outcome.stop_reason = "best answer beats every open node";
       return outcome;
@@ -120,7 +128,7 @@ absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
     std::vector<Node> parent_nodes;
     for (const OpenNode& p : parents) parent_nodes.push_back(p.node);
     const int pool =
-        options.flow_tilted ? options.tilt_pool : options.proposals;
+        options.flow_tilted ? options.tilt_pool : *options.proposals;
     absl::StatusOr<std::vector<std::vector<Node>>> proposed =
         context.Expand(ConstPointers(parent_nodes), pool, /*to_the_end=*/false);
     if (!proposed.ok()) return proposed.status();
@@ -153,7 +161,7 @@ absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
       }
       if (options.flow_tilted) {
         group =
-            SampleByFlow(std::move(group), options.proposals, context.rng());
+            SampleByFlow(std::move(group), *options.proposals, context.rng());
       }
       for (Node& child : group) {
         if (child.terminal) {

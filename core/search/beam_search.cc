@@ -19,7 +19,7 @@ absl::StatusOr<StrategyOutcome> RunBeam(SearchContext& context) {
     // when the expansion budget cannot pay for all of them.
     beams.resize(context.AffordableExpansions(static_cast<int>(beams.size())));
     absl::StatusOr<std::vector<std::vector<Node>>> proposed = context.Expand(
-        ConstPointers(beams), options.proposals, /*to_the_end=*/false);
+        ConstPointers(beams), *options.proposals, /*to_the_end=*/false);
     if (!proposed.ok()) return proposed.status();
     std::vector<Node> children;
     for (std::vector<Node>& group : *proposed) {

@@ -10,7 +10,7 @@ namespace arts::search {
 
 absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context) {
   const SearchOptions& options = context.options();
-  const int subtrees = options.n / options.proposals;
+  const int subtrees = options.n / *options.proposals;
   StrategyOutcome outcome;
   std::vector<Node> heads(subtrees);
   while (!heads.empty()) {
@@ -21,7 +21,7 @@ absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context) {
     // budget pays for).
     heads.resize(context.AffordableExpansions(static_cast<int>(heads.size())));
     absl::StatusOr<std::vector<std::vector<Node>>> proposed = context.Expand(
-        ConstPointers(heads), options.proposals, /*to_the_end=*/false);
+        ConstPointers(heads), *options.proposals, /*to_the_end=*/false);
     if (!proposed.ok()) return proposed.status();
     std::vector<std::vector<Node>> children;
     for (std::vector<Node>& group : *proposed) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -30,7 +31,7 @@ SearchContext::SearchContext(backend::Policy& policy, backend::Scorer* scorer,
       task_(task),
       problem_(std::move(problem)),
       call_{options.deadline, options.cancelled},
-      options_(options),
+      options_(WithStrategyDefaults(options)),
       events_(std::move(events)),
       seed_(options.seed * 1'000'003),
       rng_(options.seed) {}
@@ -214,8 +215,8 @@ absl::Status SearchContext::ScoreInOneCall(const std::vector<Node*>& nodes,
 }
 
 std::string SearchContext::SpentBudget() const {
-  if (options_.max_tokens > 0 &&
-      cost_.tokens_generated >= options_.max_tokens) {
+  if (*options_.max_tokens > 0 &&
+      cost_.tokens_generated >= *options_.max_tokens) {
     return "token budget";
   }
   if (options_.max_expansions > 0 &&
@@ -239,6 +240,10 @@ Answer SearchContext::MakeAnswer(const Node& node) const {
   answer.logprob = node.logprob;
   answer.step_log_flows = node.log_flows;
   if (node.terminal) answer.final_value = node.final_answer;
+  const std::optional<bool> passes = task_.CheckAnswer(problem_, node.steps);
+  if (passes.has_value()) {
+    answer.check = *passes ? Check::kPassed : Check::kFailed;
+  }
   const std::vector<double>& flows = node.log_flows;
   if (!node.scored()) {
     answer.score =

@@ -77,6 +77,8 @@ class SearchContext {
   void OfferAnswer(const Answer& answer);
 
   CostReceipt cost() const;
+  // The search's options, every unset one at its strategy's default
+  // (WithStrategyDefaults), so strategies read `*proposals` freely.
   const SearchOptions& options() const { return options_; }
   const std::string& problem() const { return problem_; }
   const task::Task& task() const { return task_; }

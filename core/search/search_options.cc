@@ -65,28 +65,44 @@ std::string AggregationName(Aggregation aggregation) {
   return "unknown";
 }
 
-absl::Status ValidateSearchOptions(const SearchOptions& options) {
+SearchOptions WithStrategyDefaults(SearchOptions options) {
+  const bool arts = options.strategy == Strategy::kArts;
+  if (!options.proposals.has_value()) {
+    options.proposals = arts ? kArtsProposals : kOtherProposals;
+  }
+  if (!options.max_tokens.has_value()) {
+    options.max_tokens = arts ? kArtsMaxTokens : 0;
+  }
+  return options;
+}
+
+absl::Status ValidateSearchOptions(const SearchOptions& unresolved) {
+  const SearchOptions options = WithStrategyDefaults(unresolved);
+  const int proposals = *options.proposals;
   const absl::Status checks[] = {
       Range("n", options.n, 1, kMaxSamples),
       Range("beam_width", options.beam_width, 1, kMaxBeamWidth),
-      Range("proposals", options.proposals, 1, kMaxProposals),
+      Range("proposals", proposals, 1, kMaxProposals),
       Range("expand_width", options.expand_width, 1, kMaxExpandWidth),
       Range("tilt_pool", options.tilt_pool, 1, kMaxProposals),
       Range("top_n", options.top_n, 1, kMaxTopN),
       Range("stop_after_answers", options.stop_after_answers, 1, kMaxTopN),
-      Range("max_tokens", options.max_tokens, 0, kMaxTokens),
+      Range("max_tokens", *options.max_tokens, 0, kMaxTokens),
       Range("max_expansions", options.max_expansions, 0, kMaxExpansions),
   };
   for (const absl::Status& status : checks) {
     if (!status.ok()) return status;
   }
-  if (options.flow_tilted && options.tilt_pool < options.proposals) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "tilt_pool: must be at least proposals (", options.proposals, ")"));
+  if (!(options.stop_confidence >= 0 && options.stop_confidence <= 1)) {
+    return absl::InvalidArgumentError("stop_confidence: must be 0 to 1");
   }
-  if (options.strategy == Strategy::kDvts && options.n < options.proposals) {
+  if (options.flow_tilted && options.tilt_pool < proposals) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tilt_pool: must be at least proposals (", proposals, ")"));
+  }
+  if (options.strategy == Strategy::kDvts && options.n < proposals) {
     return absl::InvalidArgumentError(
-        absl::StrCat("n: dvts needs n >= proposals (", options.proposals,
+        absl::StrCat("n: dvts needs n >= proposals (", proposals,
                      ") to make at least one subtree"));
   }
   if (!(options.temperature >= 0 &&

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -43,6 +44,14 @@ inline constexpr int kMaxExpandWidth = 64;
 inline constexpr int kMaxTopN = 64;
 inline constexpr int64_t kMaxTokens = 1'000'000;
 inline constexpr int kMaxExpansions = 100'000;
+// The defaults that depend on the strategy (docs/search.md). arts runs as
+// tuned on the validation puzzles (docs/RESULTS.md): two nodes a round, two
+// children each, 256 generated tokens.
+inline constexpr int kArtsProposals = 2;
+inline constexpr int kOtherProposals = 4;  // beam, dvts
+inline constexpr int64_t kArtsMaxTokens = 256;
+inline constexpr double kDefaultStopConfidence = 0.5;
+
 // Steps a trace may reach in a search: a deeper one is dropped as a dead
 // end, so a generator that never ends a trace cannot hold a search forever.
 inline constexpr int kMaxTraceSteps = 256;
@@ -55,8 +64,10 @@ struct SearchOptions {
   // best_of_n and votes: complete samples; dvts: proposals per step across
   // all subtrees (subtrees = n / proposals).
   int n = 16;
-  int beam_width = 4;    // beam: B kept per step
-  int proposals = 4;     // beam, arts: k children per expanded node; dvts: M
+  int beam_width = 4;  // beam: B kept per step
+  // beam, arts: k children per expanded node; dvts: M. Unset: the
+  // strategy's default (kArtsProposals, kOtherProposals).
+  std::optional<int> proposals;
   int expand_width = 2;  // arts: frontier nodes expanded per round
   // arts: sample children in proportion to pi * F: draw `tilt_pool`
   // candidates from pi, score them, keep `proposals` drawn in proportion to F.
@@ -64,9 +75,17 @@ struct SearchOptions {
   int tilt_pool = 16;
   Aggregation aggregation = Aggregation::kLast;
   int top_n = 1;
-  // arts: stop once this many distinct complete traces with F >= 1/2 exist.
+  // arts: stop once this many distinct complete traces with F >= 1/2 (or
+  // F >= stop_confidence when that is higher) exist.
   int stop_after_answers = 1;
-  int64_t max_tokens = 0;  // generated tokens; 0 = no budget
+  // arts: the least F the best answer needs before "best answer beats every
+  // open node" may end the search: an answer the verifier itself doubts
+  // does not stop a search that has open nodes and budget left. 0 is the
+  // rule without a threshold.
+  double stop_confidence = kDefaultStopConfidence;
+  // Generated tokens; 0 = no budget. Unset: the strategy's default
+  // (kArtsMaxTokens for arts, none for the others).
+  std::optional<int64_t> max_tokens;
   int max_expansions = 0;  // nodes expanded; 0 = no budget
   absl::Time deadline = absl::InfiniteFuture();
   // True once the caller has gone away; checked before every backend call.
@@ -80,7 +99,12 @@ struct SearchOptions {
   bool allow_unverified = false;
 };
 
+// `options` with every unset field given its strategy's default; RunSearch
+// searches with these.
+SearchOptions WithStrategyDefaults(SearchOptions options);
+
 // InvalidArgument naming the first bad field, e.g. "n: must be 1 to 256".
+// Unset fields are checked at their strategy's default.
 absl::Status ValidateSearchOptions(const SearchOptions& options);
 
 }  // namespace arts::search

@@ -18,6 +18,13 @@ struct CostReceipt {
   double wall_seconds = 0;
 };
 
+// Whether an answer passes the task's own check (task::Task::CheckAnswer).
+enum class Check {
+  kUnknown,  // the task cannot check (`text`)
+  kPassed,
+  kFailed,
+};
+
 // One complete (or, when a budget ran out, the best partial) trace.
 struct Answer {
   std::vector<std::string> steps;
@@ -32,6 +39,9 @@ struct Answer {
   // (count for majority, sum of F for weighted).
   int votes = 0;
   double vote_weight = 0;
+  // What the task's check says of the trace. Said, never used: the ranking
+  // is the score's alone, as when no checker exists (../shared/BRIEF.md §3).
+  Check check = Check::kUnknown;
 };
 
 struct SearchResult {

@@ -49,6 +49,13 @@ absl::StatusOr<double> CountdownTask::Reward(
   return countdown::Reward(countdown::CheckTrace(*parsed, steps));
 }
 
+std::optional<bool> CountdownTask::CheckAnswer(
+    absl::string_view problem, const std::vector<std::string>& steps) const {
+  absl::StatusOr<countdown::Problem> parsed = countdown::ParseProblem(problem);
+  if (!parsed.ok()) return false;
+  return countdown::CheckTrace(*parsed, steps).correct;
+}
+
 absl::StatusOr<std::string> CountdownTask::CompleteStep(
     absl::string_view problem, const std::vector<std::string>& steps,
     absl::string_view head) const {

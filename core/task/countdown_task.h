@@ -18,6 +18,10 @@ class CountdownTask : public Task {
   absl::StatusOr<double> Reward(
       absl::string_view problem,
       const std::vector<std::string>& steps) const override;
+  // The checker: true when the trace is legal, complete and on the target.
+  std::optional<bool> CheckAnswer(
+      absl::string_view problem,
+      const std::vector<std::string>& steps) const override;
   // The calculator: `A op B =` becomes `A op B = C (left: ...)`.
   absl::StatusOr<std::string> CompleteStep(
       absl::string_view problem, const std::vector<std::string>& steps,

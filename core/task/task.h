@@ -1,6 +1,7 @@
 #ifndef ARTS_CORE_TASK_TASK_H_
 #define ARTS_CORE_TASK_TASK_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,11 +25,12 @@ struct TraceCheck {
 };
 
 // What a task knows: problems, steps, complete traces, answers and rewards.
-// The orchestrator and the search use a task only to check a problem and to
-// compare answers: everything else a search needs comes with the generator's
-// candidates, so that a task behind someone else's generator works without
-// its rules living here. Rewards are for training and evaluation only,
-// never to pick answers. Implementations are stateless and thread-safe.
+// The orchestrator and the search use a task only to check a problem, to
+// compare answers and to say whether each answer passes the task's check:
+// everything else a search needs comes with the generator's candidates, so
+// that a task behind someone else's generator works without its rules
+// living here. Rewards and the answer check are never used to pick answers.
+// Implementations are stateless and thread-safe.
 class Task {
  public:
   virtual ~Task() = default;
@@ -55,6 +57,15 @@ class Task {
   virtual absl::StatusOr<double> Reward(
       absl::string_view problem,
       const std::vector<std::string>& steps) const = 0;
+
+  // Whether `steps` are a complete trace that passes the task's own check
+  // (Countdown: ends on the target), for telling the user which answers
+  // hold; never to rank them. nullopt for a task that cannot check (`text`).
+  virtual std::optional<bool> CheckAnswer(
+      absl::string_view problem, const std::vector<std::string>& steps) const {
+    (void)problem, (void)steps;
+    return std::nullopt;
+  }
 
   // The optional step-completion hook (a tool call): turns what a model
   // wrote of a step, `head`, into the whole step text after `steps`.
