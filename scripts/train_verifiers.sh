@@ -1,54 +1,106 @@
 #!/usr/bin/env bash
-# Reproduces the bundled verifiers of issue 18 (docs/verifier.md): the trace
-# trees, then four objectives trained on the same trees for the same time
-# (40 minutes, one thread each, two side by side), each from the generator's
-# weights:
-#   models/verifier_flow.ckpt            flow_backup: conservation over every
-#                                        legal child, bootstrapped (shipped)
-#   runs/v3/verifier_flow_exact.ckpt     flow_exact: exact flows by
-#                                        enumeration, the supervised ceiling
-#   models/verifier_mc_prm.ckpt          the Monte Carlo PRM
-#   models/verifier_discriminative.ckpt  the discriminative baseline
-# `sampled` instead retrains the issue-11 flow objective (conservation over
-# the sampled children, log-flow smoothing) on the same trees and time, for
-# the comparison of objectives. Trees: ~20 minutes on one core.
+# The verifiers' training runs (docs/verifier.md).
+#
+# `variants` reruns issue 11's comparison of flow objectives.
+# `bundled` reproduces the bundled verifiers of issue 11: 2000 forked trees
+# (~26 min on one core), then the flow-matching verifier (sampled children,
+# log-flow smoothing) and the Monte Carlo PRM, one epoch each from the
+# generator's weights, side by side (63-73 min); `bundled discriminative`
+# retrains that baseline on the same trees.
+#
+# With no argument it runs issue 18's comparison into runs/v3/: the first
+# 1000 of those trees, then the full backup over every legal child
+# (flow_backup) and exact flows by enumeration (flow_exact, the supervised
+# ceiling), each from the generator's weights for 40 minutes, one thread,
+# side by side. `baselines` trains the Monte Carlo PRM and the
+# discriminative verifier on the same trees for the same time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 arts=./build/client/arts
-trees=runs/trees_v3
-# 800 train-pool puzzles + 200 generated problems (3-5 numbers, target 24
-# or a random game's result; never a test, tail or validation multiset).
-# 16 first steps, 3 second steps under each, then one rollout to the end
-# under each of those; 4 more rollouts from each of 4 forks per tree. These
-# are the first 1000 trees of issue 11's command (--generated 1200).
-"$arts" collect-trees --trees_dir "$trees" --problems 800 --generated 200 \
-  --generated_seed 1 --shard_size 50 --children_by_depth 16,3,1 \
-  --breadth 64 --forks 4 --fork_rollouts 4 --seed 1 --constrained --threads 1
 
+# 16 first steps, 3 second steps under each, then one rollout to the end
+# under each of those; 4 more rollouts from each of 4 forks per tree.
+# Problems: train-pool puzzles 1-800, then generated ones (3-5 numbers,
+# target 24 or a random game's result; never a test, tail or validation
+# multiset). The first N generated problems do not depend on how many more
+# are drawn, so --generated 200 gives the first 1000 trees of 1200.
+collect() {
+  local dir=$1 generated=$2
+  "$arts" collect-trees --trees_dir "$dir" --problems 800 \
+    --generated "$generated" --generated_seed 1 --shard_size 50 \
+    --children_by_depth 16,3,1 --breadth 64 --forks 4 --fork_rollouts 4 \
+    --seed 1 --constrained --threads 1
+}
+
+if [[ "${1:-}" == variants ]]; then
+  # Issue 11's side-by-side of flow objectives on a 400-tree subset of
+  # runs/trees_v2 (collect it with `bundled` first).
+  common=(--verifier_init models/generator.ckpt --trees_per_batch 2
+    --verifier_lr 5e-4 --threads 1 --seed 1 --log_every 50)
+  smoothing=(--reward_correct 10 --reward_wrong 0.1)
+  subset=runs/trees_small  # train-pool ranks 1-300 + 100 generated
+  mkdir -p "$subset" runs/variants
+  for shard in 00000 00001 00002 00003 00004 00005 00020 00021; do
+    ln -sfn "../trees_v2/trees-$shard.txt" "$subset/trees-$shard.txt"
+  done
+  v() {
+    local name=$1
+    shift
+    "$arts" train-verifier --trees_dir "$subset" --epochs 1 "${common[@]}" \
+      --verifier_out "runs/variants/$name.ckpt" "$@" \
+      >"runs/variants/$name.log"
+  }
+  v flow_eps12_mean --objective flow &
+  v flow_smooth_mean --objective flow "${smoothing[@]}"
+  wait
+  v flow_smooth_sum --objective flow "${smoothing[@]}" --conservation sum &
+  wait
+  exit 0
+fi
+
+if [[ "${1:-}" == bundled ]]; then
+  trees=runs/trees_v2
+  collect "$trees" 1200
+  common=(--verifier_init models/generator.ckpt --trees_per_batch 2
+    --verifier_lr 5e-4 --threads 1 --seed 1 --log_every 50)
+  train() {
+    local name=$1
+    shift
+    "$arts" train-verifier --trees_dir "$trees" --epochs 1 "${common[@]}" \
+      --verifier_out "models/verifier_$name.ckpt" "$@" |
+      tee "models/verifier_$name.train.log"
+  }
+  if [[ "${2:-}" == discriminative ]]; then
+    train discriminative --objective discriminative
+    exit 0
+  fi
+  # The paper's log-flow smoothing: R = 10 for a correct trace, 0.1 otherwise.
+  train flow --objective flow --reward_correct 10 --reward_wrong 0.1 &
+  train mc_prm --objective mc_prm
+  wait
+  exit 0
+fi
+
+trees=runs/trees_v3
+collect "$trees" 200
 mkdir -p runs/v3
 common=(--trees_dir "$trees" --verifier_init models/generator.ckpt
   --verifier_lr 5e-4 --threads 1 --seed 1 --log_every 50 --epochs 1000
   --max_minutes 40)
 train() {
-  local out=$1 log=$2
-  shift 2
-  "$arts" train-verifier "${common[@]}" --verifier_out "$out" "$@" >"$log"
+  local name=$1
+  shift
+  "$arts" train-verifier "${common[@]}" \
+    --verifier_out "runs/v3/verifier_$name.ckpt" "$@" >"runs/v3/$name.log"
 }
-
-if [[ "${1:-}" == sampled ]]; then
-  train runs/v3/verifier_flow_sampled.ckpt runs/v3/flow_sampled.log \
-    --objective flow --reward_correct 10 --reward_wrong 0.1 \
-    --trees_per_batch 2
+if [[ "${1:-}" == baselines ]]; then
+  train mc_prm --objective mc_prm --trees_per_batch 2 &
+  train discriminative --objective discriminative --trees_per_batch 2
+  wait
   exit 0
 fi
-train models/verifier_flow.ckpt models/verifier_flow.train.log \
-  --objective flow_backup --backup_weights uniform --states_per_batch 64 &
-train runs/v3/verifier_flow_exact.ckpt runs/v3/flow_exact.log \
-  --objective flow_exact --backup_weights uniform --states_per_batch 64
-wait
-train models/verifier_mc_prm.ckpt models/verifier_mc_prm.train.log \
-  --objective mc_prm --trees_per_batch 2 &
-train models/verifier_discriminative.ckpt \
-  models/verifier_discriminative.train.log \
-  --objective discriminative --trees_per_batch 2
+train flow_backup --objective flow_backup --backup_weights uniform \
+  --states_per_batch 64 &
+train flow_exact --objective flow_exact --backup_weights uniform \
+  --states_per_batch 64
 wait
