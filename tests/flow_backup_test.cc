@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
 #include "tests/tiny_models.h"
+#include "tests/tree_nodes.h"
 
 namespace arts::verifier {
 namespace {
@@ -67,26 +68,17 @@ TEST(FlowBackupTest, ExactFlowIsTheShareOfUniformPlayThatEndsCorrect) {
               std::log(2.0 / 4096 + 6.0 / 4096 * eps), 1e-9);
 }
 
-TreeNode Node(int parent, const std::string& step, bool terminal = false,
-              double reward = 0, bool valid = true) {
-  TreeNode n;
-  n.parent = parent;
-  n.step = step;
-  n.terminal = terminal;
-  n.reward = reward;
-  n.valid = valid;
-  return n;
-}
+using testing_support::TreeNodeOf;
 
 // root -> "1 * 4" (3 numbers left... of 4) -> a correct rollout; root -> an
 // illegal step.
 TraceTree SmallTree() {
   TraceTree tree;
   tree.problem = "1 4 6 8 -> 24";
-  tree.nodes = {Node(-1, ""), Node(0, "1 * 4 = 4 (left: 4 6 8)"),
-                Node(1, "8 - 6 = 2 (left: 2 4)"),
-                Node(2, "2 + 4 = 6 (left: 6)", true, 0),
-                Node(0, "9 *", false, 0, /*valid=*/false)};
+  tree.nodes = {TreeNodeOf(-1, ""), TreeNodeOf(0, "1 * 4 = 4 (left: 4 6 8)"),
+                TreeNodeOf(1, "8 - 6 = 2 (left: 2 4)"),
+                TreeNodeOf(2, "2 + 4 = 6 (left: 6)", true, 0),
+                TreeNodeOf(0, "9 *", false, 0, /*valid=*/false)};
   tree.nodes[0].children = {1, 4};
   tree.nodes[1].children = {2};
   tree.nodes[2].children = {3};

@@ -5,31 +5,23 @@
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
 #include "tests/tiny_models.h"
+#include "tests/tree_nodes.h"
 
 namespace arts::verifier {
 namespace {
 
 constexpr double kLogEps = -12;
 
-TreeNode Node(int parent, const std::string& step, bool terminal, double reward,
-              bool valid = true) {
-  TreeNode n;
-  n.parent = parent;
-  n.step = step;
-  n.terminal = terminal;
-  n.reward = reward;
-  n.valid = valid;
-  return n;
-}
+using testing_support::TreeNodeOf;
 
 // root -> A (correct, terminal), B (wrong, terminal), C (illegal step).
 TraceTree OneLevelTree() {
   TraceTree tree;
   tree.problem = "4 6 -> 24";
-  tree.nodes = {Node(-1, "", false, 0),
-                Node(0, "4 * 6 = 24 (left: 24)", true, 1),
-                Node(0, "4 + 6 = 10 (left: 10)", true, 0),
-                Node(0, "5 *", false, 0, /*valid=*/false)};
+  tree.nodes = {TreeNodeOf(-1, "", false, 0),
+                TreeNodeOf(0, "4 * 6 = 24 (left: 24)", true, 1),
+                TreeNodeOf(0, "4 + 6 = 10 (left: 10)", true, 0),
+                TreeNodeOf(0, "5 *", false, 0, /*valid=*/false)};
   tree.nodes[0].children = {1, 2, 3};
   return tree;
 }
@@ -38,11 +30,11 @@ TraceTree OneLevelTree() {
 TraceTree TwoLevelTree() {
   TraceTree tree;
   tree.problem = "1 4 6 -> 24";
-  tree.nodes = {Node(-1, "", false, 0),
-                Node(0, "1 * 4 = 4 (left: 4 6)", false, 0),
-                Node(1, "4 * 6 = 24 (left: 24)", true, 1),
-                Node(1, "6 * 4 = 24 (left: 24)", true, 1),
-                Node(0, "1 + 4 = 5 (left: 5 6)", true, 0)};
+  tree.nodes = {TreeNodeOf(-1, "", false, 0),
+                TreeNodeOf(0, "1 * 4 = 4 (left: 4 6)", false, 0),
+                TreeNodeOf(1, "4 * 6 = 24 (left: 24)", true, 1),
+                TreeNodeOf(1, "6 * 4 = 24 (left: 24)", true, 1),
+                TreeNodeOf(0, "1 + 4 = 5 (left: 5 6)", true, 0)};
   tree.nodes[0].children = {1, 4};
   tree.nodes[1].children = {2, 3};
   return tree;
