@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "core/verifier/flow_verifier.h"
 #include "core/verifier/prefix_cache.h"
@@ -102,11 +101,7 @@ absl::StatusOr<torch::Tensor> BackupTargets(
       targets[s] = static_cast<float>(states[s]->leaf_log_reward);
       continue;
     }
-    double top = -std::numeric_limits<double>::infinity();
-    for (double v : values[s]) top = std::max(top, v);
-    double sum = 0;
-    for (double v : values[s]) sum += std::exp(v - top);
-    targets[s] = static_cast<float>(top + std::log(sum));
+    targets[s] = static_cast<float>(LogSumExp(values[s]));
   }
   return torch::tensor(targets);
 }

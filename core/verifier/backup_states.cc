@@ -43,15 +43,6 @@ std::vector<BackupChild> ChildrenOf(const countdown::State& state,
   return children;
 }
 
-double LogSumExp(const std::vector<double>& values) {
-  double top = -INFINITY;
-  for (double v : values) top = std::max(top, v);
-  if (!std::isfinite(top)) return top;
-  double sum = 0;
-  for (double v : values) sum += std::exp(v - top);
-  return top + std::log(sum);
-}
-
 double ExactLogFlowMemo(const countdown::State& state,
                         const BackupOptions& options,
                         std::unordered_map<std::string, double>& memo) {
@@ -76,6 +67,15 @@ double ExactLogFlowMemo(const countdown::State& state,
 }
 
 }  // namespace
+
+double LogSumExp(const std::vector<double>& values) {
+  double top = -INFINITY;
+  for (double v : values) top = std::max(top, v);
+  if (!std::isfinite(top)) return top;
+  double sum = 0;
+  for (double v : values) sum += std::exp(v - top);
+  return top + std::log(sum);
+}
 
 BackupOptions DefaultBackupOptions(BackupWeights weights) {
   BackupOptions options;

@@ -57,6 +57,9 @@ struct BackupState {
   std::vector<BackupChild> children;  // every legal step, for non-leaves
 };
 
+// log sum_i exp(values[i]), stable for any magnitudes; -inf when empty.
+double LogSumExp(const std::vector<double>& values);
+
 // Every distinct node of the sampled trees as a training state, with its
 // legal children (and, with enumerate_children, those children as states
 // too). Trees whose problem does not parse are skipped.
