@@ -65,9 +65,17 @@ ABSL_FLAG(absl::Duration, backend_wait, absl::Seconds(60),
           "at startup, how long to wait for the Generator and Verifier "
           "services to serve their models before reporting SERVING anyway");
 ABSL_FLAG(int, threads, 1, "CPU threads for LibTorch with --in_process");
-ABSL_FLAG(int, max_concurrent_requests, 256,
-          "searches run at once, each on a thread of its own while it "
-          "waits for its backends; more get RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, max_concurrent_requests, 4096,
+          "searches running at once; one waiting on its backends holds its "
+          "memory, not a thread. More wait for a slot (--max_waiting_solves)");
+ABSL_FLAG(int, max_waiting_solves, 4096,
+          "searches waiting for a running slot; one more gets "
+          "RESOURCE_EXHAUSTED with retry pushback");
+ABSL_FLAG(absl::Duration, max_solve_wait, absl::Seconds(10),
+          "longest a search waits for a running slot before it gets "
+          "RESOURCE_EXHAUSTED with retry pushback");
+ABSL_FLAG(int, search_threads, 2,
+          "threads that run every search's plan (none waits on a backend)");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight searches may take to finish");
 
@@ -128,10 +136,28 @@ int main(int argc, char** argv) {
   flags.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   flags.service_name = arts::v1::Orchestrator::service_full_name();
   flags.connection = arts::server::ConnectionOptionsFromFlags();
-  const int max_concurrent = absl::GetFlag(FLAGS_max_concurrent_requests);
-  flags.check_flags = [max_concurrent] {
-    return arts::server::CheckFlagRange("--max_concurrent_requests",
-                                        max_concurrent, 1, 4096);
+  arts::server::OrchestratorOptions options;
+  options.max_running = absl::GetFlag(FLAGS_max_concurrent_requests);
+  options.max_waiting = absl::GetFlag(FLAGS_max_waiting_solves);
+  options.max_wait = absl::GetFlag(FLAGS_max_solve_wait);
+  options.search_threads = absl::GetFlag(FLAGS_search_threads);
+  flags.check_flags = [options]() -> absl::Status {
+    absl::Status status = arts::server::CheckFlagRange(
+        "--max_concurrent_requests", options.max_running, 1, 65536);
+    if (status.ok()) {
+      status = arts::server::CheckFlagRange("--max_waiting_solves",
+                                            options.max_waiting, 0, 65536);
+    }
+    if (status.ok()) {
+      status = arts::server::CheckFlagRange("--search_threads",
+                                            options.search_threads, 1, 64);
+    }
+    if (status.ok() && options.max_wait <= absl::ZeroDuration()) {
+      status = absl::InvalidArgumentError(
+          "--max_solve_wait: must be positive, got " +
+          absl::FormatDuration(options.max_wait));
+    }
+    return status;
   };
   // Files named by flags are read now, so that a bad one stops the server
   // before it listens.
@@ -164,8 +190,7 @@ int main(int argc, char** argv) {
   flags.model_flag = in_process ? "--generator_model/--verifier_model"
                                 : "--generator/--verifier";
   arts::server::RpcMetrics metrics("orchestrator");
-  arts::server::OrchestratorService service(metrics, max_concurrent,
-                                            std::move(auth));
+  arts::server::OrchestratorService service(metrics, options, std::move(auth));
   LocalModels local;
   return arts::server::RunServerMain(
       "arts-orchestrator", flags, metrics, service,

@@ -2,12 +2,17 @@
 
 #include <prometheus/counter.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "backends/grpc/search_proto.h"
+#include "core/backend/overload.h"
 #include "server/grpc_status.h"
+#include "server/solve_stream_reactor.h"
 
 namespace arts::server {
 namespace {
@@ -21,28 +26,20 @@ prometheus::Histogram::BucketBoundaries Powers(double first, double factor,
   return buckets;
 }
 
-// Tracks a solve in the in-flight gauge for its lifetime.
-class InFlight {
- public:
-  explicit InFlight(prometheus::Gauge* gauge) : gauge_(gauge) {
-    gauge_->Increment();
-  }
-  ~InFlight() { gauge_->Decrement(); }
-  InFlight(const InFlight&) = delete;
-  InFlight& operator=(const InFlight&) = delete;
-
- private:
-  prometheus::Gauge* gauge_;
-};
+search::SearchPoolOptions PoolOptions(const OrchestratorOptions& options) {
+  search::SearchPoolOptions pool;
+  pool.threads = options.search_threads;
+  pool.max_running = options.max_running;
+  pool.queue = {options.max_waiting, options.max_wait};
+  return pool;
+}
 
 }  // namespace
 
 OrchestratorService::OrchestratorService(RpcMetrics& metrics,
-                                         int max_concurrent_requests,
+                                         OrchestratorOptions options,
                                          std::unique_ptr<BearerAuth> auth)
-    : metrics_(metrics),
-      admission_(max_concurrent_requests, "Solve"),
-      auth_(std::move(auth)) {
+    : metrics_(metrics), auth_(std::move(auth)), pool_(PoolOptions(options)) {
   auto& solve_seconds = prometheus::BuildHistogram()
                             .Name("arts_orchestrator_solve_seconds")
                             .Help("Wall time of a search, by strategy")
@@ -67,12 +64,21 @@ OrchestratorService::OrchestratorService(RpcMetrics& metrics,
       per_solve("generator_calls", "Generator calls made by a search", 1, 12);
   verifier_calls_per_solve_ =
       per_solve("verifier_calls", "Verifier calls made by a search", 1, 12);
-  solves_in_flight_ = &prometheus::BuildGauge()
-                           .Name("arts_orchestrator_solves_in_flight")
-                           .Help("Searches running now")
-                           .Register(metrics.registry())
-                           .Add({});
+  const auto gauge = [&](const std::string& name, const std::string& help) {
+    return &prometheus::BuildGauge()
+                .Name("arts_orchestrator_" + name)
+                .Help(help)
+                .Register(metrics.registry())
+                .Add({});
+  };
+  solves_in_flight_ = gauge("solves_in_flight", "Searches running now");
+  solves_waiting_ =
+      gauge("solves_waiting", "Searches waiting for a running slot");
+  gauge("search_threads", "Threads that run every search")
+      ->Set(std::max(1, options.search_threads));
 }
+
+OrchestratorService::~OrchestratorService() = default;
 
 void OrchestratorService::SetBackends(
     std::unique_ptr<SearchBackends> backends) {
@@ -80,43 +86,37 @@ void OrchestratorService::SetBackends(
   ready_.store(true);
 }
 
-grpc::Status OrchestratorService::Solve(grpc::ServerContext* context,
-                                        const arts::v1::SolveRequest* request,
-                                        arts::v1::SolveResponse* response) {
-  RpcMetrics::Call call(metrics_, "Solve");
-  grpc::Status status = DoSolve(context, *request, nullptr, response);
-  call.Finish(status);
-  return status;
+grpc::ServerUnaryReactor* OrchestratorService::Solve(
+    grpc::CallbackServerContext* context, const arts::v1::SolveRequest* request,
+    arts::v1::SolveResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto call = std::make_shared<RpcMetrics::Call>(metrics_, "Solve");
+  grpc::Status refused =
+      StartSolve(context, *request, nullptr,
+                 [reactor, response, call](grpc::Status status,
+                                           arts::v1::SolveResponse out) {
+                   if (status.ok()) *response = std::move(out);
+                   call->Finish(status);
+                   reactor->Finish(status);
+                 });
+  if (!refused.ok()) {
+    call->Finish(refused);
+    reactor->Finish(refused);
+  }
+  return reactor;
 }
 
-grpc::Status OrchestratorService::SolveStream(
-    grpc::ServerContext* context, const arts::v1::SolveRequest* request,
-    grpc::ServerWriter<arts::v1::SolveEvent>* writer) {
-  RpcMetrics::Call call(metrics_, "SolveStream");
-  auto send = [writer](const search::SearchEvent& event) {
-    arts::v1::SolveEvent out;
-    if (event.kind == search::SearchEvent::Kind::kBestSoFar) {
-      *out.mutable_best_so_far() = backends::ToProto(event.best);
-    } else {
-      *out.mutable_expansion()->mutable_cost() = backends::ToProto(event.cost);
-      out.mutable_expansion()->set_frontier(event.frontier);
-    }
-    // A failed write means the client went away; the search notices through
-    // its cancellation check.
-    writer->Write(out);
-  };
-  arts::v1::SolveEvent final_event;
-  grpc::Status status =
-      DoSolve(context, *request, send, final_event.mutable_final_response());
-  if (status.ok()) writer->Write(final_event);
-  call.Finish(status);
-  return status;
+grpc::ServerWriteReactor<arts::v1::SolveEvent>*
+OrchestratorService::SolveStream(grpc::CallbackServerContext* context,
+                                 const arts::v1::SolveRequest* request) {
+  auto* reactor = new SolveStreamReactor(*this, context);
+  reactor->Start(*request);
+  return reactor;
 }
 
-grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
-                                          const arts::v1::SolveRequest& request,
-                                          const search::EventSink& events,
-                                          arts::v1::SolveResponse* response) {
+grpc::Status OrchestratorService::StartSolve(
+    grpc::CallbackServerContext* context, const arts::v1::SolveRequest& request,
+    search::EventSink events, SolveDone done) {
   // Who is calling comes first: a caller without a valid token learns
   // nothing of the server's state.
   if (auth_ != nullptr) {
@@ -127,21 +127,50 @@ grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
   if (!ready_.load()) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting);
   }
-  const AdmissionLimit::Ticket ticket = admission_.Admit();
-  if (!ticket.admitted()) return admission_.Refusal(*context);
   absl::StatusOr<search::SearchOptions> options =
       backends::OptionsFromProto(request);
   if (!options.ok()) return ToGrpcStatus(options.status());
   // The client's deadline bounds the search and every backend call in it;
   // gRPC backends are children of this call, so a cancel reaches the call
-  // in flight, and the search itself stops before its next call.
+  // in flight, and the search itself stops before its next round.
   options->deadline = absl::FromChrono(context->deadline());
   options->cancelled = [context] { return context->IsCancelled(); };
-  const InFlight in_flight(solves_in_flight_);
-  CallBackends call_backends = backends_->ForCall(*context);
-  absl::StatusOr<search::SearchResult> result =
-      search::RunSearch(*call_backends.policy, call_backends.scorer,
-                        request.problem(), *options, events);
+  // The backends live as long as the search: `done` owns them.
+  auto backends = std::make_shared<CallBackends>(backends_->ForCall(*context));
+  absl::StatusOr<std::unique_ptr<search::SearchRun>> run =
+      search::SearchRun::Create(request.problem(), *options,
+                                backends->scorer != nullptr, std::move(events));
+  if (!run.ok()) return ToGrpcStatus(run.status());
+  const search::Strategy strategy = options->strategy;
+  search::SearchPool::Search search;
+  search.run = *std::move(run);
+  search.policy = backends->policy;
+  search.scorer = backends->scorer;
+  search.done = [this, context, strategy, backends, done = std::move(done)](
+                    absl::StatusOr<search::SearchResult> result) {
+    arts::v1::SolveResponse response;
+    grpc::Status status = Conclude(context, strategy, result, &response);
+    UpdateGauges();
+    done(std::move(status), std::move(response));
+  };
+  absl::Status submitted = pool_.Submit(std::move(search));
+  UpdateGauges();
+  if (!submitted.ok()) {
+    if (std::optional<absl::Duration> retry = backend::RetryAfter(submitted)) {
+      submitted = backend::OverloadedError(
+          absl::StrCat("Solve: ", pool_.running(), " searches running and ",
+                       submitted.message()),
+          *retry);
+    }
+    return ToGrpcStatus(submitted, context);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status OrchestratorService::Conclude(
+    grpc::CallbackServerContext* context, search::Strategy strategy,
+    const absl::StatusOr<search::SearchResult>& result,
+    arts::v1::SolveResponse* response) {
   if (!result.ok()) {
     if (absl::IsDeadlineExceeded(result.status()) ||
         absl::IsCancelled(result.status())) {
@@ -150,17 +179,23 @@ grpc::Status OrchestratorService::DoSolve(grpc::ServerContext* context,
         return EndedCallStatus(*context);
       }
     }
-    return ToGrpcStatus(result.status());
+    // A refusal while waiting (waited too long) carries its retry pushback.
+    return ToGrpcStatus(result.status(), context);
   }
-  solve_seconds_.at(options->strategy)->Observe(result->cost.wall_seconds);
+  solve_seconds_.at(strategy)->Observe(result->cost.wall_seconds);
   tokens_per_solve_->Observe(
       static_cast<double>(result->cost.tokens_generated));
   generator_calls_per_solve_->Observe(
       static_cast<double>(result->cost.generator_calls));
   verifier_calls_per_solve_->Observe(
       static_cast<double>(result->cost.verifier_calls));
-  *response = backends::ToProto(*result, options->strategy);
+  *response = backends::ToProto(*result, strategy);
   return grpc::Status::OK;
+}
+
+void OrchestratorService::UpdateGauges() {
+  solves_in_flight_->Set(pool_.running());
+  solves_waiting_->Set(pool_.waiting());
 }
 
 }  // namespace arts::server

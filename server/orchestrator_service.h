@@ -6,46 +6,77 @@
 #include <prometheus/histogram.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "arts/v1/orchestrator.grpc.pb.h"
-#include "core/search/search.h"
+#include "core/search/search_pool.h"
+#include "core/search/search_result.h"
 #include "server/bearer_auth.h"
 #include "server/rpc_metrics.h"
 #include "server/search_backends.h"
-#include "server/service_support.h"
 
 namespace arts::server {
 
-// Adapts core's search::RunSearch to arts.v1.Orchestrator.
-class OrchestratorService final : public arts::v1::Orchestrator::Service {
+struct OrchestratorOptions {
+  // Searches running at once, and waiting for a slot (and for how long):
+  // search::SearchPoolOptions. A running search that waits on its backends
+  // holds its memory (docs/BENCHMARKS.md), not a thread.
+  int max_running = 4096;
+  int max_waiting = 4096;
+  absl::Duration max_wait = absl::Seconds(10);
+  // Threads that run every search's plan.
+  int search_threads = 2;
+};
+
+// Adapts core's searches to arts.v1.Orchestrator on gRPC's callback API:
+// every Solve and SolveStream is a reactor, every search runs on one
+// search::SearchPool, and the backend calls are asynchronous (GrpcPolicy,
+// GrpcScorer), so a waiting search holds no thread (docs/ARCHITECTURE.md).
+class OrchestratorService final
+    : public arts::v1::Orchestrator::CallbackService {
  public:
   // `auth` null: every caller may solve. Otherwise each Solve must carry
   // one of its bearer tokens (health and reflection stay open).
-  OrchestratorService(RpcMetrics& metrics, int max_concurrent_requests,
+  OrchestratorService(RpcMetrics& metrics, OrchestratorOptions options,
                       std::unique_ptr<BearerAuth> auth = nullptr);
+  // Waits for the searches still running (the server's shutdown cancels
+  // them first).
+  ~OrchestratorService() override;
 
   // Until backends are set, calls get UNAVAILABLE.
   void SetBackends(std::unique_ptr<SearchBackends> backends);
 
-  grpc::Status Solve(grpc::ServerContext* context,
-                     const arts::v1::SolveRequest* request,
-                     arts::v1::SolveResponse* response) override;
-  grpc::Status SolveStream(
-      grpc::ServerContext* context, const arts::v1::SolveRequest* request,
-      grpc::ServerWriter<arts::v1::SolveEvent>* writer) override;
+  grpc::ServerUnaryReactor* Solve(grpc::CallbackServerContext* context,
+                                  const arts::v1::SolveRequest* request,
+                                  arts::v1::SolveResponse* response) override;
+  grpc::ServerWriteReactor<arts::v1::SolveEvent>* SolveStream(
+      grpc::CallbackServerContext* context,
+      const arts::v1::SolveRequest* request) override;
+
+  // How a search ended, for its call: the status and, when OK, the
+  // response.
+  using SolveDone = std::function<void(grpc::Status, arts::v1::SolveResponse)>;
 
  private:
-  // Runs one search for a call; `events` may be empty.
-  grpc::Status DoSolve(grpc::ServerContext* context,
-                       const arts::v1::SolveRequest& request,
-                       const search::EventSink& events,
-                       arts::v1::SolveResponse* response);
+  friend class SolveStreamReactor;
+
+  // Checks the call and hands its search to the pool. Returns the refusal
+  // (then `done` is never called), or OK, and then `done` is called once
+  // when the search ends. `events` may be empty.
+  grpc::Status StartSolve(grpc::CallbackServerContext* context,
+                          const arts::v1::SolveRequest& request,
+                          search::EventSink events, SolveDone done);
+  // A finished search's metrics and its call's status.
+  grpc::Status Conclude(grpc::CallbackServerContext* context,
+                        search::Strategy strategy,
+                        const absl::StatusOr<search::SearchResult>& result,
+                        arts::v1::SolveResponse* response);
+  void UpdateGauges();
 
   RpcMetrics& metrics_;
-  AdmissionLimit admission_;
   const std::unique_ptr<BearerAuth> auth_;
   std::unique_ptr<SearchBackends> backends_;  // set once
   std::atomic<bool> ready_{false};
@@ -55,6 +86,8 @@ class OrchestratorService final : public arts::v1::Orchestrator::Service {
   prometheus::Histogram* generator_calls_per_solve_;
   prometheus::Histogram* verifier_calls_per_solve_;
   prometheus::Gauge* solves_in_flight_;
+  prometheus::Gauge* solves_waiting_;
+  search::SearchPool pool_;  // last: its searches use everything above
 };
 
 }  // namespace arts::server

@@ -7,6 +7,7 @@
 // included.
 
 #include <atomic>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -19,6 +20,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "backends/grpc/search_proto.h"
+#include "client/load_runner.h"
 #include "client/orchestrator_client.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
@@ -26,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "tests/scripted_services.h"
 #include "tests/server_process.h"
+#include "tests/slow_text_services.h"
 #include "tests/test_support.h"
 #include "tests/tiny_models.h"
 
@@ -39,6 +42,7 @@ using ::arts::testing_support::RunToExit;
 using ::arts::testing_support::SaveTinyVerifier;
 using ::arts::testing_support::ScriptedServers;
 using ::arts::testing_support::ServingServer;
+using ::arts::testing_support::SlowTextServers;
 using ::arts::testing_support::TempDir;
 using ::arts::testing_support::ThreeServices;
 using ::arts::testing_support::With;
@@ -78,7 +82,10 @@ TEST(OrchestratorBinaryTest, BadFlagValuesAreNamed) {
   TempDir dir(kTempPrefix);
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"--threads=0", "--threads"},
-      {"--max_concurrent_requests=5000", "--max_concurrent_requests"},
+      {"--max_concurrent_requests=0", "--max_concurrent_requests"},
+      {"--max_waiting_solves=-1", "--max_waiting_solves"},
+      {"--max_solve_wait=0s", "--max_solve_wait"},
+      {"--search_threads=0", "--search_threads"},
       {"--listen=not-an-address", "--listen"},
       {"--tls_cert=" + dir.File("absent.pem"), "--tls_cert needs --tls_key"},
       {"--tls_client_ca=" + dir.File("absent.pem"), "--tls_cert"},
@@ -385,6 +392,62 @@ TEST_F(TextTaskCancelTest, SolveDeadlineEndsTheGeneratorCallWithin100ms) {
   EXPECT_THAT(scripted_.generator().last_code(),
               ::testing::AnyOf(grpc::StatusCode::DEADLINE_EXCEEDED,
                                grpc::StatusCode::CANCELLED));
+}
+
+// The threads of process `pid`, from /proc.
+int ThreadsOf(pid_t pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  }
+  return -1;
+}
+
+// Many searches waiting on slow backends (300 ms a call, as an LLM's) are
+// held by a few threads: 400 Solves at once, with default flags, all OK,
+// and the orchestrator's threads stay far below one per Solve. (Their rate
+// against the ideal is measured in docs/BENCHMARKS.md, not asserted.)
+TEST(OrchestratorBinarySlowBackendsTest, HundredsOfSolvesWaitOnFewThreads) {
+  TempDir dir(kTempPrefix);
+  SlowTextServers slow(absl::Milliseconds(300));
+  ServingServer orchestrator;
+  ASSERT_NO_FATAL_FAILURE(orchestrator.Start(
+      kBinary,
+      {"--generator=" + slow.address(), "--verifier=" + slow.address()},
+      dir.File("orchestrator.txt")));
+  arts::v1::SolveRequest request;
+  request.set_task("text");
+  request.set_problem("spell abc");
+  request.set_strategy(arts::v1::BEAM);
+  request.mutable_params()->set_beam_width(2);
+  request.mutable_params()->set_proposals(2);
+  client::OrchestratorClient client(orchestrator.channel);
+  std::atomic<int> peak_threads{0};
+  std::atomic<bool> sampling{true};
+  std::thread sampler([&] {
+    while (sampling.load()) {
+      peak_threads =
+          std::max(peak_threads.load(), ThreadsOf(orchestrator.process->pid()));
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  });
+  client::LoadLevel level;
+  level.concurrency = 400;
+  level.duration = absl::Seconds(3);
+  const client::LoadResult result = client::RunLoad(level, [&](int64_t) {
+    return client.Solve(request, absl::Seconds(60)).status();
+  });
+  sampling = false;
+  sampler.join();
+  EXPECT_EQ(result.ok, result.requests) << client::LoadTable({result});
+  EXPECT_GE(result.ok, 400);
+  // gRPC's own pollers and the search pool's two threads: a few dozen at
+  // most, where one thread per waiting Solve would be 400 and more.
+  EXPECT_LT(peak_threads.load(), 100);
+  EXPECT_GT(peak_threads.load(), 0);
+  orchestrator.channel.reset();
+  orchestrator.StopWithSigterm();
 }
 
 }  // namespace

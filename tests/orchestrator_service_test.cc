@@ -28,6 +28,7 @@
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
 #include "core/model/generator.h"
+#include "core/search/search.h"
 #include "core/search/search_options.h"
 #include "core/search/search_result.h"
 #include "core/verifier/flow_verifier.h"
@@ -89,7 +90,8 @@ struct Orchestrator {
     auto o = std::make_unique<Orchestrator>();
     o->metrics = std::make_unique<RpcMetrics>("orchestrator");
     EXPECT_TRUE(o->metrics->Serve("127.0.0.1:0").ok());
-    o->service = std::make_unique<OrchestratorService>(*o->metrics, 8);
+    o->service = std::make_unique<OrchestratorService>(*o->metrics,
+                                                       OrchestratorOptions{});
     auto runner = ServerRunner::Start("127.0.0.1:0", {o->service.get()});
     EXPECT_TRUE(runner.ok()) << runner.status();
     if (!runner.ok()) return nullptr;
@@ -366,7 +368,7 @@ TEST_F(OrchestratorServiceTest, MetricsCountSolvesByStrategy) {
 
 TEST_F(OrchestratorServiceTest, UnavailableUntilBackendsAreSet) {
   RpcMetrics metrics("orchestrator");
-  OrchestratorService service(metrics, 8);
+  OrchestratorService service(metrics, OrchestratorOptions{});
   auto runner = ServerRunner::Start("127.0.0.1:0", {&service});
   ASSERT_TRUE(runner.ok());
   auto channel =
@@ -381,11 +383,15 @@ TEST_F(OrchestratorServiceTest, UnavailableUntilBackendsAreSet) {
 }
 
 TEST(OrchestratorAdmissionTest, RefusalBeyondTheLimitCarriesRetryPushback) {
-  // One Solve may run; it proposes slowly (scripted, 200 ms a candidate), so
-  // a second one sent meanwhile is refused at once, with pushback.
+  // One Solve may run and none may wait; it proposes slowly (scripted,
+  // 200 ms a candidate), so a second one sent meanwhile is refused at once,
+  // with pushback.
   RpcMetrics metrics("orchestrator");
   ASSERT_TRUE(metrics.Serve("127.0.0.1:0").ok());
-  OrchestratorService service(metrics, /*max_concurrent_requests=*/1);
+  OrchestratorOptions options;
+  options.max_running = 1;
+  options.max_waiting = 0;
+  OrchestratorService service(metrics, options);
   service.SetBackends(std::make_unique<SharedBackends>(
       std::make_unique<testing_support::ScriptedPolicy>(
           absl::Milliseconds(200)),
@@ -413,7 +419,7 @@ TEST(OrchestratorAdmissionTest, RefusalBeyondTheLimitCarriesRetryPushback) {
   grpc::Status refused = stub->Solve(&context, request, &response);
   slow.join();
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_THAT(refused.error_message(), HasSubstr("more than 1 Solve"));
+  EXPECT_THAT(refused.error_message(), HasSubstr("Solve: 1 searches running"));
   auto trailers = context.GetServerTrailingMetadata();
   auto pushback = trailers.find("grpc-retry-pushback-ms");
   ASSERT_NE(pushback, trailers.end());
@@ -479,7 +485,7 @@ class PrefersWrongScorer : public backend::Scorer {
 // process.
 struct LocalOrchestrator {
   RpcMetrics metrics{"orchestrator"};
-  OrchestratorService service{metrics, 8};
+  OrchestratorService service{metrics, OrchestratorOptions{}};
   std::unique_ptr<ServerRunner> runner;
   std::shared_ptr<grpc::Channel> channel;
 

@@ -46,8 +46,8 @@ class TransportSecurityTest : public ::testing::Test {
   void StartServer(ServerOptions options,
                    std::unique_ptr<BearerAuth> auth = nullptr) {
     options.health_services = {kOrchestrator};
-    service_ =
-        std::make_unique<OrchestratorService>(metrics_, 8, std::move(auth));
+    service_ = std::make_unique<OrchestratorService>(
+        metrics_, OrchestratorOptions{}, std::move(auth));
     auto runner = ServerRunner::Start("127.0.0.1:0", {service_.get()}, options);
     ASSERT_TRUE(runner.ok()) << runner.status();
     runner_ = *std::move(runner);
@@ -195,7 +195,7 @@ TEST_F(TransportSecurityTest, BearerTokensAreCheckedAndRotateWithoutRestart) {
 TEST_F(TransportSecurityTest, BadSettingsAreNamed) {
   auto start_error = [](const ServerOptions& options) {
     RpcMetrics metrics("orchestrator");
-    OrchestratorService service(metrics, 1);
+    OrchestratorService service(metrics, OrchestratorOptions{});
     return ServerRunner::Start("127.0.0.1:0", {&service}, options).status();
   };
   ServerOptions missing = Tls();

@@ -25,6 +25,12 @@ absl::Status GeneratorClient::Propose(
   return Propose(request, on_candidate, settings);
 }
 
+void GeneratorClient::StartPropose(
+    grpc::ClientContext* context, const arts::v1::ProposeRequest* request,
+    grpc::ClientReadReactor<arts::v1::Candidate>* reactor) {
+  stub_->async()->Propose(context, request, reactor);
+}
+
 absl::StatusOr<arts::v1::ModelInfo> GeneratorClient::GetModelInfo(
     absl::Duration timeout) {
   return GetModelInfoFrom(*stub_, timeout);

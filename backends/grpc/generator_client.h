@@ -30,6 +30,13 @@ class GeneratorClient {
       const std::function<void(const arts::v1::Candidate&)>& on_candidate,
       absl::Duration timeout, bool wait_for_ready = false);
 
+  // Binds a Propose stream on gRPC's callback API to `reactor`, which then
+  // asks for its first read and starts the call (StartRead, StartCall); it
+  // gets the candidates and the end (see GrpcPolicy::StartPropose).
+  void StartPropose(grpc::ClientContext* context,
+                    const arts::v1::ProposeRequest* request,
+                    grpc::ClientReadReactor<arts::v1::Candidate>* reactor);
+
   absl::StatusOr<arts::v1::ModelInfo> GetModelInfo(absl::Duration timeout);
 
  private:

@@ -25,10 +25,19 @@ class GrpcPolicy : public backend::Policy {
   absl::Status Propose(
       const backend::ProposeRequest& request, const backend::CallContext& call,
       const std::function<void(backend::Candidate)>& on_candidate) override;
+  // On gRPC's callback API: no thread waits for the generator. Resumes a
+  // broken stream as Propose does.
+  void StartPropose(const backend::ProposeRequest& request,
+                    const backend::CallContext& call,
+                    std::function<void(backend::Candidate)> on_candidate,
+                    std::function<void(absl::Status)> on_done) override;
 
   static constexpr int kMaxResumes = 2;
 
  private:
+  class ProposeStream;
+  CallSettings SettingsFor(const backend::CallContext& call) const;
+
   GeneratorClient client_;
   absl::Duration timeout_;
   const grpc::ServerContextBase* parent_;

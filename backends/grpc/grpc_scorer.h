@@ -21,8 +21,13 @@ class GrpcScorer : public backend::Scorer {
   absl::StatusOr<std::vector<std::vector<double>>> Score(
       const backend::ScoreRequest& request,
       const backend::CallContext& call) override;
+  // On gRPC's callback API: no thread waits for the verifier.
+  void StartScore(const backend::ScoreRequest& request,
+                  const backend::CallContext& call, ScoreDone on_done) override;
 
  private:
+  CallSettings SettingsFor(const backend::CallContext& call) const;
+
   VerifierClient client_;
   absl::Duration timeout_;
   const grpc::ServerContextBase* parent_;

@@ -24,6 +24,13 @@ absl::StatusOr<arts::v1::ScoreResponse> VerifierClient::Score(
   return Score(request, settings);
 }
 
+void VerifierClient::StartScore(grpc::ClientContext* context,
+                                const arts::v1::ScoreRequest* request,
+                                arts::v1::ScoreResponse* response,
+                                std::function<void(grpc::Status)> done) {
+  stub_->async()->Score(context, request, response, std::move(done));
+}
+
 absl::StatusOr<arts::v1::ModelInfo> VerifierClient::GetModelInfo(
     absl::Duration timeout) {
   return GetModelInfoFrom(*stub_, timeout);

@@ -3,6 +3,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -24,6 +25,14 @@ class VerifierClient {
   absl::StatusOr<arts::v1::ScoreResponse> Score(
       const arts::v1::ScoreRequest& request, absl::Duration timeout,
       bool wait_for_ready = false);
+
+  // The same on gRPC's callback API: `done` is called once, from a gRPC
+  // thread, when `response` is filled or the call failed. `context`,
+  // `request` and `response` must live until then.
+  void StartScore(grpc::ClientContext* context,
+                  const arts::v1::ScoreRequest* request,
+                  arts::v1::ScoreResponse* response,
+                  std::function<void(grpc::Status)> done);
 
   absl::StatusOr<arts::v1::ModelInfo> GetModelInfo(absl::Duration timeout);
 

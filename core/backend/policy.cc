@@ -59,4 +59,11 @@ absl::Status ValidateProposeShape(const ProposeRequest& request) {
   return absl::OkStatus();
 }
 
+void Policy::StartPropose(const ProposeRequest& request,
+                          const CallContext& call,
+                          std::function<void(Candidate)> on_candidate,
+                          std::function<void(absl::Status)> on_done) {
+  on_done(Propose(request, call, on_candidate));
+}
+
 }  // namespace arts::backend

@@ -82,6 +82,17 @@ class Policy {
   virtual absl::Status Propose(
       const ProposeRequest& request, const CallContext& call,
       const std::function<void(Candidate)>& on_candidate) = 0;
+
+  // The same call, started without waiting for it: `on_candidate` (one at a
+  // time) and then `on_done` exactly once are called from any thread, maybe
+  // before StartPropose returns. The policy copies what it keeps of
+  // `request` and `call`. A backend that waits without holding a thread
+  // (gRPC, the in-process scheduler) overrides it; the default runs Propose
+  // on the calling thread, which is right only for fast backends (tests).
+  virtual void StartPropose(const ProposeRequest& request,
+                            const CallContext& call,
+                            std::function<void(Candidate)> on_candidate,
+                            std::function<void(absl::Status)> on_done);
 };
 
 }  // namespace arts::backend

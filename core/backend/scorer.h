@@ -1,6 +1,7 @@
 #ifndef ARTS_CORE_BACKEND_SCORER_H_
 #define ARTS_CORE_BACKEND_SCORER_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,16 @@ class Scorer {
   // deadline; UNAVAILABLE means the verifier cannot be reached.
   virtual absl::StatusOr<std::vector<std::vector<double>>> Score(
       const ScoreRequest& request, const CallContext& call) = 0;
+
+  using ScoreDone =
+      std::function<void(absl::StatusOr<std::vector<std::vector<double>>>)>;
+  // The same call, started without waiting for it: `on_done` is called
+  // exactly once, from any thread, maybe before StartScore returns. As
+  // Policy::StartPropose, the default scores on the calling thread.
+  virtual void StartScore(const ScoreRequest& request, const CallContext& call,
+                          ScoreDone on_done) {
+    on_done(Score(request, call));
+  }
 };
 
 }  // namespace arts::backend

@@ -34,6 +34,9 @@
 #include <queue>
 #include <random>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/search/strategies.h"
 
@@ -87,60 +90,54 @@ double ReexpansionPriority(const OpenNode& open) {
   return std::log(value) + std::log(unexplored);
 }
 
-}  // namespace
+class ArtsPlan : public SearchPlan {
+ public:
+  explicit ArtsPlan(const PlanEnv& env)
+      : SearchPlan(env),
+        // log 0 = -inf: stop_confidence 0 lets any answer end the search by
+        // the second rule, as before the threshold existed.
+        sure_enough_(std::log(env.options.stop_confidence)),
+        confident_(std::max(std::log(0.5), sure_enough_)) {
+    frontier_.push(OpenNode{});
+  }
 
-absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
-  const SearchOptions& options = context.options();
-  // log 0 = -inf: stop_confidence 0 lets any answer end the search by the
-  // second rule, as before the threshold existed.
-  const double sure_enough = std::log(options.stop_confidence);
-  const double confident = std::max(std::log(0.5), sure_enough);
-  StrategyOutcome outcome;
-  std::priority_queue<OpenNode, std::vector<OpenNode>, ByPriority> frontier;
-  frontier.push(OpenNode{});
-  std::set<std::vector<std::string>> drawn = {{}};  // every trace seen
-  std::set<std::vector<std::string>> confident_answers;
-  double best_answer = kNegativeInfinity;
-  while (true) {
-    if (frontier.empty()) {
-      outcome.stop_reason = "frontier empty";
-      return outcome;
-    }
-    outcome.stop_reason = context.SpentBudget();
-    if (!outcome.stop_reason.empty()) return outcome;
-    if (best_answer > kNegativeInfinity && best_answer >= sure_enough &&
-        best_answer >= frontier.top().priority) {
-      outcome.stop_reason = "best answer beats every open node";
-      return outcome;
+  PlanStep Next() override {
+    if (scoring_) return PlanStep::Score(Pointers(children_));
+    if (answers_found_) return Finish("answers found");
+    if (frontier_.empty()) return Finish("frontier empty");
+    std::string spent = env_.budget.Spent();
+    if (!spent.empty()) return Finish(std::move(spent));
+    if (best_answer_ > kNegativeInfinity && best_answer_ >= sure_enough_ &&
+        best_answer_ >= frontier_.top().priority) {
+      return Finish("best answer beats every open node");
     }
     // The round's parents, expanded in one generator call.
-    std::vector<OpenNode> parents;
-    const int width = context.AffordableExpansions(options.expand_width);
-    while (static_cast<int>(parents.size()) < width && !frontier.empty() &&
-           frontier.top().priority > kNegativeInfinity) {
-      parents.push_back(frontier.top());
-      frontier.pop();
+    parents_.clear();
+    const int width =
+        env_.budget.AffordableExpansions(env_.options.expand_width);
+    while (static_cast<int>(parents_.size()) < width && !frontier_.empty() &&
+           frontier_.top().priority > kNegativeInfinity) {
+      parents_.push_back(frontier_.top());
+      frontier_.pop();
     }
-    if (parents.empty()) {
-      outcome.stop_reason = "frontier empty";
-      return outcome;
-    }
-    std::vector<Node> parent_nodes;
-    for (const OpenNode& p : parents) parent_nodes.push_back(p.node);
-    const int pool =
-        options.flow_tilted ? options.tilt_pool : *options.proposals;
-    absl::StatusOr<std::vector<std::vector<Node>>> proposed =
-        context.Expand(ConstPointers(parent_nodes), pool, /*to_the_end=*/false);
-    if (!proposed.ok()) return proposed.status();
-    // Only children not drawn before in this search are new; their pi mass
-    // is what the parent's expansion uncovered.
-    std::vector<std::vector<Node>> children;
-    for (size_t i = 0; i < proposed->size(); ++i) {
-      OpenNode& parent = parents[i];
+    if (parents_.empty()) return Finish("frontier empty");
+    parent_nodes_.clear();
+    for (const OpenNode& p : parents_) parent_nodes_.push_back(&p.node);
+    const int pool = env_.options.flow_tilted ? env_.options.tilt_pool
+                                              : *env_.options.proposals;
+    return PlanStep::Expand(parent_nodes_, pool, /*to_the_end=*/false);
+  }
+
+  // Only children not drawn before in this search are new; their pi mass
+  // is what the parent's expansion uncovered.
+  void Expanded(std::vector<std::vector<Node>> proposed) override {
+    children_.clear();
+    for (size_t i = 0; i < proposed.size(); ++i) {
+      OpenNode& parent = parents_[i];
       std::vector<Node> fresh;
-      for (Node& child : (*proposed)[i]) {
+      for (Node& child : proposed[i]) {
         ++parent.children;
-        if (!drawn.insert(child.steps).second) continue;
+        if (!drawn_.insert(child.steps).second) continue;
         // Legal steps only: an illegal step is a dead end whatever pi said
         // of it (a generator may not even report its probability).
         if (child.valid) {
@@ -148,46 +145,72 @@ absl::StatusOr<StrategyOutcome> RunArts(SearchContext& context) {
         }
         fresh.push_back(std::move(child));
       }
-      children.push_back(LegalDistinct(std::move(fresh)));
-      parent.barren = children.back().empty() ? parent.barren + 1 : 0;
+      children_.push_back(LegalDistinct(std::move(fresh)));
+      parent.barren = children_.back().empty() ? parent.barren + 1 : 0;
     }
-    absl::Status scored = ScoreGroups(context, children);
-    if (!scored.ok()) return scored;
-    for (size_t i = 0; i < children.size(); ++i) {
-      std::vector<Node>& group = children[i];
-      OpenNode& parent = parents[i];
+    scoring_ = true;
+  }
+
+  void Scored() override {
+    scoring_ = false;
+    for (size_t i = 0; i < children_.size(); ++i) {
+      std::vector<Node>& group = children_[i];
+      OpenNode& parent = parents_[i];
       for (const Node& child : group) {
         if (child.scored()) parent.children_flow += std::exp(child.log_flow());
       }
-      if (options.flow_tilted) {
+      if (env_.options.flow_tilted) {
         group =
-            SampleByFlow(std::move(group), *options.proposals, context.rng());
+            SampleByFlow(std::move(group), *env_.options.proposals, env_.rng);
       }
       for (Node& child : group) {
         if (child.terminal) {
-          AddAnswer(context, child, outcome);
-          best_answer = std::max(best_answer, child.log_flow());
-          if (child.log_flow() >= confident) {
-            confident_answers.insert(child.steps);
+          AddAnswer(child);
+          best_answer_ = std::max(best_answer_, child.log_flow());
+          if (child.log_flow() >= confident_) {
+            confident_answers_.insert(child.steps);
           }
         } else {
           const double priority = child.log_flow();
-          frontier.push(OpenNode{priority, std::move(child)});
+          frontier_.push(OpenNode{priority, std::move(child)});
         }
       }
       parent.priority = ReexpansionPriority(parent);
       if (parent.barren < kMaxBarrenExpansions &&
           parent.priority > kNegativeInfinity) {
-        frontier.push(std::move(parent));
+        frontier_.push(std::move(parent));
       }
     }
-    context.ReportExpansion(static_cast<int>(frontier.size()));
-    if (static_cast<int>(confident_answers.size()) >=
-        options.stop_after_answers) {
-      outcome.stop_reason = "answers found";
-      return outcome;
+    children_.clear();
+    parents_.clear();
+    parent_nodes_.clear();
+    env_.events.Expansion(static_cast<int>(frontier_.size()));
+    if (static_cast<int>(confident_answers_.size()) >=
+        env_.options.stop_after_answers) {
+      answers_found_ = true;
     }
   }
+
+ private:
+  const double sure_enough_;
+  const double confident_;
+  std::priority_queue<OpenNode, std::vector<OpenNode>, ByPriority> frontier_;
+  std::set<std::vector<std::string>> drawn_ = {{}};  // every trace seen
+  std::set<std::vector<std::string>> confident_answers_;
+  double best_answer_ = kNegativeInfinity;
+  // The round in flight: its parents (out of the frontier until it is
+  // scored) and their new children, by parent.
+  std::vector<OpenNode> parents_;
+  std::vector<const Node*> parent_nodes_;
+  std::vector<std::vector<Node>> children_;
+  bool scoring_ = false;
+  bool answers_found_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<SearchPlan> MakeArtsPlan(const PlanEnv& env) {
+  return std::make_unique<ArtsPlan>(env);
 }
 
 }  // namespace arts::search

@@ -3,100 +3,116 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/search/strategies.h"
 
 namespace arts::search {
 namespace {
 
-// N complete traces from the root, in one generator call where N splits
-// evenly into prefixes of at most kMaxProposals candidates (the root
-// repeated: the generator samples each copy independently), else in two.
-// Stops early when a budget is spent.
-absl::StatusOr<std::vector<Node>> SampleComplete(SearchContext& context,
-                                                 std::string& stop_reason) {
-  const int n = context.options().n;
-  const Node root;
-  std::vector<Node> samples;
-  while (static_cast<int>(samples.size()) < n) {
-    stop_reason = context.SpentBudget();
-    if (!stop_reason.empty()) break;
-    const int missing = n - static_cast<int>(samples.size());
-    // Each copy of the root is one expansion: no more than the budget has.
-    const int copies = context.AffordableExpansions(
-        (missing + kMaxProposals - 1) / kMaxProposals);
-    const int count = std::min(kMaxProposals, missing / copies);
-    absl::StatusOr<std::vector<std::vector<Node>>> batch = context.Expand(
-        std::vector<const Node*>(copies, &root), count, /*to_the_end=*/true);
-    if (!batch.ok()) return batch.status();
-    for (std::vector<Node>& group : *batch) {
-      for (Node& node : group) samples.push_back(std::move(node));
+class SamplesPlan : public SearchPlan {
+ public:
+  SamplesPlan(const PlanEnv& env, SampleRanking ranking)
+      : SearchPlan(env), ranking_(ranking) {}
+
+  PlanStep Next() override {
+    if (!sampled_) {
+      std::optional<PlanStep> more = SampleMore();
+      if (more.has_value()) return *std::move(more);
+      sampled_ = true;
+      env_.events.Expansion(0);
+      const bool verified = ranking_ == SampleRanking::kBestOfN ||
+                            ranking_ == SampleRanking::kWeightedVote;
+      if (verified) return PlanStep::Score(Pointers(samples_));
+    }
+    for (const Node& node : samples_) {
+      if (node.terminal) AddAnswer(node);
+    }
+    if (ranking_ == SampleRanking::kWeightedVote ||
+        ranking_ == SampleRanking::kMajorityVote) {
+      Vote(ranking_ == SampleRanking::kWeightedVote);
+    }
+    return Finish(stop_reason_);
+  }
+
+  void Expanded(std::vector<std::vector<Node>> children) override {
+    for (std::vector<Node>& group : children) {
+      for (Node& node : group) samples_.push_back(std::move(node));
     }
   }
-  if (stop_reason.empty()) stop_reason = "done";
-  context.ReportExpansion(0);
-  return samples;
-}
 
-// The N samples, scored when `verified`, and the complete ones as answers.
-absl::StatusOr<StrategyOutcome> RankSamples(SearchContext& context,
-                                            bool verified) {
-  StrategyOutcome outcome;
-  absl::StatusOr<std::vector<Node>> samples =
-      SampleComplete(context, outcome.stop_reason);
-  if (!samples.ok()) return samples.status();
-  if (verified) {
-    absl::Status scored = context.Score(Pointers(*samples));
-    if (!scored.ok()) return scored;
+  void Scored() override {}
+
+ private:
+  // The next batch of complete traces from the root while fewer than N are
+  // drawn: one generator call where N splits evenly into prefixes of at
+  // most kMaxProposals candidates (the root repeated: the generator samples
+  // each copy independently), else two. None once N are drawn or a budget
+  // is spent.
+  std::optional<PlanStep> SampleMore() {
+    const int n = env_.options.n;
+    if (static_cast<int>(samples_.size()) < n) {
+      stop_reason_ = env_.budget.Spent();
+      if (stop_reason_.empty()) {
+        const int missing = n - static_cast<int>(samples_.size());
+        // Each copy of the root is one expansion: no more than the budget
+        // has.
+        const int copies = env_.budget.AffordableExpansions(
+            (missing + kMaxProposals - 1) / kMaxProposals);
+        const int count = std::min(kMaxProposals, missing / copies);
+        return PlanStep::Expand(std::vector<const Node*>(copies, &root_), count,
+                                /*to_the_end=*/true);
+      }
+    }
+    if (stop_reason_.empty()) stop_reason_ = "done";
+    return std::nullopt;
   }
-  for (const Node& node : *samples) {
-    if (node.terminal) AddAnswer(context, node, outcome);
+
+  // One answer per final answer (equal by the task's rule), represented by
+  // its best trace. A complete trace without a final answer cannot vote.
+  void Vote(bool weighted) {
+    std::map<std::string, Answer> groups;
+    for (Answer& answer : outcome_.answers) {
+      if (answer.final_value.empty()) continue;
+      auto [it, inserted] = groups.try_emplace(
+          env_.task.NormalizeAnswer(answer.final_value), answer);
+      Answer& group = it->second;
+      if (!inserted && answer.score > group.score) {
+        const int votes = group.votes;
+        const double weight = group.vote_weight;
+        group = answer;
+        group.votes = votes;
+        group.vote_weight = weight;
+      }
+      group.votes += 1;
+      group.vote_weight += weighted ? std::exp(answer.score) : 1.0;
+    }
+    outcome_.answers.clear();
+    const double total = static_cast<double>(env_.options.n);
+    for (auto& [value, group] : groups) {
+      // The group's support is its score: log of summed F, or log of its
+      // share of the votes.
+      group.score =
+          std::log(weighted ? group.vote_weight : group.vote_weight / total);
+      outcome_.answers.push_back(std::move(group));
+    }
   }
-  return outcome;
-}
+
+  const SampleRanking ranking_;
+  const Node root_;
+  std::vector<Node> samples_;
+  bool sampled_ = false;
+  std::string stop_reason_;
+};
 
 }  // namespace
 
-absl::StatusOr<StrategyOutcome> RunBestOfN(SearchContext& context) {
-  return RankSamples(context, /*verified=*/true);
-}
-
-absl::StatusOr<StrategyOutcome> RunUnverifiedBestOfN(SearchContext& context) {
-  return RankSamples(context, /*verified=*/false);
-}
-
-absl::StatusOr<StrategyOutcome> RunVote(SearchContext& context, bool weighted) {
-  absl::StatusOr<StrategyOutcome> ranked = RankSamples(context, weighted);
-  if (!ranked.ok()) return ranked.status();
-  StrategyOutcome outcome;
-  outcome.stop_reason = ranked->stop_reason;
-  // One group per final answer (equal by the task's rule), represented by
-  // its best trace. A complete trace without a final answer cannot vote.
-  std::map<std::string, Answer> groups;
-  for (Answer& answer : ranked->answers) {
-    if (answer.final_value.empty()) continue;
-    auto [it, inserted] = groups.try_emplace(
-        context.task().NormalizeAnswer(answer.final_value), answer);
-    Answer& group = it->second;
-    if (!inserted && answer.score > group.score) {
-      const int votes = group.votes;
-      const double weight = group.vote_weight;
-      group = answer;
-      group.votes = votes;
-      group.vote_weight = weight;
-    }
-    group.votes += 1;
-    group.vote_weight += weighted ? std::exp(answer.score) : 1.0;
-  }
-  const double total = static_cast<double>(context.options().n);
-  for (auto& [value, group] : groups) {
-    // The group's support is its score: log of summed F, or log of its
-    // share of the votes.
-    group.score =
-        std::log(weighted ? group.vote_weight : group.vote_weight / total);
-    outcome.answers.push_back(std::move(group));
-  }
-  return outcome;
+std::unique_ptr<SearchPlan> MakeSamplesPlan(const PlanEnv& env,
+                                            SampleRanking ranking) {
+  return std::make_unique<SamplesPlan>(env, ranking);
 }
 
 }  // namespace arts::search

@@ -3,36 +3,47 @@
 // follows the best of its M proposals by log F, so the subtrees explore
 // different parts of the tree instead of collapsing onto one beam.
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 #include "core/search/strategies.h"
 
 namespace arts::search {
+namespace {
 
-absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context) {
-  const SearchOptions& options = context.options();
-  const int subtrees = options.n / *options.proposals;
-  StrategyOutcome outcome;
-  std::vector<Node> heads(subtrees);
-  while (!heads.empty()) {
-    outcome.stop_reason = context.SpentBudget();
-    if (!outcome.stop_reason.empty()) return outcome;
+class DvtsPlan : public SearchPlan {
+ public:
+  explicit DvtsPlan(const PlanEnv& env)
+      : SearchPlan(env), heads_(env.options.n / *env.options.proposals) {}
+
+  PlanStep Next() override {
+    if (scoring_) return PlanStep::Score(Pointers(children_));
+    if (heads_.empty()) return Finish("done");
+    std::string spent = env_.budget.Spent();
+    if (!spent.empty()) return Finish(std::move(spent));
     // Children of every subtree, proposed in one generator call and scored
     // together in one verifier call (as many subtrees as the expansion
     // budget pays for).
-    heads.resize(context.AffordableExpansions(static_cast<int>(heads.size())));
-    absl::StatusOr<std::vector<std::vector<Node>>> proposed = context.Expand(
-        ConstPointers(heads), *options.proposals, /*to_the_end=*/false);
-    if (!proposed.ok()) return proposed.status();
-    std::vector<std::vector<Node>> children;
-    for (std::vector<Node>& group : *proposed) {
-      children.push_back(LegalDistinct(std::move(group)));
+    heads_.resize(
+        env_.budget.AffordableExpansions(static_cast<int>(heads_.size())));
+    return PlanStep::Expand(ConstPointers(heads_), *env_.options.proposals,
+                            /*to_the_end=*/false);
+  }
+
+  void Expanded(std::vector<std::vector<Node>> proposed) override {
+    children_.clear();
+    for (std::vector<Node>& group : proposed) {
+      children_.push_back(LegalDistinct(std::move(group)));
     }
-    absl::Status scored = ScoreGroups(context, children);
-    if (!scored.ok()) return scored;
+    scoring_ = true;
+  }
+
+  void Scored() override {
+    scoring_ = false;
     std::vector<Node> next;
-    for (std::vector<Node>& group : children) {
+    for (std::vector<Node>& group : children_) {
       for (const Node& child : group) {
-        if (child.terminal) AddAnswer(context, child, outcome);
+        if (child.terminal) AddAnswer(child);
       }
       auto best = std::max_element(group.begin(), group.end(),
                                    [](const Node& a, const Node& b) {
@@ -42,11 +53,21 @@ absl::StatusOr<StrategyOutcome> RunDvts(SearchContext& context) {
       // every proposal was illegal.
       if (best != group.end() && !best->terminal) next.push_back(*best);
     }
-    heads = std::move(next);
-    context.ReportExpansion(static_cast<int>(heads.size()));
+    children_.clear();
+    heads_ = std::move(next);
+    env_.events.Expansion(static_cast<int>(heads_.size()));
   }
-  outcome.stop_reason = "done";
-  return outcome;
+
+ private:
+  std::vector<Node> heads_;
+  std::vector<std::vector<Node>> children_;  // the round's, by subtree
+  bool scoring_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<SearchPlan> MakeDvtsPlan(const PlanEnv& env) {
+  return std::make_unique<DvtsPlan>(env);
 }
 
 }  // namespace arts::search

@@ -1,71 +1,47 @@
 #include "core/search/search.h"
 
-#include "absl/status/status.h"
-#include "absl/strings/str_cat.h"
-#include "core/search/search_context.h"
-#include "core/search/strategies.h"
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace arts::search {
-namespace {
-
-absl::StatusOr<StrategyOutcome> RunStrategy(SearchContext& context) {
-  switch (context.options().strategy) {
-    case Strategy::kBestOfN:
-      return RunBestOfN(context);
-    case Strategy::kWeightedVote:
-      return RunVote(context, /*weighted=*/true);
-    case Strategy::kMajorityVote:
-      return RunVote(context, /*weighted=*/false);
-    case Strategy::kBeam:
-      return RunBeam(context);
-    case Strategy::kArts:
-      return RunArts(context);
-    case Strategy::kDvts:
-      return RunDvts(context);
-  }
-  return absl::InvalidArgumentError("strategy: unknown");
-}
-
-}  // namespace
 
 absl::StatusOr<SearchResult> RunSearch(backend::Policy& policy,
                                        backend::Scorer* scorer,
                                        absl::string_view problem,
                                        const SearchOptions& options,
                                        const EventSink& events) {
-  absl::Status valid = ValidateSearchOptions(options);
-  if (!valid.ok()) return valid;
-  absl::StatusOr<const task::Task*> task = task::TaskOrError(options.task);
-  if (!task.ok()) return task.status();
-  if (absl::Status s = (*task)->CheckProblem(problem); !s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("problem: ", s.message()));
-  }
-  SearchContext context(policy, scorer, **task, std::string(problem), options,
-                        events);
-  const bool needs_verifier = options.strategy != Strategy::kMajorityVote;
-  SearchResult result;
-  absl::StatusOr<StrategyOutcome> outcome;
-  if (needs_verifier && scorer == nullptr) {
-    if (!options.allow_unverified) {
-      return absl::FailedPreconditionError(
-          absl::StrCat(StrategyName(options.strategy), " needs a verifier"));
+  absl::StatusOr<std::unique_ptr<SearchRun>> run = SearchRun::Create(
+      std::string(problem), options, scorer != nullptr, events);
+  if (!run.ok()) return run.status();
+  return RunToEnd(**run, policy, scorer);
+}
+
+absl::StatusOr<SearchResult> RunToEnd(SearchRun& run, backend::Policy& policy,
+                                      backend::Scorer* scorer) {
+  for (SearchRun::Wait wait = run.Advance(); wait != SearchRun::Wait::kFinished;
+       wait = run.Advance()) {
+    if (wait == SearchRun::Wait::kGenerator) {
+      std::vector<ProposeReply> replies;
+      for (const ProposeCall& call : run.propose_calls()) {
+        ProposeReply& reply = replies.emplace_back();
+        reply.status = policy.Propose(
+            call.request, run.call(), [&](backend::Candidate candidate) {
+              reply.Add(std::move(candidate), call.wanted);
+            });
+        if (!reply.status.ok()) break;
+      }
+      run.Proposed(std::move(replies));
+    } else {
+      std::vector<ScoreReply> replies;
+      for (const ScoreCall& call : run.score_calls()) {
+        replies.push_back(scorer->Score(call.request, run.call()));
+        if (!replies.back().ok()) break;
+      }
+      run.Scored(std::move(replies));
     }
-  } else {
-    outcome = RunStrategy(context);
   }
-  const bool fall_back =
-      options.allow_unverified &&
-      (scorer == nullptr || (!outcome.ok() && context.verifier_failed() &&
-                             absl::IsUnavailable(outcome.status())));
-  if (fall_back) {
-    result.verified = false;
-    outcome = RunUnverifiedBestOfN(context);
-  }
-  if (!outcome.ok()) return outcome.status();
-  result.answers = TopAnswers(std::move(outcome->answers), options.top_n);
-  result.stop_reason = outcome->stop_reason;
-  result.cost = context.cost();
-  return result;
+  return run.TakeResult();
 }
 
 }  // namespace arts::search

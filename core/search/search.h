@@ -7,11 +7,15 @@
 #include "core/backend/scorer.h"
 #include "core/search/search_options.h"
 #include "core/search/search_result.h"
+#include "core/search/search_run.h"
 
 namespace arts::search {
 
-// Solves `problem` with the strategy in `options`: the entry point shared by
-// the Orchestrator service, the CLI and the evaluation harness.
+// Solves `problem` with the strategy in `options`, on the calling thread:
+// the synchronous driver of a SearchRun (core/search/search_run.h), for the
+// CLI, the evaluation harness and tests. Each round's calls are made one
+// after the other; the orchestrator runs the same searches on a SearchPool
+// (core/search/search_pool.h), with the same answers for the same seed.
 //
 // The problem belongs to options.task (core/task): an unknown task or a
 // problem that is not one of the task's is INVALID_ARGUMENT naming the field
@@ -30,6 +34,11 @@ absl::StatusOr<SearchResult> RunSearch(backend::Policy& policy,
                                        absl::string_view problem,
                                        const SearchOptions& options,
                                        const EventSink& events = nullptr);
+
+// Runs `run` to its end over `policy` and `scorer` (null only when the run
+// needs no verifier), on the calling thread.
+absl::StatusOr<SearchResult> RunToEnd(SearchRun& run, backend::Policy& policy,
+                                      backend::Scorer* scorer);
 
 }  // namespace arts::search
 

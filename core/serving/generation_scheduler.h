@@ -8,10 +8,10 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "core/backend/call_queue.h"
 #include "core/backend/policy.h"
 #include "core/model/decode_batch.h"
 #include "core/model/generator.h"
-#include "core/serving/call_queue.h"
 
 namespace arts::serving {
 
@@ -19,7 +19,7 @@ struct GenerationOptions {
   // Rows (candidates being sampled) that share a decode step; each holds a
   // slot of keys and values (about 1.3 MB with the bundled model).
   int max_rows = 256;
-  QueueLimits queue{256, absl::Seconds(10)};
+  backend::QueueLimits queue{256, absl::Seconds(10)};
 };
 
 // What the scheduler reports for metrics, from its own thread.
@@ -69,7 +69,7 @@ class GenerationScheduler {
   const model::Generator& generator_;
   const GenerationOptions options_;
   const GenerationHooks hooks_;
-  CallQueue<QueuedJob> queue_;
+  backend::CallQueue<QueuedJob> queue_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -11,8 +11,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "core/backend/call_queue.h"
 #include "core/backend/scorer.h"
-#include "core/serving/call_queue.h"
 #include "core/verifier/flow_verifier.h"
 #include "core/verifier/prefix_cache.h"
 
@@ -26,7 +26,7 @@ struct ScoringOptions {
   // The most traces in one forward pass (a call larger than that is scored
   // alone).
   int max_batch = 256;
-  QueueLimits queue{256, absl::InfiniteDuration()};
+  backend::QueueLimits queue{256, absl::InfiniteDuration()};
   // The prefix cache's budget; 0 turns incremental scoring off.
   int64_t cache_bytes = int64_t{512} << 20;
 };
@@ -82,7 +82,7 @@ class ScoringScheduler {
   const ScoringOptions options_;
   const ScoringHooks hooks_;
   std::unique_ptr<verifier::PrefixCache> cache_;  // null when off
-  CallQueue<QueuedScore> queue_;
+  backend::CallQueue<QueuedScore> queue_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
 };

@@ -103,7 +103,8 @@ struct Services {
       generator_metrics, arts::server::GeneratorService::Options()};
   arts::server::VerifierService verifier{
       verifier_metrics, arts::server::VerifierService::Options()};
-  arts::server::OrchestratorService orchestrator{orchestrator_metrics, 8};
+  arts::server::OrchestratorService orchestrator{
+      orchestrator_metrics, arts::server::OrchestratorOptions{}};
   std::unique_ptr<arts::server::ServerRunner> generator_runner, verifier_runner,
       orchestrator_runner;
 

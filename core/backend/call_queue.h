@@ -1,5 +1,5 @@
-#ifndef ARTS_CORE_SERVING_CALL_QUEUE_H_
-#define ARTS_CORE_SERVING_CALL_QUEUE_H_
+#ifndef ARTS_CORE_BACKEND_CALL_QUEUE_H_
+#define ARTS_CORE_BACKEND_CALL_QUEUE_H_
 
 #include <algorithm>
 #include <condition_variable>
@@ -17,7 +17,7 @@
 #include "absl/time/time.h"
 #include "core/backend/overload.h"
 
-namespace arts::serving {
+namespace arts::backend {
 
 struct QueueLimits {
   int max_queue = 256;  // calls waiting; one more is refused
@@ -33,7 +33,7 @@ struct QueueLimits {
 // which calls its Fail exactly once, outside the lock.
 //
 // A refusal is cheap: no allocation, no model work, and it says when to
-// retry: the recent mean queue wait (backend::OverloadedError).
+// retry: the recent mean queue wait (OverloadedError).
 //
 // Call must have: bool Cancelled() const; absl::Time Deadline() const;
 // int Weight() const (its size: rows, traces); void Fail(absl::Status).
@@ -54,7 +54,7 @@ class CallQueue {
       std::lock_guard<std::mutex> lock(mu_);
       if (closed_) return absl::UnavailableError("the server is shutting down");
       if (static_cast<int>(queue_.size()) >= limits_.max_queue) {
-        return backend::OverloadedError(
+        return OverloadedError(
             absl::StrCat("the queue is full (", limits_.max_queue,
                          " calls waiting); retry after the pushback"),
             RetryDelayLocked());
@@ -74,7 +74,7 @@ class CallQueue {
     if (static_cast<int>(queue_.size()) < limits_.max_queue) {
       return absl::OkStatus();
     }
-    return backend::OverloadedError(
+    return OverloadedError(
         absl::StrCat("the queue is full (", limits_.max_queue,
                      " calls waiting); retry after the pushback"),
         RetryDelayLocked());
@@ -99,7 +99,7 @@ class CallQueue {
           status = absl::DeadlineExceededError(
               "the deadline passed while the call was queued");
         } else if (now - it->since > limits_.max_wait) {
-          status = backend::OverloadedError(
+          status = OverloadedError(
               absl::StrCat("queued longer than ",
                            absl::FormatDuration(limits_.max_wait),
                            "; retry after the pushback"),
@@ -192,6 +192,6 @@ class CallQueue {
   double mean_wait_s_ = 0;
 };
 
-}  // namespace arts::serving
+}  // namespace arts::backend
 
-#endif  // ARTS_CORE_SERVING_CALL_QUEUE_H_
+#endif  // ARTS_CORE_BACKEND_CALL_QUEUE_H_
