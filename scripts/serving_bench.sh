@@ -8,6 +8,10 @@
 # reports to OUT_DIR. Needs a build (scripts/build.sh).
 #
 # Usage: scripts/serving_bench.sh [SECONDS_PER_LEVEL=20] [OUT_DIR=/tmp/serving_bench]
+# Environment: ORCHESTRATOR, another arts-orchestrator binary (to compare a
+# change with the binary before it in one run); SOLVE_LEVELS, the Solve
+# levels' client counts (default "1 8 64 256"); SOLVE_ONLY=1, the Solve
+# levels alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-20}
@@ -30,7 +34,7 @@ start_services() {
   $build/server/arts-verifier --listen 127.0.0.1:51052 \
     --metrics_listen 127.0.0.1:51092 ${VERIFIER_FLAGS:-} 2>"$out/verifier.log" &
   pids+=($!)
-  $build/server/arts-orchestrator --listen 127.0.0.1:51050 --metrics_listen= \
+  ${ORCHESTRATOR:-$build/server/arts-orchestrator} --listen 127.0.0.1:51050 --metrics_listen= \
     --generator 127.0.0.1:51051 --verifier 127.0.0.1:51052 "$@" \
     2>"$out/orchestrator.log" &
   pids+=($!)
@@ -78,11 +82,17 @@ echo "== Solve (arts, constrained), one level per concurrency"
 start_services
 # k = 4 and no token budget, the settings docs/BENCHMARKS.md measured
 # (arts' defaults were these before issue 18 made them the tuned 2 and 256).
-for c in 1 8 64 256; do
+for c in ${SOLVE_LEVELS:-1 8 64 256}; do
   level "solve_c$c" --target solve --address 127.0.0.1:51050 \
     --strategy arts --proposals 4 --max_tokens 0 --constrained \
     --concurrency "$c"
 done
+
+if [[ "${SOLVE_ONLY:-0}" == 1 ]]; then
+  stop_services
+  echo "JSON reports in $out"
+  exit 0
+fi
 
 echo "== Propose (16 one-step candidates per call)"
 for c in 1 64; do

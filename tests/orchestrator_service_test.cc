@@ -491,6 +491,7 @@ struct LocalOrchestrator {
 
   LocalOrchestrator(std::unique_ptr<backend::Policy> policy,
                     std::unique_ptr<backend::Scorer> scorer) {
+    EXPECT_TRUE(metrics.Serve("127.0.0.1:0").ok());
     service.SetBackends(
         std::make_unique<SharedBackends>(std::move(policy), std::move(scorer)));
     auto started = ServerRunner::Start("127.0.0.1:0", {&service});
@@ -504,6 +505,51 @@ struct LocalOrchestrator {
     if (runner != nullptr) runner->Shutdown(absl::Seconds(2));
   }
 };
+
+// A SolveStream whose reader does not read: its search runs to the end
+// without waiting for it, other Solves finish meanwhile, and the reader
+// later gets the progress and the final response.
+TEST(OrchestratorStreamTest,
+     SlowReaderGetsLatestProgressAndDelaysNoOtherSearch) {
+  LocalOrchestrator orchestrator(
+      std::make_unique<testing_support::ScriptedPolicy>(),
+      std::make_unique<testing_support::ScriptedScorer>());
+  ASSERT_NE(orchestrator.runner, nullptr);
+  auto stub = arts::v1::Orchestrator::NewStub(orchestrator.channel);
+  search::SearchOptions long_search =
+      testing_support::ToyOptions(search::Strategy::kArts);
+  long_search.proposals = 8;
+  grpc::ClientContext stream_context;
+  std::unique_ptr<grpc::ClientReader<arts::v1::SolveEvent>> reader =
+      stub->SolveStream(&stream_context,
+                        backends::ToProto("spell abcdabcdabcdabcdabcd",
+                                          long_search));
+  // Others are served while the stream sits unread.
+  for (int i = 0; i < 3; ++i) {
+    absl::StatusOr<SolveResponse> other =
+        client::OrchestratorClient(orchestrator.channel)
+            .Solve(backends::ToProto("spell cab", testing_support::ToyOptions(
+                                                      search::Strategy::kBeam)),
+                   absl::Seconds(10));
+    ASSERT_TRUE(other.ok()) << other.status();
+  }
+  // The unread stream's search ends on its own.
+  ASSERT_TRUE(Eventually(
+      [&] {
+        return MetricValue(Scrape(orchestrator.metrics.port()),
+                           "arts_orchestrator_solves_in_flight", {}) == 0;
+      },
+      absl::Seconds(10)));
+  arts::v1::SolveEvent event;
+  std::vector<arts::v1::SolveEvent> events;
+  while (reader->Read(&event)) events.push_back(event);
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_TRUE(events.front().has_expansion() ||
+              events.front().has_best_so_far());
+  EXPECT_TRUE(events.back().has_final_response());
+  EXPECT_GE(events.back().final_response().answers_size(), 1);
+}
 
 TEST(OrchestratorCheckTest, AnswersSayWhetherTheyPassAndKeepTheirOrder) {
   LocalOrchestrator orchestrator(std::make_unique<TwoTracesPolicy>(),

@@ -56,7 +56,8 @@ int64_t ProcStatus(pid_t pid, const std::string& name) {
   while (std::getline(in, line)) {
     if (line.rfind(name + ":", 0) != 0) continue;
     std::vector<std::string> words =
-        absl::StrSplit(line.substr(name.size() + 1), ' ', absl::SkipEmpty());
+        absl::StrSplit(line.substr(name.size() + 1), absl::ByAnyChar(" \t"),
+                       absl::SkipEmpty());
     int64_t value = 0;
     if (!words.empty() && absl::SimpleAtoi(words[0], &value)) return value;
   }
