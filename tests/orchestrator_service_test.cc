@@ -521,9 +521,9 @@ TEST(OrchestratorStreamTest,
   long_search.proposals = 8;
   grpc::ClientContext stream_context;
   std::unique_ptr<grpc::ClientReader<arts::v1::SolveEvent>> reader =
-      stub->SolveStream(&stream_context,
-                        backends::ToProto("spell abcdabcdabcdabcdabcd",
-                                          long_search));
+      stub->SolveStream(
+          &stream_context,
+          backends::ToProto("spell abcdabcdabcdabcdabcd", long_search));
   // Others are served while the stream sits unread.
   for (int i = 0; i < 3; ++i) {
     absl::StatusOr<SolveResponse> other =

@@ -17,9 +17,9 @@ grpc::Status ToGrpc(const absl::Status& status) {
 }
 
 gpr_timespec After(absl::Duration latency) {
-  return gpr_time_add(gpr_now(GPR_CLOCK_MONOTONIC),
-                      gpr_time_from_micros(absl::ToInt64Microseconds(latency),
-                                           GPR_TIMESPAN));
+  return gpr_time_add(
+      gpr_now(GPR_CLOCK_MONOTONIC),
+      gpr_time_from_micros(absl::ToInt64Microseconds(latency), GPR_TIMESPAN));
 }
 
 void FillInfo(const std::string& kind, arts::v1::ModelInfo* info) {
@@ -87,7 +87,8 @@ grpc::ServerUnaryReactor* SlowTextVerifier::Score(
   call.deadline = absl::FromChrono(context->deadline());
   absl::StatusOr<std::vector<std::vector<double>>> scores =
       scorer_.Score(backends::FromProto(*request), call);
-  grpc::Status status = scores.ok() ? grpc::Status::OK : ToGrpc(scores.status());
+  grpc::Status status =
+      scores.ok() ? grpc::Status::OK : ToGrpc(scores.status());
   if (scores.ok()) {
     for (const std::vector<double>& flows : *scores) {
       *response->add_scores() = backends::ToProto(flows, request->per_step());
