@@ -61,12 +61,10 @@ class Results {
   int done_ = 0;
 };
 
-SearchPool::Search MakeSearch(const std::string& problem,
-                              const SearchOptions& options,
-                              backend::Policy& policy,
-                              backend::Scorer* scorer,
-                              std::function<void(absl::StatusOr<SearchResult>)>
-                                  done) {
+SearchPool::Search MakeSearch(
+    const std::string& problem, const SearchOptions& options,
+    backend::Policy& policy, backend::Scorer* scorer,
+    std::function<void(absl::StatusOr<SearchResult>)> done) {
   absl::StatusOr<std::unique_ptr<SearchRun>> run =
       SearchRun::Create(problem, options, scorer != nullptr);
   EXPECT_TRUE(run.ok()) << run.status();
@@ -227,10 +225,10 @@ TEST(SearchPoolTest, CancellationAndDeadlinesEndSearchesWaitingOnBackends) {
   // A long search, cancelled while its calls are out.
   SearchOptions cancel = ToyOptions(Strategy::kArts);
   cancel.cancelled = [&cancelled] { return cancelled.load(); };
-  ASSERT_TRUE(pool.Submit(MakeSearch("spell abcdabcdabcdabcd", cancel,
-                                     slow_policy, &slow_scorer,
-                                     results.Slot(0)))
-                  .ok());
+  ASSERT_TRUE(
+      pool.Submit(MakeSearch("spell abcdabcdabcdabcd", cancel, slow_policy,
+                             &slow_scorer, results.Slot(0)))
+          .ok());
   // Waiting behind it: one whose deadline passes while it waits, and one
   // cancelled while it waits. Neither makes a backend call.
   SearchOptions expire = ToyOptions(Strategy::kBeam);
@@ -303,10 +301,10 @@ TEST(SearchPoolTest, ShuttingDownFailsWaitingSearches) {
     options.max_running = 1;
     SearchPool pool(options);
     for (int i = 0; i < 3; ++i) {
-      ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", ToyOptions(Strategy::kBeam),
-                                         slow_policy, &slow_scorer,
-                                         results.Slot(i)))
-                      .ok());
+      ASSERT_TRUE(
+          pool.Submit(MakeSearch("spell ab", ToyOptions(Strategy::kBeam),
+                                 slow_policy, &slow_scorer, results.Slot(i)))
+              .ok());
     }
   }
   const auto& got = results.Wait(3);
