@@ -64,13 +64,13 @@ void DelayedPolicy::StartPropose(
     std::function<void(backend::Candidate)> on_candidate,
     std::function<void(absl::Status)> on_done) {
   calls_.Begin();
-  timer_.At(absl::Now() + delay_, [this, request, call,
-                                   on_candidate = std::move(on_candidate),
-                                   on_done = std::move(on_done)] {
-    absl::Status status = inner_.Propose(request, call, on_candidate);
-    calls_.End();
-    on_done(std::move(status));
-  });
+  timer_.At(absl::Now() + delay_,
+            [this, request, call, on_candidate = std::move(on_candidate),
+             on_done = std::move(on_done)] {
+              absl::Status status = inner_.Propose(request, call, on_candidate);
+              calls_.End();
+              on_done(std::move(status));
+            });
 }
 
 absl::StatusOr<std::vector<std::vector<double>>> DelayedScorer::Score(

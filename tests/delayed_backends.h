@@ -80,8 +80,7 @@ class DelayedScorer : public backend::Scorer {
       const backend::ScoreRequest& request,
       const backend::CallContext& call) override;
   void StartScore(const backend::ScoreRequest& request,
-                  const backend::CallContext& call,
-                  ScoreDone on_done) override;
+                  const backend::CallContext& call, ScoreDone on_done) override;
 
  private:
   backend::Scorer& inner_;

@@ -190,8 +190,8 @@ std::vector<ScoreCall> BackendGateway::ScoreCalls(
   std::vector<ScoreCall> calls;
   for (size_t first = 0; first < unscored.size();
        first += backend::kMaxTracesPerScore) {
-    const size_t last = std::min<size_t>(
-        unscored.size(), first + backend::kMaxTracesPerScore);
+    const size_t last =
+        std::min<size_t>(unscored.size(), first + backend::kMaxTracesPerScore);
     ScoreCall call;
     call.request.task = options_.task;
     for (size_t i = first; i < last; ++i) {
@@ -217,10 +217,9 @@ absl::Status BackendGateway::ApplyScores(const std::vector<ScoreCall>& calls,
     }
     const size_t count = calls[i].nodes.size();
     if (replies[i]->size() != count) {
-      return absl::InternalError(absl::StrCat("verifier: returned ",
-                                              replies[i]->size(),
-                                              " scores for ", count,
-                                              " traces"));
+      return absl::InternalError(
+          absl::StrCat("verifier: returned ", replies[i]->size(),
+                       " scores for ", count, " traces"));
     }
   }
   for (size_t i = 0; i < calls.size(); ++i) {

@@ -75,8 +75,7 @@ class BackendGateway {
   // generator that broke the contract is INTERNAL.
   absl::StatusOr<std::vector<std::vector<Node>>> Children(
       const std::vector<const Node*>& parents,
-      const std::vector<ProposeCall>& calls,
-      std::vector<ProposeReply> replies);
+      const std::vector<ProposeCall>& calls, std::vector<ProposeReply> replies);
 
   // The verifier calls that score every valid, unscored node; none when
   // there is nothing to score. Counts the calls and traces.

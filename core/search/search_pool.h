@@ -87,8 +87,7 @@ class SearchPool {
   void Resume(std::shared_ptr<Active> search);
   void StartProposeRound(std::shared_ptr<Active> search);
   void StartScoreRound(std::shared_ptr<Active> search);
-  void End(std::shared_ptr<Active> search,
-           absl::StatusOr<SearchResult> result);
+  void End(std::shared_ptr<Active> search, absl::StatusOr<SearchResult> result);
 
   const SearchPoolOptions options_;
   backend::CallQueue<Waiting> waiting_;

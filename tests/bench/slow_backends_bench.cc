@@ -68,10 +68,10 @@ int Main() {
   const absl::Duration latency = absl::GetFlag(FLAGS_latency);
   testing_support::SlowTextServers backends(latency);
   const int port = testing_support::FreePort();
-  std::vector<std::string> flags = {absl::StrCat("--listen=127.0.0.1:", port),
-                                    "--metrics_listen=",
-                                    "--generator=" + backends.address(),
-                                    "--verifier=" + backends.address()};
+  std::vector<std::string> flags = {
+      absl::StrCat("--listen=127.0.0.1:", port),
+      "--metrics_listen=", "--generator=" + backends.address(),
+      "--verifier=" + backends.address()};
   for (const std::string& flag : absl::GetFlag(FLAGS_orchestrator_flags)) {
     flags.push_back(flag);
   }
@@ -124,28 +124,26 @@ int Main() {
     std::atomic<int64_t> peak_threads{0}, peak_rss_kb{0};
     std::thread sampler([&] {
       while (sampling.load()) {
-        peak_threads = std::max<int64_t>(peak_threads.load(),
-                                         ProcStatus(pid, "Threads"));
+        peak_threads =
+            std::max<int64_t>(peak_threads.load(), ProcStatus(pid, "Threads"));
         peak_rss_kb =
             std::max<int64_t>(peak_rss_kb.load(), ProcStatus(pid, "VmRSS"));
         absl::SleepFor(absl::Milliseconds(100));
       }
     });
-    const client::LoadResult result =
-        client::RunLoad(level, [&](int64_t) {
-          return client->Solve(request, timeout).status();
-        });
+    const client::LoadResult result = client::RunLoad(level, [&](int64_t) {
+      return client->Solve(request, timeout).status();
+    });
     sampling = false;
     sampler.join();
-    const int64_t calls =
-        backends.generator().calls() + backends.verifier().calls() -
-        calls_before;
+    const int64_t calls = backends.generator().calls() +
+                          backends.verifier().calls() - calls_before;
     const double per_solve =
         result.ok > 0 ? static_cast<double>(calls) / result.ok : 0;
-    const double ideal = per_solve > 0 ? level.concurrency /
-                                             (per_solve *
-                                              absl::ToDoubleSeconds(latency))
-                                       : 0;
+    const double ideal =
+        per_solve > 0
+            ? level.concurrency / (per_solve * absl::ToDoubleSeconds(latency))
+            : 0;
     std::string codes;
     for (const auto& [code, count] : result.codes) {
       absl::StrAppend(&codes, codes.empty() ? "" : ", ", code, " ", count);
