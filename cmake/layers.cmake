@@ -19,9 +19,10 @@ set(ARTS_LAYERS
   "core/serving|torch|core/backend core/countdown core/model core/verifier"
   "core/training|torch|core/countdown core/eval core/io core/model core/verifier"
   "core/eval|torch|core/backend core/countdown core/io core/model core/search core/task core/verifier"
-  "backends/local|torch|core/backend core/countdown core/model core/verifier"
+  "backends/local|torch|core/backend core/countdown core/model core/serving core/verifier"
   "backends/grpc||proto core/backend core/search"
-  "server|torch|proto core/backend core/io core/model core/search core/serving core/verifier backends/grpc backends/local"
+  "server||proto core/backend core/search backends/grpc"
+  "server/models|torch|proto core/backend core/io core/model core/search core/serving core/verifier backends/grpc backends/local server"
   "client||proto core/backend core/search backends/grpc"
   "client/cli|torch|proto core/backend core/countdown core/eval core/io core/model core/search core/task core/training core/verifier backends/grpc backends/local client"
 )

@@ -4,7 +4,6 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "core/model/compute_threads.h"
 #include "server/server_runner.h"
 
 namespace arts::server {
@@ -19,10 +18,6 @@ absl::Status CheckFlagRange(const std::string& name, int value, int lo,
 int RunServerMain(const std::string& program, const ServerFlags& flags,
                   RpcMetrics& metrics, grpc::Service& service,
                   const ModelLoader& load_model) {
-  if (flags.threads < 1 || flags.threads > 256) {
-    std::cerr << program << ": --threads must be 1 to 256\n";
-    return 2;
-  }
   if (flags.connection.max_connection_age < absl::ZeroDuration() ||
       flags.connection.max_connection_age_grace < absl::ZeroDuration()) {
     std::cerr << program
@@ -35,10 +30,6 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
       std::cerr << program << ": " << s.message() << "\n";
       return 2;
     }
-  }
-  if (absl::Status s = model::SetComputeThreads(flags.threads); !s.ok()) {
-    std::cerr << program << ": --" << s.message() << "\n";
-    return 2;
   }
 
   if (!flags.metrics_listen.empty()) {

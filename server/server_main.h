@@ -20,7 +20,6 @@ struct ServerFlags {
   std::string listen;
   std::string metrics_listen;  // empty: no /metrics
   std::string model;           // what is served, as the --model flag gave it
-  int threads = 1;
   absl::Duration drain_timeout = absl::Seconds(10);
   std::string model_flag = "--model";  // the flag to name when loading fails
   // The served service's full name ("arts.v1.Generator"): health answers
@@ -29,7 +28,9 @@ struct ServerFlags {
   // TLS, connection age, the health port (ConnectionOptionsFromFlags()).
   ServerOptions connection;
   // The binary's own flags: an error names the flag, e.g.
-  // "--max_queue: must be 1 to 100000, got 0". Unset: nothing to check.
+  // "--max_queue: must be 1 to 100000, got 0". Unset: nothing to check. A
+  // binary that runs a model applies its --threads here
+  // (server/models/threads_flag.h).
   std::function<absl::Status()> check_flags;
 };
 

@@ -2,7 +2,7 @@
 // behind a real gRPC server on loopback, with health, metrics and admission
 // control, and serves a tiny random model saved to a temporary checkpoint.
 
-#include "server/generator_service.h"
+#include "server/models/generator_service.h"
 
 #include <algorithm>
 #include <chrono>

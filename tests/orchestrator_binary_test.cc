@@ -1,7 +1,8 @@
 // The arts-orchestrator binary as a process: flag and model errors, and the
 // main job's shape: arts-generator, arts-verifier and arts-orchestrator as
 // three processes on loopback, a Solve through them, reflection, metrics,
-// and a clean drain on SIGTERM. Also the one-process --in_process mode, and
+// and a clean drain on SIGTERM. Also arts-orchestrator-local (models in its
+// own process), many Solves over slow backends on few threads, and
 // the `text` task searched over a third party's Generator and Verifier
 // services (tests/scripted_services.h) with every strategy, cancellation
 // included.
@@ -50,6 +51,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kBinary[] = ARTS_ORCHESTRATOR_BINARY;
+// The orchestrator over models in its own process.
+constexpr char kLocalBinary[] = ARTS_LOCAL_ORCHESTRATOR_BINARY;
 constexpr char kTempPrefix[] = "orchestrator_binary_test";
 constexpr char kBundledGenerator[] = ARTS_MODELS_DIR "/generator.ckpt";
 // The RL baseline (arts train-rl), served and searched like any generator.
@@ -81,7 +84,6 @@ void ExpectSolves(const std::shared_ptr<grpc::Channel>& channel) {
 TEST(OrchestratorBinaryTest, BadFlagValuesAreNamed) {
   TempDir dir(kTempPrefix);
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"--threads=0", "--threads"},
       {"--max_concurrent_requests=0", "--max_concurrent_requests"},
       {"--max_waiting_solves=-1", "--max_waiting_solves"},
       {"--max_solve_wait=0s", "--max_solve_wait"},
@@ -110,8 +112,8 @@ TEST(OrchestratorBinaryTest, InProcessModelErrorsNameTheFlagAndPath) {
   TempDir dir(kTempPrefix);
   const std::string missing = dir.File("no-such-verifier.ckpt");
   RunResult run =
-      RunToExit(kBinary,
-                {"--listen=127.0.0.1:0", "--metrics_listen=", "--in_process",
+      RunToExit(kLocalBinary,
+                {"--listen=127.0.0.1:0", "--metrics_listen=",
                  std::string("--generator_model=") + kBundledGenerator,
                  "--verifier_model=" + missing},
                 dir.File("stderr.txt"));
@@ -119,6 +121,14 @@ TEST(OrchestratorBinaryTest, InProcessModelErrorsNameTheFlagAndPath) {
   EXPECT_THAT(run.log, HasSubstr("--verifier_model"));
   EXPECT_THAT(run.log, HasSubstr(missing));
   EXPECT_THAT(run.log, Not(HasSubstr("serving")));
+  // Its own flags and the orchestrator's are checked alike.
+  for (const std::string flag : {"--threads=0", "--search_threads=0"}) {
+    run = RunToExit(kLocalBinary,
+                    {"--listen=127.0.0.1:0", "--metrics_listen=", flag},
+                    dir.File("stderr.txt"));
+    EXPECT_EQ(run.exit_code, 2) << run.log;
+    EXPECT_THAT(run.log, HasSubstr(flag.substr(0, flag.find('='))));
+  }
 }
 
 // The three binaries on loopback: arts-generator serving
@@ -168,12 +178,51 @@ TEST(OrchestratorBinaryServingTest, InProcessModeSolvesAlone) {
   const std::string verifier_model = dir.File("verifier.ckpt");
   SaveTinyVerifier(verifier_model, /*seed=*/9);
   ServingServer orchestrator;
-  ASSERT_NO_FATAL_FAILURE(orchestrator.Start(
-      kBinary,
-      {"--in_process", std::string("--generator_model=") + kBundledGenerator,
-       "--verifier_model=" + verifier_model},
-      dir.File("orchestrator.txt")));
+  ASSERT_NO_FATAL_FAILURE(
+      orchestrator.Start(kLocalBinary,
+                         {std::string("--generator_model=") + kBundledGenerator,
+                          "--verifier_model=" + verifier_model},
+                         dir.File("orchestrator.txt")));
   ASSERT_NO_FATAL_FAILURE(ExpectSolves(orchestrator.channel));
+  orchestrator.channel.reset();
+  orchestrator.StopWithSigterm();
+}
+
+// In process, the searches of concurrent Solves share the generator's
+// decode steps, as they would in arts-generator: the steps' call counts
+// on /metrics show steps fed by more than one call.
+TEST(OrchestratorBinaryServingTest, InProcessSearchesShareModelSteps) {
+  TempDir dir(kTempPrefix);
+  ServingServer orchestrator;
+  ASSERT_NO_FATAL_FAILURE(
+      orchestrator.Start(kLocalBinary,
+                         {std::string("--generator_model=") + kBundledGenerator,
+                          "--verifier_model=exact"},
+                         dir.File("orchestrator.txt")));
+  arts::v1::SolveRequest request;
+  request.set_problem(kProblem);
+  request.set_strategy(arts::v1::BEAM);
+  request.set_constrained(true);
+  client::OrchestratorClient client(orchestrator.channel);
+  std::vector<std::thread> solves;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 8; ++i) {
+    solves.emplace_back([&, i] {
+      arts::v1::SolveRequest mine = request;
+      mine.set_seed(i + 1);
+      ok += client.Solve(mine, absl::Seconds(60)).ok();
+    });
+  }
+  for (std::thread& solve : solves) solve.join();
+  EXPECT_EQ(ok.load(), 8);
+  const std::string metrics = HttpGet(orchestrator.metrics_port, "/metrics");
+  const double steps = testing_support::MetricValue(
+      metrics, "arts_generator_calls_per_step_count", {});
+  const double calls = testing_support::MetricValue(
+      metrics, "arts_generator_calls_per_step_sum", {});
+  EXPECT_GT(steps, 0) << metrics;
+  // More calls than steps: some step was fed by two calls or more.
+  EXPECT_GT(calls, steps) << metrics;
   orchestrator.channel.reset();
   orchestrator.StopWithSigterm();
 }
@@ -181,11 +230,11 @@ TEST(OrchestratorBinaryServingTest, InProcessModeSolvesAlone) {
 TEST(OrchestratorBinaryServingTest, InProcessExactVerifierSolvesAndChecks) {
   TempDir dir(kTempPrefix);
   ServingServer orchestrator;
-  ASSERT_NO_FATAL_FAILURE(orchestrator.Start(
-      kBinary,
-      {"--in_process", std::string("--generator_model=") + kBundledGenerator,
-       "--verifier_model=exact"},
-      dir.File("orchestrator.txt")));
+  ASSERT_NO_FATAL_FAILURE(
+      orchestrator.Start(kLocalBinary,
+                         {std::string("--generator_model=") + kBundledGenerator,
+                          "--verifier_model=exact"},
+                         dir.File("orchestrator.txt")));
   EXPECT_THAT(orchestrator.process->Log(), HasSubstr(" and exact"));
   ASSERT_NO_FATAL_FAILURE(ExpectSolves(orchestrator.channel));
   // Countdown's answers always say whether they pass.

@@ -133,8 +133,7 @@ RunResult RunToExit(const std::string& binary,
 }
 
 std::vector<std::string> LoopbackFlags() {
-  return {"--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0",
-          "--threads=1"};
+  return {"--listen=127.0.0.1:0", "--metrics_listen=127.0.0.1:0"};
 }
 
 std::vector<std::string> With(std::vector<std::string> flags,
@@ -204,9 +203,7 @@ void ServingServer::Start(const std::string& binary,
   target = absl::StrCat("127.0.0.1:", port);
   process = std::make_unique<ServerProcess>(
       binary,
-      With(
-          {"--listen=" + target, "--metrics_listen=127.0.0.1:0", "--threads=1"},
-          flags),
+      With({"--listen=" + target, "--metrics_listen=127.0.0.1:0"}, flags),
       log_path);
   ASSERT_TRUE(process->started());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> secured =

@@ -2,7 +2,7 @@
 // behind a real gRPC server on loopback, with health, metrics and admission
 // control, and serves a tiny random verifier saved to a temporary checkpoint.
 
-#include "server/verifier_service.h"
+#include "server/models/verifier_service.h"
 
 #include <chrono>
 #include <cstdint>

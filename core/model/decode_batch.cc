@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -201,6 +202,11 @@ StepReport DecodeBatch::Step() {
     report.positions += static_cast<int>(row.feed.size());
   }
   report.rows = static_cast<int>(singles.size() + chunks.size());
+  std::set<const Job*> fed;
+  for (const auto* pass : {&singles, &chunks}) {
+    for (size_t i : *pass) fed.insert(rows_[i]->job);
+  }
+  report.calls = static_cast<int>(fed.size());
   try {
     for (const auto* pass : {&singles, &chunks}) {
       if (pass->empty()) continue;

@@ -41,6 +41,8 @@ struct StepReport {
   int positions = 0;       // tokens fed, prefills included
   int forward_passes = 0;  // 0, 1 or 2 (single tokens, then chunks)
   int candidates = 0;      // finished this step
+  int calls = 0;           // calls whose rows fed it: more than one is
+                           // batching across calls (and searches)
 };
 
 // Continuous batching: the rows of every call in the batch share each

@@ -10,7 +10,7 @@
 
 #include "backends/grpc/generator_client.h"
 #include "core/model/generator.h"
-#include "server/generator_service.h"
+#include "server/models/generator_service.h"
 #include "server/rpc_metrics.h"
 #include "server/server_runner.h"
 

@@ -17,12 +17,12 @@
 #include "core/model/generator.h"
 #include "core/search/search.h"
 #include "core/verifier/flow_verifier.h"
-#include "server/generator_service.h"
+#include "server/models/generator_service.h"
+#include "server/models/verifier_service.h"
 #include "server/orchestrator_service.h"
 #include "server/rpc_metrics.h"
 #include "server/search_backends.h"
 #include "server/server_runner.h"
-#include "server/verifier_service.h"
 
 namespace {
 

@@ -525,12 +525,17 @@ function checkRender(file, objects, shared) {
 
 // --------------------------------------------------- adapter, Dockerfile
 
-// The metric names the servers' sources register (prometheus-cpp .Name("...")).
-function exportedMetrics(dir) {
-  const names = new Set();
-  for (const f of fs.readdirSync(dir)) {
-    if (!/\.(cc|h)$/.test(f)) continue;
-    const text = fs.readFileSync(path.join(dir, f), "utf8");
+// The metric names the servers' sources register (prometheus-cpp .Name("...")),
+// in `dir` and its subfolders (server/models/).
+function exportedMetrics(dir, names = new Set()) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      exportedMetrics(file, names);
+      continue;
+    }
+    if (!/\.(cc|h)$/.test(entry.name)) continue;
+    const text = fs.readFileSync(file, "utf8");
     for (const m of text.matchAll(/\.Name\("([a-zA-Z_:][a-zA-Z0-9_:]*)"\)/g)) names.add(m[1]);
   }
   return names;
@@ -587,7 +592,7 @@ function checkAdapter(file, exported) {
       return;
     }
     if (exported && !exported.has(series[1])) {
-      error(where, `${at}: the servers export no metric ${series[1]} (server/*.cc)`);
+      error(where, `${at}: the servers export no metric ${series[1]} (server/**/*.cc)`);
     }
     let exposed = series[1];
     if (rule.name && rule.name.matches) {

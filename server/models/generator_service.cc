@@ -1,15 +1,13 @@
-#include "server/generator_service.h"
+#include "server/models/generator_service.h"
 
 #include "server/grpc_status.h"
-#include "server/propose_reactor.h"
-#include "server/service_support.h"
+#include "server/models/propose_reactor.h"
+#include "server/models/service_support.h"
 
 namespace arts::server {
 
 GeneratorService::GeneratorService(RpcMetrics& metrics, Options options)
-    : metrics_(metrics),
-      options_(options),
-      queue_(metrics.registry(), "Propose") {
+    : metrics_(metrics), options_(options), step_metrics_(metrics.registry()) {
   prometheus::Registry& registry = metrics.registry();
   auto& tokens = prometheus::BuildCounter()
                      .Name("arts_generator_tokens_total")
@@ -25,20 +23,6 @@ GeneratorService::GeneratorService(RpcMetrics& metrics, Options options)
                          .Register(registry);
   candidates_valid_ = &candidates.Add({{"valid", "true"}});
   candidates_invalid_ = &candidates.Add({{"valid", "false"}});
-  rows_per_step_ =
-      &prometheus::BuildHistogram()
-           .Name("arts_generator_rows_per_step")
-           .Help("Rows (candidates of all calls) that fed a decode step")
-           .Register(registry)
-           .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32,
-                                                            64, 128, 256, 512});
-  positions_per_step_ =
-      &prometheus::BuildHistogram()
-           .Name("arts_generator_positions_per_step")
-           .Help("Positions (tokens) a decode step fed, prefills included")
-           .Register(registry)
-           .Add({}, prometheus::Histogram::BucketBoundaries{1, 4, 16, 64, 256,
-                                                            1024, 4096});
   first_candidate_ =
       &prometheus::BuildHistogram()
            .Name("arts_generator_time_to_first_candidate_seconds")
@@ -47,37 +31,17 @@ GeneratorService::GeneratorService(RpcMetrics& metrics, Options options)
            .Add({}, prometheus::Histogram::BucketBoundaries{
                         0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
                         5, 10});
-  active_rows_ = &prometheus::BuildGauge()
-                      .Name("arts_generator_active_rows")
-                      .Help("Rows in the decode batch after the last step")
-                      .Register(registry)
-                      .Add({});
 }
 
 // The scheduler goes first: its thread reports to this service's metrics.
 GeneratorService::~GeneratorService() { scheduler_.reset(); }
-
-serving::GenerationHooks GeneratorService::MetricHooks() {
-  serving::GenerationHooks hooks;
-  hooks.on_step = [this](const model::StepReport& report, int active_rows,
-                         int queue_depth) {
-    if (report.rows > 0) rows_per_step_->Observe(report.rows);
-    if (report.positions > 0) positions_per_step_->Observe(report.positions);
-    active_rows_->Set(active_rows);
-    queue_.depth->Set(queue_depth);
-  };
-  hooks.on_queue_wait = [this](double seconds) {
-    queue_.wait->Observe(seconds);
-  };
-  return hooks;
-}
 
 void GeneratorService::SetModel(std::unique_ptr<model::Generator> generator,
                                 const std::string& path) {
   model_path_ = path;
   generator_ = std::move(generator);
   scheduler_ = std::make_unique<serving::GenerationScheduler>(
-      *generator_, options_, MetricHooks());
+      *generator_, options_, step_metrics_.Hooks());
   ready_.store(true);
 }
 

@@ -1,5 +1,5 @@
-#ifndef ARTS_SERVER_PROPOSE_REACTOR_H_
-#define ARTS_SERVER_PROPOSE_REACTOR_H_
+#ifndef ARTS_SERVER_MODELS_PROPOSE_REACTOR_H_
+#define ARTS_SERVER_MODELS_PROPOSE_REACTOR_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "arts/v1/generator.pb.h"
 #include "core/model/candidate_row.h"
-#include "server/generator_service.h"
+#include "server/models/generator_service.h"
 #include "server/rpc_metrics.h"
 
 namespace arts::server {
@@ -57,4 +57,4 @@ class ProposeReactor final
 
 }  // namespace arts::server
 
-#endif  // ARTS_SERVER_PROPOSE_REACTOR_H_
+#endif  // ARTS_SERVER_MODELS_PROPOSE_REACTOR_H_

@@ -1,12 +1,12 @@
-#include "server/verifier_service.h"
+#include "server/models/verifier_service.h"
 
 #include <utility>
 
 #include "backends/local/exact_scorer.h"
 #include "backends/local/load_scorer.h"
 #include "core/verifier/score_request.h"
-#include "server/score_reactor.h"
-#include "server/service_support.h"
+#include "server/models/score_reactor.h"
+#include "server/models/service_support.h"
 
 namespace arts::server {
 

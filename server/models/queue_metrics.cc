@@ -1,4 +1,4 @@
-#include "server/queue_metrics.h"
+#include "server/models/queue_metrics.h"
 
 namespace arts::server {
 

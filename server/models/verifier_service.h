@@ -1,5 +1,5 @@
-#ifndef ARTS_SERVER_VERIFIER_SERVICE_H_
-#define ARTS_SERVER_VERIFIER_SERVICE_H_
+#ifndef ARTS_SERVER_MODELS_VERIFIER_SERVICE_H_
+#define ARTS_SERVER_MODELS_VERIFIER_SERVICE_H_
 
 #include <atomic>
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include "core/backend/scorer.h"
 #include "core/serving/scoring_scheduler.h"
 #include "core/verifier/flow_verifier.h"
-#include "server/queue_metrics.h"
+#include "server/models/queue_metrics.h"
 #include "server/rpc_metrics.h"
 
 namespace arts::server {
@@ -73,4 +73,4 @@ class VerifierService final : public arts::v1::Verifier::CallbackService {
 
 }  // namespace arts::server
 
-#endif  // ARTS_SERVER_VERIFIER_SERVICE_H_
+#endif  // ARTS_SERVER_MODELS_VERIFIER_SERVICE_H_

@@ -1,4 +1,4 @@
-#include "server/score_reactor.h"
+#include "server/models/score_reactor.h"
 
 #include <chrono>
 #include <utility>

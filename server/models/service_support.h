@@ -1,5 +1,5 @@
-#ifndef ARTS_SERVER_SERVICE_SUPPORT_H_
-#define ARTS_SERVER_SERVICE_SUPPORT_H_
+#ifndef ARTS_SERVER_MODELS_SERVICE_SUPPORT_H_
+#define ARTS_SERVER_MODELS_SERVICE_SUPPORT_H_
 
 #include <cstdint>
 #include <map>
@@ -17,4 +17,4 @@ void FillModelInfo(const std::string& kind, const std::string& path,
 
 }  // namespace arts::server
 
-#endif  // ARTS_SERVER_SERVICE_SUPPORT_H_
+#endif  // ARTS_SERVER_MODELS_SERVICE_SUPPORT_H_

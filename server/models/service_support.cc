@@ -1,4 +1,4 @@
-#include "server/service_support.h"
+#include "server/models/service_support.h"
 
 namespace arts::server {
 

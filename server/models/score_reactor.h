@@ -1,5 +1,5 @@
-#ifndef ARTS_SERVER_SCORE_REACTOR_H_
-#define ARTS_SERVER_SCORE_REACTOR_H_
+#ifndef ARTS_SERVER_MODELS_SCORE_REACTOR_H_
+#define ARTS_SERVER_MODELS_SCORE_REACTOR_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -8,8 +8,8 @@
 
 #include "absl/status/statusor.h"
 #include "arts/v1/verifier.pb.h"
+#include "server/models/verifier_service.h"
 #include "server/rpc_metrics.h"
-#include "server/verifier_service.h"
 
 namespace arts::server {
 
@@ -44,4 +44,4 @@ class ScoreReactor final : public grpc::ServerUnaryReactor {
 
 }  // namespace arts::server
 
-#endif  // ARTS_SERVER_SCORE_REACTOR_H_
+#endif  // ARTS_SERVER_MODELS_SCORE_REACTOR_H_

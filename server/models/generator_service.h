@@ -1,5 +1,5 @@
-#ifndef ARTS_SERVER_GENERATOR_SERVICE_H_
-#define ARTS_SERVER_GENERATOR_SERVICE_H_
+#ifndef ARTS_SERVER_MODELS_GENERATOR_SERVICE_H_
+#define ARTS_SERVER_MODELS_GENERATOR_SERVICE_H_
 
 #include <atomic>
 #include <memory>
@@ -8,7 +8,7 @@
 #include "arts/v1/generator.grpc.pb.h"
 #include "core/model/generator.h"
 #include "core/serving/generation_scheduler.h"
-#include "server/queue_metrics.h"
+#include "server/models/generation_metrics.h"
 #include "server/rpc_metrics.h"
 
 namespace arts::server {
@@ -41,9 +41,6 @@ class GeneratorService final : public arts::v1::Generator::CallbackService {
  private:
   friend class ProposeReactor;
 
-  // The scheduler's reports, as metrics.
-  serving::GenerationHooks MetricHooks();
-
   RpcMetrics& metrics_;
   const Options options_;
   std::unique_ptr<const model::Generator> generator_;  // set once, then read
@@ -54,13 +51,10 @@ class GeneratorService final : public arts::v1::Generator::CallbackService {
   prometheus::Counter* tokens_forced_;
   prometheus::Counter* candidates_valid_;
   prometheus::Counter* candidates_invalid_;
-  prometheus::Histogram* rows_per_step_;
-  prometheus::Histogram* positions_per_step_;
   prometheus::Histogram* first_candidate_;
-  QueueMetrics queue_;
-  prometheus::Gauge* active_rows_;
+  GenerationMetrics step_metrics_;
 };
 
 }  // namespace arts::server
 
-#endif  // ARTS_SERVER_GENERATOR_SERVICE_H_
+#endif  // ARTS_SERVER_MODELS_GENERATOR_SERVICE_H_

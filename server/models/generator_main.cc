@@ -6,7 +6,8 @@
 #include "core/io/default_paths.h"
 #include "core/model/generator.h"
 #include "server/connection_flags.h"
-#include "server/generator_service.h"
+#include "server/models/generator_service.h"
+#include "server/models/threads_flag.h"
 #include "server/rpc_metrics.h"
 #include "server/server_main.h"
 #include "server/server_runner.h"
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
   flags.listen = absl::GetFlag(FLAGS_listen);
   flags.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   flags.model = absl::GetFlag(FLAGS_model);
-  flags.threads = absl::GetFlag(FLAGS_threads);
+  const int threads = absl::GetFlag(FLAGS_threads);
   flags.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   flags.service_name = arts::v1::Generator::service_full_name();
   flags.connection = arts::server::ConnectionOptionsFromFlags();
@@ -50,7 +51,7 @@ int main(int argc, char** argv) {
   options.max_rows = absl::GetFlag(FLAGS_max_rows_per_step);
   options.queue.max_queue = absl::GetFlag(FLAGS_max_queue);
   options.queue.max_wait = absl::GetFlag(FLAGS_max_queue_delay);
-  flags.check_flags = [&options]() -> absl::Status {
+  flags.check_flags = [&options, threads]() -> absl::Status {
     if (absl::Status s = arts::server::CheckFlagRange(
             "--max_rows_per_step", options.max_rows,
             arts::backend::kMaxCandidates, 4096);
@@ -65,7 +66,7 @@ int main(int argc, char** argv) {
     if (options.queue.max_wait <= absl::ZeroDuration()) {
       return absl::InvalidArgumentError("--max_queue_delay: must be positive");
     }
-    return absl::OkStatus();
+    return arts::server::ApplyThreadsFlag(threads);
   };
   arts::server::RpcMetrics metrics("generator");
   arts::server::GeneratorService service(metrics, options);

@@ -8,10 +8,11 @@
 #include "core/io/default_paths.h"
 #include "core/verifier/flow_verifier.h"
 #include "server/connection_flags.h"
+#include "server/models/threads_flag.h"
+#include "server/models/verifier_service.h"
 #include "server/rpc_metrics.h"
 #include "server/server_main.h"
 #include "server/server_runner.h"
-#include "server/verifier_service.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50052",
           "gRPC address, host:port (port 0 picks a free port)");
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
   flags.listen = absl::GetFlag(FLAGS_listen);
   flags.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
   flags.model = absl::GetFlag(FLAGS_model);
-  flags.threads = absl::GetFlag(FLAGS_threads);
+  const int threads = absl::GetFlag(FLAGS_threads);
   flags.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   flags.service_name = arts::v1::Verifier::service_full_name();
   flags.connection = arts::server::ConnectionOptionsFromFlags();
@@ -62,7 +63,7 @@ int main(int argc, char** argv) {
   options.queue.max_queue = absl::GetFlag(FLAGS_max_queue);
   const int cache_mb = absl::GetFlag(FLAGS_prefix_cache_mb);
   options.cache_bytes = int64_t{cache_mb} << 20;
-  flags.check_flags = [&options, cache_mb]() -> absl::Status {
+  flags.check_flags = [&options, cache_mb, threads]() -> absl::Status {
     using arts::server::CheckFlagRange;
     for (absl::Status s :
          {CheckFlagRange("--max_batch", options.max_batch, 1, 4096),
@@ -76,7 +77,7 @@ int main(int argc, char** argv) {
         options.max_queue_delay > absl::Seconds(1)) {
       return absl::InvalidArgumentError("--max_queue_delay: must be 0 to 1s");
     }
-    return absl::OkStatus();
+    return arts::server::ApplyThreadsFlag(threads);
   };
   arts::server::RpcMetrics metrics("verifier");
   arts::server::VerifierService service(metrics, options);

@@ -1,4 +1,4 @@
-#include "server/propose_reactor.h"
+#include "server/models/propose_reactor.h"
 
 #include <utility>
 

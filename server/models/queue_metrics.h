@@ -1,5 +1,5 @@
-#ifndef ARTS_SERVER_QUEUE_METRICS_H_
-#define ARTS_SERVER_QUEUE_METRICS_H_
+#ifndef ARTS_SERVER_MODELS_QUEUE_METRICS_H_
+#define ARTS_SERVER_MODELS_QUEUE_METRICS_H_
 
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -21,4 +21,4 @@ struct QueueMetrics {
 
 }  // namespace arts::server
 
-#endif  // ARTS_SERVER_QUEUE_METRICS_H_
+#endif  // ARTS_SERVER_MODELS_QUEUE_METRICS_H_
