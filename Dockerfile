@@ -1,6 +1,7 @@
 # ARTS serving: one image for the three services (arts-generator,
-# arts-verifier, arts-orchestrator) and the `arts` CLI, with the bundled
-# models. Each container runs one binary as its command, e.g.
+# arts-verifier, arts-orchestrator), arts-orchestrator-local (the
+# orchestrator over the bundled models in its own process) and the `arts`
+# CLI, with the bundled models. Each container runs one binary as its command, e.g.
 #
 #   podman run localhost/arts-serving:latest \
 #     arts-generator --listen=0.0.0.0:50051 --metrics_listen=0.0.0.0:9091
@@ -15,7 +16,7 @@ FROM docker.io/library/debian:bookworm AS build
 # scripts/setup.sh's packages, less what only runs tests, formats or demos
 # (clang-format, curl, python3-grpcio, python3-protobuf, git). GoogleTest,
 # GMock and Google Benchmark stay: the top-level CMakeLists.txt needs them
-# to configure, although only the four binaries below are built.
+# to configure, although only the five binaries below are built.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
@@ -43,10 +44,12 @@ ARG BUILD_JOBS=2
 # Default model paths come from ARTS_MODELS_DIR, set in the runtime stage.
 RUN cmake --preset default -DARTS_DATA_DIR=/usr/local/share/arts/data \
  && cmake --build --preset default -j "${BUILD_JOBS}" \
-      --target arts-generator arts-verifier arts-orchestrator arts \
+      --target arts-generator arts-verifier arts-orchestrator \
+        arts-orchestrator-local arts \
  && mkdir -p /out \
  && cp build/server/arts-generator build/server/arts-verifier \
-       build/server/arts-orchestrator build/client/arts /out/ \
+       build/server/arts-orchestrator build/server/arts-orchestrator-local \
+       build/client/arts /out/ \
  && strip --strip-unneeded /out/*
 
 # -------------------------------------------------------------- runtime ----
@@ -62,7 +65,7 @@ FROM docker.io/library/debian:bookworm-slim
 #
 # TRIM_UNUSED=1 (the default) then removes ~190 MB of packages that those
 # dependencies pull in but no library the binaries load needs (not in the
-# ldd closure of the four binaries): Mesa's GL drivers and the LLVM and Z3
+# ldd closure of the five binaries): Mesa's GL drivers and the LLVM and Z3
 # they use, PROJ's and iso-codes' data, X keyboard layouts. They are removed
 # with dpkg --force-depends, so apt in a derived image reports them missing
 # until `apt-get -f install`; build with --build-arg TRIM_UNUSED=0 to keep

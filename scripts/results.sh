@@ -8,7 +8,7 @@
 # `validation` for the tuning runs of the tree search (docs/results/validation/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-arts=./build/client/arts
+lab=./build/client/arts-lab
 flow=models/verifier_flow.ckpt
 disc=models/verifier_discriminative.ckpt
 prm=models/verifier_mc_prm.ckpt
@@ -19,7 +19,7 @@ budget=${ARTS_TREE_BUDGET:-188}
 run() {
   local dir=$1 split=$2
   shift 2
-  "$arts" eval --split "$split" --constrained --seed 1 --results_dir "$dir" \
+  "$lab" eval --split "$split" --constrained --seed 1 --results_dir "$dir" \
     "$@" | tail -n 3
 }
 
@@ -38,7 +38,7 @@ case "${1:-all}" in
     for path in ${VERIFIERS:-$flow $prm $disc}; do
       name=$(basename "$path" .ckpt)
       for where in "test:--split test" "tail60:--puzzles $tail60"; do
-        "$arts" eval-verifier --verifier_model "$path" ${where#*:} \
+        "$lab" eval-verifier --verifier_model "$path" ${where#*:} \
           --seed 1 --constrained --mc_problems 60 --mc_states 8 \
           --mc_samples 4 --threads 1 >"$out/$name-${where%%:*}.txt"
         head -n 2 "$out/$name-${where%%:*}.txt"

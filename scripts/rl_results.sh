@@ -9,7 +9,7 @@
 # (about 35 minutes alone on 2 cores; not part of `all`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-arts=./build/client/arts
+lab=./build/client/arts-lab
 out=docs/results/rl
 steps=${ARTS_RL_STEPS:-300}
 
@@ -17,7 +17,7 @@ counts() {
   mkdir -p "$out/counts"
   for model in base:models/generator.ckpt rl:models/generator_rl.ckpt; do
     for split in test tail; do
-      "$arts" eval-generator --model "${model#*:}" --split "$split" \
+      "$lab" eval-generator --model "${model#*:}" --split "$split" \
         --samples 256 --constrained --seed 1 --threads 1 \
         --counts_out "$out/counts/${model%%:*}-$split.csv"
     done
@@ -25,7 +25,7 @@ counts() {
 }
 
 report() {
-  "$arts" pass-at-k-report \
+  "$lab" pass-at-k-report \
     --base_counts "test=$out/counts/base-test.csv,tail=$out/counts/base-tail.csv" \
     --rl_counts "test=$out/counts/rl-test.csv,tail=$out/counts/rl-tail.csv" \
     --report_dir "$out"
@@ -43,7 +43,7 @@ search() {
       continue
     fi
     run() {
-      "$arts" eval --puzzles "$out/$subset.csv" --constrained --seed 1 \
+      "$lab" eval --puzzles "$out/$subset.csv" --constrained --seed 1 \
         --results_dir "$out/search" "$@" | tail -n 1
     }
     for v in flow discriminative mc_prm; do
@@ -65,7 +65,7 @@ search_rl() {
     local where=(--split "$set")
     [ "$set" = test ] || [ "$set" = tail ] || where=(--puzzles "$out/$set.csv")
     run() {
-      "$arts" eval "${where[@]}" --model models/generator_rl.ckpt \
+      "$lab" eval "${where[@]}" --model models/generator_rl.ckpt \
         --constrained --seed 1 --results_dir "$out/search" "$@" | tail -n 1
     }
     run --label rl-bon16-flow --strategy best_of_n --samples 16 \
@@ -78,7 +78,7 @@ search_rl() {
 case "${1:-all}" in
   train)
     mkdir -p runs/rl
-    "$arts" train-rl --rl_steps "$steps" --group_size 16 \
+    "$lab" train-rl --rl_steps "$steps" --group_size 16 \
       --problems_per_step 8 --rl_lr 1e-4 --kl_coefficient 0.04 \
       --rl_eval_every 50 --seed 1 --threads 2 \
       --rl_out runs/rl/generator_rl.ckpt 2>&1 | tee runs/rl/train.log

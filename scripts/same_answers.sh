@@ -7,12 +7,12 @@
 # column but the wall time with the committed CSVs. Exits 1 on a difference.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-arts=./build/client/arts
+lab=./build/client/arts-lab
 flow=models/verifier_flow.ckpt
 out=${1:-$(mktemp -d)}
 mkdir -p "$out"
 run() {
-  "$arts" eval --split test --constrained --seed 1 --results_dir "$out" "$@" |
+  "$lab" eval --split test --constrained --seed 1 --results_dir "$out" "$@" |
     tail -n 1
 }
 run --label beam4x4-flow --strategy beam --beam_width 4 --proposals 4 --verifier_model "$flow"

@@ -16,7 +16,7 @@
 # discriminative verifier on the same trees for the same time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-arts=./build/client/arts
+lab=./build/client/arts-lab
 
 # 16 first steps, 3 second steps under each, then one rollout to the end
 # under each of those; 4 more rollouts from each of 4 forks per tree.
@@ -26,7 +26,7 @@ arts=./build/client/arts
 # are drawn, so --generated 200 gives the first 1000 trees of 1200.
 collect() {
   local dir=$1 generated=$2
-  "$arts" collect-trees --trees_dir "$dir" --problems 800 \
+  "$lab" collect-trees --trees_dir "$dir" --problems 800 \
     --generated "$generated" --generated_seed 1 --shard_size 50 \
     --children_by_depth 16,3,1 --breadth 64 --forks 4 --fork_rollouts 4 \
     --seed 1 --constrained --threads 1
@@ -46,7 +46,7 @@ if [[ "${1:-}" == variants ]]; then
   v() {
     local name=$1
     shift
-    "$arts" train-verifier --trees_dir "$subset" --epochs 1 "${common[@]}" \
+    "$lab" train-verifier --trees_dir "$subset" --epochs 1 "${common[@]}" \
       --verifier_out "runs/variants/$name.ckpt" "$@" \
       >"runs/variants/$name.log"
   }
@@ -66,7 +66,7 @@ if [[ "${1:-}" == bundled ]]; then
   train() {
     local name=$1
     shift
-    "$arts" train-verifier --trees_dir "$trees" --epochs 1 "${common[@]}" \
+    "$lab" train-verifier --trees_dir "$trees" --epochs 1 "${common[@]}" \
       --verifier_out "models/verifier_$name.ckpt" "$@" |
       tee "models/verifier_$name.train.log"
   }
@@ -90,7 +90,7 @@ common=(--trees_dir "$trees" --verifier_init models/generator.ckpt
 train() {
   local name=$1
   shift
-  "$arts" train-verifier "${common[@]}" \
+  "$lab" train-verifier "${common[@]}" \
     --verifier_out "runs/v3/verifier_$name.ckpt" "$@" >"runs/v3/$name.log"
 }
 if [[ "${1:-}" == baselines ]]; then

@@ -51,8 +51,7 @@ ServerFlags OrchestratorServerFlags(const std::string& model) {
     for (absl::Status s :
          {CheckFlagRange("--max_concurrent_requests", options.max_running, 1,
                          65536),
-          CheckFlagRange("--max_waiting_solves", options.max_waiting, 0,
-                         65536),
+          CheckFlagRange("--max_waiting_solves", options.max_waiting, 0, 65536),
           CheckFlagRange("--search_threads", options.search_threads, 1, 64)}) {
       if (!s.ok()) return s;
     }

@@ -25,9 +25,16 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kArts[] = ARTS_CLI_BINARY;
+constexpr char kLab[] = ARTS_LAB_BINARY;
 
+// `arts`, the serving client.
 RunResult Arts(const TempDir& dir, const std::vector<std::string>& args) {
   return RunToExit(kArts, args, dir.File("out.txt"), absl::Seconds(60));
+}
+
+// `arts-lab`, the research tools with the models in this process.
+RunResult Lab(const TempDir& dir, const std::vector<std::string>& args) {
+  return RunToExit(kLab, args, dir.File("out.txt"), absl::Seconds(60));
 }
 
 TEST(CliTest, SolveHelpListsItsFlagsWithDefaults) {
@@ -44,33 +51,71 @@ TEST(CliTest, SolveHelpListsItsFlagsWithDefaults) {
   EXPECT_THAT(run.log, HasSubstr("--max_tokens (default -1)"));
   EXPECT_THAT(run.log, HasSubstr("--expand_width (default 2)"));
   EXPECT_THAT(run.log, HasSubstr("--stop_confidence (default 0.5)"));
-  EXPECT_THAT(run.log, HasSubstr("--model (default \"" ARTS_MODELS_DIR
-                                 "/generator.ckpt\")"));
-  // Flags of other commands are not solve's.
+  // Flags of other commands, and flags a search does not read, are not
+  // solve's; the serving client loads no model.
   EXPECT_THAT(run.log, Not(HasSubstr("--trees_dir")));
   EXPECT_THAT(run.log, Not(HasSubstr("--split")));
+  EXPECT_THAT(run.log, Not(HasSubstr("--top_k")));
+  EXPECT_THAT(run.log, Not(HasSubstr("  --model (")));
+  // The lab's solve searches in this process, over models.
+  const RunResult lab = Lab(dir, {"solve", "--help"});
+  EXPECT_EQ(lab.exit_code, 0) << lab.log;
+  EXPECT_THAT(lab.log, HasSubstr("usage: arts-lab solve"));
+  EXPECT_THAT(lab.log, HasSubstr("--model (default \"" ARTS_MODELS_DIR
+                                 "/generator.ckpt\")"));
 }
 
 TEST(CliTest, EveryCommandHasHelp) {
   TempDir dir("cli_test");
   for (const char* command :
-       {"generate", "score", "train-generator", "eval-generator",
-        "collect-trees", "train-verifier", "eval-verifier", "solve", "eval"}) {
+       {"solve", "generate", "score", "loadtest", "health"}) {
     SCOPED_TRACE(command);
     const RunResult run = Arts(dir, {command, "--help"});
     EXPECT_EQ(run.exit_code, 0) << run.log;
     EXPECT_THAT(run.log, HasSubstr(std::string("usage: arts ") + command));
     EXPECT_THAT(run.log, HasSubstr("(default "));
   }
+  for (const char* command :
+       {"train-generator", "train-rl", "eval-generator", "collect-trees",
+        "train-verifier", "eval-verifier", "solve", "eval"}) {
+    SCOPED_TRACE(command);
+    const RunResult run = Lab(dir, {command, "--help"});
+    EXPECT_EQ(run.exit_code, 0) << run.log;
+    EXPECT_THAT(run.log, HasSubstr(std::string("usage: arts-lab ") + command));
+    EXPECT_THAT(run.log, HasSubstr("(default "));
+  }
+  // The research commands are not the serving client's.
+  const RunResult run = Arts(dir, {"train-verifier", "--help"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("unknown command 'train-verifier'"));
+}
+
+TEST(CliTest, VersionAndHealth) {
+  TempDir dir("cli_test");
+  RunResult run = Arts(dir, {"version"});
+  EXPECT_EQ(run.exit_code, 0) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("arts 1."));
+  EXPECT_THAT(run.log, HasSubstr("arts.v1.Orchestrator"));
+  // Nothing listens on port 1: no answer, exit 1.
+  run = Arts(dir, {"health", "--address=127.0.0.1:1", "--timeout=2s"});
+  EXPECT_EQ(run.exit_code, 1) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("127.0.0.1:1: no answer"));
 }
 
 TEST(CliTest, AnotherCommandsFlagIsRefusedByName) {
   TempDir dir("cli_test");
   // --trees_dir belongs to collect-trees and train-verifier.
-  const RunResult run = Arts(dir, {"solve", "--trees_dir=/tmp"});
+  RunResult run = Arts(dir, {"solve", "--trees_dir=/tmp"});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr("unknown flag --trees_dir"));
   EXPECT_THAT(run.log, HasSubstr("arts solve --help"));
+  // A flag nothing in a search reads is refused, not ignored.
+  run = Arts(dir, {"solve", "--top_k=5"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("unknown flag --top_k"));
+  run = Lab(dir, {"eval", "--top_k=5"});
+  EXPECT_EQ(run.exit_code, 2) << run.log;
+  EXPECT_THAT(run.log, HasSubstr("arts-lab eval: unknown flag --top_k"));
 }
 
 TEST(CliTest, BadValuesAreNamed) {
@@ -81,10 +126,10 @@ TEST(CliTest, BadValuesAreNamed) {
   run = Arts(dir, {"solve", "--samples=0"});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr("--samples"));
-  run = Arts(dir, {"solve", "--task=chess"});
+  run = Lab(dir, {"solve", "--task=chess"});
   EXPECT_NE(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("task: unknown task 'chess'"));
-  run = Arts(dir, {"solve", "--threads=100"});
+  run = Lab(dir, {"solve", "--threads=100"});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr("--threads: must be 1 to 64, got 100"));
   run = Arts(dir, {"frobnicate"});
@@ -96,8 +141,8 @@ TEST(CliTest, DefaultModelsFollowArtsModelsDir) {
   TempDir dir("cli_test");
   const std::string models = dir.File("models");  // holds no model
   ASSERT_EQ(setenv("ARTS_MODELS_DIR", models.c_str(), 1), 0);
-  const RunResult help = Arts(dir, {"solve", "--help"});
-  const RunResult run = Arts(dir, {"solve", "--strategy=beam"});
+  const RunResult help = Lab(dir, {"solve", "--help"});
+  const RunResult run = Lab(dir, {"solve", "--strategy=beam"});
   unsetenv("ARTS_MODELS_DIR");
   EXPECT_THAT(help.log,
               HasSubstr("--model (default \"" + models + "/generator.ckpt"));
@@ -107,7 +152,7 @@ TEST(CliTest, DefaultModelsFollowArtsModelsDir) {
 
 TEST(CliTest, TheExactVerifierRefusesAnotherTaskAtStartup) {
   TempDir dir("cli_test");
-  const RunResult run = Arts(
+  const RunResult run = Lab(
       dir, {"solve", "--task=text", "--problem=q", "--verifier_model=exact"});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log,
@@ -119,9 +164,9 @@ TEST(CliTest, SolveSaysWhichAnswersPassTheTasksCheck) {
   TempDir dir("cli_test");
   // 1 1 1 1 -> 24 has no solution: whatever comes back fails, and the
   // output says so plainly.
-  RunResult run = Arts(dir, {"solve", "--problem=1 1 1 1 -> 24",
-                             "--strategy=best_of_n", "--samples=4", "--top_n=2",
-                             "--constrained", "--verifier_model=exact"});
+  RunResult run = Lab(dir, {"solve", "--problem=1 1 1 1 -> 24",
+                            "--strategy=best_of_n", "--samples=4", "--top_n=2",
+                            "--constrained", "--verifier_model=exact"});
   ASSERT_EQ(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("[FAILS the task's check: target 24]"));
   EXPECT_THAT(run.log,
@@ -129,8 +174,8 @@ TEST(CliTest, SolveSaysWhichAnswersPassTheTasksCheck) {
   EXPECT_THAT(run.log, Not(HasSubstr("[passes check]")));
   // The tree search with the exact verifier, in this process and with the
   // tuned defaults, finds right answers and says they pass.
-  run = Arts(dir, {"solve", "--problem=4 9 10 13 -> 24,1 1 4 6 -> 24",
-                   "--constrained", "--verifier_model=exact"});
+  run = Lab(dir, {"solve", "--problem=4 9 10 13 -> 24,1 1 4 6 -> 24",
+                  "--constrained", "--verifier_model=exact"});
   ASSERT_EQ(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("[passes check]"));
   EXPECT_THAT(run.log, Not(HasSubstr("no answer passes")));
@@ -140,9 +185,9 @@ TEST(CliTest, EvalRunsWithTheExactVerifier) {
   TempDir dir("cli_test");
   const std::string results = dir.File("results");
   const RunResult run =
-      Arts(dir, {"eval", "--split=test", "--limit=2", "--constrained",
-                 "--verifier_model=exact", "--label=arts-exact",
-                 "--results_dir=" + results});
+      Lab(dir, {"eval", "--split=test", "--limit=2", "--constrained",
+                "--verifier_model=exact", "--label=arts-exact",
+                "--results_dir=" + results});
   ASSERT_EQ(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("in-process "));
   EXPECT_THAT(run.log, HasSubstr(" and exact"));
@@ -153,14 +198,14 @@ TEST(CliTest, EvalGeneratorReportsPassAtKAndWritesCounts) {
   TempDir dir("cli_test");
   const std::string counts = dir.File("counts.csv");
   const RunResult run =
-      Arts(dir, {"eval-generator", "--split=test", "--limit=2", "--samples=70",
-                 "--constrained", "--counts_out=" + counts});
+      Lab(dir, {"eval-generator", "--split=test", "--limit=2", "--samples=70",
+                "--constrained", "--counts_out=" + counts});
   ASSERT_EQ(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("pass@k k=1 "));
   EXPECT_THAT(run.log, HasSubstr(" k=64 "));
   const std::string csv = ReadFile(counts);
   // The command and seeds first, then the header and a row per puzzle.
-  EXPECT_THAT(csv, HasSubstr("# made by: arts eval-generator --model "));
+  EXPECT_THAT(csv, HasSubstr("# made by: arts-lab eval-generator --model "));
   EXPECT_THAT(csv, HasSubstr(" --split test --limit 2 --samples 70 --seed 1 "
                              "--temperature 1 --top_p 1 --top_k 0 "
                              "--constrained; puzzle i draws its first 64 "
@@ -183,8 +228,8 @@ TEST(CliTest, PassAtKReportWritesSubsetsPlotAndTable) {
             "problem,samples,correct,tokens\n1 5 5 5 -> 24,16,0,300\n"
             "1 2 4 7 -> 24,16,16,300\n");
   const std::string out = dir.File("report");
-  RunResult run = Arts(dir, {"pass-at-k-report", "--base_counts=test=" + base,
-                             "--rl_counts=test=" + rl, "--report_dir=" + out});
+  RunResult run = Lab(dir, {"pass-at-k-report", "--base_counts=test=" + base,
+                            "--rl_counts=test=" + rl, "--report_dir=" + out});
   ASSERT_EQ(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("| test | base | 28.1% |"));  // (1+8)/32
   EXPECT_THAT(run.log, HasSubstr("| extinction | 1 |"));
@@ -200,38 +245,38 @@ TEST(CliTest, PassAtKReportWritesSubsetsPlotAndTable) {
   EXPECT_THAT(ReadFile(out + "/pass_at_k.csv"), HasSubstr("test,RL,16,"));
 
   // The subset file is a puzzle list for any split-taking command.
-  run = Arts(dir, {"eval-generator", "--puzzles=" + out + "/rare.csv",
-                   "--samples=2", "--constrained"});
+  run = Lab(dir, {"eval-generator", "--puzzles=" + out + "/rare.csv",
+                  "--samples=2", "--constrained"});
   EXPECT_EQ(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("split=rare"));
   EXPECT_THAT(run.log, HasSubstr("problems=1 "));
 
-  run = Arts(dir, {"pass-at-k-report", "--base_counts=" + base,
-                   "--rl_counts=test=" + rl, "--report_dir=" + out});
+  run = Lab(dir, {"pass-at-k-report", "--base_counts=" + base,
+                  "--rl_counts=test=" + rl, "--report_dir=" + out});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log,
               HasSubstr("--base_counts: `" + base + "` is not SPLIT=PATH"));
-  run = Arts(dir, {"pass-at-k-report", "--base_counts=test=" + base,
-                   "--rl_counts=tail=" + rl, "--report_dir=" + out});
+  run = Lab(dir, {"pass-at-k-report", "--base_counts=test=" + base,
+                  "--rl_counts=tail=" + rl, "--report_dir=" + out});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr("same order"));
-  run = Arts(dir,
-             {"pass-at-k-report", "--base_counts=test=" + base,
-              "--rl_counts=test=" + rl + ",tail=" + rl, "--report_dir=" + out});
+  run = Lab(dir,
+            {"pass-at-k-report", "--base_counts=test=" + base,
+             "--rl_counts=test=" + rl + ",tail=" + rl, "--report_dir=" + out});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr("same order"));
-  run = Arts(dir, {"pass-at-k-report", "--base_counts=test=" + base + "x",
-                   "--rl_counts=test=" + rl, "--report_dir=" + out});
+  run = Lab(dir, {"pass-at-k-report", "--base_counts=test=" + base + "x",
+                  "--rl_counts=test=" + rl, "--report_dir=" + out});
   EXPECT_EQ(run.exit_code, 1) << run.log;
   EXPECT_THAT(run.log, HasSubstr("cannot read " + base + "x"));
   WriteFile(base, "problem,samples,correct,tokens\n1 5 5 5 -> 24,16,99,1\n");
-  run = Arts(dir, {"pass-at-k-report", "--base_counts=test=" + base,
-                   "--rl_counts=test=" + rl, "--report_dir=" + out});
+  run = Lab(dir, {"pass-at-k-report", "--base_counts=test=" + base,
+                  "--rl_counts=test=" + rl, "--report_dir=" + out});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr(base + ": line 2"));
   const std::string bad = dir.File("bad.txt");
   WriteFile(bad, "# a list\n1 2 x -> 24\n");
-  run = Arts(dir, {"eval-generator", "--puzzles=" + bad, "--samples=2"});
+  run = Lab(dir, {"eval-generator", "--puzzles=" + bad, "--samples=2"});
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr("--puzzles: " + bad + ": line 2"));
 }
@@ -244,7 +289,7 @@ TEST(CliTest, TrainRlSnapshotsAndResumes) {
       "--group_size=2", "--rl_eval_every=1", "--threads=1"};
   std::vector<std::string> flags = run_flags;
   flags.push_back("--rl_steps=1");
-  RunResult run = Arts(dir, flags);
+  RunResult run = Lab(dir, flags);
   ASSERT_EQ(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("step 0 validation pass@1 "));
   EXPECT_THAT(run.log, HasSubstr("step 1/1 mean reward "));
@@ -255,7 +300,7 @@ TEST(CliTest, TrainRlSnapshotsAndResumes) {
   flags = run_flags;
   flags.push_back("--rl_steps=2");
   flags.push_back("--rl_resume");
-  run = Arts(dir, flags);
+  run = Lab(dir, flags);
   ASSERT_EQ(run.exit_code, 0) << run.log;
   EXPECT_THAT(run.log, HasSubstr("resumed from " + out + ".step1"));
   EXPECT_THAT(run.log, HasSubstr("step 2/2 mean reward "));
@@ -263,7 +308,7 @@ TEST(CliTest, TrainRlSnapshotsAndResumes) {
 
   flags = run_flags;
   flags.push_back("--group_size=1");
-  run = Arts(dir, flags);
+  run = Lab(dir, flags);
   EXPECT_EQ(run.exit_code, 2) << run.log;
   EXPECT_THAT(run.log, HasSubstr("group_size 2 to 64"));
 }

@@ -55,7 +55,7 @@ constexpr char kBinary[] = ARTS_ORCHESTRATOR_BINARY;
 constexpr char kLocalBinary[] = ARTS_LOCAL_ORCHESTRATOR_BINARY;
 constexpr char kTempPrefix[] = "orchestrator_binary_test";
 constexpr char kBundledGenerator[] = ARTS_MODELS_DIR "/generator.ckpt";
-// The RL baseline (arts train-rl), served and searched like any generator.
+// The RL baseline (arts-lab train-rl), served and searched like any generator.
 constexpr char kRlGenerator[] = ARTS_MODELS_DIR "/generator_rl.ckpt";
 constexpr char kProblem[] = "4 9 10 13 -> 24";
 

@@ -21,7 +21,7 @@ using ::arts::testing_support::RunResult;
 using ::arts::testing_support::RunToExit;
 using ::arts::testing_support::TempDir;
 
-constexpr char kArts[] = ARTS_CLI_BINARY;
+constexpr char kArts[] = ARTS_LAB_BINARY;
 constexpr char kResults[] = ARTS_SOURCE_DIR "/docs/results/rl";
 
 std::string Counts(const std::string& name) {

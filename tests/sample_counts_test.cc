@@ -11,6 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "core/countdown/problem.h"
+#include "core/countdown/problem_list.h"
 #include "core/eval/generator_eval.h"
 #include "core/eval/pass_at_k.h"
 #include "core/eval/pass_at_k_plot.h"
@@ -118,16 +119,17 @@ TEST(SubsetsTest, SubsetFilesReadBackAsPuzzleLists) {
   EXPECT_THAT(csv, HasSubstr("1 5 5 5 -> 24,tail,256,3,0\n"));
   WriteFile(path, csv);
   absl::StatusOr<std::vector<countdown::Problem>> problems =
-      LoadProblemList(path);
+      countdown::LoadProblemList(path);
   ASSERT_TRUE(problems.ok()) << problems.status();
   ASSERT_EQ(problems->size(), 1u);
   EXPECT_EQ(countdown::FormatProblem((*problems)[0]), "1 5 5 5 -> 24");
 
   WriteFile(path, "# only a comment\n1 2 4 7 -> 24\n1 2 x -> 24\n");
-  EXPECT_THAT(LoadProblemList(path).status().message(),
+  EXPECT_THAT(countdown::LoadProblemList(path).status().message(),
               HasSubstr(path + ": line 3"));
   WriteFile(path, "# nothing\n");
-  EXPECT_TRUE(absl::IsInvalidArgument(LoadProblemList(path).status()));
+  EXPECT_TRUE(
+      absl::IsInvalidArgument(countdown::LoadProblemList(path).status()));
 }
 
 TEST(PassAtKPlotTest, DrawsOneLinePerCurveOnALog2Axis) {

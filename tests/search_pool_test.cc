@@ -92,13 +92,23 @@ void ExpectSameResult(const SearchResult& a, const SearchResult& b) {
   EXPECT_EQ(a.cost.expansions, b.cost.expansions);
 }
 
-TEST(SearchPoolTest, SameAnswersAsTheSynchronousDriver) {
+// The toy task's scripted policy and scorer behind a latency, answered from
+// one timer thread; `calls` counts the calls out at once.
+struct SlowToyBackends {
+  explicit SlowToyBackends(absl::Duration latency)
+      : slow_policy(policy, latency, timer, calls),
+        slow_scorer(scorer, latency, timer, calls) {}
+
   ScriptedPolicy policy;
   ScriptedScorer scorer;
   Timer timer;
   OutstandingCalls calls;
-  DelayedPolicy slow_policy(policy, absl::Milliseconds(2), timer, calls);
-  DelayedScorer slow_scorer(scorer, absl::Milliseconds(2), timer, calls);
+  DelayedPolicy slow_policy;
+  DelayedScorer slow_scorer;
+};
+
+TEST(SearchPoolTest, SameAnswersAsTheSynchronousDriver) {
+  SlowToyBackends backends(absl::Milliseconds(2));
   SearchPool pool(SearchPoolOptions{});
   std::vector<SearchOptions> cases;
   for (Strategy strategy : kAllStrategies) {
@@ -113,16 +123,17 @@ TEST(SearchPoolTest, SameAnswersAsTheSynchronousDriver) {
   }
   Results results(static_cast<int>(cases.size()));
   for (size_t i = 0; i < cases.size(); ++i) {
-    ASSERT_TRUE(pool.Submit(MakeSearch("spell abcab", cases[i], slow_policy,
-                                       &slow_scorer, results.Slot(i)))
-                    .ok());
+    ASSERT_TRUE(
+        pool.Submit(MakeSearch("spell abcab", cases[i], backends.slow_policy,
+                               &backends.slow_scorer, results.Slot(i)))
+            .ok());
   }
   const auto& got = results.Wait(static_cast<int>(cases.size()));
   for (size_t i = 0; i < cases.size(); ++i) {
     SCOPED_TRACE(StrategyName(cases[i].strategy) + " seed " +
                  std::to_string(cases[i].seed));
     absl::StatusOr<SearchResult> want =
-        RunSearch(policy, &scorer, "spell abcab", cases[i]);
+        RunSearch(backends.policy, &backends.scorer, "spell abcab", cases[i]);
     ASSERT_TRUE(want.ok()) << want.status();
     ASSERT_TRUE(got[i].ok()) << got[i].status();
     ExpectSameResult(*got[i], *want);
@@ -130,12 +141,7 @@ TEST(SearchPoolTest, SameAnswersAsTheSynchronousDriver) {
 }
 
 TEST(SearchPoolTest, WaitingSearchesHoldNoThread) {
-  ScriptedPolicy policy;
-  ScriptedScorer scorer;
-  Timer timer;
-  OutstandingCalls calls;
-  DelayedPolicy slow_policy(policy, absl::Milliseconds(50), timer, calls);
-  DelayedScorer slow_scorer(scorer, absl::Milliseconds(50), timer, calls);
+  SlowToyBackends backends(absl::Milliseconds(50));
   SearchPoolOptions options;
   options.threads = 2;
   SearchPool pool(options);
@@ -144,40 +150,37 @@ TEST(SearchPoolTest, WaitingSearchesHoldNoThread) {
   for (int i = 0; i < kSearches; ++i) {
     SearchOptions search = ToyOptions(Strategy::kBeam);
     search.seed = i;
-    ASSERT_TRUE(pool.Submit(MakeSearch("spell abc", search, slow_policy,
-                                       &slow_scorer, results.Slot(i)))
-                    .ok());
+    ASSERT_TRUE(
+        pool.Submit(MakeSearch("spell abc", search, backends.slow_policy,
+                               &backends.slow_scorer, results.Slot(i)))
+            .ok());
   }
   for (const auto& result : results.Wait(kSearches)) {
     ASSERT_TRUE(result.ok()) << result.status();
     EXPECT_FALSE(result->answers.empty());
   }
   // Two threads, and still (nearly) every search had a call out at once.
-  EXPECT_GT(calls.peak(), kSearches / 2);
+  EXPECT_GT(backends.calls.peak(), kSearches / 2);
   EXPECT_EQ(pool.running(), 0);
 }
 
 TEST(SearchPoolTest, AdmissionQueuesThenRefusesWithARetryDelay) {
-  ScriptedPolicy policy;
-  ScriptedScorer scorer;
-  Timer timer;
-  OutstandingCalls calls;
-  DelayedPolicy slow_policy(policy, absl::Milliseconds(100), timer, calls);
-  DelayedScorer slow_scorer(scorer, absl::Milliseconds(100), timer, calls);
+  SlowToyBackends backends(absl::Milliseconds(100));
   SearchPoolOptions options;
   options.max_running = 1;
   options.queue = {1, absl::Seconds(30)};
   SearchPool pool(options);
   Results results(3);
   const SearchOptions search = ToyOptions(Strategy::kBeam);
-  ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", search, slow_policy,
-                                     &slow_scorer, results.Slot(0)))
+  ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", search, backends.slow_policy,
+                                     &backends.slow_scorer, results.Slot(0)))
                   .ok());
-  ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", search, slow_policy,
-                                     &slow_scorer, results.Slot(1)))
+  ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", search, backends.slow_policy,
+                                     &backends.slow_scorer, results.Slot(1)))
                   .ok());
-  const absl::Status refused = pool.Submit(MakeSearch(
-      "spell ab", search, slow_policy, &slow_scorer, results.Slot(2)));
+  const absl::Status refused =
+      pool.Submit(MakeSearch("spell ab", search, backends.slow_policy,
+                             &backends.slow_scorer, results.Slot(2)));
   EXPECT_TRUE(absl::IsResourceExhausted(refused)) << refused;
   EXPECT_TRUE(backend::RetryAfter(refused).has_value());
   // The queued one runs once the first ends; the refused one never calls
@@ -187,12 +190,7 @@ TEST(SearchPoolTest, AdmissionQueuesThenRefusesWithARetryDelay) {
 }
 
 TEST(SearchPoolTest, AWaitingSearchPastTheWaitLimitIsRefused) {
-  ScriptedPolicy policy;
-  ScriptedScorer scorer;
-  Timer timer;
-  OutstandingCalls calls;
-  DelayedPolicy slow_policy(policy, absl::Milliseconds(300), timer, calls);
-  DelayedScorer slow_scorer(scorer, absl::Milliseconds(300), timer, calls);
+  SlowToyBackends backends(absl::Milliseconds(300));
   SearchPoolOptions options;
   options.max_running = 1;
   options.queue = {4, absl::Milliseconds(50)};
@@ -200,8 +198,8 @@ TEST(SearchPoolTest, AWaitingSearchPastTheWaitLimitIsRefused) {
   Results results(2);
   const SearchOptions search = ToyOptions(Strategy::kBeam);
   for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", search, slow_policy,
-                                       &slow_scorer, results.Slot(i)))
+    ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", search, backends.slow_policy,
+                                       &backends.slow_scorer, results.Slot(i)))
                     .ok());
   }
   const auto& got = results.Wait(2);
@@ -211,12 +209,7 @@ TEST(SearchPoolTest, AWaitingSearchPastTheWaitLimitIsRefused) {
 }
 
 TEST(SearchPoolTest, CancellationAndDeadlinesEndSearchesWaitingOnBackends) {
-  ScriptedPolicy policy;
-  ScriptedScorer scorer;
-  Timer timer;
-  OutstandingCalls calls;
-  DelayedPolicy slow_policy(policy, absl::Milliseconds(40), timer, calls);
-  DelayedScorer slow_scorer(scorer, absl::Milliseconds(40), timer, calls);
+  SlowToyBackends backends(absl::Milliseconds(40));
   SearchPoolOptions pool_options;
   pool_options.max_running = 1;
   SearchPool pool(pool_options);
@@ -225,21 +218,21 @@ TEST(SearchPoolTest, CancellationAndDeadlinesEndSearchesWaitingOnBackends) {
   // A long search, cancelled while its calls are out.
   SearchOptions cancel = ToyOptions(Strategy::kArts);
   cancel.cancelled = [&cancelled] { return cancelled.load(); };
-  ASSERT_TRUE(
-      pool.Submit(MakeSearch("spell abcdabcdabcdabcd", cancel, slow_policy,
-                             &slow_scorer, results.Slot(0)))
-          .ok());
+  ASSERT_TRUE(pool.Submit(MakeSearch("spell abcdabcdabcdabcd", cancel,
+                                     backends.slow_policy,
+                                     &backends.slow_scorer, results.Slot(0)))
+                  .ok());
   // Waiting behind it: one whose deadline passes while it waits, and one
   // cancelled while it waits. Neither makes a backend call.
   SearchOptions expire = ToyOptions(Strategy::kBeam);
   expire.deadline = absl::Now() + absl::Milliseconds(60);
-  ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", expire, slow_policy,
-                                     &slow_scorer, results.Slot(1)))
+  ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", expire, backends.slow_policy,
+                                     &backends.slow_scorer, results.Slot(1)))
                   .ok());
   SearchOptions gone = ToyOptions(Strategy::kBeam);
   gone.cancelled = [&cancelled] { return cancelled.load(); };
-  ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", gone, slow_policy,
-                                     &slow_scorer, results.Slot(2)))
+  ASSERT_TRUE(pool.Submit(MakeSearch("spell ab", gone, backends.slow_policy,
+                                     &backends.slow_scorer, results.Slot(2)))
                   .ok());
   absl::SleepFor(absl::Milliseconds(150));
   cancelled = true;
@@ -289,12 +282,7 @@ TEST(SearchPoolTest, BackendFailuresAreNamedAndTheFallbackHolds) {
 }
 
 TEST(SearchPoolTest, ShuttingDownFailsWaitingSearches) {
-  ScriptedPolicy policy;
-  ScriptedScorer scorer;
-  Timer timer;
-  OutstandingCalls calls;
-  DelayedPolicy slow_policy(policy, absl::Milliseconds(30), timer, calls);
-  DelayedScorer slow_scorer(scorer, absl::Milliseconds(30), timer, calls);
+  SlowToyBackends backends(absl::Milliseconds(30));
   Results results(3);
   {
     SearchPoolOptions options;
@@ -303,7 +291,8 @@ TEST(SearchPoolTest, ShuttingDownFailsWaitingSearches) {
     for (int i = 0; i < 3; ++i) {
       ASSERT_TRUE(
           pool.Submit(MakeSearch("spell ab", ToyOptions(Strategy::kBeam),
-                                 slow_policy, &slow_scorer, results.Slot(i)))
+                                 backends.slow_policy, &backends.slow_scorer,
+                                 results.Slot(i)))
               .ok());
     }
   }

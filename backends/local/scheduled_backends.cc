@@ -16,8 +16,8 @@ void ScheduledPolicy::StartPropose(
   callbacks.deadline = call.deadline;
   // Submit keeps `on_done` only when it queues the call: a refusal is said
   // here.
-  auto done = std::make_shared<std::function<void(absl::Status)>>(
-      std::move(on_done));
+  auto done =
+      std::make_shared<std::function<void(absl::Status)>>(std::move(on_done));
   callbacks.on_done = [done](absl::Status status, const model::ProposeStats&) {
     (*done)(std::move(status));
   };
@@ -60,9 +60,9 @@ absl::StatusOr<std::vector<std::vector<double>>> ScheduledScorer::Score(
   absl::StatusOr<std::vector<std::vector<double>>> result;
   StartScore(request, call,
              [&](absl::StatusOr<std::vector<std::vector<double>>> scores) {
-    result = std::move(scores);
-    finished.Notify();
-  });
+               result = std::move(scores);
+               finished.Notify();
+             });
   finished.WaitForNotification();
   return result;
 }

@@ -45,8 +45,7 @@ class ScheduledScorer : public backend::Scorer {
       const backend::ScoreRequest& request,
       const backend::CallContext& call) override;
   void StartScore(const backend::ScoreRequest& request,
-                  const backend::CallContext& call,
-                  ScoreDone on_done) override;
+                  const backend::CallContext& call, ScoreDone on_done) override;
 
  private:
   serving::ScoringScheduler& scheduler_;

@@ -1,10 +1,14 @@
 #include "client/cli/command_flags.h"
 
 #include <algorithm>
+#include <cstring>
+#include <iostream>
 #include <set>
 
 #include "absl/flags/commandlineflag.h"
+#include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -45,7 +49,8 @@ std::string FlagName(absl::string_view word) {
 
 }  // namespace
 
-std::string CheckFlags(const Command& command, int argc, char** argv) {
+std::string CheckFlags(const std::string& program, const Command& command,
+                       int argc, char** argv) {
   std::set<std::string> accepted = {"help", "helpfull"};
   std::set<std::string> booleans;
   for (const absl::CommandLineFlag* flag : AcceptedFlags(command)) {
@@ -60,8 +65,8 @@ std::string CheckFlags(const Command& command, int argc, char** argv) {
     if (absl::StartsWith(name, "no") && booleans.count(name.substr(2)) > 0) {
       continue;
     }
-    return absl::StrCat("arts ", command.name, ": unknown flag --", name,
-                        "; 'arts ", command.name,
+    return absl::StrCat(program, " ", command.name, ": unknown flag --", name,
+                        "; '", program, " ", command.name,
                         " --help' lists the flags it takes");
   }
   return "";
@@ -74,9 +79,10 @@ bool WantsHelp(int argc, char** argv) {
   return false;
 }
 
-std::string CommandHelp(const Command& command) {
-  std::string out = absl::StrCat("usage: arts ", command.name, " [--flags]\n",
-                                 command.summary, "\n\nflags:\n");
+std::string CommandHelp(const std::string& program, const Command& command) {
+  std::string out =
+      absl::StrCat("usage: ", program, " ", command.name, " [--flags]\n",
+                   command.summary, "\n\nflags:\n");
   for (const absl::CommandLineFlag* flag : AcceptedFlags(command)) {
     std::string value = flag->DefaultValue();
     if (flag->IsOfType<std::string>()) value = absl::StrCat("\"", value, "\"");
@@ -85,6 +91,57 @@ std::string CommandHelp(const Command& command) {
         OwnFlag(command, *flag) ? "" : " [shared]", flag->Help());
   }
   return out;
+}
+
+FlagNames Join(std::vector<FlagNames> groups) {
+  FlagNames all;
+  for (FlagNames& group : groups) {
+    all.insert(all.end(), group.begin(), group.end());
+  }
+  return all;
+}
+
+FlagNames Without(FlagNames names, const std::string& dropped) {
+  names.erase(std::remove(names.begin(), names.end(), dropped), names.end());
+  return names;
+}
+
+int RunCommandLine(const std::string& program,
+                   const std::vector<Command>& commands, int argc,
+                   char** argv) {
+  std::string usage =
+      absl::StrCat("usage: ", program, " COMMAND [--flags]\n", "commands:\n");
+  for (const Command& command : commands) {
+    absl::StrAppendFormat(&usage, "  %-16s %s\n", command.name,
+                          command.summary);
+  }
+  absl::StrAppend(&usage, "run '", program,
+                  " COMMAND --help' for a command's flags");
+  absl::SetProgramUsageMessage(usage);
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 ||
+      std::strcmp(argv[1], "--help") == 0) {
+    std::cout << usage << "\n";
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string name = argv[1];
+  for (const Command& command : commands) {
+    if (command.name != name) continue;
+    // The command's flags follow it: argv[1] plays argv[0].
+    if (WantsHelp(argc - 1, argv + 1)) {
+      std::cout << CommandHelp(program, command);
+      return 0;
+    }
+    if (std::string error = CheckFlags(program, command, argc - 1, argv + 1);
+        !error.empty()) {
+      std::cerr << error << "\n";
+      return 2;
+    }
+    absl::ParseCommandLine(argc - 1, argv + 1);
+    return command.run();
+  }
+  std::cerr << program << ": unknown command '" << name << "'\n"
+            << usage << "\n";
+  return 2;
 }
 
 }  // namespace arts::cli

@@ -4,18 +4,12 @@
 namespace arts::cli {
 
 // Each `arts` subcommand; flags are already parsed. Returns the exit code.
+int RunSolve();
 int RunGenerate();
 int RunScore();
-int RunTrainGenerator();
-int RunTrainRl();
-int RunEvalGenerator();
-int RunPassAtKReport();
-int RunCollectTrees();
-int RunTrainVerifier();
-int RunEvalVerifier();
-int RunSolve();
-int RunEval();
 int RunLoadtest();
+int RunHealth();
+int RunVersion();
 
 }  // namespace arts::cli
 

@@ -6,13 +6,16 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "core/io/default_paths.h"
-#include "core/model/compute_threads.h"
 
 ABSL_FLAG(std::vector<std::string>, problem, {"4 9 10 13 -> 24"},
           "problems, comma-separated ('4 9 10 13 -> 24,1 5 5 5 -> 24')");
 ABSL_FLAG(std::string, prefix, "",
           "prefix steps separated by ';' (applies to every problem)");
 
+ABSL_FLAG(std::string, address, "",
+          "the service's address, host:port; empty: the command's default "
+          "(loadtest: the target's port on 127.0.0.1, 50053, 50051 or "
+          "50052; health: the orchestrator's, 127.0.0.1:50050)");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(30), "deadline of a call");
 ABSL_FLAG(bool, wait_for_ready, false,
           "wait (within --timeout) for the server to come up (solve: and to "
@@ -38,17 +41,6 @@ ABSL_FLAG(int, top_k, 0, "top-k sampling (0 = off)");
 ABSL_FLAG(bool, constrained, false,
           "decode only legal steps (operands that are left)");
 
-ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("generator.ckpt"),
-          "generator checkpoint (default: the bundled one, in "
-          "$ARTS_MODELS_DIR or else the checkout's models/)");
-ABSL_FLAG(std::string, verifier_model,
-          arts::io::DefaultModelPath("verifier_flow.ckpt"),
-          "verifier checkpoint, or 'exact' (solve, eval): the exact verifier, "
-          "log F from Countdown's solver (docs/verifier.md)");
-ABSL_FLAG(int, threads, 0,
-          "compute threads (LibTorch and OpenBLAS), 1-64; 0 = 2 for "
-          "training, 1 for sampling");
-
 ABSL_FLAG(std::string, data, arts::io::DefaultGame24Path(),
           "path of shared/data/game24/24.csv");
 ABSL_FLAG(std::string, split, "test",
@@ -62,8 +54,6 @@ ABSL_FLAG(int, samples, 16,
           "traces per puzzle (eval-generator); N of best_of_n, votes and "
           "dvts (solve, eval)");
 
-ABSL_FLAG(std::string, trees_dir, "runs/trees",
-          "directory of the trace-tree shard files");
 ABSL_FLAG(int64_t, max_tokens, -1,
           "sampled-token budget per tree (collect-trees; 0 or -1 = none) or "
           "per search (solve, eval; 0 = none, -1 = the strategy's default: "
@@ -94,7 +84,8 @@ ABSL_FLAG(int, max_expansions, 0, "expansion budget per search (0 = none)");
 ABSL_FLAG(bool, allow_unverified, false,
           "fall back to best-of-N by log pi if the verifier is down");
 ABSL_FLAG(std::string, orchestrator, "",
-          "an Orchestrator service address; empty = search in this process "
+          "an Orchestrator service address; empty: 127.0.0.1:50050 for arts "
+          "solve, and for arts-lab eval and solve a search in this process "
           "over --model and --verifier_model");
 
 namespace arts::cli {
@@ -105,7 +96,8 @@ const FlagNames kSecurityFlags = {"tls_ca", "tls_cert", "tls_key",
                                   "tls_server_name", "token_file"};
 const FlagNames kSamplingFlags = {"seed", "temperature", "top_p", "top_k",
                                   "constrained"};
-const FlagNames kModelFlags = {"model", "verifier_model", "threads"};
+const FlagNames kSearchSamplingFlags = {"seed", "temperature", "top_p",
+                                        "constrained"};
 const FlagNames kSplitFlags = {"data", "split", "limit", "puzzles"};
 const FlagNames kSearchFlags = {
     "task",        "strategy",           "samples",
@@ -157,19 +149,6 @@ backends::CallSettings ConnectionSettings() {
       backends::CallSettings::Within(absl::GetFlag(FLAGS_timeout));
   settings.wait_for_ready = absl::GetFlag(FLAGS_wait_for_ready);
   return settings;
-}
-
-int TrainingThreadsFromFlags() {
-  const int threads = absl::GetFlag(FLAGS_threads);
-  return threads == 0 ? 2 : threads;
-}
-
-absl::Status SetSamplingThreads() {
-  const int threads = absl::GetFlag(FLAGS_threads);
-  absl::Status set = model::SetComputeThreads(threads == 0 ? 1 : threads);
-  if (!set.ok())
-    return absl::InvalidArgumentError(absl::StrCat("--", set.message()));
-  return absl::OkStatus();
 }
 
 }  // namespace arts::cli

@@ -25,6 +25,7 @@ ABSL_DECLARE_FLAG(std::vector<std::string>, problem);
 ABSL_DECLARE_FLAG(std::string, prefix);
 
 // Calling a service: generate, score, solve, eval.
+ABSL_DECLARE_FLAG(std::string, address);
 ABSL_DECLARE_FLAG(absl::Duration, timeout);
 ABSL_DECLARE_FLAG(bool, wait_for_ready);
 
@@ -42,11 +43,6 @@ ABSL_DECLARE_FLAG(double, top_p);
 ABSL_DECLARE_FLAG(int, top_k);
 ABSL_DECLARE_FLAG(bool, constrained);
 
-// Models loaded in this process.
-ABSL_DECLARE_FLAG(std::string, model);
-ABSL_DECLARE_FLAG(std::string, verifier_model);
-ABSL_DECLARE_FLAG(int, threads);
-
 // The Game-of-24 data and the split an evaluation runs.
 ABSL_DECLARE_FLAG(std::string, data);
 ABSL_DECLARE_FLAG(std::string, split);
@@ -54,8 +50,7 @@ ABSL_DECLARE_FLAG(int, limit);
 ABSL_DECLARE_FLAG(std::string, puzzles);
 ABSL_DECLARE_FLAG(int, samples);
 
-// Trace trees: collect-trees writes them, train-verifier reads them.
-ABSL_DECLARE_FLAG(std::string, trees_dir);
+// The token budget: of a search, or of a tree (arts-lab collect-trees).
 ABSL_DECLARE_FLAG(int64_t, max_tokens);
 
 // A search: solve and eval.
@@ -77,12 +72,13 @@ ABSL_DECLARE_FLAG(std::string, orchestrator);
 namespace arts::cli {
 
 // The groups by flag name, for the commands' entries in main.cc.
-using FlagNames = std::vector<std::string>;
+using FlagNames = std::vector<std::string>;  // also command_flags.h's
 extern const FlagNames kTraceFlags;
 extern const FlagNames kConnectionFlags;
 extern const FlagNames kSecurityFlags;
 extern const FlagNames kSamplingFlags;
-extern const FlagNames kModelFlags;
+// The sampling flags a search reads (it has no top-k).
+extern const FlagNames kSearchSamplingFlags;
 extern const FlagNames kSplitFlags;
 extern const FlagNames kSearchFlags;
 
@@ -101,14 +97,6 @@ absl::StatusOr<std::string> BearerTokenFromFlags();
 
 // A call within --timeout, waiting for the server with --wait_for_ready.
 backends::CallSettings ConnectionSettings();
-
-// The compute threads for a sampling command: --threads, 1 when 0
-// (decoding is overhead-bound: 1 thread measured 2.5-4x faster than 2).
-// InvalidArgument "--threads: ..." when out of range.
-absl::Status SetSamplingThreads();
-
-// The compute threads for a training command: --threads, 2 when 0.
-int TrainingThreadsFromFlags();
 
 }  // namespace arts::cli
 

@@ -25,9 +25,6 @@
 ABSL_FLAG(std::string, target, "solve",
           "the method to load: solve (Orchestrator), propose (Generator) or "
           "score (Verifier)");
-ABSL_FLAG(std::string, address, "",
-          "the service's address; empty: the target's default port on "
-          "127.0.0.1 (50053, 50051, 50052)");
 ABSL_FLAG(std::string, concurrency, "1",
           "workers sending at once; a comma-separated list is a sweep, one "
           "level after another");

@@ -8,13 +8,8 @@
 #include "absl/time/clock.h"
 #include "backends/grpc/channel.h"
 #include "backends/grpc/search_proto.h"
-#include "backends/local/exact_scorer.h"
-#include "backends/local/load_scorer.h"
-#include "backends/local/local_policy.h"
 #include "client/cli/flag_groups.h"
 #include "client/orchestrator_client.h"
-#include "core/model/generator.h"
-#include "core/search/search.h"
 
 namespace arts::cli {
 
@@ -51,16 +46,6 @@ absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
   options.top_p = absl::GetFlag(FLAGS_top_p);
   options.constrained = absl::GetFlag(FLAGS_constrained);
   options.allow_unverified = absl::GetFlag(FLAGS_allow_unverified);
-  // In this process, the exact verifier scores Countdown only: said before
-  // any model loads.
-  if (absl::GetFlag(FLAGS_orchestrator).empty() &&
-      backends::IsExactVerifier(absl::GetFlag(FLAGS_verifier_model)) &&
-      !backends::ExactScorer::CheckTask(options.task).ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--verifier_model=exact: the exact verifier knows "
-                     "countdown only, not --task=",
-                     options.task));
-  }
   // Field names become flag names ("n" is --samples).
   absl::Status valid = search::ValidateSearchOptions(options);
   if (!valid.ok()) {
@@ -69,6 +54,11 @@ absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
     return absl::InvalidArgumentError(absl::StrCat("--", message));
   }
   return options;
+}
+
+std::string OrchestratorAddress() {
+  const std::string address = absl::GetFlag(FLAGS_orchestrator);
+  return address.empty() ? kDefaultOrchestrator : address;
 }
 
 absl::StatusOr<std::shared_ptr<client::OrchestratorClient>>
@@ -82,61 +72,29 @@ OrchestratorClientFromFlags(const std::string& address) {
                                                       *std::move(token));
 }
 
-absl::StatusOr<SolveFunction> MakeSolveFunction(std::string* where) {
-  const std::string address = absl::GetFlag(FLAGS_orchestrator);
+SolveFunction RemoteSolveFunction(
+    std::shared_ptr<client::OrchestratorClient> client) {
   const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
-  if (!address.empty()) {
-    *where = absl::StrCat("orchestrator at ", address);
-    absl::StatusOr<std::shared_ptr<client::OrchestratorClient>> connected =
-        OrchestratorClientFromFlags(address);
-    if (!connected.ok()) return connected.status();
-    std::shared_ptr<client::OrchestratorClient> client = *connected;
-    const bool wait_for_ready = absl::GetFlag(FLAGS_wait_for_ready);
-    return SolveFunction(
-        [client, timeout, wait_for_ready](const std::string& problem,
-                                          const search::SearchOptions& options)
-            -> absl::StatusOr<search::SearchResult> {
-          // With --wait_for_ready, a server that is up but still starting
-          // (UNAVAILABLE) is asked again until the timeout: a search is
-          // deterministic, so asking twice is safe.
-          const absl::Time until = absl::Now() + timeout;
-          while (true) {
-            absl::StatusOr<arts::v1::SolveResponse> response =
-                client->Solve(backends::ToProto(problem, options),
-                              until - absl::Now(), wait_for_ready);
-            if (response.ok()) return backends::FromProto(*response);
-            if (!wait_for_ready || !absl::IsUnavailable(response.status()) ||
-                absl::Now() + absl::Milliseconds(200) >= until) {
-              return response.status();
-            }
-            absl::SleepFor(absl::Milliseconds(200));
-          }
-        });
-  }
-  struct Models {
-    std::unique_ptr<model::Generator> generator;
-    std::unique_ptr<backends::LocalPolicy> policy;
-    std::unique_ptr<backend::Scorer> scorer;
+  const bool wait_for_ready = absl::GetFlag(FLAGS_wait_for_ready);
+  return [client, timeout, wait_for_ready](const std::string& problem,
+                                           const search::SearchOptions& options)
+             -> absl::StatusOr<search::SearchResult> {
+    // With --wait_for_ready, a server that is up but still starting
+    // (UNAVAILABLE) is asked again until the timeout: a search is
+    // deterministic, so asking twice is safe.
+    const absl::Time until = absl::Now() + timeout;
+    while (true) {
+      absl::StatusOr<arts::v1::SolveResponse> response =
+          client->Solve(backends::ToProto(problem, options),
+                        until - absl::Now(), wait_for_ready);
+      if (response.ok()) return backends::FromProto(*response);
+      if (!wait_for_ready || !absl::IsUnavailable(response.status()) ||
+          absl::Now() + absl::Milliseconds(200) >= until) {
+        return response.status();
+      }
+      absl::SleepFor(absl::Milliseconds(200));
+    }
   };
-  auto models = std::make_shared<Models>();
-  const std::string generator_path = absl::GetFlag(FLAGS_model);
-  const std::string verifier_path = absl::GetFlag(FLAGS_verifier_model);
-  absl::StatusOr<std::unique_ptr<model::Generator>> generator =
-      model::Generator::Load(generator_path);
-  if (!generator.ok()) return generator.status();
-  absl::StatusOr<backends::LoadedScorer> scorer =
-      backends::LoadScorer(verifier_path);
-  if (!scorer.ok()) return scorer.status();
-  models->generator = *std::move(generator);
-  models->policy = std::make_unique<backends::LocalPolicy>(*models->generator);
-  models->scorer = std::move(scorer->scorer);
-  *where = absl::StrCat("in-process ", generator_path, " and ", verifier_path);
-  return SolveFunction([models, timeout](const std::string& problem,
-                                         search::SearchOptions options) {
-    options.deadline = absl::Now() + timeout;
-    return search::RunSearch(*models->policy, models->scorer.get(), problem,
-                             options);
-  });
 }
 
 }  // namespace arts::cli

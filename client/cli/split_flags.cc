@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "client/cli/flag_groups.h"
 #include "core/countdown/game24.h"
-#include "core/eval/subsets.h"
+#include "core/countdown/problem_list.h"
 
 namespace arts::cli {
 
@@ -17,7 +17,7 @@ namespace {
 // is "rare").
 absl::StatusOr<SplitProblems> ListedProblems(const std::string& path) {
   absl::StatusOr<std::vector<countdown::Problem>> listed =
-      eval::LoadProblemList(path);
+      countdown::LoadProblemList(path);
   if (!listed.ok()) {
     return absl::Status(listed.status().code(),
                         absl::StrCat("--puzzles: ", listed.status().message()));

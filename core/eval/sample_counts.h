@@ -11,8 +11,8 @@
 namespace arts::eval {
 
 // What n sampled traces of one puzzle came to: the file
-// `arts eval-generator --counts_out` writes, from which pass@k of any k <= n
-// and the subsets are computed without sampling again.
+// `arts-lab eval-generator --counts_out` writes, from which pass@k of any k <=
+// n and the subsets are computed without sampling again.
 struct SampleCounts {
   std::string problem;  // text form, `1 2 4 7 -> 24`
   int samples = 0;      // n

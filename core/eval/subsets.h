@@ -47,12 +47,6 @@ absl::StatusOr<Subsets> SelectSubsets(const std::vector<SplitCounts>& splits);
 std::string SubsetCsv(const std::vector<SubsetMember>& members,
                       absl::string_view comment);
 
-// The problems of a subset file (or of any file whose non-comment lines
-// start with a problem; a `problem,...` header is skipped). Errors name the
-// file and the line.
-absl::StatusOr<std::vector<countdown::Problem>> LoadProblemList(
-    const std::string& path);
-
 }  // namespace arts::eval
 
 #endif  // ARTS_CORE_EVAL_SUBSETS_H_

@@ -241,7 +241,7 @@ absl::Status TrainGrpo(const GrpoTrainingOptions& options, std::ostream& log) {
       auto pass = ValidationPassAt1(policy, validation, options.eval_samples);
       if (!pass.ok()) return pass.status();
       std::map<std::string, std::string> metadata = {
-          {"trained_by", "arts train-rl (GRPO)"},
+          {"trained_by", "arts-lab train-rl (GRPO)"},
           {"init_from", options.init_path},
           {"step", absl::StrCat(step)},
           {"seed", absl::StrCat(options.seed)},

@@ -35,7 +35,7 @@ absl::StatusOr<std::vector<verifier::TraceTree>> LoadShards(
   if (error || paths.empty()) {
     return absl::NotFoundError(absl::StrCat(
         "no trees-*.txt shards in ", directory,
-        " (run `arts collect-trees --trees_dir ", directory, "` first)"));
+        " (run `arts-lab collect-trees --trees_dir ", directory, "` first)"));
   }
   std::sort(paths.begin(), paths.end());
   std::vector<verifier::TraceTree> trees;

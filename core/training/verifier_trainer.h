@@ -26,7 +26,7 @@ absl::StatusOr<VerifierObjective> ParseVerifierObjective(
 absl::string_view VerifierObjectiveName(VerifierObjective objective);
 
 struct VerifierTrainingOptions {
-  std::string trees_dir;    // shards written by `arts collect-trees`
+  std::string trees_dir;    // shards written by `arts-lab collect-trees`
   std::string output_path;  // the best checkpoint by validation loss
   VerifierObjective objective = VerifierObjective::kFlowMatching;
   uint64_t seed = 1;

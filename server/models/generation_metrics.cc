@@ -18,13 +18,12 @@ GenerationMetrics::GenerationMetrics(prometheus::Registry& registry)
            .Register(registry)
            .Add({}, prometheus::Histogram::BucketBoundaries{1, 4, 16, 64, 256,
                                                             1024, 4096});
-  calls_per_step_ =
-      &prometheus::BuildHistogram()
-           .Name("arts_generator_calls_per_step")
-           .Help("Propose calls whose rows shared a decode step")
-           .Register(registry)
-           .Add({}, prometheus::Histogram::BucketBoundaries{1, 2, 4, 8, 16, 32,
-                                                            64, 128, 256});
+  calls_per_step_ = &prometheus::BuildHistogram()
+                         .Name("arts_generator_calls_per_step")
+                         .Help("Propose calls whose rows shared a decode step")
+                         .Register(registry)
+                         .Add({}, prometheus::Histogram::BucketBoundaries{
+                                      1, 2, 4, 8, 16, 32, 64, 128, 256});
   active_rows_ = &prometheus::BuildGauge()
                       .Name("arts_generator_active_rows")
                       .Help("Rows in the decode batch after the last step")

@@ -59,10 +59,9 @@ int main(int argc, char** argv) {
       "arts-orchestrator-local [--flags]: the Orchestrator service over "
       "models in this process");
   absl::ParseCommandLine(argc, argv);
-  arts::server::ServerFlags flags =
-      arts::server::OrchestratorServerFlags(absl::StrCat(
-          "in-process ", absl::GetFlag(FLAGS_generator_model), " and ",
-          absl::GetFlag(FLAGS_verifier_model)));
+  arts::server::ServerFlags flags = arts::server::OrchestratorServerFlags(
+      absl::StrCat("in-process ", absl::GetFlag(FLAGS_generator_model), " and ",
+                   absl::GetFlag(FLAGS_verifier_model)));
   flags.model_flag = "--generator_model/--verifier_model";
   const int threads = absl::GetFlag(FLAGS_threads);
   const std::function<absl::Status()> check_search = flags.check_flags;
@@ -73,16 +72,14 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<arts::server::BearerAuth>> auth =
       arts::server::AuthFromFlags();
   if (!auth.ok()) {
-    std::cerr << "arts-orchestrator-local: " << auth.status().message()
-              << "\n";
+    std::cerr << "arts-orchestrator-local: " << auth.status().message() << "\n";
     return 2;
   }
   const arts::server::OrchestratorOptions options =
       arts::server::OrchestratorOptionsFromFlags();
   arts::server::RpcMetrics metrics("orchestrator");
   arts::server::GenerationMetrics generation_metrics(metrics.registry());
-  arts::server::OrchestratorService service(metrics, options,
-                                            *std::move(auth));
+  arts::server::OrchestratorService service(metrics, options, *std::move(auth));
   return arts::server::RunServerMain(
       "arts-orchestrator-local", flags, metrics, service,
       [&](const std::string&) -> absl::StatusOr<int64_t> {

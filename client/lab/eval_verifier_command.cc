@@ -2,9 +2,10 @@
 
 #include "absl/flags/flag.h"
 #include "backends/local/load_scorer.h"
-#include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
 #include "client/cli/split_flags.h"
+#include "client/lab/commands.h"
+#include "client/lab/lab_flags.h"
 #include "core/countdown/game24.h"
 #include "core/eval/verifier_eval.h"
 

@@ -3,10 +3,12 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
 #include "client/cli/search_flags.h"
 #include "client/cli/split_flags.h"
+#include "client/lab/commands.h"
+#include "client/lab/lab_flags.h"
+#include "client/lab/local_solve.h"
 #include "core/countdown/game24.h"
 #include "core/eval/search_eval.h"
 #include "core/io/atomic_file.h"
@@ -24,7 +26,7 @@ int RunEval() {
     std::cerr << "eval: " << threads.message() << "\n";
     return 2;
   }
-  absl::StatusOr<search::SearchOptions> options = SearchOptionsFromFlags();
+  absl::StatusOr<search::SearchOptions> options = LabSearchOptionsFromFlags();
   if (!options.ok()) {
     std::cerr << "eval: " << options.status().message() << "\n";
     return 2;
@@ -36,7 +38,7 @@ int RunEval() {
   }
   std::vector<countdown::Problem>& problems = selected->problems;
   std::string where;
-  absl::StatusOr<SolveFunction> solve = MakeSolveFunction(&where);
+  absl::StatusOr<SolveFunction> solve = MakeLabSolveFunction(&where);
   if (!solve.ok()) {
     std::cerr << "eval: " << solve.status().message() << "\n";
     return 1;

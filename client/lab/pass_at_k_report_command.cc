@@ -1,5 +1,5 @@
-// `arts pass-at-k-report`: base against RL from the per-puzzle counts of
-// `arts eval-generator --counts_out`, without sampling again: pass@k for
+// `arts-lab pass-at-k-report`: base against RL from the per-puzzle counts of
+// `arts-lab eval-generator --counts_out`, without sampling again: pass@k for
 // k = 1, 2, 4, ... up to n on each split (a table and an SVG), the paper's
 // subsets as files, and each set's pass@1, pass@16 and token costs.
 #include <algorithm>
@@ -13,8 +13,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "client/cli/commands.h"
 #include "client/cli/split_flags.h"
+#include "client/lab/commands.h"
+#include "client/lab/lab_flags.h"
 #include "core/eval/pass_at_k.h"
 #include "core/eval/pass_at_k_plot.h"
 #include "core/eval/sample_counts.h"
@@ -25,7 +26,7 @@ ABSL_FLAG(std::vector<std::string>, base_counts, {},
           "SPLIT=PATH,...: the base generator's counts per split");
 ABSL_FLAG(std::vector<std::string>, rl_counts, {},
           "SPLIT=PATH,...: the RL generator's counts, the same splits");
-ABSL_FLAG(std::string, report_dir, "docs/results/rl",
+ABSL_FLAG(std::string, report_dir, "runs/pass_at_k_report",
           "where to write report.md, pass_at_k.csv, pass_at_k.svg and the "
           "subset files");
 
@@ -135,7 +136,7 @@ std::string PassAtKTable(const std::vector<eval::SplitCounts>& splits, int n,
 // and seeds the counts files record.
 std::string MadeBy(const CountFiles& base, const CountFiles& rl) {
   std::string made_by = absl::StrCat(
-      "made by: arts pass-at-k-report --base_counts ",
+      "made by: arts-lab pass-at-k-report --base_counts ",
       absl::StrJoin(absl::GetFlag(FLAGS_base_counts), ","), " --rl_counts ",
       absl::StrJoin(absl::GetFlag(FLAGS_rl_counts), ","));
   for (const auto& [generator, counts] :

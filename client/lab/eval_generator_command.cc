@@ -3,9 +3,10 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
 #include "client/cli/split_flags.h"
+#include "client/lab/commands.h"
+#include "client/lab/lab_flags.h"
 #include "core/countdown/game24.h"
 #include "core/eval/generator_eval.h"
 #include "core/eval/sample_counts.h"
@@ -32,7 +33,7 @@ std::string CountsMadeBy(const std::string& model_path,
   }
   const model::SamplingParams& s = options.sampling;
   return absl::StrFormat(
-      "arts eval-generator --model %s %s --samples %d --seed %d "
+      "arts-lab eval-generator --model %s %s --samples %d --seed %d "
       "--temperature %g --top_p %g --top_k %d%s; puzzle i draws its first "
       "%d samples with seed %d + i, the c-th %d after them with seed "
       "%d + i + c * %d",

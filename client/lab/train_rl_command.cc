@@ -1,8 +1,9 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
-#include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
+#include "client/lab/commands.h"
+#include "client/lab/lab_flags.h"
 #include "core/io/default_paths.h"
 #include "core/training/grpo_trainer.h"
 

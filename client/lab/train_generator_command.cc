@@ -1,8 +1,9 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
-#include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
+#include "client/lab/commands.h"
+#include "client/lab/lab_flags.h"
 #include "core/countdown/game24.h"
 #include "core/eval/generator_eval.h"
 #include "core/io/default_paths.h"

@@ -1,0 +1,31 @@
+// How `arts solve` and `arts-lab solve` print a search's result: each answer
+// with its score, what the task's check says of it, and the cost receipt.
+#ifndef ARTS_CLIENT_CLI_SOLVE_OUTPUT_H_
+#define ARTS_CLIENT_CLI_SOLVE_OUTPUT_H_
+
+#include <string>
+
+#include "client/cli/search_flags.h"
+#include "core/search/search_options.h"
+#include "core/search/search_result.h"
+
+namespace arts::cli {
+
+// The target of a Countdown problem, for telling the user what a failing
+// answer missed; "" for other tasks.
+std::string TargetOf(const std::string& task, const std::string& problem);
+
+// What the task's own check says of an answer (empty when the task cannot
+// check), so that a wrong answer is never shown as if it were fine.
+std::string CheckNote(search::Check check, const std::string& target);
+
+void PrintResult(const std::string& problem, const std::string& target,
+                 const search::SearchResult& result);
+
+// Solves every --problem with `solve` and prints each result; the exit
+// code: 0, or 1 at the first problem that fails (said on stderr).
+int SolveEach(const SolveFunction& solve, const search::SearchOptions& options);
+
+}  // namespace arts::cli
+
+#endif  // ARTS_CLIENT_CLI_SOLVE_OUTPUT_H_

@@ -1,0 +1,16 @@
+// `arts version`: this build's version and the contract it speaks.
+#include <iostream>
+
+#include "arts/v1/orchestrator.grpc.pb.h"
+#include "client/cli/commands.h"
+
+namespace arts::cli {
+
+int RunVersion() {
+  std::cout << "arts " << ARTS_VERSION << " (contract arts.v1: "
+            << arts::v1::Orchestrator::service_full_name() << ", "
+            << "arts.v1.Generator, arts.v1.Verifier)\n";
+  return 0;
+}
+
+}  // namespace arts::cli
