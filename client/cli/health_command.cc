@@ -21,8 +21,8 @@ namespace arts::cli {
 
 int RunHealth() {
   const std::string address = absl::GetFlag(FLAGS_address).empty()
-                                    ? std::string(kDefaultOrchestrator)
-                                    : absl::GetFlag(FLAGS_address);
+                                  ? std::string(kDefaultOrchestrator)
+                                  : absl::GetFlag(FLAGS_address);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       ChannelFromFlags(address);
   if (!channel.ok()) {
@@ -45,8 +45,7 @@ int RunHealth() {
             << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
                    response.status())
             << "\n";
-  return response.status() ==
-                 grpc::health::v1::HealthCheckResponse::SERVING
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
              ? 0
              : 1;
 }

@@ -28,7 +28,7 @@ ABSL_FLAG(int, max_rows_per_step, 256,
 ABSL_FLAG(int, max_queue, 256,
           "Propose calls that may wait for rows; one more gets "
           "RESOURCE_EXHAUSTED with retry pushback");
-ABSL_FLAG(absl::Duration, max_queue_delay, absl::Seconds(10),
+ABSL_FLAG(absl::Duration, max_queue_wait, absl::Seconds(10),
           "longest a Propose call may wait for rows; past it, it gets "
           "RESOURCE_EXHAUSTED with retry pushback (load shedding)");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
   arts::server::GeneratorService::Options options;
   options.max_rows = absl::GetFlag(FLAGS_max_rows_per_step);
   options.queue.max_queue = absl::GetFlag(FLAGS_max_queue);
-  options.queue.max_wait = absl::GetFlag(FLAGS_max_queue_delay);
+  options.queue.max_wait = absl::GetFlag(FLAGS_max_queue_wait);
   flags.check_flags = [&options, threads]() -> absl::Status {
     if (absl::Status s = arts::server::CheckFlagRange(
             "--max_rows_per_step", options.max_rows,
@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
       return s;
     }
     if (options.queue.max_wait <= absl::ZeroDuration()) {
-      return absl::InvalidArgumentError("--max_queue_delay: must be positive");
+      return absl::InvalidArgumentError("--max_queue_wait: must be positive");
     }
     return arts::server::ApplyThreadsFlag(threads);
   };

@@ -293,6 +293,7 @@ function checkWorkload(ctx, deploy) {
       }
     }
     for (const flag of ["max_connection_age", "max_connection_age_grace", "max_queue_delay",
+                        "max_queue_wait", "max_solve_wait",
                         "backend_timeout", "backend_wait"]) {
       if (flags.has(flag) && Number.isNaN(durationSeconds(flags.get(flag).value))) {
         error(cwhere, `--${flag}=${flags.get(flag).value} is not a duration`);
