@@ -8,9 +8,8 @@
 #include "absl/time/clock.h"
 #include "backends/local/exact_scorer.h"
 #include "backends/local/load_scorer.h"
-#include "backends/local/local_policy.h"
+#include "backends/local/local_models.h"
 #include "client/lab/lab_flags.h"
-#include "core/model/generator.h"
 #include "core/search/search.h"
 
 namespace arts::cli {
@@ -39,27 +38,23 @@ absl::StatusOr<SolveFunction> MakeLabSolveFunction(std::string* where) {
   }
   const std::string generator_path = absl::GetFlag(FLAGS_model);
   const std::string verifier_path = absl::GetFlag(FLAGS_verifier_model);
-  struct Models {
-    std::unique_ptr<model::Generator> generator;
-    std::unique_ptr<backends::LocalPolicy> policy;
-    std::unique_ptr<backend::Scorer> scorer;
-  };
-  auto models = std::make_shared<Models>();
-  absl::StatusOr<std::unique_ptr<model::Generator>> generator =
-      model::Generator::Load(generator_path);
-  if (!generator.ok()) return generator.status();
-  absl::StatusOr<backends::LoadedScorer> scorer =
-      backends::LoadScorer(verifier_path);
-  if (!scorer.ok()) return scorer.status();
-  models->generator = *std::move(generator);
-  models->policy = std::make_unique<backends::LocalPolicy>(*models->generator);
-  models->scorer = std::move(scorer->scorer);
+  // The model services' schedulers, in this process: the same path as
+  // arts-orchestrator-local's. One search at a time here, so a Score call
+  // waits for no batch to fill.
+  backends::LocalModelsOptions local;
+  local.generator = generator_path;
+  local.verifier = verifier_path;
+  local.scoring.max_queue_delay = absl::ZeroDuration();
+  absl::StatusOr<std::unique_ptr<backends::LocalModels>> loaded =
+      backends::LocalModels::Load(std::move(local));
+  if (!loaded.ok()) return loaded.status();
+  std::shared_ptr<backends::LocalModels> models = *std::move(loaded);
   *where = absl::StrCat("in-process ", generator_path, " and ", verifier_path);
   const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
   return SolveFunction([models, timeout](const std::string& problem,
                                          search::SearchOptions options) {
     options.deadline = absl::Now() + timeout;
-    return search::RunSearch(*models->policy, models->scorer.get(), problem,
+    return search::RunSearch(models->policy(), &models->scorer(), problem,
                              options);
   });
 }
