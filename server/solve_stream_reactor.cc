@@ -1,5 +1,6 @@
 #include "server/solve_stream_reactor.h"
 
+#include <optional>
 #include <utility>
 
 #include "backends/grpc/search_proto.h"
@@ -35,48 +36,23 @@ void SolveStreamReactor::OnEvent(const search::SearchEvent& event) {
 }
 
 void SolveStreamReactor::Enqueue(arts::v1::SolveEvent event, bool coalesce) {
-  const arts::v1::SolveEvent* to_write = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    // A client gone: the search notices through its cancellation check.
-    if (client_gone_) return;
-    // The front is being written; only a waiting expansion is replaced.
-    if (coalesce && pending_.size() > 1 && pending_.back().has_expansion()) {
-      pending_.back() = std::move(event);
-      return;
-    }
-    pending_.push_back(std::move(event));
-    if (!writing_) {
-      writing_ = true;
-      to_write = &pending_.front();
-    }
-  }
-  if (to_write != nullptr) StartWrite(to_write);
+  // The front is being written; only a waiting expansion is replaced.
+  const arts::v1::SolveEvent* write =
+      coalesce ? writes_.Push(std::move(event),
+                              [](const arts::v1::SolveEvent& queued) {
+                                return queued.has_expansion();
+                              })
+               : writes_.Push(std::move(event));
+  if (write != nullptr) StartWrite(write);
 }
 
 void SolveStreamReactor::OnWriteDone(bool ok) {
-  const arts::v1::SolveEvent* next = nullptr;
-  bool finish = false;
-  grpc::Status status;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    pending_.pop_front();
-    if (!ok) {  // the client is gone
-      client_gone_ = true;
-      pending_.clear();
-    }
-    if (!pending_.empty()) {
-      next = &pending_.front();
-    } else {
-      writing_ = false;
-      finish = search_done_;
-      status = final_status_;
-    }
-  }
-  if (next != nullptr) {
-    StartWrite(next);
-  } else if (finish) {
-    FinishCall(status);
+  // A client gone: the search notices through its cancellation check.
+  const auto after = writes_.WriteDone(ok);
+  if (after.next != nullptr) {
+    StartWrite(after.next);
+  } else if (after.finish.has_value()) {
+    FinishCall(*after.finish);
   }
 }
 
@@ -87,14 +63,8 @@ void SolveStreamReactor::OnSearchDone(grpc::Status status,
     *final_event.mutable_final_response() = std::move(response);
     Enqueue(std::move(final_event), /*coalesce=*/false);
   }
-  bool finish = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    search_done_ = true;
-    final_status_ = status;
-    finish = !writing_;
-  }
-  if (finish) FinishCall(status);
+  const std::optional<grpc::Status> finish = writes_.Done(std::move(status));
+  if (finish.has_value()) FinishCall(*finish);
 }
 
 void SolveStreamReactor::FinishCall(const grpc::Status& status) {

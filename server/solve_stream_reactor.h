@@ -3,13 +3,11 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <deque>
-#include <mutex>
-
 #include "arts/v1/orchestrator.pb.h"
 #include "core/search/search_result.h"
 #include "server/orchestrator_service.h"
 #include "server/rpc_metrics.h"
+#include "server/write_queue.h"
 
 namespace arts::server {
 
@@ -46,12 +44,7 @@ class SolveStreamReactor final
   grpc::CallbackServerContext* context_;
   RpcMetrics::Call call_;
 
-  std::mutex mu_;
-  std::deque<arts::v1::SolveEvent> pending_;  // front is being written
-  bool writing_ = false;
-  bool client_gone_ = false;
-  bool search_done_ = false;
-  grpc::Status final_status_;
+  WriteQueue<arts::v1::SolveEvent, grpc::Status> writes_;
 };
 
 }  // namespace arts::server

@@ -14,7 +14,7 @@ namespace arts::backends {
 // The value of a verifier-checkpoint flag that names the exact verifier
 // (ExactScorer) instead of a file, the one spelling everywhere a verifier is
 // named: arts-verifier --model=exact, arts-orchestrator-local
-// --verifier_model=exact, arts solve and arts eval --verifier_model=exact.
+// --verifier_model=exact, arts-lab solve and eval --verifier_model=exact.
 // A checkpoint file called "exact" is named ./exact.
 inline constexpr absl::string_view kExactVerifier = "exact";
 

@@ -36,50 +36,25 @@ void ProposeReactor::Start(const arts::v1::ProposeRequest& request) {
 void ProposeReactor::OnCandidate(backend::Candidate candidate) {
   (candidate.valid ? service_.candidates_valid_ : service_.candidates_invalid_)
       ->Increment();
-  const arts::v1::Candidate* to_write = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (client_gone_) return;
-    if (first_candidate_) {
-      first_candidate_ = false;
-      service_.first_candidate_->Observe(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                        start_)
-              .count());
-    }
-    pending_.push_back(backends::ToProto(candidate));
-    if (!writing_) {
-      writing_ = true;
-      to_write = &pending_.front();
-    }
+  if (first_candidate_.exchange(false)) {
+    service_.first_candidate_->Observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_)
+            .count());
   }
-  if (to_write != nullptr) StartWrite(to_write);
+  if (const arts::v1::Candidate* write =
+          writes_.Push(backends::ToProto(candidate))) {
+    StartWrite(write);
+  }
 }
 
 void ProposeReactor::OnWriteDone(bool ok) {
-  const arts::v1::Candidate* next = nullptr;
-  bool finish = false;
-  absl::Status status;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    pending_.pop_front();
-    if (!ok) {  // the client is gone: its rows leave at the next step
-      client_gone_ = true;
-      cancelled_.store(true);
-      pending_.clear();
-    }
-    if (!pending_.empty()) {
-      next = &pending_.front();
-    } else {
-      writing_ = false;
-      finish = job_done_;
-      status = final_status_;
-    }
-  }
-  if (next != nullptr) {
-    StartWrite(next);
-  } else if (finish) {
-    FinishCall(status);
+  // A client gone: its rows leave at the next step.
+  if (!ok) cancelled_.store(true);
+  const auto after = writes_.WriteDone(ok);
+  if (after.next != nullptr) {
+    StartWrite(after.next);
+  } else if (after.finish.has_value()) {
+    FinishCall(*after.finish);
   }
 }
 
@@ -88,17 +63,9 @@ void ProposeReactor::OnJobDone(absl::Status status,
   service_.tokens_generated_->Increment(
       static_cast<double>(stats.tokens_generated));
   service_.tokens_forced_->Increment(static_cast<double>(stats.tokens_forced));
-  bool finish = false;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (client_gone_ && status.ok()) {
-      status = absl::CancelledError("the client went away");
-    }
-    job_done_ = true;
-    final_status_ = status;
-    finish = !writing_;
-  }
-  if (finish) FinishCall(status);
+  const std::optional<absl::Status> finish = writes_.Done(
+      std::move(status), absl::CancelledError("the client went away"));
+  if (finish.has_value()) FinishCall(*finish);
 }
 
 void ProposeReactor::FinishCall(const absl::Status& status) {

@@ -5,14 +5,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <deque>
-#include <mutex>
 
 #include "absl/status/status.h"
 #include "arts/v1/generator.pb.h"
 #include "core/model/candidate_row.h"
 #include "server/models/generator_service.h"
 #include "server/rpc_metrics.h"
+#include "server/write_queue.h"
 
 namespace arts::server {
 
@@ -46,13 +45,8 @@ class ProposeReactor final
   const std::chrono::steady_clock::time_point start_;
   std::atomic<bool> cancelled_{false};
 
-  std::mutex mu_;
-  std::deque<arts::v1::Candidate> pending_;  // front is being written
-  bool writing_ = false;
-  bool client_gone_ = false;
-  bool first_candidate_ = true;
-  bool job_done_ = false;
-  absl::Status final_status_;
+  std::atomic<bool> first_candidate_{true};
+  WriteQueue<arts::v1::Candidate, absl::Status> writes_;
 };
 
 }  // namespace arts::server
