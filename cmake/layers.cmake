@@ -22,7 +22,7 @@ set(ARTS_LAYERS
   "backends/local|torch|core/backend core/countdown core/model core/serving core/verifier"
   "backends/grpc||proto core/backend core/search"
   "server||proto core/backend core/search backends/grpc"
-  "server/models|torch|proto core/backend core/io core/model core/search core/serving core/verifier backends/grpc backends/local server"
+  "server/models|torch|proto core/backend core/countdown core/io core/model core/search core/serving core/verifier backends/grpc backends/local server"
   "client||proto core/backend core/search backends/grpc"
   "client/cli||proto core/backend core/countdown core/io core/search core/task backends/grpc client"
   "client/lab|torch|proto core/backend core/countdown core/eval core/io core/model core/search core/task core/training core/verifier backends/grpc backends/local client client/cli"

@@ -4,7 +4,7 @@ namespace arts::backends {
 
 backend::ProposeRequest FromProto(const arts::v1::ProposeRequest& request) {
   backend::ProposeRequest out;
-  out.task = request.task().empty() ? "countdown" : request.task();
+  out.task = request.task().empty() ? backend::kDefaultTask : request.task();
   out.problem = request.problem();
   for (const arts::v1::Prefix& prefix : request.prefixes()) {
     out.prefixes.emplace_back(prefix.steps().begin(), prefix.steps().end());

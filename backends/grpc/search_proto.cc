@@ -52,7 +52,8 @@ search::Check FromProto(arts::v1::CheckResult check) {
 absl::StatusOr<search::SearchOptions> OptionsFromProto(
     const arts::v1::SolveRequest& request) {
   search::SearchOptions options;
-  options.task = request.task().empty() ? "countdown" : request.task();
+  options.task =
+      request.task().empty() ? backend::kDefaultTask : request.task();
   bool known = false;
   for (const auto& [proto, strategy] : kStrategies) {
     if (request.strategy() == proto) {
@@ -106,7 +107,7 @@ arts::v1::SolveRequest ToProto(const std::string& problem,
                                const search::SearchOptions& options) {
   arts::v1::SolveRequest request;
   request.set_problem(problem);
-  if (options.task != "countdown") request.set_task(options.task);
+  if (options.task != backend::kDefaultTask) request.set_task(options.task);
   for (const auto& [proto, strategy] : kStrategies) {
     if (strategy == options.strategy &&
         proto != arts::v1::STRATEGY_UNSPECIFIED) {

@@ -4,7 +4,7 @@ namespace arts::backends {
 
 backend::ScoreRequest FromProto(const arts::v1::ScoreRequest& request) {
   backend::ScoreRequest out;
-  out.task = request.task().empty() ? "countdown" : request.task();
+  out.task = request.task().empty() ? backend::kDefaultTask : request.task();
   out.traces.reserve(request.traces_size());
   for (const arts::v1::Trace& trace : request.traces()) {
     out.traces.push_back(backend::TraceRef{

@@ -18,14 +18,14 @@ constexpr size_t kMaxMemoStates = size_t{1} << 18;
 }  // namespace
 
 absl::Status ExactScorer::CheckTask(absl::string_view task) {
-  if (task.empty() || task == "countdown") return absl::OkStatus();
+  if (task.empty() || task == countdown::kTaskName) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       "task: the exact verifier knows countdown only, got '", task, "'"));
 }
 
 std::map<std::string, std::string> ExactScorer::Metadata() {
   return {{"verifier", "exact"},
-          {"task", "countdown"},
+          {"task", countdown::kTaskName},
           {"dead_log_flow", absl::StrCat(countdown::kExactDeadLogFlow)}};
 }
 

@@ -1,12 +1,13 @@
 #include "backends/local/local_scorer.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/countdown/problem.h"
 
 namespace arts::backends {
 
 absl::StatusOr<std::vector<std::vector<double>>> LocalScorer::Score(
     const backend::ScoreRequest& request, const backend::CallContext& call) {
-  if (!request.task.empty() && request.task != "countdown") {
+  if (!request.task.empty() && request.task != countdown::kTaskName) {
     return absl::InvalidArgumentError(absl::StrCat(
         "task: this verifier serves countdown, got '", request.task, "'"));
   }

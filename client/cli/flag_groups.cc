@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "core/backend/default_task.h"
 #include "core/io/default_paths.h"
 
 ABSL_FLAG(std::vector<std::string>, problem, {"4 9 10 13 -> 24"},
@@ -59,7 +60,7 @@ ABSL_FLAG(int64_t, max_tokens, -1,
           "per search (solve, eval; 0 = none, -1 = the strategy's default: "
           "256 for arts, none for the others)");
 
-ABSL_FLAG(std::string, task, "countdown",
+ABSL_FLAG(std::string, task, arts::backend::kDefaultTask,
           "the problems' task: countdown or text (docs/bring_your_own.md)");
 ABSL_FLAG(std::string, strategy, "arts",
           "best_of_n, weighted_vote, majority_vote, beam, arts or dvts");

@@ -12,7 +12,7 @@
 namespace arts::cli {
 
 std::string TargetOf(const std::string& task, const std::string& problem) {
-  if (task != "countdown") return "";
+  if (task != countdown::kTaskName) return "";
   absl::StatusOr<countdown::Problem> parsed = countdown::ParseProblem(problem);
   return parsed.ok() ? parsed->target.ToString() : "";
 }

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "core/backend/call_context.h"
+#include "core/backend/default_task.h"
 
 namespace arts::backend {
 
@@ -32,7 +33,7 @@ struct SamplingParams {
 // One call to the base policy pi: `num_candidates` continuations of every
 // prefix. One call expands a whole frontier of a search.
 struct ProposeRequest {
-  std::string task = "countdown";  // which task the problem belongs to
+  std::string task = kDefaultTask;  // which task the problem belongs to
   std::string problem;
   // The partial traces to continue, each a list of steps; an empty list of
   // prefixes means one prefix with no steps (the problem alone).

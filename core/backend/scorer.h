@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/backend/call_context.h"
+#include "core/backend/default_task.h"
 
 namespace arts::backend {
 
@@ -20,7 +21,7 @@ struct TraceRef {
 };
 
 struct ScoreRequest {
-  std::string task = "countdown";
+  std::string task = kDefaultTask;
   std::vector<TraceRef> traces;
 };
 

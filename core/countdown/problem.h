@@ -10,6 +10,10 @@
 
 namespace arts::countdown {
 
+// The task's name in the contract (SolveRequest.task and the backends'
+// requests), which the bundled models serve.
+inline constexpr char kTaskName[] = "countdown";
+
 // Limits that keep every problem small enough to serve and to solve.
 inline constexpr int kMinNumbers = 2;
 inline constexpr int kMaxNumbers = 6;

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "core/countdown/problem.h"
 #include "core/model/transformer_checkpoint.h"
 
 namespace arts::model {
@@ -42,7 +43,7 @@ absl::StatusOr<std::vector<int>> EncodePrefix(const Tokenizer& tokenizer,
 
 absl::StatusOr<std::vector<countdown::State>> ValidateProposeRequest(
     const ProposeRequest& request) {
-  if (!request.task.empty() && request.task != "countdown") {
+  if (!request.task.empty() && request.task != countdown::kTaskName) {
     return FieldError("task", absl::StrCat("this generator serves countdown, "
                                            "got '",
                                            request.task, "'"));

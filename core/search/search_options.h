@@ -59,7 +59,7 @@ inline constexpr int kMaxTraceSteps = 256;
 struct SearchOptions {
   // The task the problem belongs to (core/task); the generator and the
   // verifier are told it with every call.
-  std::string task = "countdown";
+  std::string task = backend::kDefaultTask;
   Strategy strategy = Strategy::kArts;
   // best_of_n and votes: complete samples; dvts: proposals per step across
   // all subtrees (subtrees = n / proposals).

@@ -1,6 +1,7 @@
 #ifndef ARTS_CORE_TASK_COUNTDOWN_TASK_H_
 #define ARTS_CORE_TASK_COUNTDOWN_TASK_H_
 
+#include "core/countdown/problem.h"
 #include "core/task/task.h"
 
 namespace arts::task {
@@ -10,7 +11,7 @@ namespace arts::task {
 // answer is the number left; the reward is whether it is the target.
 class CountdownTask : public Task {
  public:
-  absl::string_view name() const override { return "countdown"; }
+  absl::string_view name() const override { return countdown::kTaskName; }
   absl::Status CheckProblem(absl::string_view problem) const override;
   TraceCheck CheckTrace(absl::string_view problem,
                         const std::vector<std::string>& steps) const override;

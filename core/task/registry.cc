@@ -1,6 +1,7 @@
 // The tasks this build knows. A new task is one class and one line here.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/countdown/problem.h"
 #include "core/task/countdown_task.h"
 #include "core/task/task.h"
 #include "core/task/text_task.h"
@@ -17,7 +18,7 @@ const std::vector<const Task*>& AllTasks() {
 }  // namespace
 
 const Task* FindTask(absl::string_view name) {
-  if (name.empty()) name = "countdown";
+  if (name.empty()) name = countdown::kTaskName;
   for (const Task* task : AllTasks()) {
     if (task->name() == name) return task;
   }

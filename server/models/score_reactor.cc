@@ -5,6 +5,7 @@
 
 #include "backends/grpc/verifier_proto.h"
 #include "core/backend/call_context.h"
+#include "core/countdown/problem.h"
 #include "server/grpc_status.h"
 
 namespace arts::server {
@@ -25,7 +26,7 @@ void ScoreReactor::Start() {
     return;
   }
   const backend::ScoreRequest request = backends::FromProto(*request_);
-  if (request.task != "countdown") {
+  if (request.task != countdown::kTaskName) {
     FinishCall(absl::InvalidArgumentError(
         "task: this verifier serves countdown, got '" + request.task + "'"));
     return;
