@@ -7,24 +7,25 @@
 namespace arts::testing_support {
 namespace {
 
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
-}
-
 grpc::Status RefuseOtherTasks(const std::string& task) {
   if (task == "text") return grpc::Status::OK;
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                       "task: this service serves text, got '" + task + "'");
 }
 
-void FillInfo(const std::string& kind, arts::v1::ModelInfo* info) {
-  info->set_kind(kind);
-  info->set_path("scripted");
-  (*info->mutable_metadata())["task"] = "text";
+}  // namespace
+
+grpc::Status ToGrpc(const absl::Status& status) {
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
+                      std::string(status.message()));
 }
 
-}  // namespace
+void FillScriptedInfo(const std::string& kind, const std::string& path,
+                      arts::v1::ModelInfo* info) {
+  info->set_kind(kind);
+  info->set_path(path);
+  (*info->mutable_metadata())["task"] = "text";
+}
 
 grpc::Status ScriptedGeneratorService::Propose(
     grpc::ServerContext* context, const arts::v1::ProposeRequest* request,
@@ -48,7 +49,7 @@ grpc::Status ScriptedGeneratorService::Propose(
 grpc::Status ScriptedGeneratorService::GetModelInfo(
     grpc::ServerContext*, const arts::v1::GetModelInfoRequest*,
     arts::v1::ModelInfo* info) {
-  FillInfo("generator", info);
+  FillScriptedInfo("generator", "scripted", info);
   return grpc::Status::OK;
 }
 
@@ -82,7 +83,7 @@ grpc::Status ScriptedVerifierService::Score(
 grpc::Status ScriptedVerifierService::GetModelInfo(
     grpc::ServerContext*, const arts::v1::GetModelInfoRequest*,
     arts::v1::ModelInfo* info) {
-  FillInfo("verifier", info);
+  FillScriptedInfo("verifier", "scripted", info);
   return grpc::Status::OK;
 }
 

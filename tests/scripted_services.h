@@ -12,12 +12,19 @@
 #include <mutex>
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "arts/v1/generator.grpc.pb.h"
 #include "arts/v1/verifier.grpc.pb.h"
 #include "tests/scripted_policy.h"
 
 namespace arts::testing_support {
+
+// What a third party's services of the `text` task would share: a status
+// on the wire, and the model info they report (task "text").
+grpc::Status ToGrpc(const absl::Status& status);
+void FillScriptedInfo(const std::string& kind, const std::string& path,
+                      arts::v1::ModelInfo* info);
 
 class ScriptedGeneratorService final : public arts::v1::Generator::Service {
  public:

@@ -7,25 +7,15 @@
 #include "absl/time/clock.h"
 #include "backends/grpc/generator_proto.h"
 #include "backends/grpc/verifier_proto.h"
+#include "tests/scripted_services.h"
 
 namespace arts::testing_support {
 namespace {
-
-grpc::Status ToGrpc(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
-}
 
 gpr_timespec After(absl::Duration latency) {
   return gpr_time_add(
       gpr_now(GPR_CLOCK_MONOTONIC),
       gpr_time_from_micros(absl::ToInt64Microseconds(latency), GPR_TIMESPAN));
-}
-
-void FillInfo(const std::string& kind, arts::v1::ModelInfo* info) {
-  info->set_kind(kind);
-  info->set_path("scripted, slow");
-  (*info->mutable_metadata())["task"] = "text";
 }
 
 // One Propose: the candidates are drawn at once, then written after the
@@ -73,7 +63,7 @@ grpc::ServerWriteReactor<arts::v1::Candidate>* SlowTextGenerator::Propose(
 grpc::ServerUnaryReactor* SlowTextGenerator::GetModelInfo(
     grpc::CallbackServerContext* context, const arts::v1::GetModelInfoRequest*,
     arts::v1::ModelInfo* info) {
-  FillInfo("generator", info);
+  FillScriptedInfo("generator", "scripted, slow", info);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
@@ -107,7 +97,7 @@ grpc::ServerUnaryReactor* SlowTextVerifier::Score(
 grpc::ServerUnaryReactor* SlowTextVerifier::GetModelInfo(
     grpc::CallbackServerContext* context, const arts::v1::GetModelInfoRequest*,
     arts::v1::ModelInfo* info) {
-  FillInfo("verifier", info);
+  FillScriptedInfo("verifier", "scripted, slow", info);
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
