@@ -13,10 +13,12 @@
 # (flow_backup) and exact flows by enumeration (flow_exact, the supervised
 # ceiling), each from the generator's weights for 40 minutes, one thread,
 # side by side. `baselines` trains the Monte Carlo PRM and the
-# discriminative verifier on the same trees for the same time.
+# discriminative verifier on the same trees for the same time. `state`
+# trains every objective on the state network (runs/v4/), the shipped flow
+# verifier among them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-lab=./build/client/arts-lab
+lab=${ARTS_LAB:-./build/client/arts-lab}
 
 # 16 first steps, 3 second steps under each, then one rollout to the end
 # under each of those; 4 more rollouts from each of 4 forks per tree.
@@ -83,6 +85,36 @@ fi
 
 trees=runs/trees_v3
 collect "$trees" 200
+
+if [[ "${1:-}" == state ]]; then
+  # Issue 18, the state network (docs/verifier.md): every objective on the
+  # same 1000 trees, with the same network shape (d 64, 2 layers, from
+  # random weights), for the same time on one core each, two at a time.
+  # models/verifier_flow.ckpt is the flow_backup run's checkpoint.
+  mkdir -p runs/v4
+  state=(--trees_dir "$trees" --verifier_architecture state --verifier_lr 1e-3
+    --threads 1 --seed 1 --log_every 100 --epochs 1000
+  )
+  st() {
+    local name=$1
+    shift
+    "$lab" train-verifier "${state[@]}" \
+      --max_minutes "${ARTS_VERIFIER_MINUTES:-20}" \
+      --verifier_out "runs/v4/verifier_$name.ckpt" "$@" >"runs/v4/$name.log"
+  }
+  st flow_backup --objective flow_backup --states_per_batch 256 &
+  st mc_prm --objective mc_prm --trees_per_batch 8
+  wait
+  st discriminative --objective discriminative --trees_per_batch 8 &
+  st flow --objective flow --reward_correct 10 --reward_wrong 0.1 \
+    --trees_per_batch 8
+  wait
+  # The ceiling: the same network regressed on exact flows.
+  ARTS_VERIFIER_MINUTES=${ARTS_EXACT_MINUTES:-12} st flow_exact \
+    --objective flow_exact --states_per_batch 256
+  exit 0
+fi
+
 mkdir -p runs/v3
 common=(--trees_dir "$trees" --verifier_init models/generator.ckpt
   --verifier_lr 5e-4 --threads 1 --seed 1 --log_every 50 --epochs 1000

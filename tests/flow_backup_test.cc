@@ -116,7 +116,6 @@ TEST(FlowBackupTest, TargetsAreExactOneLevelAboveLeavesAndBootstrapAbove) {
     config.output_size = 1;
     return config;
   }());
-  const model::Tokenizer tokenizer;
   std::vector<const BackupState*> all;
   for (const BackupState& s : states) all.push_back(&s);
   const FlowVerifier target(net, {});
@@ -141,8 +140,7 @@ TEST(FlowBackupTest, TargetsAreExactOneLevelAboveLeavesAndBootstrapAbove) {
   std::vector<const BackupState*> child_ptrs;
   for (const BackupState& c : children) child_ptrs.push_back(&c);
   torch::NoGradGuard no_grad;
-  absl::StatusOr<torch::Tensor> x =
-      StateOutputs(*net, tokenizer, child_ptrs, 320);
+  absl::StatusOr<torch::Tensor> x = StateOutputs(target, child_ptrs);
   ASSERT_TRUE(x.ok()) << x.status();
   const double expected =
       (torch::logsumexp(torch::log_sigmoid(*x), 0) - std::log(24.0))
@@ -160,9 +158,17 @@ TEST(FlowBackupTest, TrainVerifierRunsBothStateObjectivesAndSaves) {
   ASSERT_TRUE(WriteTreeFile(dir + "/trees-00000.txt",
                             {SmallTree(), SmallTree(), SmallTree()})
                   .ok());
-  for (auto objective : {training::VerifierObjective::kFlowBackup,
-                         training::VerifierObjective::kFlowExact}) {
+  for (auto [objective, architecture] :
+       {std::pair{training::VerifierObjective::kFlowBackup, "text"},
+        std::pair{training::VerifierObjective::kFlowExact, "text"},
+        std::pair{training::VerifierObjective::kFlowBackup, "state"},
+        std::pair{training::VerifierObjective::kFlowExact, "state"}}) {
+    SCOPED_TRACE(architecture);
     training::VerifierTrainingOptions options;
+    options.architecture = architecture;
+    options.state_model.d_model = 16;
+    options.state_model.d_ff = 32;
+    options.state_model.buckets = 64;
     options.trees_dir = dir;
     options.output_path = dir + "/verifier.ckpt";
     options.objective = objective;
@@ -182,6 +188,7 @@ TEST(FlowBackupTest, TrainVerifierRunsBothStateObjectivesAndSaves) {
     EXPECT_EQ((*loaded)->metadata().at("objective"),
               training::VerifierObjectiveName(objective));
     EXPECT_EQ((*loaded)->metadata().at("backup_weights"), "uniform");
+    EXPECT_EQ((*loaded)->architecture(), architecture);
   }
 }
 

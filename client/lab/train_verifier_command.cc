@@ -42,6 +42,14 @@ ABSL_FLAG(int, log_every, 100, "steps between progress lines");
 ABSL_FLAG(double, verifier_lr, 1e-3, "learning rate");
 ABSL_FLAG(int, verifier_d_model, 64, "model width");
 ABSL_FLAG(int, verifier_layers, 2, "transformer layers");
+ABSL_FLAG(std::string, verifier_architecture, "text",
+          "text (a transformer over the trace's characters) or state (the "
+          "state network: reads the numbers left and the target; "
+          "flow_backup/flow_exact only, random weights, --verifier_d_model "
+          "and --verifier_layers set its size)");
+ABSL_FLAG(bool, state_pair_head, false,
+          "state network: also score each pair of numbers and pool the scores "
+          "by log-sum-exp");
 ABSL_FLAG(std::string, verifier_init, "",
           "a generator checkpoint to start from (its "
           "architecture replaces --verifier_d_model/--verifier_layers); empty "
@@ -73,6 +81,23 @@ int RunTrainVerifier() {
   options.model.num_heads = 4;
   options.model.d_ff = 4 * options.model.d_model;
   options.init_from = absl::GetFlag(FLAGS_verifier_init);
+  options.architecture = absl::GetFlag(FLAGS_verifier_architecture);
+  if (options.architecture != "text" && options.architecture != "state") {
+    std::cerr << "train-verifier: --verifier_architecture: expected text or "
+                 "state, got '"
+              << options.architecture << "'\n";
+    return 2;
+  }
+  options.state_model.d_model = options.model.d_model;
+  options.state_model.num_layers = options.model.num_layers;
+  options.state_model.num_heads = options.model.num_heads;
+  options.state_model.d_ff = options.model.d_ff;
+  options.state_model.pair_head = absl::GetFlag(FLAGS_state_pair_head);
+  if (absl::Status s = options.state_model.Validate(); !s.ok()) {
+    std::cerr << "train-verifier: --verifier_d_model/--verifier_layers: "
+              << s.message() << "\n";
+    return 2;
+  }
   const std::string conservation = absl::GetFlag(FLAGS_conservation);
   if (conservation != "mean" && conservation != "sum") {
     std::cerr << "train-verifier: --conservation: expected mean or sum, got '"

@@ -8,7 +8,6 @@
 #include "absl/strings/str_format.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
-#include "core/model/tokenizer.h"
 #include "core/verifier/backup_loss.h"
 #include "core/verifier/flow_verifier.h"
 
@@ -82,17 +81,14 @@ class StratifiedSampler {
 }  // namespace
 
 absl::Status TrainOnStates(const StateTrainingOptions& options,
-                           model::Transformer net,
+                           const verifier::FlowVerifier& net,
                            torch::optim::Optimizer& optimizer,
                            const std::vector<verifier::TraceTree>& train,
                            const std::vector<verifier::TraceTree>& held,
                            const SaveCheckpoint& save, std::ostream& log) {
-  const model::Tokenizer tokenizer;
-  const int max_len = net->config().max_len;
-  // The target network: the same weights, read in no-grad mode with a
-  // prefix cache (the transformer has no dropout, so eval and train agree).
-  const verifier::FlowVerifier target(net, {});
-  net->train();
+  // The target network is `net` itself, read in no-grad mode with a prefix
+  // cache (neither network has dropout, so eval and train modes agree).
+  const verifier::FlowVerifier& target = net;
   const std::vector<verifier::BackupState> train_states =
       verifier::MakeBackupStates(train, options.backup);
   std::vector<verifier::BackupState> held_states =
@@ -127,7 +123,7 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
               : verifier::BackupTargets(target, part);
     if (!y.ok()) return y.status();
     absl::StatusOr<torch::Tensor> outputs =
-        verifier::StateOutputs(*net, tokenizer, part, max_len);
+        verifier::StateOutputs(net, part);
     if (!outputs.ok()) return outputs.status();
     return verifier::BackupLoss(*outputs, *y);
   };
@@ -187,7 +183,7 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
       if (!loss.ok()) return loss.status();
       optimizer.zero_grad();
       loss->backward();
-      torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
+      torch::nn::utils::clip_grad_norm_(net.parameters(), 1.0);
       optimizer.step();
       sum += loss->item<double>();
       ++count;

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "core/model/transformer.h"
+#include "core/verifier/flow_verifier.h"
 #include "core/verifier/backup_states.h"
 #include "core/verifier/trace_tree.h"
 
@@ -42,7 +42,7 @@ using SaveCheckpoint = std::function<absl::Status(int64_t step, double loss)>;
 // three, 1/8 with more (the shares of the kinds present, renormalised), so
 // that the few states one step in are not drowned by the many two steps in.
 absl::Status TrainOnStates(const StateTrainingOptions& options,
-                           model::Transformer net,
+                           const verifier::FlowVerifier& net,
                            torch::optim::Optimizer& optimizer,
                            const std::vector<verifier::TraceTree>& train,
                            const std::vector<verifier::TraceTree>& held,

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/model/compute_threads.h"
+#include "core/model/memory_reuse.h"
 #include "core/training/state_trainer.h"
 #include "core/verifier/flow_verifier.h"
 #include "core/verifier/losses.h"
@@ -46,6 +47,18 @@ absl::StatusOr<std::vector<verifier::TraceTree>> LoadShards(
     for (auto& tree : *shard) trees.push_back(std::move(tree));
   }
   return trees;
+}
+
+// Every node of `trees` as a trace, in MakeTreeBatch's order.
+std::vector<verifier::TraceRef> NodeTraces(
+    const std::vector<verifier::TraceTree>& trees) {
+  std::vector<verifier::TraceRef> traces;
+  for (const verifier::TraceTree& tree : trees) {
+    for (size_t i = 0; i < tree.nodes.size(); ++i) {
+      traces.push_back({tree.problem, tree.StepsTo(static_cast<int>(i))});
+    }
+  }
+  return traces;
 }
 
 }  // namespace
@@ -83,6 +96,8 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   if (absl::Status s = model::SetComputeThreads(options.threads); !s.ok()) {
     return s;
   }
+  // Each step allocates and frees the same large tensors.
+  model::KeepFreedMemoryForReuse();
   torch::manual_seed(options.seed);
   absl::StatusOr<std::vector<verifier::TraceTree>> trees =
       LoadShards(options.trees_dir);
@@ -98,8 +113,19 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
                                         trees->end());
   const absl::string_view objective_name =
       VerifierObjectiveName(options.objective);
+  const bool state_objective =
+      options.objective == VerifierObjective::kFlowBackup ||
+      options.objective == VerifierObjective::kFlowExact;
+  const bool state_network = options.architecture == "state";
+  if (state_network && !options.init_from.empty()) {
+    return absl::InvalidArgumentError(
+        "the state network starts from random weights (it does not read "
+        "text, so a generator cannot start it)");
+  }
   model::Transformer net{nullptr};
-  if (options.init_from.empty()) {
+  if (state_network) {
+    // Unused: the state network replaces it below.
+  } else if (options.init_from.empty()) {
     net = verifier::MakeVerifierNetwork(options.model);
   } else {
     absl::StatusOr<model::Transformer> from_generator =
@@ -107,12 +133,44 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
     if (!from_generator.ok()) return from_generator.status();
     net = *std::move(from_generator);
   }
-  const int max_len = net->config().max_len;
+  const verifier::BackupOptions backup = [&] {
+    verifier::BackupOptions b =
+        verifier::DefaultBackupOptions(options.backup_weights);
+    b.log_epsilon = options.log_epsilon;
+    return b;
+  }();
+  // The state objectives train through a FlowVerifier, which holds either
+  // network; its floor (for what the state network cannot read) is the
+  // backup's dead-end reward.
+  std::unique_ptr<verifier::FlowVerifier> verifier;
+  if (state_objective || state_network) {
+    std::map<std::string, std::string> floor = {
+        {"log_epsilon", absl::StrCat(backup.log_epsilon)},
+        {"log_reward_correct", absl::StrCat(backup.log_reward_correct)}};
+    verifier = state_network
+                   ? std::make_unique<verifier::FlowVerifier>(
+                         verifier::StateNetwork(options.state_model), floor)
+                   : std::make_unique<verifier::FlowVerifier>(net, floor);
+  }
+  const int max_len = state_network ? options.state_model.max_len
+                                    : net->config().max_len;
   torch::optim::AdamW optimizer(
-      net->parameters(),
+      verifier ? verifier->parameters() : net->parameters(),
       torch::optim::AdamWOptions(options.learning_rate).weight_decay(0.01));
-  auto objective = [&](const verifier::TreeBatch& batch) {
-    torch::Tensor outputs = verifier::NodeOutputs(*net, batch);
+  // The trees' objectives read every node's output from one batch: the
+  // text network from its paths, the state network from each node's state.
+  auto objective =
+      [&](const std::vector<verifier::TraceTree>& trees,
+          const verifier::TreeBatch& batch) -> absl::StatusOr<torch::Tensor> {
+    torch::Tensor outputs;
+    if (state_network) {
+      absl::StatusOr<torch::Tensor> x =
+          verifier->LastOutputs(NodeTraces(trees));
+      if (!x.ok()) return x.status();
+      outputs = *std::move(x);
+    } else {
+      outputs = verifier::NodeOutputs(*net, batch);
+    }
     switch (options.objective) {
       case VerifierObjective::kDiscriminative:
         return verifier::ComputeDiscriminativeLoss(outputs, batch);
@@ -129,7 +187,6 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   };
   auto validation_loss = [&]() -> absl::StatusOr<double> {
     torch::NoGradGuard no_grad;
-    net->eval();
     double total = 0;
     int batches = 0;
     for (size_t i = 0; i < held.size(); i += options.trees_per_batch) {
@@ -138,7 +195,9 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
           held.begin() + std::min(held.size(), i + options.trees_per_batch));
       auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len);
       if (!batch.ok()) return batch.status();
-      total += objective(*batch).item<double>();
+      absl::StatusOr<torch::Tensor> loss = objective(chunk, *batch);
+      if (!loss.ok()) return loss.status();
+      total += loss->item<double>();
       ++batches;
     }
     return total / std::max(1, batches);
@@ -147,14 +206,10 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
              "verifier (%s): %d training trees, %d validation trees, %d "
              "epochs, %d parameters, from %s\n",
              objective_name, train.size(), held.size(), options.epochs,
-             model::CountParameters(*net),
+             verifier ? verifier->num_parameters()
+                      : model::CountParameters(*net),
              options.init_from.empty() ? "random weights" : options.init_from)
       << std::flush;
-  const bool state_objective =
-      options.objective == VerifierObjective::kFlowBackup ||
-      options.objective == VerifierObjective::kFlowExact;
-  const verifier::BackupOptions backup =
-      verifier::DefaultBackupOptions(options.backup_weights);
   // Writes the checkpoint with what made it; `unit` is "epoch" or "step".
   auto save = [&](absl::string_view unit, int64_t at, double loss) {
     std::map<std::string, std::string> metadata = {
@@ -176,8 +231,9 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
           options.conservation == verifier::Conservation::kSum ? "sum" : "mean";
       metadata["leaf_weight"] = absl::StrCat(options.leaf_weight);
     }
-    return verifier::SaveVerifier(options.output_path, net,
-                                  std::move(metadata));
+    return verifier ? verifier->Save(options.output_path, std::move(metadata))
+                    : verifier::SaveVerifier(options.output_path, net,
+                                             std::move(metadata));
   };
   if (state_objective) {
     StateTrainingOptions state_options;
@@ -185,7 +241,6 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
                                ? StateTarget::kExact
                                : StateTarget::kBackup;
     state_options.backup = backup;
-    state_options.backup.log_epsilon = options.log_epsilon;
     state_options.epochs = options.epochs;
     state_options.states_per_batch = options.states_per_batch;
     state_options.max_minutes = options.max_minutes;
@@ -195,7 +250,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
     // A bootstrapped loss is not comparable across steps (its targets move),
     // so every validation saves: the checkpoint is the latest.
     return TrainOnStates(
-        state_options, net, optimizer, train, held,
+        state_options, *verifier, optimizer, train, held,
         [&](int64_t step, double loss) { return save("step", step, loss); },
         log);
   }
@@ -207,17 +262,19 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
     std::shuffle(train.begin(), train.end(), rng);
     double sum = 0;
     int count = 0;
-    net->train();
     for (size_t i = 0; i < train.size(); i += options.trees_per_batch) {
       std::vector<verifier::TraceTree> chunk(
           train.begin() + i,
           train.begin() + std::min(train.size(), i + options.trees_per_batch));
       auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len);
       if (!batch.ok()) return batch.status();
-      torch::Tensor loss = objective(*batch);
+      absl::StatusOr<torch::Tensor> step_loss = objective(chunk, *batch);
+      if (!step_loss.ok()) return step_loss.status();
+      torch::Tensor loss = *std::move(step_loss);
       optimizer.zero_grad();
       loss.backward();
-      torch::nn::utils::clip_grad_norm_(net->parameters(), 1.0);
+      torch::nn::utils::clip_grad_norm_(
+          verifier ? verifier->parameters() : net->parameters(), 1.0);
       optimizer.step();
       sum += loss.item<double>();
       ++count;

@@ -9,6 +9,7 @@
 #include "core/model/transformer.h"
 #include "core/verifier/backup_states.h"
 #include "core/verifier/losses.h"
+#include "core/verifier/state_network.h"
 
 namespace arts::training {
 
@@ -51,6 +52,10 @@ struct VerifierTrainingOptions {
   verifier::BackupWeights backup_weights = verifier::BackupWeights::kUniform;
   int states_per_batch = 64;
   int validate_every = 500;
+  // "text" (a transformer over the trace) or "state" (the state network,
+  // flow_backup and flow_exact only; docs/verifier.md).
+  std::string architecture = "text";
+  verifier::StateNetworkConfig state_model;
   // A generator checkpoint to start from instead of random weights; its
   // architecture then replaces `model`.
   std::string init_from;

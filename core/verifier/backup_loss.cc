@@ -7,37 +7,14 @@
 #include "core/verifier/prefix_cache.h"
 
 namespace arts::verifier {
-namespace {
-
-// Raw outputs at the last boundary of each trace.
-absl::StatusOr<torch::Tensor> LastOutputs(model::TransformerImpl& net,
-                                          const model::Tokenizer& tokenizer,
-                                          const std::vector<TraceRef>& traces,
-                                          int max_len) {
-  absl::StatusOr<BoundaryBatch> batch =
-      EncodeBoundaries(traces, tokenizer, max_len);
-  if (!batch.ok()) return batch.status();
-  std::vector<int64_t> last;
-  last.reserve(traces.size());
-  for (const TraceRef& trace : traces) {
-    last.push_back(static_cast<int64_t>(trace.steps.size()));
-  }
-  return OutputsAtBoundaries(net, *batch)
-      .gather(1, torch::tensor(last).unsqueeze(1))
-      .squeeze(1);
-}
-
-}  // namespace
-
 absl::StatusOr<torch::Tensor> StateOutputs(
-    model::TransformerImpl& net, const model::Tokenizer& tokenizer,
-    const std::vector<const BackupState*>& states, int max_len) {
+    const FlowVerifier& net, const std::vector<const BackupState*>& states) {
   std::vector<TraceRef> traces;
   traces.reserve(states.size());
   for (const BackupState* state : states) {
     traces.push_back({state->problem, state->steps});
   }
-  return LastOutputs(net, tokenizer, traces, max_len);
+  return net.LastOutputs(traces);
 }
 
 absl::StatusOr<torch::Tensor> BackupTargets(
@@ -67,9 +44,21 @@ absl::StatusOr<torch::Tensor> BackupTargets(
   }
   // Room for every parent's keys and values: a step's cache is thrown away.
   PrefixCache cache(int64_t{1} << 30);
+  // The state network reads each child's last state alone: no cache to
+  // fill, and no earlier prefix to score.
+  const bool by_state = target.architecture() == "state";
   auto score = [&](const std::vector<TraceRef>& traces, size_t begin,
                    size_t end) -> absl::StatusOr<std::vector<double>> {
     std::vector<TraceRef> part(traces.begin() + begin, traces.begin() + end);
+    if (by_state) {
+      torch::NoGradGuard no_grad;
+      absl::StatusOr<torch::Tensor> x = target.LastOutputs(part);
+      if (!x.ok()) return x.status();
+      const torch::Tensor log_flow =
+          torch::log_sigmoid(*x).to(torch::kFloat64).contiguous();
+      return std::vector<double>(log_flow.data_ptr<double>(),
+                                 log_flow.data_ptr<double>() + part.size());
+    }
     absl::StatusOr<std::vector<EncodedTrace>> encoded = target.Encode(part);
     if (!encoded.ok()) return encoded.status();
     std::vector<const EncodedTrace*> pointers;
@@ -81,13 +70,16 @@ absl::StatusOr<torch::Tensor> BackupTargets(
     for (const std::vector<double>& s : *scores) last.push_back(s.back());
     return last;
   };
-  for (size_t begin = 0; begin < parents.size(); begin += chunk) {
+  for (size_t begin = 0; !by_state && begin < parents.size();
+       begin += chunk) {
     absl::StatusOr<std::vector<double>> scored =
         score(parents, begin, std::min(parents.size(), begin + chunk));
     if (!scored.ok()) return scored.status();
   }
-  for (size_t begin = 0; begin < open.size(); begin += chunk) {
-    const size_t end = std::min(open.size(), begin + chunk);
+  // The state network is small enough to read many more states at once.
+  const size_t open_chunk = by_state ? std::max<size_t>(chunk, 4096) : chunk;
+  for (size_t begin = 0; begin < open.size(); begin += open_chunk) {
+    const size_t end = std::min(open.size(), begin + open_chunk);
     absl::StatusOr<std::vector<double>> scored = score(open, begin, end);
     if (!scored.ok()) return scored.status();
     for (size_t i = begin; i < end; ++i) {

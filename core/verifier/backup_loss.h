@@ -6,8 +6,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "core/model/tokenizer.h"
-#include "core/model/transformer.h"
 #include "core/verifier/backup_states.h"
 #include "core/verifier/flow_verifier.h"
 
@@ -16,8 +14,7 @@ namespace arts::verifier {
 // The network's raw output x at the end of each state's trace, [states];
 // log F = log sigmoid(x).
 absl::StatusOr<torch::Tensor> StateOutputs(
-    model::TransformerImpl& net, const model::Tokenizer& tokenizer,
-    const std::vector<const BackupState*>& states, int max_len);
+    const FlowVerifier& net, const std::vector<const BackupState*>& states);
 
 // The full-backup target of each state, [states], with no gradient:
 //   y(s) = log sum_c w(c|s) V(c),  V(c) = R(c) at leaves, else F(s.c),

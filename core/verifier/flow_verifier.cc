@@ -1,9 +1,14 @@
 #include "core/verifier/flow_verifier.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/countdown/problem.h"
+#include "core/model/checkpoint.h"
 #include "core/model/compute_threads.h"
 #include "core/model/transformer_checkpoint.h"
 
@@ -86,10 +91,48 @@ FlowVerifier::FlowVerifier(model::Transformer model,
                            std::map<std::string, std::string> metadata)
     : model_(std::move(model)), metadata_(std::move(metadata)) {
   model_->eval();
+  floor_log_flow_ = FloorLogFlow(metadata_);
+}
+
+FlowVerifier::FlowVerifier(StateNetwork model,
+                           std::map<std::string, std::string> metadata)
+    : state_model_(std::move(model)), metadata_(std::move(metadata)) {
+  state_model_->eval();
+  floor_log_flow_ = FloorLogFlow(metadata_);
 }
 
 absl::StatusOr<std::unique_ptr<FlowVerifier>> FlowVerifier::Load(
     const std::string& path) {
+  absl::StatusOr<model::Checkpoint> checkpoint;
+  try {
+    checkpoint = model::LoadCheckpoint(path, kKind);
+  } catch (const std::exception& e) {
+    return absl::InternalError(
+        absl::StrCat("loading ", path, " failed: ", e.what()));
+  }
+  if (!checkpoint.ok()) return checkpoint.status();
+  auto architecture = checkpoint->metadata.find("architecture");
+  if (architecture != checkpoint->metadata.end() &&
+      architecture->second == "state") {
+    absl::StatusOr<StateNetworkConfig> config =
+        StateNetworkConfig::FromMap(checkpoint->metadata);
+    if (!config.ok()) {
+      return absl::DataLossError(
+          absl::StrCat("checkpoint ", path, ": ", config.status().message()));
+    }
+    try {
+      StateNetwork network(*config);
+      if (absl::Status s = model::RestoreModule(*checkpoint, path, *network);
+          !s.ok()) {
+        return s;
+      }
+      return std::make_unique<FlowVerifier>(std::move(network),
+                                            std::move(checkpoint->metadata));
+    } catch (const std::exception& e) {
+      return absl::InternalError(
+          absl::StrCat("loading ", path, " failed: ", e.what()));
+    }
+  }
   absl::StatusOr<model::LoadedTransformer> loaded =
       model::LoadTransformer(path, kKind);
   if (!loaded.ok()) return loaded.status();
@@ -100,6 +143,21 @@ absl::StatusOr<std::unique_ptr<FlowVerifier>> FlowVerifier::Load(
   }
   return std::make_unique<FlowVerifier>(std::move(loaded->model),
                                         std::move(loaded->metadata));
+}
+
+int FlowVerifier::max_len() const {
+  return state_model_ ? state_model_->config().max_len
+                      : model_->config().max_len;
+}
+
+int64_t FlowVerifier::num_parameters() const {
+  int64_t n = 0;
+  for (const torch::Tensor& p : parameters()) n += p.numel();
+  return n;
+}
+
+std::vector<torch::Tensor> FlowVerifier::parameters() const {
+  return state_model_ ? state_model_->parameters() : model_->parameters();
 }
 
 absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::Score(
@@ -131,9 +189,19 @@ absl::StatusOr<std::vector<EncodedTrace>> FlowVerifier::Encode(
   std::vector<EncodedTrace> out;
   out.reserve(traces.size());
   for (size_t t = 0; t < traces.size(); ++t) {
-    absl::StatusOr<EncodedTrace> trace = EncodeTrace(
-        traces[t], tokenizer_, model_->config().max_len, first_index + t);
+    absl::StatusOr<EncodedTrace> trace =
+        EncodeTrace(traces[t], tokenizer_, max_len(), first_index + t);
     if (!trace.ok()) return trace.status();
+    if (state_model_) {
+      // The state network reads Countdown states only.
+      if (absl::StatusOr<countdown::Problem> problem =
+              countdown::ParseProblem(traces[t].problem);
+          !problem.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("traces[", first_index + t,
+                         "].problem: ", problem.status().message()));
+      }
+    }
     out.push_back(*std::move(trace));
   }
   return out;
@@ -162,6 +230,7 @@ absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreEncoded(
   model::UseComputeThreadsOnThisThread();
   ScoreStats local;
   if (stats == nullptr) stats = &local;
+  if (state_model_) return ScoreStates(traces, stats);
   stats->traces += static_cast<int64_t>(traces.size());
   std::vector<std::vector<double>> scores(traces.size());
   // The traces that need the network, each after its cached prefix.
@@ -267,6 +336,114 @@ absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreEncoded(
     return absl::InternalError(absl::StrCat("model failure: ", e.what()));
   }
   return scores;
+}
+
+absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreStates(
+    const std::vector<const EncodedTrace*>& traces, ScoreStats* stats) const {
+  stats->traces += static_cast<int64_t>(traces.size());
+  std::vector<std::vector<std::optional<countdown::State>>> prefixes;
+  std::vector<const countdown::State*> readable;
+  for (const EncodedTrace* trace : traces) {
+    prefixes.push_back(PrefixStates(trace->text));
+  }
+  for (const auto& states : prefixes) {
+    for (const auto& state : states) {
+      if (state.has_value()) readable.push_back(&*state);
+    }
+  }
+  stats->positions += static_cast<int64_t>(readable.size());
+  std::vector<std::vector<double>> scores(traces.size());
+  try {
+    torch::NoGradGuard no_grad;
+    torch::Tensor log_flow;
+    if (!readable.empty()) {
+      log_flow = torch::log_sigmoid(state_model_->Forward(readable))
+                     .to(torch::kFloat64)
+                     .contiguous();
+    }
+    const double* values =
+        readable.empty() ? nullptr : log_flow.data_ptr<double>();
+    size_t next = 0;
+    for (size_t t = 0; t < traces.size(); ++t) {
+      for (const auto& state : prefixes[t]) {
+        scores[t].push_back(state.has_value() ? values[next++]
+                                              : floor_log_flow_);
+      }
+    }
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("model failure: ", e.what()));
+  }
+  return scores;
+}
+
+absl::StatusOr<torch::Tensor> FlowVerifier::LastOutputs(
+    const std::vector<TraceRef>& traces) const {
+  if (!state_model_) {
+    absl::StatusOr<BoundaryBatch> batch =
+        EncodeBoundaries(traces, tokenizer_, max_len());
+    if (!batch.ok()) return batch.status();
+    std::vector<int64_t> last;
+    last.reserve(traces.size());
+    for (const TraceRef& trace : traces) {
+      last.push_back(static_cast<int64_t>(trace.steps.size()));
+    }
+    return OutputsAtBoundaries(*model_, *batch)
+        .gather(1, torch::tensor(last).unsqueeze(1))
+        .squeeze(1);
+  }
+  // The floor's x: log sigmoid(x) = floor, for what cannot be read.
+  const double floor = floor_log_flow_;
+  const double floor_x = floor - std::log1p(-std::exp(floor));
+  std::vector<std::optional<countdown::State>> last;
+  std::vector<const countdown::State*> readable;
+  std::vector<int64_t> at;
+  last.reserve(traces.size());
+  for (size_t t = 0; t < traces.size(); ++t) {
+    last.push_back(PrefixStates(model::Tokenizer::TraceText(
+                                    traces[t].problem, traces[t].steps))
+                       .back());
+  }
+  for (size_t t = 0; t < traces.size(); ++t) {
+    if (!last[t].has_value()) continue;
+    readable.push_back(&*last[t]);
+    at.push_back(static_cast<int64_t>(t));
+  }
+  torch::Tensor out = torch::full({static_cast<int64_t>(traces.size())},
+                                  static_cast<float>(floor_x));
+  if (readable.empty()) return out;
+  return out.index_put({torch::tensor(at)}, state_model_->Forward(readable));
+}
+
+absl::Status FlowVerifier::Save(
+    const std::string& path,
+    std::map<std::string, std::string> metadata) const {
+  if (!state_model_) return SaveVerifier(path, model_, std::move(metadata));
+  model::Checkpoint checkpoint;
+  checkpoint.kind = kKind;
+  checkpoint.metadata = std::move(metadata);
+  for (auto& [key, value] : state_model_->config().ToMap()) {
+    checkpoint.metadata[key] = value;
+  }
+  model::StoreModule(*state_model_, checkpoint);
+  try {
+    return model::SaveCheckpoint(path, checkpoint);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("saving ", path, ": ", e.what()));
+  }
+}
+
+double FloorLogFlow(const std::map<std::string, std::string>& metadata) {
+  double floor = 0;
+  for (const char* key : {"log_reward_correct", "log_epsilon"}) {
+    double value = 0;
+    auto it = metadata.find(key);
+    if (it != metadata.end() && absl::SimpleAtod(it->second, &value)) {
+      floor += value;
+    } else if (std::string(key) == "log_epsilon") {
+      floor += -12;
+    }
+  }
+  return floor;
 }
 
 model::Transformer MakeVerifierNetwork(model::TransformerConfig config) {

@@ -15,6 +15,7 @@
 #include "core/model/tokenizer.h"
 #include "core/model/transformer.h"
 #include "core/verifier/prefix_cache.h"
+#include "core/verifier/state_network.h"
 
 namespace arts::verifier {
 
@@ -68,14 +69,18 @@ torch::Tensor LogFlowAtBoundaries(model::TransformerImpl& net,
 
 // The verifier F_theta: scores partial traces by the estimated probability
 // that the frozen generator, continuing from them, reaches a correct answer.
+// It holds one of two networks (docs/verifier.md): the text network, a
+// transformer over the trace's characters with one output per position, or
+// the state network, which reads the Countdown state after each prefix.
 // Thread-safe for concurrent Score calls.
 class FlowVerifier {
  public:
-  // Loads a checkpoint of kind "verifier".
+  // Loads a checkpoint of kind "verifier", of either architecture.
   static absl::StatusOr<std::unique_ptr<FlowVerifier>> Load(
       const std::string& path);
   FlowVerifier(model::Transformer model,
                std::map<std::string, std::string> metadata);
+  FlowVerifier(StateNetwork model, std::map<std::string, std::string> metadata);
 
   // Traces scored per forward pass: between passes a long request can be
   // cancelled.
@@ -89,7 +94,8 @@ class FlowVerifier {
       const std::function<bool()>& cancelled = nullptr) const;
 
   // Encodes traces for ScoreEncoded; errors name the trace as
-  // traces[first_index + i], e.g. one too long for the context.
+  // traces[first_index + i], e.g. one too long for the context, or (state
+  // network) a problem that is not a Countdown problem.
   absl::StatusOr<std::vector<EncodedTrace>> Encode(
       const std::vector<TraceRef>& traces, size_t first_index = 0) const;
 
@@ -97,21 +103,42 @@ class FlowVerifier {
   // cache, a trace whose prefix (up to a step boundary) was scored before
   // feeds only the positions after it, and every trace scored is cached.
   // Cached and full scores agree to float rounding. `stats` (optional) is
-  // added to.
+  // added to. The state network reads one state per prefix and uses no
+  // cache; a prefix whose steps do not check scores the training floor.
   absl::StatusOr<std::vector<std::vector<double>>> ScoreEncoded(
       const std::vector<const EncodedTrace*>& traces, PrefixCache* cache,
       ScoreStats* stats = nullptr) const;
 
+  // For training: the raw output x at the end of each trace (log F =
+  // log sigmoid(x)), with gradients; the state network gives a trace that
+  // does not check the floor's x, which has none.
+  absl::StatusOr<torch::Tensor> LastOutputs(
+      const std::vector<TraceRef>& traces) const;
+  std::vector<torch::Tensor> parameters() const;
+  // Saves the network as a checkpoint of kind "verifier"; its architecture
+  // and config are added to `metadata`.
+  absl::Status Save(const std::string& path,
+                    std::map<std::string, std::string> metadata) const;
+
   const std::map<std::string, std::string>& metadata() const {
     return metadata_;
   }
-  int64_t num_parameters() const { return model::CountParameters(*model_); }
-  const model::TransformerConfig& config() const { return model_->config(); }
+  int64_t num_parameters() const;
+  // "text" or "state".
+  std::string architecture() const { return state_model_ ? "state" : "text"; }
 
  private:
-  mutable model::Transformer model_;  // see Generator::model_
+  absl::StatusOr<std::vector<std::vector<double>>> ScoreStates(
+      const std::vector<const EncodedTrace*>& traces, ScoreStats* stats) const;
+  int max_len() const;
+
+  mutable model::Transformer model_{nullptr};  // see Generator::model_
+  mutable StateNetwork state_model_{nullptr};
   model::Tokenizer tokenizer_;
   std::map<std::string, std::string> metadata_;
+  // log F of a prefix the state network cannot read (an illegal step): the
+  // value its training gave dead ends.
+  double floor_log_flow_ = -12;
 };
 
 // A new verifier network: the generator's architecture with one output.
@@ -126,6 +153,10 @@ absl::StatusOr<model::Transformer> MakeVerifierFromGenerator(
 
 absl::Status SaveVerifier(const std::string& path, model::Transformer& model,
                           std::map<std::string, std::string> metadata);
+
+// The log F a verifier trained with `metadata` gives a dead end: its
+// log_reward_correct plus log_epsilon (-12 when they are absent).
+double FloorLogFlow(const std::map<std::string, std::string>& metadata);
 
 }  // namespace arts::verifier
 
