@@ -70,8 +70,7 @@ absl::StatusOr<torch::Tensor> BackupTargets(
     for (const std::vector<double>& s : *scores) last.push_back(s.back());
     return last;
   };
-  for (size_t begin = 0; !by_state && begin < parents.size();
-       begin += chunk) {
+  for (size_t begin = 0; !by_state && begin < parents.size(); begin += chunk) {
     absl::StatusOr<std::vector<double>> scored =
         score(parents, begin, std::min(parents.size(), begin + chunk));
     if (!scored.ok()) return scored.status();

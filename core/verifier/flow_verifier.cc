@@ -399,8 +399,8 @@ absl::StatusOr<torch::Tensor> FlowVerifier::LastOutputs(
   std::vector<int64_t> at;
   last.reserve(traces.size());
   for (size_t t = 0; t < traces.size(); ++t) {
-    last.push_back(PrefixStates(model::Tokenizer::TraceText(
-                                    traces[t].problem, traces[t].steps))
+    last.push_back(PrefixStates(model::Tokenizer::TraceText(traces[t].problem,
+                                                            traces[t].steps))
                        .back());
   }
   for (size_t t = 0; t < traces.size(); ++t) {
