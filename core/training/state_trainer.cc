@@ -122,8 +122,7 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
         exact ? absl::StatusOr<torch::Tensor>(torch::tensor(exact_part))
               : verifier::BackupTargets(target, part);
     if (!y.ok()) return y.status();
-    absl::StatusOr<torch::Tensor> outputs =
-        verifier::StateOutputs(net, part);
+    absl::StatusOr<torch::Tensor> outputs = verifier::StateOutputs(net, part);
     if (!outputs.ok()) return outputs.status();
     return verifier::BackupLoss(*outputs, *y);
   };

@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "core/verifier/flow_verifier.h"
 #include "core/verifier/backup_states.h"
+#include "core/verifier/flow_verifier.h"
 #include "core/verifier/trace_tree.h"
 
 namespace arts::training {

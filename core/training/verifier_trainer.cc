@@ -152,8 +152,8 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
                          verifier::StateNetwork(options.state_model), floor)
                    : std::make_unique<verifier::FlowVerifier>(net, floor);
   }
-  const int max_len = state_network ? options.state_model.max_len
-                                    : net->config().max_len;
+  const int max_len =
+      state_network ? options.state_model.max_len : net->config().max_len;
   torch::optim::AdamW optimizer(
       verifier ? verifier->parameters() : net->parameters(),
       torch::optim::AdamWOptions(options.learning_rate).weight_decay(0.01));
