@@ -211,7 +211,7 @@ EOF
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"; on_exit' EXIT
-puzzles="4 9 10 13 -> 24,1 1 4 6 -> 24,3 3 8 8 -> 24,2 5 7 12 -> 24,5 5 9 13 -> 24"
+puzzles="4 9 10 13 -> 24,1 1 4 6 -> 24,3 3 8 8 -> 24,4 5 6 10 -> 24,1 2 4 7 -> 24"
 
 log "host CLI -> published port 127.0.0.1:$grpc_port: arts solve --strategy arts --top_n 2"
 # --wait_for_ready: the containers load their models first.

@@ -8,7 +8,7 @@
 # `validation` for the tuning runs of the tree search (docs/results/validation/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-lab=./build/client/arts-lab
+lab=${ARTS_LAB:-./build/client/arts-lab}
 flow=models/verifier_flow.ckpt
 disc=models/verifier_discriminative.ckpt
 prm=models/verifier_mc_prm.ckpt
@@ -30,8 +30,8 @@ case "${1:-all}" in
     # each and one second step under each): the test split, and the first
     # 60 tail puzzles (the tail's enumerated states take too long to score
     # in full). VERIFIERS may name other checkpoints, e.g. the ceiling
-    # runs/v3/verifier_flow_exact.ckpt.
-    out=docs/results/verifiers
+    # runs/v3/verifier_flow_exact.ckpt, and VERIFIERS_OUT another folder.
+    out=${VERIFIERS_OUT:-docs/results/verifiers}
     mkdir -p "$out"
     tail60=$out/tail60.txt
     sed -n 2,61p docs/results/arts-flow-tail.csv | cut -d, -f1 >"$tail60"

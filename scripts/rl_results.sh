@@ -9,7 +9,7 @@
 # (about 35 minutes alone on 2 cores; not part of `all`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-lab=./build/client/arts-lab
+lab=${ARTS_LAB:-./build/client/arts-lab}
 out=docs/results/rl
 steps=${ARTS_RL_STEPS:-300}
 

@@ -122,12 +122,10 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
         "the state network starts from random weights (it does not read "
         "text, so a generator cannot start it)");
   }
-  model::Transformer net{nullptr};
-  if (state_network) {
-    // Unused: the state network replaces it below.
-  } else if (options.init_from.empty()) {
+  model::Transformer net{nullptr};  // the text network; none for the state
+  if (!state_network && options.init_from.empty()) {
     net = verifier::MakeVerifierNetwork(options.model);
-  } else {
+  } else if (!state_network) {
     absl::StatusOr<model::Transformer> from_generator =
         verifier::MakeVerifierFromGenerator(options.init_from);
     if (!from_generator.ok()) return from_generator.status();
