@@ -50,7 +50,7 @@ tree=(--strategy arts --proposals 2 --expand_width 2 --max_tokens 256)
 echo "== flow-guided tree search (arts), best 2 answers per puzzle"
 $arts solve $orchestrator --wait_for_ready "${tree[@]}" --top_n 2 \
   --seed 1 --problem "$puzzles"
-echo "== a puzzle with no solution: no answer passes the task's check"
+echo "== a puzzle with no solution: the search finds no passing answer and says so"
 $arts solve $orchestrator "${tree[@]}" --seed 1 --problem "2 5 7 12 -> 24"
 echo "== best-of-16 ranked by the flow verifier, for comparison"
 $arts solve $orchestrator --strategy best_of_n --samples 16 --seed 1 \
