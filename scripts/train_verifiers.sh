@@ -2,7 +2,8 @@
 # The verifiers' training runs (docs/verifier.md).
 #
 # `variants` reruns issue 11's comparison of flow objectives.
-# `bundled` reproduces the bundled verifiers of issue 11: 2000 forked trees
+# `bundled` reproduces issue 11's text-network verifiers (bundled until
+# issue 18; now written to runs/v2/, not models/): 2000 forked trees
 # (~26 min on one core), then the flow-matching verifier (sampled children,
 # log-flow smoothing) and the Monte Carlo PRM, one epoch each from the
 # generator's weights, side by side (63-73 min); `bundled discriminative`
@@ -63,14 +64,15 @@ fi
 if [[ "${1:-}" == bundled ]]; then
   trees=runs/trees_v2
   collect "$trees" 1200
+  mkdir -p runs/v2
   common=(--verifier_init models/generator.ckpt --trees_per_batch 2
     --verifier_lr 5e-4 --threads 1 --seed 1 --log_every 50)
   train() {
     local name=$1
     shift
     "$lab" train-verifier --trees_dir "$trees" --epochs 1 "${common[@]}" \
-      --verifier_out "models/verifier_$name.ckpt" "$@" |
-      tee "models/verifier_$name.train.log"
+      --verifier_out "runs/v2/verifier_$name.ckpt" "$@" |
+      tee "runs/v2/verifier_$name.train.log"
   }
   if [[ "${2:-}" == discriminative ]]; then
     train discriminative --objective discriminative
