@@ -3,6 +3,7 @@
 // milliseconds, and the task's rules live only in the "generator", as they
 // would behind someone else's service.
 #include <cmath>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -255,6 +256,47 @@ TEST(ScriptedSearchTest, ArtsDoesNotStopOnALowValuedAnswer) {
   ASSERT_TRUE(met.ok()) << met.status();
   EXPECT_EQ(met->stop_reason, "best answer beats every open node");
   EXPECT_EQ(met->cost.expansions, result->cost.expansions);
+}
+
+// A verifier that answers one value that is no log flow: NaN or infinite.
+class BrokenScorer : public backend::Scorer {
+ public:
+  explicit BrokenScorer(double bad) : bad_(bad) {}
+  absl::StatusOr<std::vector<std::vector<double>>> Score(
+      const backend::ScoreRequest& request,
+      const backend::CallContext&) override {
+    std::vector<std::vector<double>> scores;
+    for (const backend::TraceRef& trace : request.traces) {
+      scores.emplace_back(trace.steps.size() + 1, std::log(0.5));
+    }
+    scores.back().back() = bad_;
+    return scores;
+  }
+
+ private:
+  double bad_;
+};
+
+TEST(ScriptedSearchTest, NanOrInfiniteLogFlowsFailTheSearchNamingTheVerifier) {
+  for (double bad : {std::nan(""), std::numeric_limits<double>::infinity(),
+                     -std::numeric_limits<double>::infinity()}) {
+    for (Strategy strategy : {Strategy::kBestOfN, Strategy::kBeam,
+                              Strategy::kArts, Strategy::kDvts}) {
+      SCOPED_TRACE(testing::Message() << bad << " " << StrategyName(strategy));
+      ScriptedPolicy policy;
+      BrokenScorer scorer(bad);
+      absl::StatusOr<SearchResult> result =
+          RunSearch(policy, &scorer, "spell abcd", ToyOptions(strategy));
+      ASSERT_FALSE(result.ok());
+      EXPECT_EQ(result.status().code(), absl::StatusCode::kInternal);
+      EXPECT_NE(result.status().message().find("verifier: scores["),
+                std::string::npos)
+          << result.status();
+      EXPECT_NE(result.status().message().find("not a finite log flow"),
+                std::string::npos)
+          << result.status();
+    }
+  }
 }
 
 TEST(ScriptedSearchTest, StopConfidenceIsAProbability) {

@@ -1,6 +1,7 @@
 #include "core/search/backend_gateway.h"
 
 #include <algorithm>
+#include <cmath>
 #include <tuple>
 #include <utility>
 
@@ -220,6 +221,18 @@ absl::Status BackendGateway::ApplyScores(const std::vector<ScoreCall>& calls,
       return absl::InternalError(
           absl::StrCat("verifier: returned ", replies[i]->size(),
                        " scores for ", count, " traces"));
+    }
+    // A NaN or infinite value would rank silently and wrongly (NaN compares
+    // false with everything); the verifier is someone else's code.
+    for (size_t j = 0; j < count; ++j) {
+      const std::vector<double>& flows = (*replies[i])[j];
+      for (size_t k = 0; k < flows.size(); ++k) {
+        if (!std::isfinite(flows[k])) {
+          return absl::InternalError(
+              absl::StrCat("verifier: scores[", j, "].step_log_flows[", k,
+                           "] is ", flows[k], ", not a finite log flow"));
+        }
+      }
     }
   }
   for (size_t i = 0; i < calls.size(); ++i) {
