@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/io/atomic_file.h"
+#include "core/model/fnv1a.h"
 
 namespace arts::model {
 namespace {
@@ -19,15 +20,6 @@ constexpr char kMagic[8] = {'A', 'R', 'T', 'S', 'C', 'K', 'P', 'T'};
 constexpr uint32_t kMaxString = 1 << 20;
 constexpr uint32_t kMaxEntries = 1 << 16;
 constexpr uint32_t kMaxDims = 8;
-
-uint64_t Fnv1a(const char* data, size_t size) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (size_t i = 0; i < size; ++i) {
-    hash ^= static_cast<unsigned char>(data[i]);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
 
 class Writer {
  public:

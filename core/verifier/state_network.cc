@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -9,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "core/countdown/problem.h"
 #include "core/countdown/step.h"
+#include "core/model/fnv1a.h"
 
 namespace arts::verifier {
 namespace {
@@ -98,12 +100,9 @@ absl::Status StateNetworkConfig::Validate() const {
 }
 
 int64_t ValueBucket(const countdown::Rational& value, int buckets) {
-  uint64_t hash = 1469598103934665603ULL;
-  for (char c : value.ToString()) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return static_cast<int64_t>(hash % static_cast<uint64_t>(buckets));
+  const std::string text = value.ToString();
+  return static_cast<int64_t>(model::Fnv1a(text.data(), text.size()) %
+                              static_cast<uint64_t>(buckets));
 }
 
 StateNetworkImpl::StateNetworkImpl(StateNetworkConfig config)
