@@ -127,6 +127,11 @@ grpc::Status OrchestratorService::StartSolve(
   if (!ready_.load()) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE, kStarting);
   }
+  // A full server refuses before it parses anything or builds a search, so
+  // that clients that never back off cost it little.
+  if (absl::Status room = pool_.CheckRoom(); !room.ok()) {
+    return RefusedStatus(room, context);
+  }
   absl::StatusOr<search::SearchOptions> options =
       backends::OptionsFromProto(request);
   if (!options.ok()) return ToGrpcStatus(options.status());
@@ -134,6 +139,7 @@ grpc::Status OrchestratorService::StartSolve(
   // gRPC backends are children of this call, so a cancel reaches the call
   // in flight, and the search itself stops before its next round.
   options->deadline = absl::FromChrono(context->deadline());
+  options->arrival = absl::Now();
   options->cancelled = [context] { return context->IsCancelled(); };
   // The backends live as long as the search: `done` owns them.
   auto backends = std::make_shared<CallBackends>(backends_->ForCall(*context));
@@ -155,16 +161,19 @@ grpc::Status OrchestratorService::StartSolve(
   };
   absl::Status submitted = pool_.Submit(std::move(search));
   UpdateGauges();
-  if (!submitted.ok()) {
-    if (std::optional<absl::Duration> retry = backend::RetryAfter(submitted)) {
-      submitted = backend::OverloadedError(
-          absl::StrCat("Solve: ", pool_.running(), " searches running and ",
-                       submitted.message()),
-          *retry);
-    }
-    return ToGrpcStatus(submitted, context);
-  }
+  if (!submitted.ok()) return RefusedStatus(submitted, context);
   return grpc::Status::OK;
+}
+
+grpc::Status OrchestratorService::RefusedStatus(
+    absl::Status refused, grpc::CallbackServerContext* context) const {
+  if (std::optional<absl::Duration> retry = backend::RetryAfter(refused)) {
+    refused = backend::OverloadedError(
+        absl::StrCat("Solve: ", pool_.running(), " searches running and ",
+                     refused.message()),
+        *retry);
+  }
+  return ToGrpcStatus(refused, context);
 }
 
 grpc::Status OrchestratorService::Conclude(

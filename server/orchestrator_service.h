@@ -74,6 +74,10 @@ class OrchestratorService final
                         search::Strategy strategy,
                         const absl::StatusOr<search::SearchResult>& result,
                         arts::v1::SolveResponse* response);
+  // A refused Solve's status, with the retry pushback and how many
+  // searches run.
+  grpc::Status RefusedStatus(absl::Status refused,
+                             grpc::CallbackServerContext* context) const;
   void UpdateGauges();
 
   RpcMetrics& metrics_;

@@ -269,5 +269,114 @@ TEST_F(GenerationSchedulerTest, ShutdownEndsEveryCall) {
       << queued.status;
 }
 
+TEST_F(GenerationSchedulerTest, QueuedCallsStartInTheOrderOfTheirSolves) {
+  GenerationOptions options;
+  options.max_rows = 64;
+  GenerationScheduler scheduler(generator_, options);
+  Gate gate;
+  Outcome running;
+  ASSERT_NO_FATAL_FAILURE(FillTheBatchAndHold(scheduler, running, gate));
+  // Each queued call fills the batch alone, so they run one after another.
+  std::mutex mu;
+  std::vector<std::string> finished;
+  std::vector<Outcome> outcomes(3);
+  const absl::Time now = absl::Now();
+  const std::vector<std::pair<std::string, backend::SolveTimes>> calls = {
+      {"a new Solve's first round", {now, now + absl::Seconds(60)}},
+      {"an older Solve's later round",
+       {now - absl::Seconds(5), now + absl::Seconds(60)}},
+      {"a Solve due sooner", {now, now + absl::Seconds(30)}},
+  };
+  for (size_t i = 0; i < calls.size(); ++i) {
+    GenerationScheduler::Callbacks callbacks = outcomes[i].Callbacks();
+    callbacks.solve = calls[i].second;
+    auto done = callbacks.on_done;
+    callbacks.on_done = [&, done, name = calls[i].first](
+                            absl::Status s, const model::ProposeStats& st) {
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        finished.push_back(name);
+      }
+      done(std::move(s), st);
+    };
+    ASSERT_TRUE(scheduler
+                    .Submit(Request("6 6 -> 12", 7 + i, 16, {{}, {}, {}, {}}),
+                            callbacks)
+                    .ok());
+  }
+  gate.Open();
+  running.Wait();
+  for (Outcome& outcome : outcomes) {
+    outcome.Wait();
+    EXPECT_TRUE(outcome.status.ok()) << outcome.status;
+    EXPECT_GT(outcome.stats.queue_seconds, 0);
+    EXPECT_GT(outcome.stats.compute_seconds, 0);
+  }
+  EXPECT_EQ(finished, (std::vector<std::string>{"a Solve due sooner",
+                                                "an older Solve's later round",
+                                                "a new Solve's first round"}));
+}
+
+// Two rounds of a search: candidates of the problem, then of each valid
+// one. Returns both rounds' candidates; `first` and `second` get the calls'
+// stats, `prefixes` the number of second-round prefixes.
+std::vector<Candidate> TwoRounds(const model::Generator& generator,
+                                 bool prefix_cache, model::ProposeStats& first,
+                                 model::ProposeStats& second, int& prefixes) {
+  GenerationOptions options;
+  options.prefix_cache = prefix_cache;
+  GenerationScheduler scheduler(generator, options);
+  ProposeRequest request = Request("1 2 3 4 -> 24", 5, 8);
+  request.max_steps = 1;
+  Outcome round1;
+  EXPECT_TRUE(scheduler.Submit(request, round1.Callbacks()).ok());
+  round1.Wait();
+  SortByPrefixAndIndex(round1.candidates);
+  first = round1.stats;
+  request.prefixes.clear();
+  for (const Candidate& c : round1.candidates) {
+    if (c.valid && !c.terminal) request.prefixes.push_back(c.steps);
+  }
+  EXPECT_FALSE(request.prefixes.empty());
+  prefixes = static_cast<int>(request.prefixes.size());
+  request.num_candidates = 4;
+  request.sampling.seed = 6;
+  Outcome round2;
+  EXPECT_TRUE(scheduler.Submit(request, round2.Callbacks()).ok());
+  round2.Wait();
+  EXPECT_TRUE(round2.status.ok()) << round2.status;
+  SortByPrefixAndIndex(round2.candidates);
+  second = round2.stats;
+  std::vector<Candidate> all = round1.candidates;
+  all.insert(all.end(), round2.candidates.begin(), round2.candidates.end());
+  return all;
+}
+
+TEST_F(GenerationSchedulerTest, PrefixCacheSamplesTheSameAndPrefillsLess) {
+  model::ProposeStats first, cached, uncached;
+  int prefixes = 0;
+  const std::vector<Candidate> with =
+      TwoRounds(generator_, true, first, cached, prefixes);
+  const std::vector<Candidate> without =
+      TwoRounds(generator_, false, first, uncached, prefixes);
+  ASSERT_EQ(with.size(), without.size());
+  for (size_t c = 0; c < with.size(); ++c) {
+    EXPECT_EQ(with[c].steps, without[c].steps) << "candidate " << c;
+    EXPECT_NEAR(with[c].logprob, without[c].logprob, 1e-4) << "candidate " << c;
+    EXPECT_EQ(with[c].valid, without[c].valid);
+    EXPECT_EQ(with[c].terminal, without[c].terminal);
+  }
+  // Every second-round prefix extends a first-round candidate, whose slot
+  // held the problem and the step up to its '=' (the '=' that ended it was
+  // sampled, not fed): only the rest is fed again, and the positions add
+  // up.
+  EXPECT_EQ(uncached.positions_reused, 0);
+  EXPECT_EQ(cached.positions_reused + cached.positions_prefilled,
+            uncached.positions_prefilled);
+  EXPECT_GT(cached.positions_reused, prefixes * first.positions_prefilled)
+      << "reused " << cached.positions_reused << " of "
+      << uncached.positions_prefilled;
+}
+
 }  // namespace
 }  // namespace arts::serving

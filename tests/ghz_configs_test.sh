@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The ghz configs under deploy/ghz/ (docs/BENCHMARKS.md): ghz cannot be
-# installed here, so this checks them the way ghz reads them. Every key must
-# be one ghz's config file documents, the call must name a method of our
-# protos, and every "data" item must parse as that method's request message
-# (protobuf's JSON parser, unknown fields rejected).
+# installed here, so this checks them the way ghz v0.120.0 reads them. Every
+# key must be one its config file knows, the settings ghz's defaults get
+# wrong must be set, the call must name a method of our protos, and every
+# "data" item must parse as that method's request message (protobuf's JSON
+# parser, unknown fields rejected).
 #
 # Usage: ghz_configs_test.sh REPO_DIR
 set -euo pipefail
@@ -19,15 +20,31 @@ import sys
 from google.protobuf import json_format
 from arts.v1 import generator_pb2, orchestrator_pb2, verifier_pb2
 
-# The keys of ghz's config file (ghz runner.Config's json tags).
+# The keys of ghz v0.120.0's config file: the json tags of its
+# runner.Config (runner/config.go), which --config loads. ghz itself ignores
+# a key it does not know, silently (an old "qps" sets no rate: the key is
+# "rps"), so this list is the only guard.
 GHZ_KEYS = {
-    "proto", "protoset", "call", "cacert", "cert", "key", "skipTLS", "cname",
-    "authority", "insecure", "total", "concurrency", "connections", "qps",
-    "duration", "duration-stop", "max-duration", "timeout", "data",
-    "data-file", "binary-file", "metadata", "metadata-file",
-    "stream-interval", "output", "format", "connect-timeout", "keepalive",
-    "cpus", "import-paths", "name", "tags", "reflect-metadata", "debug",
-    "host", "enable-compression",
+    "proto", "protoset", "call", "cacert", "cert", "key", "count-errors",
+    "skipTLS", "skipFirst", "cname", "authority", "insecure", "total",
+    "async", "concurrency", "concurrency-schedule", "concurrency-start",
+    "concurrency-end", "concurrency-step", "concurrency-step-duration",
+    "concurrency-max-duration", "connections", "rps", "duration",
+    "duration-stop", "max-duration", "timeout", "data", "data-file",
+    "binary-file", "metadata", "metadata-file", "stream-interval",
+    "stream-call-duration", "stream-call-count", "stream-dynamic-messages",
+    "output", "format", "connect-timeout", "keepalive", "cpus",
+    "import-paths", "name", "tags", "reflect-metadata", "debug", "host",
+    "enable-compression", "load-schedule", "load-start", "load-end",
+    "load-step", "load-step-duration", "load-max-duration", "lb-strategy",
+    "max-recv-message-size", "max-send-message-size",
+    "disable-template-functions", "disable-template-data",
+}
+# Settings our configs must carry, because ghz's defaults mislead here.
+REQUIRED = {
+    # The default, "close", counts every call still in flight when the
+    # duration ends as an error.
+    "duration-stop": "wait",
 }
 SERVICES = {
     "arts.v1.Orchestrator": orchestrator_pb2,
@@ -40,6 +57,14 @@ for path in sys.argv[1:]:
     unknown = set(config) - GHZ_KEYS
     if unknown:
         print(f"{path}: keys ghz does not know: {sorted(unknown)}")
+        failures += 1
+    for key, value in REQUIRED.items():
+        if config.get(key) != value:
+            print(f"{path}: needs \"{key}\": \"{value}\"")
+            failures += 1
+    # ghz refuses to start when connections exceed concurrency.
+    if config.get("connections", 1) > config.get("concurrency", 50):
+        print(f"{path}: more connections than concurrency")
         failures += 1
     service, method = config["call"].rsplit(".", 1)
     module = SERVICES.get(service)

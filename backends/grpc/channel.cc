@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "backends/grpc/solve_metadata.h"
 
 namespace arts::backends {
 
@@ -86,6 +87,7 @@ std::unique_ptr<grpc::ClientContext> MakeClientContext(
     context->AddMetadata("authorization",
                          absl::StrCat("Bearer ", settings.bearer_token));
   }
+  AddSolveMetadata(settings.solve, *context);
   return context;
 }
 

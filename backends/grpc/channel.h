@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "arts/v1/common.pb.h"
 #include "backends/grpc/channel_security.h"
+#include "core/backend/call_context.h"
 
 namespace arts::backends {
 
@@ -57,6 +58,8 @@ struct CallSettings {
   const grpc::ServerContextBase* parent = nullptr;
   // Sent as "authorization: Bearer <token>" when not empty.
   std::string bearer_token;
+  // The Solve the call serves, sent as metadata (solve_metadata.h).
+  backend::SolveTimes solve;
 
   static CallSettings Within(absl::Duration timeout) {
     CallSettings settings;

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "backends/grpc/generator_proto.h"
+#include "backends/grpc/solve_metadata.h"
 
 namespace arts::backends {
 
@@ -15,6 +17,7 @@ CallSettings GrpcPolicy::SettingsFor(const backend::CallContext& call) const {
   CallSettings settings;
   settings.deadline = std::min(absl::Now() + timeout_, call.deadline);
   settings.parent = parent_;
+  settings.solve = call.solve;
   return settings;
 }
 
@@ -92,6 +95,10 @@ class GrpcPolicy::ProposeStream
 
   void OnDone(const grpc::Status& status) override {
     absl::Status result = FromGrpcStatus(status);
+    if (std::optional<backend::BackendTime> time = BackendTimeFrom(
+            backend::BackendTime::Backend::kGenerator, *context_)) {
+      state_->call.ReportTime(*time);
+    }
     std::unique_ptr<State> state = std::move(state_);
     delete this;
     // As in Propose: a stream broken after it started goes again, round

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "backends/grpc/solve_metadata.h"
 #include "backends/grpc/verifier_proto.h"
 
 namespace arts::backends {
@@ -42,6 +44,7 @@ CallSettings GrpcScorer::SettingsFor(const backend::CallContext& call) const {
   CallSettings settings;
   settings.deadline = std::min(absl::Now() + timeout_, call.deadline);
   settings.parent = parent_;
+  settings.solve = call.solve;
   return settings;
 }
 
@@ -65,18 +68,25 @@ void GrpcScorer::StartScore(const backend::ScoreRequest& request,
     arts::v1::ScoreRequest proto;
     arts::v1::ScoreResponse response;
     ScoreDone on_done;
+    std::function<void(const backend::BackendTime&)> on_time;
   };
   auto pending = std::make_shared<Pending>();
   pending->request = request;
   pending->context = MakeClientContext(SettingsFor(call));
   pending->proto = ToProto(request, /*per_step=*/true);
   pending->on_done = std::move(on_done);
+  pending->on_time = call.on_time;
   Pending* raw = pending.get();
   client_.StartScore(
       raw->context.get(), &raw->proto, &raw->response,
       [pending](grpc::Status status) {
         if (!status.ok()) {
           return pending->on_done(FromGrpcStatus(status));
+        }
+        if (std::optional<backend::BackendTime> time = BackendTimeFrom(
+                backend::BackendTime::Backend::kVerifier, *pending->context);
+            time.has_value() && pending->on_time) {
+          pending->on_time(*time);
         }
         pending->on_done(CheckedScores(pending->request, pending->response));
       });

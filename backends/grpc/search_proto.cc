@@ -165,6 +165,10 @@ arts::v1::CostReceipt ToProto(const search::CostReceipt& cost) {
   out.set_traces_scored(cost.traces_scored);
   out.set_expansions(cost.expansions);
   out.set_wall_seconds(cost.wall_seconds);
+  out.set_generator_queue_seconds(cost.generator_queue_seconds);
+  out.set_generator_compute_seconds(cost.generator_compute_seconds);
+  out.set_verifier_queue_seconds(cost.verifier_queue_seconds);
+  out.set_verifier_compute_seconds(cost.verifier_compute_seconds);
   return out;
 }
 
@@ -204,6 +208,10 @@ search::SearchResult FromProto(const arts::v1::SolveResponse& response) {
   result.cost.traces_scored = cost.traces_scored();
   result.cost.expansions = cost.expansions();
   result.cost.wall_seconds = cost.wall_seconds();
+  result.cost.generator_queue_seconds = cost.generator_queue_seconds();
+  result.cost.generator_compute_seconds = cost.generator_compute_seconds();
+  result.cost.verifier_queue_seconds = cost.verifier_queue_seconds();
+  result.cost.verifier_compute_seconds = cost.verifier_compute_seconds();
   result.verified = response.verified();
   result.stop_reason = response.stop_reason();
   return result;

@@ -14,11 +14,19 @@ void ScheduledPolicy::StartPropose(
   callbacks.on_candidate = std::move(on_candidate);
   callbacks.cancelled = call.cancelled;
   callbacks.deadline = call.deadline;
+  callbacks.solve = call.solve;
   // Submit keeps `on_done` only when it queues the call: a refusal is said
   // here.
   auto done =
       std::make_shared<std::function<void(absl::Status)>>(std::move(on_done));
-  callbacks.on_done = [done](absl::Status status, const model::ProposeStats&) {
+  callbacks.on_done = [done, on_time = call.on_time](
+                          absl::Status status,
+                          const model::ProposeStats& stats) {
+    if (on_time) {
+      on_time({backend::BackendTime::Backend::kGenerator,
+               absl::Seconds(stats.queue_seconds),
+               absl::Seconds(stats.compute_seconds)});
+    }
     (*done)(std::move(status));
   };
   absl::Status submitted = scheduler_.Submit(request, std::move(callbacks));
@@ -44,6 +52,8 @@ void ScheduledScorer::StartScore(const backend::ScoreRequest& request,
   serving::ScoringScheduler::Callbacks callbacks;
   callbacks.cancelled = call.cancelled;
   callbacks.deadline = call.deadline;
+  callbacks.solve = call.solve;
+  callbacks.on_time = call.on_time;
   auto done = std::make_shared<ScoreDone>(std::move(on_done));
   callbacks.on_done =
       [done](absl::StatusOr<std::vector<std::vector<double>>> scores) {

@@ -58,6 +58,16 @@ void PrintResult(const std::string& problem, const std::string& target,
       "%d expansions, %.3f s; stopped: %s\n",
       c.tokens_generated, c.generator_calls, c.verifier_calls, c.traces_scored,
       c.expansions, c.wall_seconds, result.stop_reason);
+  // Where the backends' time went, when they said.
+  if (c.generator_queue_seconds + c.generator_compute_seconds +
+          c.verifier_queue_seconds + c.verifier_compute_seconds >
+      0) {
+    std::cout << absl::StrFormat(
+        "  backend time: generator %.3f s queued, %.3f s computing; "
+        "verifier %.3f s queued, %.3f s computing\n",
+        c.generator_queue_seconds, c.generator_compute_seconds,
+        c.verifier_queue_seconds, c.verifier_compute_seconds);
+  }
 }
 
 int SolveEach(const SolveFunction& solve,

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "core/backend/call_context.h"
 #include "core/backend/overload.h"
 
 namespace arts::backend {
@@ -27,10 +29,14 @@ struct QueueLimits {
 };
 
 // The bounded queue in front of a scheduler: many threads push calls, the
-// scheduler's thread takes them. Ownership: a call belongs to the queue from
-// a successful Push until Take hands it to the scheduler, or until the
-// queue fails it (cancelled, deadline passed, waited too long, or closed),
-// which calls its Fail exactly once, outside the lock.
+// scheduler's thread takes them, in the order of their Solves: the earliest
+// Solve deadline first, then the oldest Solve, then the oldest call. A
+// search's later rounds thus go before newer searches' first rounds, and a
+// call that says nothing of its Solve counts as a Solve of its own that
+// arrived with the call, under the call's deadline. Ownership: a call belongs
+// to the queue from a successful Push until Take hands it to the scheduler, or
+// until the queue fails it (cancelled, deadline passed, waited too long, or
+// closed), which calls its Fail exactly once, outside the lock.
 //
 // A refusal is cheap: no allocation, no model work, and it says when to
 // retry: the recent mean queue wait (OverloadedError).
@@ -46,10 +52,11 @@ class CallQueue {
                      std::function<void(double)> on_wait = nullptr)
       : limits_(limits), on_wait_(std::move(on_wait)) {}
 
-  // Queues `call`, or gives it back refused: RESOURCE_EXHAUSTED with a
-  // retry delay when full, UNAVAILABLE once closed. A refused call's Fail
-  // is not called; the caller reports the status.
-  absl::Status Push(std::unique_ptr<Call>& call) {
+  // Queues `call` for the Solve `solve`, or gives it back refused:
+  // RESOURCE_EXHAUSTED with a retry delay when full, UNAVAILABLE once
+  // closed. A refused call's Fail is not called; the caller reports the
+  // status.
+  absl::Status Push(std::unique_ptr<Call>& call, SolveTimes solve = {}) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (closed_) return absl::UnavailableError("the server is shutting down");
@@ -60,7 +67,21 @@ class CallQueue {
             RetryDelayLocked());
       }
       weight_ += call->Weight();
-      queue_.push_back({std::move(call), absl::Now()});
+      const absl::Time now = absl::Now();
+      Entry entry;
+      entry.order.deadline = solve.deadline != absl::InfiniteFuture()
+                                 ? solve.deadline
+                                 : call->Deadline();
+      entry.order.arrival =
+          solve.arrival != absl::InfiniteFuture() ? solve.arrival : now;
+      entry.order.sequence = ++pushed_;
+      entry.since = now;
+      entry.call = std::move(call);
+      queue_.insert(std::upper_bound(queue_.begin(), queue_.end(), entry,
+                                     [](const Entry& a, const Entry& b) {
+                                       return a.order < b.order;
+                                     }),
+                    std::move(entry));
     }
     ready_.notify_one();
     return absl::OkStatus();
@@ -81,8 +102,8 @@ class CallQueue {
   }
 
   // Fails the calls that were cancelled, expired or waited too long, then
-  // takes calls from the front while `fits` accepts them (stopping at the
-  // first it refuses, so calls start in order). Records their waits.
+  // takes calls in the queue's order while `fits` accepts them (stopping at
+  // the first it refuses, so calls start in order). Records their waits.
   std::vector<std::unique_ptr<Call>> Take(
       const std::function<bool(const Call&)>& fits) {
     std::vector<std::unique_ptr<Call>> taken, dropped;
@@ -146,7 +167,9 @@ class CallQueue {
     ready_.wait_for(lock, absl::ToChronoNanoseconds(idle),
                     [&] { return closed_ || !queue_.empty(); });
     if (closed_ || queue_.empty()) return;
-    const auto until = absl::ToChronoTime(queue_.front().since + max_delay);
+    absl::Time oldest = queue_.front().since;
+    for (const Entry& entry : queue_) oldest = std::min(oldest, entry.since);
+    const auto until = absl::ToChronoTime(oldest + max_delay);
     ready_.wait_until(lock, until,
                       [&] { return closed_ || weight_ >= preferred; });
   }
@@ -170,9 +193,21 @@ class CallQueue {
   }
 
  private:
+  // Where a call stands in the queue.
+  struct Order {
+    absl::Time deadline;  // the Solve's, else the call's
+    absl::Time arrival;   // the Solve's, else the call's
+    uint64_t sequence = 0;
+
+    bool operator<(const Order& other) const {
+      return std::tie(deadline, arrival, sequence) <
+             std::tie(other.deadline, other.arrival, other.sequence);
+    }
+  };
   struct Entry {
     std::unique_ptr<Call> call;
-    absl::Time since;
+    Order order;
+    absl::Time since;  // when it was queued
   };
 
   // How long a refused caller should wait: the recent mean wait in the
@@ -188,6 +223,7 @@ class CallQueue {
   std::deque<Entry> queue_;
   bool closed_ = false;
   int64_t weight_ = 0;  // of the calls queued
+  uint64_t pushed_ = 0;
   const std::function<void(double)> on_wait_;
   double mean_wait_s_ = 0;
 };

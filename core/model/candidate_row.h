@@ -19,9 +19,13 @@ inline constexpr int kMaxHeadChars = 32;
 
 // Work spent on a Propose call.
 struct ProposeStats {
-  int64_t tokens_generated = 0;  // sampled by the model
-  int64_t tokens_forced = 0;     // written by the calculator
-  int64_t forward_passes = 0;    // passes the call's rows took part in
+  int64_t tokens_generated = 0;     // sampled by the model
+  int64_t tokens_forced = 0;        // written by the calculator
+  int64_t forward_passes = 0;       // passes the call's rows took part in
+  int64_t positions_prefilled = 0;  // prefix tokens fed to the model
+  int64_t positions_reused = 0;     // prefix tokens the prefix cache held
+  double queue_seconds = 0;         // from Submit to joining the batch
+  double compute_seconds = 0;       // from joining the batch to the end
 };
 
 // One candidate being sampled: a row of the batch. It owns its random

@@ -17,6 +17,7 @@ struct DecodeBatch::Job {
   ProposeStats stats;
   int64_t last_pass = -1;  // counts each pass once in stats
   bool ended = false;
+  absl::Time joined = absl::Now();
 };
 
 struct DecodeBatch::Row {
@@ -27,11 +28,15 @@ struct DecodeBatch::Row {
   std::vector<int> feed;      // tokens to feed this step
   Row* fork_of = nullptr;     // copies this row's cache after the pass
   bool dead = false;
+  std::vector<int> tokens;  // what its slot holds (with the prefix cache)
 };
 
 DecodeBatch::DecodeBatch(TransformerImpl& model, const Tokenizer& tokenizer,
-                         int max_rows)
-    : model_(model), tokenizer_(tokenizer), slots_(model.config(), max_rows) {}
+                         int max_rows, bool prefix_cache)
+    : model_(model),
+      tokenizer_(tokenizer),
+      slots_(model.config(), max_rows),
+      prefix_cache_(prefix_cache) {}
 
 DecodeBatch::~DecodeBatch() {
   for (auto& job : jobs_) {
@@ -42,6 +47,8 @@ DecodeBatch::~DecodeBatch() {
 void DecodeBatch::Add(std::unique_ptr<ProposeJob> spec) {
   auto job = std::make_unique<Job>();
   job->spec = std::move(spec);
+  job->stats.queue_seconds =
+      std::max(0.0, absl::ToDoubleSeconds(job->joined - job->spec->queued_at));
   jobs_.push_back(std::move(job));
 }
 
@@ -52,7 +59,20 @@ int DecodeBatch::unclaimed_rows() const {
         static_cast<int>(job->spec->prefixes.size()) - job->next_prefix;
     claimed += waiting * job->spec->request.num_candidates;
   }
-  return slots_.free_slots() - claimed;
+  return free_rows() - claimed;
+}
+
+int DecodeBatch::TakeSlot(int keep) {
+  if (slots_.free_slots() == 0) {
+    const int evicted = prefixes_.EvictOldest(keep);
+    if (evicted >= 0) {
+      slots_.Release(evicted);
+    } else if (keep >= 0) {
+      prefixes_.Remove(keep);  // the row takes the cached slot as it is
+      return keep;
+    }
+  }
+  return slots_.Acquire();
 }
 
 void DecodeBatch::EndJob(Job& job, absl::Status status) {
@@ -64,28 +84,50 @@ void DecodeBatch::EndJob(Job& job, absl::Status status) {
   }
   job.live_rows = 0;
   job.ended = true;
+  job.stats.compute_seconds = absl::ToDoubleSeconds(absl::Now() - job.joined);
   job.spec->on_done(std::move(status), job.stats);
 }
 
-void DecodeBatch::AdmitPrefixes() {
+void DecodeBatch::AdmitPrefixes(StepReport& report) {
   for (auto& job : jobs_) {
     const ProposeJob& spec = *job->spec;
     const int n = spec.request.num_candidates;
     while (job->next_prefix < static_cast<int>(spec.prefixes.size())) {
-      if (slots_.free_slots() < n) return;  // calls start in order
+      if (free_rows() < n) return;  // calls start in order
       const int p = job->next_prefix++;
+      const std::vector<int>& prefix = spec.prefixes[p];
+      // At least the last token is fed, for the logits that sampling needs.
+      PrefixIndex::Match cached;
+      if (prefix_cache_) {
+        cached = prefixes_.Longest(prefix, static_cast<int>(prefix.size()) - 1);
+        ++report.prefix_lookups;
+        if (cached.slot >= 0) {
+          ++report.prefix_hits;
+          report.positions_reused += cached.length;
+        }
+      }
       Row* leader = nullptr;
       for (int i = 0; i < n; ++i) {
         auto row = std::make_unique<Row>();
         row->job = job.get();
-        row->slot = slots_.Acquire();
+        row->slot = TakeSlot(leader == nullptr ? cached.slot : -1);
         row->sample.candidate.prefix_index = p;
         row->sample.candidate.index = i;
         row->sample.rng.seed(
             CandidateRowSeed(spec.request.sampling.seed, p, i));
         row->sample.state = spec.starts[p];
         if (leader == nullptr) {
-          row->feed = spec.prefixes[p];
+          if (cached.slot >= 0 && row->slot != cached.slot) {
+            slots_.Copy(cached.slot, row->slot);
+          }
+          row->feed.assign(prefix.begin() + cached.length, prefix.end());
+          if (prefix_cache_) {
+            row->tokens.assign(prefix.begin(), prefix.begin() + cached.length);
+          }
+          job->stats.positions_reused += cached.length;
+          job->stats.positions_prefilled +=
+              static_cast<int64_t>(row->feed.size());
+          report.positions_prefilled += static_cast<int>(row->feed.size());
           leader = row.get();
         } else {
           row->fork_of = leader;
@@ -100,7 +142,15 @@ void DecodeBatch::AdmitPrefixes() {
 void DecodeBatch::EndRow(size_t index) {
   Row& row = *rows_[index];
   row.dead = true;
-  slots_.Release(row.slot);
+  // A valid step that does not end the trace is what the next round's
+  // prefixes extend: its slot stays, in the prefix cache.
+  const backend::Candidate& candidate = row.sample.candidate;
+  int release = row.slot;
+  if (prefix_cache_ && candidate.valid && !candidate.terminal &&
+      static_cast<int>(row.tokens.size()) == slots_.length(row.slot)) {
+    release = prefixes_.Insert(std::move(row.tokens), row.slot);
+  }
+  if (release >= 0) slots_.Release(release);
   --row.job->live_rows;
   row.job->spec->on_candidate(std::move(row.sample.candidate));
 }
@@ -142,6 +192,9 @@ void DecodeBatch::Pass(const std::vector<size_t>& rows) {
   for (size_t i = 0; i < rows.size(); ++i) {
     Row& row = *rows_[rows[i]];
     row.logits.assign(data + i * vocab, data + (i + 1) * vocab);
+    if (prefix_cache_) {
+      row.tokens.insert(row.tokens.end(), row.feed.begin(), row.feed.end());
+    }
     row.feed.clear();
   }
 }
@@ -151,6 +204,8 @@ void DecodeBatch::FinishCompletedJobs() {
     if (!job->ended && job->live_rows == 0 &&
         job->next_prefix == static_cast<int>(job->spec->prefixes.size())) {
       job->ended = true;
+      job->stats.compute_seconds =
+          absl::ToDoubleSeconds(absl::Now() - job->joined);
       job->spec->on_done(absl::OkStatus(), job->stats);
     }
   }
@@ -177,7 +232,7 @@ StepReport DecodeBatch::Step() {
              absl::DeadlineExceededError("the deadline passed while sampling"));
     }
   }
-  AdmitPrefixes();
+  AdmitPrefixes(report);
 
   const int max_len = model_.config().max_len;
   std::vector<size_t> singles, chunks;
@@ -224,6 +279,7 @@ StepReport DecodeBatch::Step() {
     if (row->dead || row->fork_of == nullptr) continue;
     slots_.Copy(row->fork_of->slot, row->slot);
     row->logits = row->fork_of->logits;
+    row->tokens = row->fork_of->tokens;
     row->fork_of = nullptr;
   }
   FinishCompletedJobs();

@@ -126,8 +126,10 @@ absl::StatusOr<std::unique_ptr<ProposeJob>> Generator::Prepare(
   return job;
 }
 
-std::unique_ptr<DecodeBatch> Generator::NewDecodeBatch(int max_rows) const {
-  return std::make_unique<DecodeBatch>(*model_, tokenizer_, max_rows);
+std::unique_ptr<DecodeBatch> Generator::NewDecodeBatch(
+    int max_rows, bool prefix_cache) const {
+  return std::make_unique<DecodeBatch>(*model_, tokenizer_, max_rows,
+                                       prefix_cache);
 }
 
 absl::StatusOr<ProposeStats> Generator::Propose(

@@ -64,8 +64,10 @@ class Generator {
   absl::StatusOr<std::unique_ptr<ProposeJob>> Prepare(
       const ProposeRequest& request) const;
   // A batch over this model with room for `max_rows` rows, for a scheduler
-  // that serves many calls at once. It must not outlive the generator.
-  std::unique_ptr<DecodeBatch> NewDecodeBatch(int max_rows) const;
+  // that serves many calls at once, with the prefix cache on or off. It
+  // must not outlive the generator.
+  std::unique_ptr<DecodeBatch> NewDecodeBatch(int max_rows,
+                                              bool prefix_cache) const;
 
   const std::map<std::string, std::string>& metadata() const {
     return metadata_;

@@ -27,6 +27,16 @@ int KvSlots::Acquire() {
 
 void KvSlots::Release(int slot) { free_.push_back(slot); }
 
+int64_t KvSlots::slot_bytes() const {
+  int64_t bytes = 0;
+  for (const auto* list : {&keys_, &values_}) {
+    for (const torch::Tensor& t : *list) {
+      bytes += t[0].numel() * static_cast<int64_t>(t.element_size());
+    }
+  }
+  return bytes;
+}
+
 RaggedPast KvSlots::Gather(const std::vector<int>& slots) const {
   RaggedPast past;
   std::vector<int64_t> lengths;

@@ -26,6 +26,8 @@ class KvSlots {
   int Acquire();
   void Release(int slot);
   int length(int slot) const { return lengths_[slot]; }
+  // What one slot's keys and values take, in bytes.
+  int64_t slot_bytes() const;
 
   // The past of `slots`, in that order, for TransformerImpl::ForwardRagged:
   // copies of the columns up to the longest row.

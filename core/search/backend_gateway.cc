@@ -34,7 +34,23 @@ BackendGateway::BackendGateway(const task::Task& task, std::string problem,
     : task_(task),
       problem_(std::move(problem)),
       options_(options),
-      call_{options.deadline, options.cancelled},
+      call_{options.deadline, options.cancelled,
+            backend::SolveTimes{options.arrival != absl::InfiniteFuture()
+                                    ? options.arrival
+                                    : absl::Now(),
+                                options.deadline},
+            [times = times_](const backend::BackendTime& time) {
+              absl::MutexLock lock(&times->mu);
+              const double queued = absl::ToDoubleSeconds(time.queued);
+              const double computed = absl::ToDoubleSeconds(time.computed);
+              if (time.backend == backend::BackendTime::Backend::kGenerator) {
+                times->seconds.generator_queue_seconds += queued;
+                times->seconds.generator_compute_seconds += computed;
+              } else {
+                times->seconds.verifier_queue_seconds += queued;
+                times->seconds.verifier_compute_seconds += computed;
+              }
+            }},
       seed_(options.seed * 1'000'003) {}
 
 absl::Status BackendGateway::MayCall() const {
@@ -246,6 +262,11 @@ absl::Status BackendGateway::ApplyScores(const std::vector<ScoreCall>& calls,
 CostReceipt BackendGateway::cost() const {
   CostReceipt cost = cost_;
   cost.wall_seconds = absl::ToDoubleSeconds(absl::Now() - start_);
+  absl::MutexLock lock(&times_->mu);
+  cost.generator_queue_seconds = times_->seconds.generator_queue_seconds;
+  cost.generator_compute_seconds = times_->seconds.generator_compute_seconds;
+  cost.verifier_queue_seconds = times_->seconds.verifier_queue_seconds;
+  cost.verifier_compute_seconds = times_->seconds.verifier_compute_seconds;
   return cost;
 }
 

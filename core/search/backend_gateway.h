@@ -2,11 +2,13 @@
 #define ARTS_CORE_SEARCH_BACKEND_GATEWAY_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "core/backend/call_context.h"
 #include "core/backend/policy.h"
@@ -88,7 +90,8 @@ class BackendGateway {
   // Whether a verifier call has failed (for the unverified fallback).
   bool verifier_failed() const { return verifier_failed_; }
 
-  // What the search has spent so far; wall time since the gateway was made.
+  // What the search has spent so far; wall time since the gateway was made,
+  // and the backends' queue and compute seconds in cost().
   const CostReceipt& spent() const { return cost_; }
   CostReceipt cost() const;
 
@@ -104,6 +107,13 @@ class BackendGateway {
   const task::Task& task_;
   const std::string problem_;
   const SearchOptions& options_;
+  // The backends' reports of where their calls' time went, which arrive on
+  // their threads; shared so that a late report has somewhere to go.
+  struct BackendTimes {
+    absl::Mutex mu;
+    CostReceipt seconds ABSL_GUARDED_BY(mu);  // only the *_seconds fields
+  };
+  const std::shared_ptr<BackendTimes> times_ = std::make_shared<BackendTimes>();
   const backend::CallContext call_;
   CostReceipt cost_;
   const absl::Time start_ = absl::Now();

@@ -88,6 +88,10 @@ struct SearchOptions {
   std::optional<int64_t> max_tokens;
   int max_expansions = 0;  // nodes expanded; 0 = no budget
   absl::Time deadline = absl::InfiniteFuture();
+  // When the Solve arrived (unset: when its search starts). With the
+  // deadline, every backend call carries it, and backends serve the oldest
+  // Solves' calls first (backend::SolveTimes).
+  absl::Time arrival = absl::InfiniteFuture();
   // True once the caller has gone away; checked before every backend call.
   std::function<bool()> cancelled;
   uint64_t seed = 1;

@@ -65,6 +65,13 @@ absl::Status SearchPool::Submit(Search search) {
   return absl::OkStatus();
 }
 
+absl::Status SearchPool::CheckRoom() {
+  if (waiting_.depth() == 0 && running_.load() < options_.max_running) {
+    return absl::OkStatus();
+  }
+  return waiting_.CheckRoom();
+}
+
 bool SearchPool::ReserveSlot() {
   int running = running_.load();
   while (running < options_.max_running) {

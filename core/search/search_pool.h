@@ -68,6 +68,10 @@ class SearchPool {
   SearchPool& operator=(const SearchPool&) = delete;
 
   absl::Status Submit(Search search);
+  // The refusal Submit would give now, or OK: lets a server refuse before
+  // it parses a request or builds a search (a refusal then costs next to
+  // nothing).
+  absl::Status CheckRoom();
 
   int running() const { return running_.load(); }
   int waiting() const { return waiting_.depth(); }

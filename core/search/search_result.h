@@ -16,6 +16,14 @@ struct CostReceipt {
   int64_t traces_scored = 0;
   int64_t expansions = 0;  // nodes whose continuations were sampled
   double wall_seconds = 0;
+  // Where the backend calls' time went, summed over the calls (which run
+  // side by side, so the sums may exceed wall_seconds): waiting in the
+  // backends' queues, and computing in their batches. Only what backends
+  // report (docs/bring_your_own.md); 0 from one that does not.
+  double generator_queue_seconds = 0;
+  double generator_compute_seconds = 0;
+  double verifier_queue_seconds = 0;
+  double verifier_compute_seconds = 0;
 };
 
 // Whether an answer passes the task's own check (task::Task::CheckAnswer).

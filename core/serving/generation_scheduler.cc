@@ -50,12 +50,12 @@ absl::Status GenerationScheduler::Submit(const backend::ProposeRequest& request,
   (*job)->on_done = std::move(callbacks.on_done);
   auto queued = std::make_unique<QueuedJob>();
   queued->job = *std::move(job);
-  return queue_.Push(queued);
+  return queue_.Push(queued, callbacks.solve);
 }
 
 void GenerationScheduler::Loop() {
   std::unique_ptr<model::DecodeBatch> batch =
-      generator_.NewDecodeBatch(options_.max_rows);
+      generator_.NewDecodeBatch(options_.max_rows, options_.prefix_cache);
   while (!stop_.load()) {
     if (batch->jobs() == 0) queue_.WaitForCalls(absl::Seconds(1));
     if (stop_.load()) break;
@@ -78,7 +78,8 @@ void GenerationScheduler::Loop() {
     if (batch->jobs() == 0) continue;
     const model::StepReport report = batch->Step();
     if (hooks_.on_step) {
-      hooks_.on_step(report, batch->active_rows(), queue_.depth());
+      hooks_.on_step(report, batch->active_rows(), queue_.depth(),
+                     batch->cached_bytes());
     }
   }
   batch.reset();  // ends running calls with CANCELLED

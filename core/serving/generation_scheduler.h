@@ -2,6 +2,7 @@
 #define ARTS_CORE_SERVING_GENERATION_SCHEDULER_H_
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <thread>
@@ -20,12 +21,17 @@ struct GenerationOptions {
   // slot of keys and values (about 1.3 MB with the bundled model).
   int max_rows = 256;
   backend::QueueLimits queue{256, absl::Seconds(10)};
+  // Keep finished candidates' keys and values in idle slots, so that the
+  // next round's prefixes, which extend them, prefill only their new tokens
+  // (model::PrefixIndex).
+  bool prefix_cache = true;
 };
 
 // What the scheduler reports for metrics, from its own thread.
 struct GenerationHooks {
-  std::function<void(const model::StepReport&, int active_rows,
-                     int queue_depth)>
+  // After each step; `cached_bytes`: what the prefix cache holds.
+  std::function<void(const model::StepReport&, int active_rows, int queue_depth,
+                     int64_t cached_bytes)>
       on_step;
   std::function<void(double seconds)> on_queue_wait;
 };
@@ -53,6 +59,8 @@ class GenerationScheduler {
     std::function<bool()> cancelled;
     absl::Time deadline = absl::InfiniteFuture();
     std::function<void(absl::Status, const model::ProposeStats&)> on_done;
+    // The Solve the call serves, which orders the queue (backend::CallQueue).
+    backend::SolveTimes solve;
   };
 
   // Queues a call. Returns, without calling back: RESOURCE_EXHAUSTED with a

@@ -10,6 +10,7 @@ namespace arts::serving {
 struct ScoringScheduler::QueuedScore {
   std::vector<verifier::EncodedTrace> traces;
   Callbacks callbacks;
+  absl::Time queued_at = absl::Now();
 
   bool Cancelled() const {
     return callbacks.cancelled && callbacks.cancelled();
@@ -52,7 +53,8 @@ absl::Status ScoringScheduler::Submit(
   auto queued = std::make_unique<QueuedScore>();
   queued->traces = *std::move(encoded);
   queued->callbacks = std::move(callbacks);
-  return queue_.Push(queued);
+  const backend::SolveTimes solve = queued->callbacks.solve;
+  return queue_.Push(queued, solve);
 }
 
 void ScoringScheduler::Loop() {
@@ -70,6 +72,7 @@ void ScoringScheduler::Loop() {
           return true;
         });
     if (calls.empty()) continue;
+    const absl::Time taken_at = absl::Now();
     std::vector<const verifier::EncodedTrace*> batch;
     for (const auto& call : calls) {
       for (const verifier::EncodedTrace& trace : call->traces) {
@@ -80,6 +83,7 @@ void ScoringScheduler::Loop() {
     report.calls = static_cast<int>(calls.size());
     absl::StatusOr<std::vector<std::vector<double>>> scores =
         verifier_.ScoreEncoded(batch, cache_.get(), &report.stats);
+    const absl::Time scored_at = absl::Now();
     size_t next = 0;
     for (auto& call : calls) {
       if (!scores.ok()) {
@@ -90,6 +94,11 @@ void ScoringScheduler::Loop() {
           std::make_move_iterator(scores->begin() + next),
           std::make_move_iterator(scores->begin() + next + call->Weight()));
       next += call->Weight();
+      if (call->callbacks.on_time) {
+        call->callbacks.on_time({backend::BackendTime::Backend::kVerifier,
+                                 taken_at - call->queued_at,
+                                 scored_at - taken_at});
+      }
       call->callbacks.on_done(std::move(mine));
     }
     if (cache_ != nullptr) report.cache_bytes = cache_->bytes();

@@ -64,6 +64,11 @@ class ScoringScheduler {
     absl::Time deadline = absl::InfiniteFuture();
     std::function<void(absl::StatusOr<std::vector<std::vector<double>>>)>
         on_done;
+    // The Solve the call serves, which orders the queue (backend::CallQueue).
+    backend::SolveTimes solve;
+    // If set, the call's queue wait and compute time, just before on_done
+    // gives its scores.
+    std::function<void(const backend::BackendTime&)> on_time;
   };
 
   // Queues a call. Returns, without calling back: INVALID_ARGUMENT naming

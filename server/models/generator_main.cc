@@ -31,6 +31,10 @@ ABSL_FLAG(int, max_queue, 256,
 ABSL_FLAG(absl::Duration, max_queue_wait, absl::Seconds(10),
           "longest a Propose call may wait for rows; past it, it gets "
           "RESOURCE_EXHAUSTED with retry pushback (load shedding)");
+ABSL_FLAG(bool, prefix_cache, true,
+          "keep finished candidates' keys and values in idle row slots, so "
+          "that the next round's prefixes, which extend them, prefill only "
+          "their new tokens; --noprefix_cache prefills every prefix whole");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may take to finish");
 
@@ -51,6 +55,7 @@ int main(int argc, char** argv) {
   options.max_rows = absl::GetFlag(FLAGS_max_rows_per_step);
   options.queue.max_queue = absl::GetFlag(FLAGS_max_queue);
   options.queue.max_wait = absl::GetFlag(FLAGS_max_queue_wait);
+  options.prefix_cache = absl::GetFlag(FLAGS_prefix_cache);
   flags.check_flags = [&options, threads]() -> absl::Status {
     if (absl::Status s = arts::server::CheckFlagRange(
             "--max_rows_per_step", options.max_rows,

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "backends/grpc/generator_proto.h"
+#include "backends/grpc/solve_metadata.h"
 #include "server/grpc_status.h"
 
 namespace arts::server {
@@ -25,6 +26,7 @@ void ProposeReactor::Start(const arts::v1::ProposeRequest& request) {
   };
   callbacks.cancelled = [this] { return cancelled_.load(); };
   callbacks.deadline = absl::FromChrono(context_->deadline());
+  callbacks.solve = backends::SolveTimesFrom(context_->client_metadata());
   callbacks.on_done = [this](absl::Status s, const model::ProposeStats& st) {
     OnJobDone(std::move(s), st);
   };
@@ -63,6 +65,10 @@ void ProposeReactor::OnJobDone(absl::Status status,
   service_.tokens_generated_->Increment(
       static_cast<double>(stats.tokens_generated));
   service_.tokens_forced_->Increment(static_cast<double>(stats.tokens_forced));
+  // Before the call can finish, which sends the trailing metadata.
+  backends::AddBackendTimeMetadata(absl::Seconds(stats.queue_seconds),
+                                   absl::Seconds(stats.compute_seconds),
+                                   *context_);
   const std::optional<absl::Status> finish = writes_.Done(
       std::move(status), absl::CancelledError("the client went away"));
   if (finish.has_value()) FinishCall(*finish);

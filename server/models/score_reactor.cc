@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "backends/grpc/solve_metadata.h"
 #include "backends/grpc/verifier_proto.h"
 #include "core/backend/call_context.h"
 #include "core/countdown/problem.h"
@@ -42,6 +43,10 @@ void ScoreReactor::Start() {
   serving::ScoringScheduler::Callbacks callbacks;
   callbacks.cancelled = [this] { return cancelled_.load(); };
   callbacks.deadline = absl::FromChrono(context_->deadline());
+  callbacks.solve = backends::SolveTimesFrom(context_->client_metadata());
+  callbacks.on_time = [this](const backend::BackendTime& time) {
+    backends::AddBackendTimeMetadata(time.queued, time.computed, *context_);
+  };
   callbacks.on_done =
       [this](absl::StatusOr<std::vector<std::vector<double>>> scores) {
         OnScored(std::move(scores));

@@ -66,7 +66,7 @@ void BM_Decode(benchmark::State& state) {
   const int calls = static_cast<int>(state.range(0));
   const arts::model::Generator& generator = BundledGenerator();
   std::unique_ptr<arts::model::DecodeBatch> batch =
-      generator.NewDecodeBatch(1024);
+      generator.NewDecodeBatch(1024, /*prefix_cache=*/false);
   int64_t positions = 0, seed = 0;
   for (auto _ : state) {
     int done = 0;
