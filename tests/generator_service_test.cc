@@ -26,6 +26,7 @@
 #include "arts/v1/generator.grpc.pb.h"
 #include "backends/grpc/generator_client.h"
 #include "backends/grpc/grpc_policy.h"
+#include "backends/grpc/solve_metadata.h"
 #include "backends/local/local_policy.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/problem.h"
@@ -497,6 +498,54 @@ TEST_F(GeneratorServiceTest, GrpcProposerPassesErrorsThrough) {
   EXPECT_THAT(std::string(status.message()), StartsWith("num_candidates"));
 }
 
+TEST_F(GeneratorServiceTest, TrailersSayWhereTheCallsTimeWent) {
+  auto stub = arts::v1::Generator::NewStub(channel());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  // Which Solve the call serves; a malformed value is ignored.
+  context.AddMetadata(backends::kSolveAgeKey, "5000000");
+  context.AddMetadata(backends::kSolveTimeLeftKey, "soon");
+  std::unique_ptr<grpc::ClientReader<Candidate>> reader =
+      stub->Propose(&context, MakeRequest(4, 1, /*seed=*/8, true));
+  Candidate candidate;
+  int received = 0;
+  while (reader->Read(&candidate)) ++received;
+  const grpc::Status status = reader->Finish();
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(received, 4);
+  const std::optional<backend::BackendTime> time = backends::BackendTimeFrom(
+      backend::BackendTime::Backend::kGenerator, context);
+  ASSERT_TRUE(time.has_value());
+  EXPECT_GE(time->queued, absl::ZeroDuration());
+  EXPECT_GT(time->computed, absl::ZeroDuration());
+  EXPECT_LT(time->queued + time->computed, absl::Seconds(30));
+}
+
+TEST(SolveMetadataTest, ReadsRelativeTimesAndIgnoresBadValues) {
+  const std::string age = "2000000", left = "30000000";
+  std::multimap<grpc::string_ref, grpc::string_ref> metadata;
+  metadata.emplace(backends::kSolveAgeKey, age);
+  metadata.emplace(backends::kSolveTimeLeftKey, left);
+  const absl::Time before = absl::Now();
+  const backend::SolveTimes solve = backends::SolveTimesFrom(metadata);
+  const absl::Time after = absl::Now();
+  EXPECT_GE(solve.arrival, before - absl::Seconds(2));
+  EXPECT_LE(solve.arrival, after - absl::Seconds(2));
+  EXPECT_GE(solve.deadline, before + absl::Seconds(30));
+  EXPECT_LE(solve.deadline, after + absl::Seconds(30));
+  for (const std::string bad :
+       {"-5", "abc", "", "1e6", "99999999999999999999"}) {
+    SCOPED_TRACE(bad);
+    std::multimap<grpc::string_ref, grpc::string_ref> wrong;
+    wrong.emplace(backends::kSolveAgeKey, bad);
+    wrong.emplace(backends::kSolveTimeLeftKey, bad);
+    const backend::SolveTimes unknown = backends::SolveTimesFrom(wrong);
+    EXPECT_EQ(unknown.arrival, absl::InfiniteFuture());
+    EXPECT_EQ(unknown.deadline, absl::InfiniteFuture());
+  }
+}
+
 TEST_F(GeneratorServiceTest, HealthIsServing) {
   EXPECT_EQ(Health(channel(), absl::Seconds(10)), HealthCheckResponse::SERVING);
 }
@@ -531,6 +580,12 @@ TEST_F(GeneratorServiceTest, MetricsEndpointExportsTheRpcAndModelSeries) {
       MetricValue(body, "arts_generator_candidates_total", {{"valid", "true"}}),
       4);
   EXPECT_THAT(body, HasSubstr("arts_generator_candidates_total{"));
+  EXPECT_GT(MetricValue(body, "arts_generator_positions_prefilled_total", {}),
+            0);
+  EXPECT_GE(MetricValue(body, "arts_generator_prefix_cache_lookups_total", {}),
+            1);
+  EXPECT_THAT(body, HasSubstr("arts_generator_prefix_cache_hits_total"));
+  EXPECT_THAT(body, HasSubstr("arts_generator_prefix_cache_bytes"));
 
   HttpResponse other = HttpRequest(metrics_port(), "GET", "/other");
   EXPECT_EQ(other.status, 404);

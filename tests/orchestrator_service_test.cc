@@ -182,8 +182,12 @@ TEST_F(OrchestratorServiceTest, SolveAcrossThreeServicesForEveryStrategy) {
     EXPECT_GT(response->cost().tokens_generated(), 0);
     EXPECT_GE(response->cost().generator_calls(), 1);
     EXPECT_GT(response->cost().wall_seconds(), 0);
+    // Where the time went, from both services' trailers.
+    EXPECT_GE(response->cost().generator_queue_seconds(), 0);
+    EXPECT_GT(response->cost().generator_compute_seconds(), 0);
     if (strategy != arts::v1::MAJORITY_VOTE) {
       EXPECT_GE(response->cost().verifier_calls(), 1);
+      EXPECT_GT(response->cost().verifier_compute_seconds(), 0);
     }
   }
 }
