@@ -91,7 +91,11 @@ bool BearerAuth::Accepts(const std::string& token) {
 }
 
 grpc::Status BearerAuth::Check(const grpc::ServerContextBase& call) {
-  const auto& metadata = call.client_metadata();
+  return CheckMetadata(call.client_metadata());
+}
+
+grpc::Status BearerAuth::CheckMetadata(
+    const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) {
   const auto header = metadata.find("authorization");
   if (header == metadata.end()) {
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,

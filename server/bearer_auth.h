@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <ctime>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ class BearerAuth {
   // token; UNAUTHENTICATED when it carries none; PERMISSION_DENIED when the
   // token is not one of them.
   grpc::Status Check(const grpc::ServerContextBase& call);
+  // The same check of a call's metadata.
+  grpc::Status CheckMetadata(
+      const std::multimap<grpc::string_ref, grpc::string_ref>& metadata);
 
  private:
   struct FileStamp {
