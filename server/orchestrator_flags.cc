@@ -26,6 +26,12 @@ ABSL_FLAG(int, search_threads, 2,
           "threads that run every search's plan (none waits on a backend)");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight searches may take to finish");
+ABSL_FLAG(int, max_tokens_per_solve, 100'000,
+          "the most tokens one Solve may have generated, whatever it asks "
+          "(its max_tokens is capped, and no budget becomes this); 0: none");
+ABSL_FLAG(int, max_expansions_per_solve, 2'000,
+          "the most nodes one Solve may expand, whatever it asks; bounds a "
+          "generator that never finishes a trace; 0: none");
 
 namespace arts::server {
 
@@ -35,6 +41,9 @@ OrchestratorOptions OrchestratorOptionsFromFlags() {
   options.max_waiting = absl::GetFlag(FLAGS_max_waiting_solves);
   options.max_wait = absl::GetFlag(FLAGS_max_solve_wait);
   options.search_threads = absl::GetFlag(FLAGS_search_threads);
+  options.max_tokens_per_solve = absl::GetFlag(FLAGS_max_tokens_per_solve);
+  options.max_expansions_per_solve =
+      absl::GetFlag(FLAGS_max_expansions_per_solve);
   return options;
 }
 
@@ -52,7 +61,13 @@ ServerFlags OrchestratorServerFlags(const std::string& model) {
          {CheckFlagRange("--max_concurrent_requests", options.max_running, 1,
                          65536),
           CheckFlagRange("--max_waiting_solves", options.max_waiting, 0, 65536),
-          CheckFlagRange("--search_threads", options.search_threads, 1, 64)}) {
+          CheckFlagRange("--search_threads", options.search_threads, 1, 64),
+          CheckFlagRange("--max_tokens_per_solve",
+                         options.max_tokens_per_solve, 0,
+                         static_cast<int>(search::kMaxTokens)),
+          CheckFlagRange("--max_expansions_per_solve",
+                         options.max_expansions_per_solve, 0,
+                         search::kMaxExpansions)}) {
       if (!s.ok()) return s;
     }
     if (options.max_wait <= absl::ZeroDuration()) {

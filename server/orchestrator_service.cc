@@ -39,7 +39,10 @@ search::SearchPoolOptions PoolOptions(const OrchestratorOptions& options) {
 OrchestratorService::OrchestratorService(RpcMetrics& metrics,
                                          OrchestratorOptions options,
                                          std::unique_ptr<BearerAuth> auth)
-    : metrics_(metrics), auth_(std::move(auth)), pool_(PoolOptions(options)) {
+    : metrics_(metrics),
+      options_(options),
+      auth_(std::move(auth)),
+      pool_(PoolOptions(options)) {
   auto& solve_seconds = prometheus::BuildHistogram()
                             .Name("arts_orchestrator_solve_seconds")
                             .Help("Wall time of a search, by strategy")
@@ -140,6 +143,9 @@ grpc::Status OrchestratorService::StartSolve(
   // in flight, and the search itself stops before its next round.
   options->deadline = absl::FromChrono(context->deadline());
   options->arrival = absl::Now();
+  *options =
+      search::WithCeilings(*std::move(options), options_.max_tokens_per_solve,
+                           options_.max_expansions_per_solve);
   options->cancelled = [context] { return context->IsCancelled(); };
   // The backends live as long as the search: `done` owns them.
   auto backends = std::make_shared<CallBackends>(backends_->ForCall(*context));

@@ -29,6 +29,11 @@ struct OrchestratorOptions {
   absl::Duration max_wait = absl::Seconds(10);
   // Threads that run every search's plan.
   int search_threads = 2;
+  // Ceilings on what one Solve may spend, whatever it asks (0: none):
+  // search::WithCeilings. They bound a generator that never finishes a
+  // trace, or one that reports no tokens.
+  int max_tokens_per_solve = 100'000;
+  int max_expansions_per_solve = 2'000;
 };
 
 // Adapts core's searches to arts.v1.Orchestrator on gRPC's callback API:
@@ -81,6 +86,7 @@ class OrchestratorService final
   void UpdateGauges();
 
   RpcMetrics& metrics_;
+  const OrchestratorOptions options_;
   const std::unique_ptr<BearerAuth> auth_;
   std::unique_ptr<SearchBackends> backends_;  // set once
   std::atomic<bool> ready_{false};

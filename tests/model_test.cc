@@ -401,6 +401,18 @@ TEST_F(CheckpointTest, TruncatedFileIsDataLoss) {
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
 }
 
+// Found by checkpoint_fuzz: a tensor's shape asked for 2.3 GB before the
+// reader saw that the file holds far less.
+TEST_F(CheckpointTest, AShapeLargerThanTheFileIsRefusedBeforeAllocating) {
+  const std::string bytes =
+      ReadFile(ARTS_MODELS_DIR
+               "/../tests/fuzz/corpus/checkpoint_fuzz/regression_huge_shape");
+  ASSERT_FALSE(bytes.empty());
+  absl::Status s = LoadBytes("huge_shape.ckpt", bytes);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_THAT(s.message(), HasSubstr("truncated while reading tensor"));
+}
+
 TEST_F(CheckpointTest, FlippedByteIsChecksumMismatch) {
   std::string bytes = bytes_;
   bytes[bytes.size() / 2] ^= 0x5A;

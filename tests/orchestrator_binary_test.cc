@@ -88,6 +88,8 @@ TEST(OrchestratorBinaryTest, BadFlagValuesAreNamed) {
       {"--max_waiting_solves=-1", "--max_waiting_solves"},
       {"--max_solve_wait=0s", "--max_solve_wait"},
       {"--search_threads=0", "--search_threads"},
+      {"--max_tokens_per_solve=-1", "--max_tokens_per_solve"},
+      {"--max_expansions_per_solve=1000000", "--max_expansions_per_solve"},
       {"--listen=not-an-address", "--listen"},
       {"--tls_cert=" + dir.File("absent.pem"), "--tls_cert needs --tls_key"},
       {"--tls_client_ca=" + dir.File("absent.pem"), "--tls_cert"},
@@ -335,6 +337,49 @@ TEST_F(TextTaskBinaryTest, EveryStrategySolvesThroughThirdPartyServices) {
       EXPECT_GE(found, 4);
     }
   }
+}
+
+// docs/search.md, "Faulty backends": each fault ends the Solve within its
+// deadline with a status that names the backend, or drops what is bad as
+// documented; the orchestrator stays up and the next Solve is right.
+TEST_F(TextTaskBinaryTest, FaultyGeneratorsAreNamedAndTheNextSolveIsRight) {
+  using Fault = testing_support::ScriptedGeneratorService::Fault;
+  const arts::v1::SolveRequest request =
+      TextRequest(search::Strategy::kBeam, "spell cab");
+  client::OrchestratorClient client(orchestrator_.channel);
+  {
+    SCOPED_TRACE("a candidate sent twice");
+    scripted_.generator().set_fault(Fault::kRepeatCandidate);
+    absl::StatusOr<arts::v1::SolveResponse> response = Solve(request);
+    EXPECT_EQ(response.status().code(), absl::StatusCode::kInternal);
+    EXPECT_THAT(response.status().message(), HasSubstr("generator: candidate"));
+    EXPECT_THAT(response.status().message(), HasSubstr("came twice"));
+  }
+  {
+    SCOPED_TRACE("a 1 MiB step");
+    scripted_.generator().set_fault(Fault::kHugeStep);
+    absl::StatusOr<arts::v1::SolveResponse> response = Solve(request);
+    // Past the text task's 4 KiB a step is illegal: every candidate is
+    // dropped, and the search ends without an answer.
+    ASSERT_TRUE(response.ok()) << response.status();
+    EXPECT_EQ(response->answers_size(), 0);
+  }
+  {
+    SCOPED_TRACE("a stream that never ends");
+    scripted_.generator().set_fault(Fault::kNeverEnds);
+    const absl::Time start = absl::Now();
+    absl::StatusOr<arts::v1::SolveResponse> response =
+        client.Solve(request, absl::Seconds(2));
+    // The backend call's deadline comes before the Solve's (a tenth of the
+    // time left), so the error names the generator and arrives in time.
+    EXPECT_EQ(response.status().code(), absl::StatusCode::kDeadlineExceeded);
+    EXPECT_THAT(response.status().message(), HasSubstr("generator:"));
+    EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  }
+  scripted_.generator().set_fault(Fault::kNone);
+  absl::StatusOr<arts::v1::SolveResponse> right = Solve(request);
+  ASSERT_TRUE(right.ok()) << right.status();
+  ASSERT_GE(right->answers_size(), 1);
 }
 
 TEST_F(TextTaskBinaryTest, BadTextInputIsNamedOrDocumented) {

@@ -1,5 +1,9 @@
 #include "tests/scripted_services.h"
 
+#include <algorithm>
+#include <chrono>
+#include <string>
+
 #include "absl/time/clock.h"
 #include "backends/grpc/generator_proto.h"
 #include "backends/grpc/verifier_proto.h"
@@ -36,9 +40,32 @@ grpc::Status ScriptedGeneratorService::Propose(
     backend::CallContext call;
     call.deadline = absl::FromChrono(context->deadline());
     call.cancelled = [context] { return context->IsCancelled(); };
+    const Fault fault = fault_.load();
+    int written = 0;
+    const int wanted =
+        request->num_candidates() * std::max(1, request->prefixes_size());
+    arts::v1::Candidate first;
     status = ToGrpc(policy_.Propose(
-        backends::FromProto(*request), call,
-        [&](backend::Candidate c) { writer->Write(backends::ToProto(c)); }));
+        backends::FromProto(*request), call, [&](backend::Candidate c) {
+          arts::v1::Candidate out = backends::ToProto(c);
+          if (fault == Fault::kHugeStep) {
+            for (std::string& step : *out.mutable_steps()) {
+              step.assign(1 << 20, 'a');
+            }
+          }
+          if (fault == Fault::kRepeatCandidate) {
+            if (written == 0) first = out;
+            if (written == wanted - 1) out = first;
+          }
+          writer->Write(out);
+          ++written;
+        }));
+    if (status.ok() && fault == Fault::kNeverEnds) {
+      while (!context->IsCancelled() &&
+             std::chrono::system_clock::now() < context->deadline()) {
+        absl::SleepFor(absl::Milliseconds(5));
+      }
+    }
   }
   std::lock_guard<std::mutex> lock(mu_);
   last_end_ = absl::Now();

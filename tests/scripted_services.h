@@ -28,7 +28,17 @@ void FillScriptedInfo(const std::string& kind, const std::string& path,
 
 class ScriptedGeneratorService final : public arts::v1::Generator::Service {
  public:
+  // What a faulty third-party generator does wrong (docs/search.md,
+  // "Faulty backends").
+  enum class Fault {
+    kNone,
+    kRepeatCandidate,  // sends its first candidate twice, its last never
+    kHugeStep,         // every step is 1 MiB of text
+    kNeverEnds,        // the stream stays open after its last candidate
+  };
+
   explicit ScriptedGeneratorService(absl::Duration delay) : policy_(delay) {}
+  void set_fault(Fault fault) { fault_.store(fault); }
 
   grpc::Status Propose(
       grpc::ServerContext* context, const arts::v1::ProposeRequest* request,
@@ -44,6 +54,7 @@ class ScriptedGeneratorService final : public arts::v1::Generator::Service {
 
  private:
   ScriptedPolicy policy_;
+  std::atomic<Fault> fault_{Fault::kNone};
   std::atomic<int> started_{0};
   mutable std::mutex mu_;
   absl::Time last_end_ = absl::InfinitePast();

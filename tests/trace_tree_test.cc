@@ -254,6 +254,20 @@ TEST_F(TraceTreeTest, CorruptFilesNameTheLine) {
 
   EXPECT_EQ(ReadTreeFile(dir.File("missing.txt")).status().code(),
             absl::StatusCode::kNotFound);
+
+  // Found by trace_tree_fuzz: a root whose parent is not -1 was read, and
+  // the tree then failed its own Validate.
+  WriteFile(path,
+            "# arts-trace-trees v1\ntree\t6 6 -> 12\t1\n"
+            "0\t-13\t1\t0\t0\t0\t0\t\nend\n");
+  EXPECT_THAT(ReadTreeFile(path).status().message(),
+              HasSubstr(":3: the root's parent must be -1"));
+  WriteFile(path,
+            "# arts-trace-trees v1\ntree\t6 6 -> 12\t2\n"
+            "0\t-1\t1\t0\t0\t0\t0\t\n1\t0\t1\t1\t1\tnan\t6\t6 + 6\n"
+            "end\n");
+  EXPECT_THAT(ReadTreeFile(path).status().message(),
+              HasSubstr(":4: reward and logprob must be finite"));
 }
 
 class TreeShardsTest : public ::testing::Test {

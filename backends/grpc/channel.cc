@@ -1,5 +1,6 @@
 #include "backends/grpc/channel.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -69,6 +70,16 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       status.error_message());
+}
+
+absl::Time BackendCallDeadline(absl::Duration timeout,
+                               absl::Time solve_deadline) {
+  const absl::Time now = absl::Now();
+  if (solve_deadline == absl::InfiniteFuture()) return now + timeout;
+  const absl::Duration margin =
+      std::clamp((solve_deadline - now) / 10, absl::Milliseconds(10),
+                 absl::Seconds(1));
+  return std::min(now + timeout, solve_deadline - margin);
 }
 
 std::unique_ptr<grpc::ClientContext> MakeClientContext(

@@ -68,6 +68,15 @@ struct CallSettings {
   }
 };
 
+// The deadline of one backend call made now for a Solve that must end by
+// `solve_deadline`: the sooner of `timeout` from now and the Solve's
+// deadline less a margin (a tenth of the time left, 10 ms to 1 s). The
+// margin lets a backend that never answers fail its call first, so that the
+// Solve ends in time with an error that names the backend, instead of a
+// bare DEADLINE_EXCEEDED at the client.
+absl::Time BackendCallDeadline(absl::Duration timeout,
+                               absl::Time solve_deadline);
+
 // A client context for one call made with `settings`.
 std::unique_ptr<grpc::ClientContext> MakeClientContext(
     const CallSettings& settings);

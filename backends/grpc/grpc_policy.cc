@@ -5,17 +5,32 @@
 #include <optional>
 #include <utility>
 
-#include "absl/container/flat_hash_set.h"
 #include "backends/grpc/generator_proto.h"
 #include "backends/grpc/solve_metadata.h"
 
 namespace arts::backends {
 
+bool GrpcPolicy::Delivered::Pass(const arts::v1::Candidate& candidate) {
+  const std::pair<int, int> key = {candidate.prefix_index(),
+                                   candidate.index()};
+  // Sent by an earlier attempt: a resumed stream's repeat, skipped. Sent
+  // twice by one stream: the generator broke the contract, and the search
+  // must see it to name it (search::BackendGateway).
+  if (earlier_.contains(key) && !this_attempt_.contains(key)) return false;
+  this_attempt_.insert(key);
+  return true;
+}
+
+void GrpcPolicy::Delivered::NewAttempt() {
+  earlier_.insert(this_attempt_.begin(), this_attempt_.end());
+  this_attempt_.clear();
+}
+
 CallSettings GrpcPolicy::SettingsFor(const backend::CallContext& call) const {
   // The search's deadline travels with the call, so the generator stops
   // sampling for a search that has given up.
   CallSettings settings;
-  settings.deadline = std::min(absl::Now() + timeout_, call.deadline);
+  settings.deadline = BackendCallDeadline(timeout_, call.deadline);
   settings.parent = parent_;
   settings.solve = call.solve;
   return settings;
@@ -27,18 +42,16 @@ absl::Status GrpcPolicy::Propose(
   // Candidates already passed on, by (prefix, index): a resumed stream skips
   // them. With a seed the generator sends the same candidates again; without
   // one, the resumed stream's are fresh samples, as good as the lost ones.
-  absl::flat_hash_set<std::pair<int, int>> delivered;
+  Delivered delivered;
   const arts::v1::ProposeRequest proto = ToProto(request);
   absl::Status status;
   for (int attempt = 0; attempt <= kMaxResumes; ++attempt) {
     if (absl::Status may = call.MayGoOn(); !may.ok()) return may;
+    delivered.NewAttempt();
     status = client_.Propose(
         proto,
         [&](const arts::v1::Candidate& candidate) {
-          if (delivered.insert({candidate.prefix_index(), candidate.index()})
-                  .second) {
-            on_candidate(FromProto(candidate));
-          }
+          if (delivered.Pass(candidate)) on_candidate(FromProto(candidate));
         },
         SettingsFor(call));
     // UNAVAILABLE after the stream started (gRPC's retry policy in
@@ -64,9 +77,8 @@ class GrpcPolicy::ProposeStream
     const backend::CallContext call;
     std::function<void(backend::Candidate)> on_candidate;
     std::function<void(absl::Status)> on_done;
-    // Candidates already passed on, by (prefix, index): a resumed stream
-    // skips them.
-    absl::flat_hash_set<std::pair<int, int>> delivered;
+    // Candidates already passed on: a resumed stream skips them.
+    Delivered delivered;
     int attempts = 0;
   };
 
@@ -76,6 +88,7 @@ class GrpcPolicy::ProposeStream
       return state->on_done(std::move(may));
     }
     ++state->attempts;
+    state->delivered.NewAttempt();
     auto* stream = new ProposeStream(std::move(state));
     stream->state_->policy.client_.StartPropose(stream->context_.get(),
                                                 &stream->state_->proto, stream);
@@ -85,9 +98,7 @@ class GrpcPolicy::ProposeStream
 
   void OnReadDone(bool ok) override {
     if (!ok) return;  // the stream ended; OnDone says how
-    if (state_->delivered
-            .insert({candidate_.prefix_index(), candidate_.index()})
-            .second) {
+    if (state_->delivered.Pass(candidate_)) {
       state_->on_candidate(FromProto(candidate_));
     }
     StartRead(&candidate_);

@@ -2,7 +2,9 @@
 #define ARTS_BACKENDS_GRPC_GRPC_POLICY_H_
 
 #include <memory>
+#include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
 #include "backends/grpc/generator_client.h"
 #include "core/backend/policy.h"
@@ -15,7 +17,9 @@ namespace arts::backends {
 // of that call: when the parent is cancelled, gRPC cancels the child.
 // A Propose stream that breaks with UNAVAILABLE once started (its replica
 // went away) is resumed on the channel, up to kMaxResumes times, and the
-// candidates already delivered are not delivered again.
+// candidates already delivered are not delivered again. A candidate one
+// stream sends twice is passed on twice, so that the search names the
+// generator's mistake ("came twice") instead of counting one missing.
 class GrpcPolicy : public backend::Policy {
  public:
   GrpcPolicy(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout,
@@ -36,6 +40,16 @@ class GrpcPolicy : public backend::Policy {
 
  private:
   class ProposeStream;
+  // The candidates of one call's attempts, by (prefix, index).
+  class Delivered {
+   public:
+    // Whether to pass `candidate` on: not when an earlier attempt did.
+    bool Pass(const arts::v1::Candidate& candidate);
+    void NewAttempt();
+
+   private:
+    absl::flat_hash_set<std::pair<int, int>> earlier_, this_attempt_;
+  };
   CallSettings SettingsFor(const backend::CallContext& call) const;
 
   GeneratorClient client_;

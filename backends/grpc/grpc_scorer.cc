@@ -42,7 +42,7 @@ absl::StatusOr<std::vector<std::vector<double>>> CheckedScores(
 
 CallSettings GrpcScorer::SettingsFor(const backend::CallContext& call) const {
   CallSettings settings;
-  settings.deadline = std::min(absl::Now() + timeout_, call.deadline);
+  settings.deadline = BackendCallDeadline(timeout_, call.deadline);
   settings.parent = parent_;
   settings.solve = call.solve;
   return settings;

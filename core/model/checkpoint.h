@@ -29,6 +29,10 @@ absl::Status SaveCheckpoint(const std::string& path,
                             const Checkpoint& checkpoint);
 absl::StatusOr<Checkpoint> LoadCheckpoint(const std::string& path,
                                           const std::string& expected_kind);
+// The same from a checkpoint's bytes; `path` names it in errors.
+absl::StatusOr<Checkpoint> ParseCheckpoint(const std::string& path,
+                                           const std::string& bytes,
+                                           const std::string& expected_kind);
 
 // Copies a module's parameters and buffers into `checkpoint.tensors`.
 void StoreModule(torch::nn::Module& module, Checkpoint& checkpoint);

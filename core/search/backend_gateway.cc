@@ -239,7 +239,9 @@ absl::Status BackendGateway::ApplyScores(const std::vector<ScoreCall>& calls,
                        " scores for ", count, " traces"));
     }
     // A NaN or infinite value would rank silently and wrongly (NaN compares
-    // false with everything); the verifier is someone else's code.
+    // false with everything), and one of a huge magnitude would overflow
+    // when the search sums a trace's flows; the verifier is someone else's
+    // code.
     for (size_t j = 0; j < count; ++j) {
       const std::vector<double>& flows = (*replies[i])[j];
       for (size_t k = 0; k < flows.size(); ++k) {
@@ -247,6 +249,12 @@ absl::Status BackendGateway::ApplyScores(const std::vector<ScoreCall>& calls,
           return absl::InternalError(
               absl::StrCat("verifier: scores[", j, "].step_log_flows[", k,
                            "] is ", flows[k], ", not a finite log flow"));
+        }
+        if (std::abs(flows[k]) > kMaxAbsLogFlow) {
+          return absl::InternalError(absl::StrCat(
+              "verifier: scores[", j, "].step_log_flows[", k, "] is ",
+              flows[k], ", outside a log flow's range (|log F| <= ",
+              kMaxAbsLogFlow, ")"));
         }
       }
     }

@@ -20,6 +20,11 @@
 
 namespace arts::search {
 
+// The largest magnitude a verifier's log flow may have: far past any real
+// one (F = e^-1000000 is 0 in a double), and small enough that a trace's
+// sums stay finite.
+inline constexpr double kMaxAbsLogFlow = 1e6;
+
 // One generator call of a round: its request and the parents it covers.
 struct ProposeCall {
   backend::ProposeRequest request;

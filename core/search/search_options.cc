@@ -76,6 +76,20 @@ SearchOptions WithStrategyDefaults(SearchOptions options) {
   return options;
 }
 
+SearchOptions WithCeilings(SearchOptions options, int64_t max_tokens,
+                           int max_expansions) {
+  options = WithStrategyDefaults(std::move(options));
+  if (max_tokens > 0 &&
+      (*options.max_tokens == 0 || *options.max_tokens > max_tokens)) {
+    options.max_tokens = max_tokens;
+  }
+  if (max_expansions > 0 && (options.max_expansions == 0 ||
+                             options.max_expansions > max_expansions)) {
+    options.max_expansions = max_expansions;
+  }
+  return options;
+}
+
 absl::Status ValidateSearchOptions(const SearchOptions& unresolved) {
   const SearchOptions options = WithStrategyDefaults(unresolved);
   const int proposals = *options.proposals;

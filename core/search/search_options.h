@@ -106,6 +106,12 @@ struct SearchOptions {
 // `options` with every unset field given its strategy's default; RunSearch
 // searches with these.
 SearchOptions WithStrategyDefaults(SearchOptions options);
+// `options` with the strategy's defaults, its token budget at most
+// `max_tokens` and its expansion budget at most `max_expansions` (an
+// operator's ceiling per Solve; "no budget" becomes the ceiling; 0: no
+// ceiling).
+SearchOptions WithCeilings(SearchOptions options, int64_t max_tokens,
+                           int max_expansions);
 
 // InvalidArgument naming the first bad field, e.g. "n: must be 1 to 256".
 // Unset fields are checked at their strategy's default.

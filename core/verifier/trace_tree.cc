@@ -1,5 +1,6 @@
 #include "core/verifier/trace_tree.h"
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -66,6 +67,11 @@ absl::Status WriteTreeFile(const std::string& path,
 absl::StatusOr<std::vector<TraceTree>> ReadTreeFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  return ParseTreeFile(path, in);
+}
+
+absl::StatusOr<std::vector<TraceTree>> ParseTreeFile(const std::string& path,
+                                                     std::istream& in) {
   std::vector<TraceTree> trees;
   std::string line;
   int line_number = 0;
@@ -108,8 +114,14 @@ absl::StatusOr<std::vector<TraceTree>> ReadTreeFile(const std::string& path) {
       node.valid = valid != 0;
       node.terminal = terminal != 0;
       node.step = f[7];
-      if (node.parent >= i || (i > 0 && node.parent < 0)) {
+      if (i == 0 && node.parent != -1) {
+        return bad("the root's parent must be -1");
+      }
+      if (i > 0 && (node.parent < 0 || node.parent >= i)) {
         return bad("a node's parent must be an earlier node");
+      }
+      if (!std::isfinite(node.reward) || !std::isfinite(node.logprob)) {
+        return bad("reward and logprob must be finite numbers");
       }
       if (i > 0) tree.nodes[node.parent].children.push_back(i);
       tree.nodes.push_back(std::move(node));

@@ -1,6 +1,7 @@
 #ifndef ARTS_CORE_VERIFIER_TRACE_TREE_H_
 #define ARTS_CORE_VERIFIER_TRACE_TREE_H_
 
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ absl::Status WriteTreeFile(const std::string& path,
                            const std::vector<TraceTree>& trees);
 // Errors name the file and line.
 absl::StatusOr<std::vector<TraceTree>> ReadTreeFile(const std::string& path);
+// The same from a stream of the file's text; `path` names it in errors.
+absl::StatusOr<std::vector<TraceTree>> ParseTreeFile(const std::string& path,
+                                                     std::istream& in);
 
 }  // namespace arts::verifier
 

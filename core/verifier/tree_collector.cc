@@ -167,7 +167,10 @@ class BatchedCollector {
     std::map<int, std::vector<const Expansion*>> by_k;
     for (const Expansion& e : level) by_k[e.k].push_back(&e);
     std::map<int, std::vector<backend::Candidate>> sampled;  // by node
-    for (const auto& [k, group] : by_k) {
+    for (const auto& entry : by_k) {
+      // Not a structured binding: C++17 lambdas cannot capture those.
+      const int k = entry.first;
+      const auto& group = entry.second;
       const size_t per_call = static_cast<size_t>(std::max(
           1, std::min(backend::kMaxPrefixes, backend::kMaxRowsPerCall / k)));
       for (size_t first = 0; first < group.size(); first += per_call) {

@@ -16,7 +16,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string path =
-      "/tmp/arts_bearer_fuzz." + std::to_string(getpid());
+      "/dev/shm/arts_bearer_fuzz." + std::to_string(getpid());
   const std::string input(reinterpret_cast<const char*>(data), size);
   const size_t nul = input.find('\0');
   const std::string tokens = input.substr(0, nul);
