@@ -62,9 +62,8 @@ ServerFlags OrchestratorServerFlags(const std::string& model) {
                          65536),
           CheckFlagRange("--max_waiting_solves", options.max_waiting, 0, 65536),
           CheckFlagRange("--search_threads", options.search_threads, 1, 64),
-          CheckFlagRange("--max_tokens_per_solve",
-                         options.max_tokens_per_solve, 0,
-                         static_cast<int>(search::kMaxTokens)),
+          CheckFlagRange("--max_tokens_per_solve", options.max_tokens_per_solve,
+                         0, static_cast<int>(search::kMaxTokens)),
           CheckFlagRange("--max_expansions_per_solve",
                          options.max_expansions_per_solve, 0,
                          search::kMaxExpansions)}) {
