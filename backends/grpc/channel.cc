@@ -76,9 +76,8 @@ absl::Time BackendCallDeadline(absl::Duration timeout,
                                absl::Time solve_deadline) {
   const absl::Time now = absl::Now();
   if (solve_deadline == absl::InfiniteFuture()) return now + timeout;
-  const absl::Duration margin =
-      std::clamp((solve_deadline - now) / 10, absl::Milliseconds(10),
-                 absl::Seconds(1));
+  const absl::Duration margin = std::clamp(
+      (solve_deadline - now) / 10, absl::Milliseconds(10), absl::Seconds(1));
   return std::min(now + timeout, solve_deadline - margin);
 }
 

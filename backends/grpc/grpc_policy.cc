@@ -11,8 +11,7 @@
 namespace arts::backends {
 
 bool GrpcPolicy::Delivered::Pass(const arts::v1::Candidate& candidate) {
-  const std::pair<int, int> key = {candidate.prefix_index(),
-                                   candidate.index()};
+  const std::pair<int, int> key = {candidate.prefix_index(), candidate.index()};
   // Sent by an earlier attempt: a resumed stream's repeat, skipped. Sent
   // twice by one stream: the generator broke the contract, and the search
   // must see it to name it (search::BackendGateway).

@@ -192,10 +192,9 @@ absl::StatusOr<Checkpoint> ParseCheckpoint(const std::string& path,
     // The file must hold the data before any is allocated: a corrupt shape
     // must not ask for gigabytes.
     if (static_cast<uint64_t>(numel) * sizeof(float) > r.remaining()) {
-      return r.Error(absl::StrCat("truncated while reading ", what, " (",
-                                  ShapeString(shape), " needs ",
-                                  numel * sizeof(float), " bytes, ",
-                                  r.remaining(), " left)"));
+      return r.Error(absl::StrCat(
+          "truncated while reading ", what, " (", ShapeString(shape), " needs ",
+          numel * sizeof(float), " bytes, ", r.remaining(), " left)"));
     }
     torch::Tensor t = torch::empty(shape, torch::kFloat32);
     if (absl::Status s =

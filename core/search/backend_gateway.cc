@@ -252,9 +252,9 @@ absl::Status BackendGateway::ApplyScores(const std::vector<ScoreCall>& calls,
         }
         if (std::abs(flows[k]) > kMaxAbsLogFlow) {
           return absl::InternalError(absl::StrCat(
-              "verifier: scores[", j, "].step_log_flows[", k, "] is ",
-              flows[k], ", outside a log flow's range (|log F| <= ",
-              kMaxAbsLogFlow, ")"));
+              "verifier: scores[", j, "].step_log_flows[", k, "] is ", flows[k],
+              ", outside a log flow's range (|log F| <= ", kMaxAbsLogFlow,
+              ")"));
         }
       }
     }
