@@ -20,52 +20,7 @@ seconds=${2:-20}
 out=${3:-/tmp/search_serving_bench}
 build=./build
 mkdir -p "$out"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-# start_services BIN_DIR [GENERATOR_FLAGS...]
-start_services() {
-  local bin=$1
-  shift
-  "$bin/arts-generator" --listen 127.0.0.1:51051 \
-    --metrics_listen 127.0.0.1:51091 "$@" 2>"$out/generator.log" &
-  pids+=($!)
-  "$bin/arts-verifier" --listen 127.0.0.1:51052 \
-    --metrics_listen 127.0.0.1:51092 2>"$out/verifier.log" &
-  pids+=($!)
-  "$bin/arts-orchestrator" --listen 127.0.0.1:51050 --metrics_listen= \
-    --generator 127.0.0.1:51051 --verifier 127.0.0.1:51052 \
-    2>"$out/orchestrator.log" &
-  pids+=($!)
-  $build/client/arts solve --orchestrator 127.0.0.1:51050 --wait_for_ready \
-    --timeout 60s --problem "4 9 10 13 -> 24" >/dev/null
-}
-
-stop_services() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  pids=()
-}
-
-# Counters so far: generator positions (every position a decode step fed),
-# verifier positions computed, generator prefix positions prefilled (0 from
-# a generator that does not count them).
-counters() {
-  python3 - <<'PY'
-import urllib.request
-def total(port, name, label=""):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
-    return sum(float(line.split()[-1]) for line in text.splitlines()
-               if line.startswith(name) and label in line)
-print(total(51091, "arts_generator_positions_per_step_sum"),
-      total(51092, "arts_verifier_positions_total", 'source="computed"'),
-      total(51091, "arts_generator_positions_prefilled_total"))
-PY
-}
+source scripts/bench_services.sh
 
 # level NAME CLIENTS
 level() {
@@ -94,11 +49,11 @@ print(line)
 PY
 }
 
+# run_set LABEL BIN_DIR (generator flags in $GENERATOR_FLAGS)
 run_set() {
   local label=$1 bin=$2
-  shift 2
   echo "== $label"
-  start_services "$bin" "$@"
+  start_services "$bin"
   for c in ${LEVELS:-1 8 64}; do level "${label}_c$c" "$c"; done
   stop_services
 }
@@ -107,5 +62,6 @@ run_set landed "$baseline"
 run_set new "$build/server"
 # Today's prefill, counted: the new generator with its prefix cache off
 # prefills every prefix whole, as the landed one does.
-LEVELS=${PREFILL_LEVELS:-64} run_set new_nocache "$build/server" --noprefix_cache
+LEVELS=${PREFILL_LEVELS:-64} GENERATOR_FLAGS=--noprefix_cache \
+  run_set new_nocache "$build/server"
 echo "JSON reports in $out"

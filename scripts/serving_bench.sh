@@ -18,68 +18,26 @@ seconds=${1:-20}
 out=${2:-/tmp/serving_bench}
 build=./build
 mkdir -p "$out"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-# start_services [ORCHESTRATOR_FLAGS...]; $VERIFIER_FLAGS go to the verifier.
-start_services() {
-  $build/server/arts-generator --listen 127.0.0.1:51051 \
-    --metrics_listen 127.0.0.1:51091 2>"$out/generator.log" &
-  pids+=($!)
-  # shellcheck disable=SC2086
-  $build/server/arts-verifier --listen 127.0.0.1:51052 \
-    --metrics_listen 127.0.0.1:51092 ${VERIFIER_FLAGS:-} 2>"$out/verifier.log" &
-  pids+=($!)
-  ${ORCHESTRATOR:-$build/server/arts-orchestrator} --listen 127.0.0.1:51050 --metrics_listen= \
-    --generator 127.0.0.1:51051 --verifier 127.0.0.1:51052 "$@" \
-    2>"$out/orchestrator.log" &
-  pids+=($!)
-  $build/client/arts solve --orchestrator 127.0.0.1:51050 --wait_for_ready \
-    --timeout 60s --problem "4 9 10 13 -> 24" >/dev/null
-}
-
-stop_services() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  pids=()
-}
-
-# Positions computed so far: generator (every position a decode step fed,
-# prefills included) and verifier (positions its network computed).
-positions() {
-  python3 - <<'PY'
-import urllib.request
-def total(port, name, label=""):
-    text = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics").read().decode()
-    return sum(float(line.split()[-1]) for line in text.splitlines()
-               if line.startswith(name) and label in line)
-print(total(51091, "arts_generator_positions_per_step_sum"),
-      total(51092, "arts_verifier_positions_total", 'source="computed"'))
-PY
-}
+source scripts/bench_services.sh
 
 # level NAME LOADTEST_FLAGS...: one loadtest level with the services' rates.
 level() {
   local name=$1
   shift
-  read -r g0 v0 < <(positions)
+  read -r g0 v0 _ < <(counters)
   local t0
   t0=$(date +%s.%N)
   $build/client/arts loadtest --split test --duration "${seconds}s" \
     --timeout 60s --json "$out/$name.json" "$@" 2>/dev/null | tail -n 1
   local t1
   t1=$(date +%s.%N)
-  read -r g1 v1 < <(positions)
+  read -r g1 v1 _ < <(counters)
   python3 -c "import sys; n, g0, g1, v0, v1, t0, t1 = sys.argv[1:]; s = float(t1) - float(t0); print(f'  {n}: generator {(float(g1) - float(g0)) / s:,.0f} positions/s, verifier {(float(v1) - float(v0)) / s:,.0f} positions/s')" \
     "$name" "$g0" "$g1" "$v0" "$v1" "$t0" "$t1"
 }
 
 echo "== Solve (arts, constrained), one level per concurrency"
-start_services
+start_services "$build/server"
 # k = 4 and no token budget, the settings docs/BENCHMARKS.md measured
 # (arts' defaults were these before issue 18 made them the tuned 2 and 256).
 for c in ${SOLVE_LEVELS:-1 8 64 256}; do
@@ -105,7 +63,7 @@ stop_services
 # The loadtest's score traces repeat every 100 puzzles, so with the prefix
 # cache every trace after the first round would be free: off here.
 echo "== Score (one trace per call, prefix cache off): one call at a time vs 64 at once"
-VERIFIER_FLAGS="--prefix_cache_mb 0" start_services
+VERIFIER_FLAGS="--prefix_cache_mb 0" start_services "$build/server"
 for c in 1 64; do
   level "score_c$c" --target score --address 127.0.0.1:51052 --traces 1 \
     --concurrency "$c"
@@ -115,7 +73,7 @@ level "score_64_traces_c1" --target score --address 127.0.0.1:51052 \
 stop_services
 
 echo "== Overload: Solve with an admission limit of 64, at 64 and at 256 clients that never back off"
-start_services --max_concurrent_requests 64
+ORCHESTRATOR_FLAGS="--max_concurrent_requests 64" start_services "$build/server"
 for c in 64 256; do
   level "overload_c$c" --target solve --address 127.0.0.1:51050 \
     --strategy arts --constrained --concurrency "$c"
