@@ -11,6 +11,8 @@
 # requests and CANCELLED for the cancelled ones. Exits 1 if so.
 #
 # Usage: scripts/soak.sh MINUTES [OUT_DIR=/tmp/soak]
+# Environment: BIN_DIR, other binaries of the three services (default
+# build/server); GENERATOR_FLAGS, VERIFIER_FLAGS, ORCHESTRATOR_FLAGS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:?usage: scripts/soak.sh MINUTES [OUT_DIR]}
@@ -22,7 +24,7 @@ source scripts/bench_services.sh
 protoc -I proto --python_out="$out/gen" --grpc_python_out="$out/gen" \
   --plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin \
   proto/arts/v1/*.proto
-start_services "$build/server"
+start_services "${BIN_DIR:-$build/server}"
 PYTHONPATH="$out/gen" /usr/bin/python3 tests/soak/soak_client.py \
   --address 127.0.0.1:51050 --minutes "$minutes" --clients 64 \
   --pids "${pids[0]},${pids[1]},${pids[2]}" \

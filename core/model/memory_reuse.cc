@@ -16,4 +16,11 @@ void KeepFreedMemoryForReuse() {
   });
 }
 
+void FreedMemoryTrimmer::MaybeTrim() {
+  const absl::Time now = absl::Now();
+  if (now - last_ < period_) return;
+  last_ = now;
+  malloc_trim(0);
+}
+
 }  // namespace arts::model

@@ -56,7 +56,9 @@ absl::Status GenerationScheduler::Submit(const backend::ProposeRequest& request,
 void GenerationScheduler::Loop() {
   std::unique_ptr<model::DecodeBatch> batch =
       generator_.NewDecodeBatch(options_.max_rows, options_.prefix_cache);
+  model::FreedMemoryTrimmer trimmer;
   while (!stop_.load()) {
+    trimmer.MaybeTrim();
     if (batch->jobs() == 0) queue_.WaitForCalls(absl::Seconds(1));
     if (stop_.load()) break;
     // Calls start in order while all their rows fit beside what is claimed;

@@ -58,7 +58,9 @@ absl::Status ScoringScheduler::Submit(
 }
 
 void ScoringScheduler::Loop() {
+  model::FreedMemoryTrimmer trimmer;
   while (!stop_.load()) {
+    trimmer.MaybeTrim();
     queue_.WaitForBatch(options_.preferred_batch, options_.max_queue_delay,
                         absl::Seconds(1));
     if (stop_.load()) break;
