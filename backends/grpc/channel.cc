@@ -81,6 +81,16 @@ absl::Time BackendCallDeadline(absl::Duration timeout,
   return std::min(now + timeout, solve_deadline - margin);
 }
 
+CallSettings BackendCallSettings(absl::Duration timeout,
+                                 const grpc::ServerContextBase* parent,
+                                 const backend::CallContext& call) {
+  CallSettings settings;
+  settings.deadline = BackendCallDeadline(timeout, call.deadline);
+  settings.parent = parent;
+  settings.solve = call.solve;
+  return settings;
+}
+
 std::unique_ptr<grpc::ClientContext> MakeClientContext(
     const CallSettings& settings) {
   // A child call takes the parent's deadline and cancellation; its own

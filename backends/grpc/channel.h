@@ -77,6 +77,13 @@ struct CallSettings {
 absl::Time BackendCallDeadline(absl::Duration timeout,
                                absl::Time solve_deadline);
 
+// How a GrpcPolicy or GrpcScorer makes one backend call for `call`: its
+// deadline (BackendCallDeadline), its parent server call (may be null) and
+// its Solve's times as metadata.
+CallSettings BackendCallSettings(absl::Duration timeout,
+                                 const grpc::ServerContextBase* parent,
+                                 const backend::CallContext& call);
+
 // A client context for one call made with `settings`.
 std::unique_ptr<grpc::ClientContext> MakeClientContext(
     const CallSettings& settings);

@@ -25,16 +25,6 @@ void GrpcPolicy::Delivered::NewAttempt() {
   this_attempt_.clear();
 }
 
-CallSettings GrpcPolicy::SettingsFor(const backend::CallContext& call) const {
-  // The search's deadline travels with the call, so the generator stops
-  // sampling for a search that has given up.
-  CallSettings settings;
-  settings.deadline = BackendCallDeadline(timeout_, call.deadline);
-  settings.parent = parent_;
-  settings.solve = call.solve;
-  return settings;
-}
-
 absl::Status GrpcPolicy::Propose(
     const backend::ProposeRequest& request, const backend::CallContext& call,
     const std::function<void(backend::Candidate)>& on_candidate) {
@@ -52,7 +42,7 @@ absl::Status GrpcPolicy::Propose(
         [&](const arts::v1::Candidate& candidate) {
           if (delivered.Pass(candidate)) on_candidate(FromProto(candidate));
         },
-        SettingsFor(call));
+        BackendCallSettings(timeout_, parent_, call));
     // UNAVAILABLE after the stream started (gRPC's retry policy in
     // BackendChannel covers a call that never started): its replica went
     // away, so the call goes again, round robin to another one.
@@ -122,7 +112,8 @@ class GrpcPolicy::ProposeStream
  private:
   explicit ProposeStream(std::unique_ptr<State> state)
       : state_(std::move(state)),
-        context_(MakeClientContext(state_->policy.SettingsFor(state_->call))) {}
+        context_(MakeClientContext(BackendCallSettings(
+            state_->policy.timeout_, state_->policy.parent_, state_->call))) {}
 
   std::unique_ptr<State> state_;
   std::unique_ptr<grpc::ClientContext> context_;

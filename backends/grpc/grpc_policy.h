@@ -50,7 +50,6 @@ class GrpcPolicy : public backend::Policy {
    private:
     absl::flat_hash_set<std::pair<int, int>> earlier_, this_attempt_;
   };
-  CallSettings SettingsFor(const backend::CallContext& call) const;
 
   GeneratorClient client_;
   absl::Duration timeout_;

@@ -40,19 +40,12 @@ absl::StatusOr<std::vector<std::vector<double>>> CheckedScores(
 
 }  // namespace
 
-CallSettings GrpcScorer::SettingsFor(const backend::CallContext& call) const {
-  CallSettings settings;
-  settings.deadline = BackendCallDeadline(timeout_, call.deadline);
-  settings.parent = parent_;
-  settings.solve = call.solve;
-  return settings;
-}
-
 absl::StatusOr<std::vector<std::vector<double>>> GrpcScorer::Score(
     const backend::ScoreRequest& request, const backend::CallContext& call) {
   if (absl::Status may = call.MayGoOn(); !may.ok()) return may;
   absl::StatusOr<arts::v1::ScoreResponse> response =
-      client_.Score(ToProto(request, /*per_step=*/true), SettingsFor(call));
+      client_.Score(ToProto(request, /*per_step=*/true),
+                    BackendCallSettings(timeout_, parent_, call));
   if (!response.ok()) return response.status();
   return CheckedScores(request, *response);
 }
@@ -72,7 +65,8 @@ void GrpcScorer::StartScore(const backend::ScoreRequest& request,
   };
   auto pending = std::make_shared<Pending>();
   pending->request = request;
-  pending->context = MakeClientContext(SettingsFor(call));
+  pending->context =
+      MakeClientContext(BackendCallSettings(timeout_, parent_, call));
   pending->proto = ToProto(request, /*per_step=*/true);
   pending->on_done = std::move(on_done);
   pending->on_time = call.on_time;

@@ -26,8 +26,6 @@ class GrpcScorer : public backend::Scorer {
                   const backend::CallContext& call, ScoreDone on_done) override;
 
  private:
-  CallSettings SettingsFor(const backend::CallContext& call) const;
-
   VerifierClient client_;
   absl::Duration timeout_;
   const grpc::ServerContextBase* parent_;
