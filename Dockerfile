@@ -23,6 +23,7 @@ RUN apt-get update \
       libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libabsl-dev libtorch-dev \
       prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev \
+      libcurl4-openssl-dev nlohmann-json3-dev libre2-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -57,7 +58,9 @@ FROM docker.io/library/debian:bookworm-slim
 
 # The shared libraries the binaries link (readelf -d NEEDED, owners found
 # with dpkg -S): LibTorch (libtorch, libtorch_cpu, libc10), gRPC and its
-# reflection library, protobuf, Abseil, prometheus-cpp's core. OpenBLAS
+# reflection library, protobuf, Abseil, prometheus-cpp's core, libcurl and
+# RE2 (arts-generator's OpenAI-compatible backend; ca-certificates for its
+# https URLs). OpenBLAS
 # (pthreads) provides libtorch's libblas.so.3/liblapack.so.3, as on the
 # build machines (scripts/setup.sh). Most of the image is libtorch1.13's own
 # dependencies (OpenCV, FFmpeg, Qt5, GDAL, ...: Debian's LibTorch links
@@ -75,7 +78,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libtorch1.13 libopenblas0-pthread \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 \
-      libprometheus-cpp-core1.0 \
+      libprometheus-cpp-core1.0 libcurl4 libre2-9 ca-certificates \
  && if [ "${TRIM_UNUSED}" = 1 ]; then \
       dpkg --purge --force-depends \
         libgl1-mesa-dri libllvm15 libz3-4 proj-data iso-codes xkb-data; \

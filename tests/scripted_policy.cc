@@ -133,11 +133,17 @@ absl::StatusOr<std::vector<std::vector<double>>> ScriptedScorer::Score(
       return absl::InvalidArgumentError("traces: not a toy problem");
     }
     std::vector<double> flows = {std::log(0.5)};
-    const std::string letters = Letters(trace.steps);
+    std::string letters;  // of the first s steps
     for (size_t s = 1; s <= trace.steps.size(); ++s) {
-      const bool right =
-          s <= letters.size() && word.compare(0, s, letters, 0, s) == 0;
-      const bool done = s == word.size();
+      const std::string& step = trace.steps[s - 1];
+      // A generator that writes free text (tests/openai_stand_in.py) ends
+      // with "answer: CAB": right when every letter before it is.
+      const bool answer = absl::StartsWith(step, "answer: ");
+      letters += Letters({step});
+      const bool right = answer ? letters == word
+                                : letters.size() == s && s <= word.size() &&
+                                      word.compare(0, s, letters) == 0;
+      const bool done = letters.size() == word.size();
       flows.push_back(
           std::log(right ? (done ? 0.99 : 0.9) : (done ? 0.001 : 0.01)));
     }

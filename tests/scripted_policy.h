@@ -8,7 +8,8 @@
 // step ("letter ?"); a trace is complete after |WORD| steps and its final
 // answer is the letters, written in capitals (so votes must normalize). The
 // problem "mute WORD" is the same but its complete traces carry no final
-// answer. The scorer knows the word: F is high while the prefix is right.
+// answer. The scorer knows the word: F is high while the prefix is right
+// (and after a last step "answer: ..." that follows the right letters).
 #ifndef ARTS_TESTS_SCRIPTED_POLICY_H_
 #define ARTS_TESTS_SCRIPTED_POLICY_H_
 

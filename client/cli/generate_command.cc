@@ -32,6 +32,7 @@ int RunGenerate() {
   int exit_code = 0;
   for (const std::string& problem : absl::GetFlag(FLAGS_problem)) {
     arts::v1::ProposeRequest request;
+    request.set_task(absl::GetFlag(FLAGS_task));
     request.set_problem(problem);
     if (!prefix.empty()) {
       request.add_prefixes()->mutable_steps()->Add(prefix.begin(),

@@ -1,8 +1,19 @@
-// arts-generator: serves the frozen base model as arts.v1.Generator.
+// arts-generator: serves the frozen base model as arts.v1.Generator, or
+// forwards to an OpenAI-compatible completions server (--openai_url).
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "backends/openai/openai_policy.h"
 #include "core/io/default_paths.h"
 #include "core/model/generator.h"
 #include "server/connection_flags.h"
@@ -35,8 +46,106 @@ ABSL_FLAG(bool, prefix_cache, true,
           "keep finished candidates' keys and values in idle row slots, so "
           "that the next round's prefixes, which extend them, prefill only "
           "their new tokens; --noprefix_cache prefills every prefix whole");
+ABSL_FLAG(std::string, openai_url, "",
+          "instead of --model: forward every Propose to this OpenAI-compatible "
+          "completions API (vLLM, llama.cpp's server, TGI, SGLang), e.g. "
+          "http://127.0.0.1:8000/v1; serves the text task "
+          "(docs/generator.md)");
+ABSL_FLAG(std::string, openai_model, "",
+          "with --openai_url: the served model's name, sent as \"model\"");
+ABSL_FLAG(std::string, openai_api_key_file, "",
+          "with --openai_url: a file holding the API key, sent as a bearer "
+          "token; empty: none");
+ABSL_FLAG(std::string, openai_ca_file, "",
+          "with an https --openai_url: CA certificates (PEM) to trust; "
+          "empty: the system's");
+ABSL_FLAG(std::string, openai_delimiter, "\\n",
+          "with --openai_url: one step is the text up to this delimiter "
+          "(C escapes allowed)");
+ABSL_FLAG(std::string, openai_answer_regex, R"((?i)answer:\s*(.+))",
+          "with --openai_url: a step matching this RE2 pattern ends the "
+          "trace; its capturing group is the final answer");
+ABSL_FLAG(std::string, openai_prompt_prefix_file, "",
+          "with --openai_url: text put before every problem (instructions, "
+          "worked examples); empty: none");
+ABSL_FLAG(int, openai_max_step_tokens, 256,
+          "with --openai_url: a step that has not ended after this many "
+          "tokens is invalid");
+ABSL_FLAG(int, openai_max_trace_tokens, 2048,
+          "with --openai_url: tokens for the rest of a trace when a search "
+          "asks for whole traces (max_steps 0)");
+ABSL_FLAG(int, openai_max_connections, 64,
+          "with --openai_url: HTTP connections open at once; more requests "
+          "wait for one");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "on SIGTERM, how long in-flight calls may take to finish");
+
+namespace {
+
+// The whole of `path`, or an error that names `flag`.
+absl::StatusOr<std::string> ReadFlagFile(const std::string& flag,
+                                         const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, ": cannot read '", path, "'"));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The OpenAI-compatible backend the --openai_* flags describe; errors name
+// the flag.
+absl::StatusOr<std::unique_ptr<arts::backends::openai::OpenAiPolicy>>
+OpenAiPolicyFromFlags() {
+  arts::backends::openai::OpenAiOptions o;
+  o.base_url = absl::GetFlag(FLAGS_openai_url);
+  o.model = absl::GetFlag(FLAGS_openai_model);
+  o.ca_file = absl::GetFlag(FLAGS_openai_ca_file);
+  o.answer_regex = absl::GetFlag(FLAGS_openai_answer_regex);
+  o.max_step_tokens = absl::GetFlag(FLAGS_openai_max_step_tokens);
+  o.max_trace_tokens = absl::GetFlag(FLAGS_openai_max_trace_tokens);
+  o.max_connections = absl::GetFlag(FLAGS_openai_max_connections);
+  std::string error;
+  if (!absl::CUnescape(absl::GetFlag(FLAGS_openai_delimiter), &o.delimiter,
+                       &error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--openai_delimiter: ", error));
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_openai_api_key_file);
+      !path.empty()) {
+    absl::StatusOr<std::string> key =
+        ReadFlagFile("--openai_api_key_file", path);
+    if (!key.ok()) return key.status();
+    o.api_key = std::string(absl::StripAsciiWhitespace(*key));
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_openai_prompt_prefix_file);
+      !path.empty()) {
+    absl::StatusOr<std::string> prefix =
+        ReadFlagFile("--openai_prompt_prefix_file", path);
+    if (!prefix.ok()) return prefix.status();
+    o.prompt_prefix = *std::move(prefix);
+  }
+  if (!o.ca_file.empty() && !std::ifstream(o.ca_file)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--openai_ca_file: cannot read '", o.ca_file, "'"));
+  }
+  auto policy = arts::backends::openai::OpenAiPolicy::Make(std::move(o));
+  if (!policy.ok()) {
+    // The option's name, as a flag: base_url -> --openai_url.
+    std::string message(policy.status().message());
+    if (absl::StartsWith(message, "base_url:")) {
+      message = absl::StrCat("--openai_url:", message.substr(9));
+    } else {
+      message = absl::StrCat("--openai_", message);
+    }
+    return absl::InvalidArgumentError(message);
+  }
+  return policy;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   arts::server::BlockShutdownSignals();
@@ -56,7 +165,19 @@ int main(int argc, char** argv) {
   options.queue.max_queue = absl::GetFlag(FLAGS_max_queue);
   options.queue.max_wait = absl::GetFlag(FLAGS_max_queue_wait);
   options.prefix_cache = absl::GetFlag(FLAGS_prefix_cache);
-  flags.check_flags = [&options, threads]() -> absl::Status {
+  const bool openai = !absl::GetFlag(FLAGS_openai_url).empty();
+  std::unique_ptr<arts::backends::openai::OpenAiPolicy> openai_policy;
+  if (openai) {
+    flags.model = absl::GetFlag(FLAGS_openai_url);
+    flags.model_flag = "--openai_url";
+  }
+  flags.check_flags = [&options, threads, openai,
+                       &openai_policy]() -> absl::Status {
+    if (openai) {
+      auto policy = OpenAiPolicyFromFlags();
+      if (!policy.ok()) return policy.status();
+      openai_policy = *std::move(policy);
+    }
     if (absl::Status s = arts::server::CheckFlagRange(
             "--max_rows_per_step", options.max_rows,
             arts::backend::kMaxCandidates, 4096);
@@ -77,7 +198,15 @@ int main(int argc, char** argv) {
   arts::server::GeneratorService service(metrics, options);
   return arts::server::RunServerMain(
       "arts-generator", flags, metrics, service,
-      [&service](const std::string& path) -> absl::StatusOr<int64_t> {
+      [&service,
+       &openai_policy](const std::string& path) -> absl::StatusOr<int64_t> {
+        if (openai_policy != nullptr) {
+          const std::string model = openai_policy->options().model;
+          service.SetPolicy(
+              std::move(openai_policy), path,
+              {{"backend", "openai-completions"}, {"model", model}});
+          return 0;
+        }
         auto generator = arts::model::Generator::Load(path);
         if (!generator.ok()) return generator.status();
         const int64_t num_parameters = (*generator)->num_parameters();

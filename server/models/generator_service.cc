@@ -33,8 +33,12 @@ GeneratorService::GeneratorService(RpcMetrics& metrics, Options options)
                         5, 10});
 }
 
-// The scheduler goes first: its thread reports to this service's metrics.
-GeneratorService::~GeneratorService() { scheduler_.reset(); }
+// The scheduler and the policy go first: their threads report to this
+// service's metrics.
+GeneratorService::~GeneratorService() {
+  scheduler_.reset();
+  policy_.reset();
+}
 
 void GeneratorService::SetModel(std::unique_ptr<model::Generator> generator,
                                 const std::string& path) {
@@ -42,6 +46,15 @@ void GeneratorService::SetModel(std::unique_ptr<model::Generator> generator,
   generator_ = std::move(generator);
   scheduler_ = std::make_unique<serving::GenerationScheduler>(
       *generator_, options_, step_metrics_.Hooks());
+  ready_.store(true);
+}
+
+void GeneratorService::SetPolicy(std::unique_ptr<backend::Policy> policy,
+                                 const std::string& where,
+                                 std::map<std::string, std::string> metadata) {
+  model_path_ = where;
+  policy_ = std::move(policy);
+  policy_metadata_ = std::move(metadata);
   ready_.store(true);
 }
 
@@ -61,6 +74,8 @@ grpc::ServerUnaryReactor* GeneratorService::GetModelInfo(
   if (!ready_.load()) {
     status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
                           "the generator model is still loading");
+  } else if (policy_ != nullptr) {
+    FillModelInfo("generator", model_path_, 0, policy_metadata_, response);
   } else {
     FillModelInfo("generator", model_path_, generator_->num_parameters(),
                   generator_->metadata(), response);

@@ -20,6 +20,10 @@ void ProposeReactor::Start(const arts::v1::ProposeRequest& request) {
     FinishCall(absl::UnavailableError("the generator model is still loading"));
     return;
   }
+  if (service_.policy_ != nullptr) {
+    StartOnPolicy(request);
+    return;
+  }
   serving::GenerationScheduler::Callbacks callbacks;
   callbacks.on_candidate = [this](backend::Candidate c) {
     OnCandidate(std::move(c));
@@ -33,6 +37,28 @@ void ProposeReactor::Start(const arts::v1::ProposeRequest& request) {
   absl::Status submitted =
       service_.scheduler_->Submit(backends::FromProto(request), callbacks);
   if (!submitted.ok()) FinishCall(submitted);
+}
+
+void ProposeReactor::StartOnPolicy(const arts::v1::ProposeRequest& request) {
+  backend::CallContext call;
+  call.deadline = absl::FromChrono(context_->deadline());
+  call.cancelled = [this] { return cancelled_.load(); };
+  call.solve = backends::SolveTimesFrom(context_->client_metadata());
+  service_.policy_->StartPropose(
+      backends::FromProto(request), call,
+      [this](backend::Candidate c) {
+        policy_tokens_ += c.num_tokens;
+        OnCandidate(std::move(c));
+      },
+      [this](absl::Status status) {
+        // Nothing queues here: the whole call is the server's compute.
+        model::ProposeStats stats;
+        stats.tokens_generated = policy_tokens_.load();
+        stats.compute_seconds = std::chrono::duration<double>(
+                                    std::chrono::steady_clock::now() - start_)
+                                    .count();
+        OnJobDone(std::move(status), stats);
+      });
 }
 
 void ProposeReactor::OnCandidate(backend::Candidate candidate) {

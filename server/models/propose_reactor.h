@@ -16,12 +16,13 @@
 namespace arts::server {
 
 // One Propose call on the callback API. Who owns what, in order: gRPC
-// creates the call; Start hands the request to the scheduler (or finishes
-// at once with its refusal); the scheduler calls OnCandidate for each
-// candidate and OnJobDone once, from its thread; candidates are written one
-// at a time, and Finish comes after the last write completes; gRPC then
-// calls OnDone, which deletes the reactor. Until OnJobDone the scheduler may
-// call back, so Finish (and so the deletion) never comes before it.
+// creates the call; Start hands the request to the scheduler, or to the
+// service's policy (or finishes at once with its refusal); the scheduler
+// (the policy) calls OnCandidate for each candidate and OnJobDone once, from
+// its thread; candidates are written one at a time, and Finish comes after
+// the last write completes; gRPC then calls OnDone, which deletes the
+// reactor. Until OnJobDone the scheduler may call back, so Finish (and so
+// the deletion) never comes before it.
 class ProposeReactor final
     : public grpc::ServerWriteReactor<arts::v1::Candidate> {
  public:
@@ -34,6 +35,8 @@ class ProposeReactor final
   void OnDone() override { delete this; }
 
  private:
+  // The service's policy answers instead of a model.
+  void StartOnPolicy(const arts::v1::ProposeRequest& request);
   void OnCandidate(backend::Candidate candidate);
   void OnJobDone(absl::Status status, const model::ProposeStats& stats);
   // Records the call's metrics, then finishes it; `this` may be gone after.
@@ -46,6 +49,7 @@ class ProposeReactor final
   std::atomic<bool> cancelled_{false};
 
   std::atomic<bool> first_candidate_{true};
+  std::atomic<int64_t> policy_tokens_{0};  // the policy's candidates' tokens
   WriteQueue<arts::v1::Candidate, absl::Status> writes_;
 };
 
