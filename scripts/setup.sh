@@ -9,7 +9,8 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libtorch-dev libopenblas0-pthread
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libcurl4-openssl-dev nlohmann-json3-dev libre2-dev
+  libcurl4-openssl-dev nlohmann-json3-dev libre2-dev libsentencepiece-dev
+  python3-torch python3-sentencepiece
   curl openssl python3 python3-grpcio python3-protobuf
 )
 

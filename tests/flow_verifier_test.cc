@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/model/generator.h"
+#include "core/text/sentencepiece_model.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
@@ -208,7 +209,8 @@ TEST(FlowVerifierTest, CheckpointRoundTripAndKindChecks) {
 
 TEST(FlowVerifierTest, EncodeBoundariesMarksEachLineEnd) {
   model::Tokenizer tokenizer;
-  auto batch = EncodeBoundaries({kFull, {"1 2 -> 3", {}}}, tokenizer, 320);
+  auto batch =
+      EncodeBoundaries({kFull, {"1 2 -> 3", {}}}, *CountdownCharacters(), 320);
   ASSERT_TRUE(batch.ok());
   EXPECT_EQ(batch->boundaries.size(1), 4);
   EXPECT_EQ(batch->mask[0].sum().item<int64_t>(), 4);
@@ -219,6 +221,97 @@ TEST(FlowVerifierTest, EncodeBoundariesMarksEachLineEnd) {
     const int64_t position = batch->boundaries[0][k].item<int64_t>();
     EXPECT_EQ(batch->tokens[0][position].item<int64_t>(),
               tokenizer.TokenOf('\n'));
+  }
+}
+
+}  // namespace
+}  // namespace arts::verifier
+
+namespace arts::verifier {
+namespace {
+
+// A SentencePiece model trained here on text of the toy sum task.
+std::string TinySubwordModel() {
+  std::vector<std::string> sentences;
+  for (int i = 0; i < 40; ++i) {
+    sentences.push_back(absl::StrCat("sum ", i % 9 + 1, " ", i % 7 + 2));
+    sentences.push_back(absl::StrCat(i, " + ", i % 5, " = ", i + i % 5));
+    sentences.push_back(absl::StrCat("answer: ", i * 3));
+  }
+  std::string error;
+  std::string model = text::SentencePieceModel::Train(sentences, 40, &error);
+  EXPECT_FALSE(model.empty()) << error;
+  return model;
+}
+
+TEST(SubwordEncoderTest, PrefixesEncodeAsPrefixesWithTheirTextEnds) {
+  absl::StatusOr<std::shared_ptr<const TraceEncoder>> encoder =
+      SubwordEncoder(TinySubwordModel());
+  ASSERT_TRUE(encoder.ok()) << encoder.status();
+  EXPECT_EQ((*encoder)->task(), "text");
+  const TraceRef full{"sum 3 5 7", {"3 + 5 = 8", "8 + 7 = 15", "answer: 15"}};
+  absl::StatusOr<EncodedTrace> whole = (*encoder)->Encode(full, 320, 0);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  ASSERT_EQ(whole->boundaries.size(), 4u);
+  EXPECT_EQ(whole->tokens.front(), 1);  // begin
+  for (size_t k = 0; k < 4; ++k) {
+    EXPECT_EQ(whole->tokens[whole->boundaries[k]], 2);  // a prefix's end
+    const TraceRef prefix{full.problem,
+                          {full.steps.begin(), full.steps.begin() + k}};
+    absl::StatusOr<EncodedTrace> part = (*encoder)->Encode(prefix, 320, 0);
+    ASSERT_TRUE(part.ok());
+    // The prefix's tokens start the whole's, and its text is the key.
+    EXPECT_TRUE(std::equal(part->tokens.begin(), part->tokens.end(),
+                           whole->tokens.begin()));
+    EXPECT_EQ(whole->text.substr(0, whole->text_ends[k]), part->text);
+  }
+  for (int64_t token : whole->tokens) {
+    EXPECT_LT(token, (*encoder)->vocab_size());
+  }
+  absl::StatusOr<EncodedTrace> too_long = (*encoder)->Encode(full, 8, 3);
+  EXPECT_THAT(too_long.status().message(), HasSubstr("traces[3]:"));
+  EXPECT_FALSE(SubwordEncoder("not a model").ok());
+}
+
+TEST(SubwordEncoderTest, ATextVerifierRoundTripsWithItsTokenizerAndCaches) {
+  absl::StatusOr<std::shared_ptr<const TraceEncoder>> encoder =
+      SubwordEncoder(TinySubwordModel());
+  ASSERT_TRUE(encoder.ok());
+  model::TransformerConfig config;
+  config.d_model = 16;
+  config.num_layers = 1;
+  config.num_heads = 2;
+  config.d_ff = 32;
+  config.max_len = 128;
+  FlowVerifier original(MakeVerifierNetwork(config, **encoder), {}, *encoder);
+  EXPECT_EQ(original.task(), "text");
+  TempDir dir("flow_verifier_test");
+  ASSERT_TRUE(original.Save(dir.File("text.ckpt"), {}).ok());
+  absl::StatusOr<std::unique_ptr<FlowVerifier>> loaded =
+      FlowVerifier::Load(dir.File("text.ckpt"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  EXPECT_EQ((*loaded)->task(), "text");
+  const std::vector<TraceRef> traces = {
+      {"sum 3 5 7", {"3 + 5 = 8", "8 + 7 = 15"}}, {"sum 3 5 7", {"3 + 5 = 8"}}};
+  absl::StatusOr<std::vector<std::vector<double>>> want =
+      original.Score(traces);
+  ASSERT_TRUE(want.ok()) << want.status();
+  EXPECT_EQ(*(*loaded)->Score(traces), *want);
+  // The prefix cache keys prefixes by their text, not by token counts: the
+  // longer trace, scored after the shorter, feeds only its new step and
+  // agrees with the full score.
+  absl::StatusOr<std::vector<EncodedTrace>> encoded = (*loaded)->Encode(traces);
+  ASSERT_TRUE(encoded.ok());
+  PrefixCache cache(int64_t{16} << 20);
+  ScoreStats stats;
+  auto shorter = (*loaded)->ScoreEncoded({&(*encoded)[1]}, &cache, &stats);
+  auto longer = (*loaded)->ScoreEncoded({&(*encoded)[0]}, &cache, &stats);
+  ASSERT_TRUE(shorter.ok() && longer.ok());
+  EXPECT_EQ(stats.cache_hits, 1);
+  EXPECT_GT(stats.reused_positions, 0);
+  ASSERT_EQ((*longer)[0].size(), 3u);
+  for (size_t k = 0; k < 3; ++k) {
+    EXPECT_NEAR((*longer)[0][k], (*want)[0][k], 1e-5);
   }
 }
 

@@ -45,7 +45,8 @@ using ::testing::HasSubstr;
 
 constexpr char kGenerator[] = ARTS_GENERATOR_BINARY;
 constexpr char kOrchestrator[] = ARTS_ORCHESTRATOR_BINARY;
-constexpr char kStandIn[] = ARTS_SOURCE_DIR "/tests/openai_stand_in.py";
+constexpr char kStandIn[] =
+    ARTS_SOURCE_DIR "/examples/python/toy_llm_server.py";
 constexpr char kPython[] = "/usr/bin/python3";
 constexpr char kTempPrefix[] = "openai_generator_test";
 
@@ -230,7 +231,7 @@ TEST_F(OpenAiGeneratorTest, ErrorsNameTheFieldOrTheServer) {
   status = Propose(request, candidates);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(status.message(), HasSubstr("openai: HTTP 400"));
-  EXPECT_THAT(status.message(), HasSubstr("no 'spell WORD' problem"));
+  EXPECT_THAT(status.message(), HasSubstr("no 'spell WORD' or 'sum A B"));
   EXPECT_TRUE(candidates.empty());
 }
 

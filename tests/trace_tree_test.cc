@@ -9,10 +9,12 @@
 #include "backends/local/local_policy.h"
 #include "core/countdown/checker.h"
 #include "core/model/generator.h"
+#include "core/task/text_task.h"
 #include "core/verifier/tree_collector.h"
 #include "core/verifier/tree_shards.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/scripted_policy.h"
 #include "tests/test_support.h"
 #include "tests/tiny_models.h"
 
@@ -268,6 +270,101 @@ TEST_F(TraceTreeTest, CorruptFilesNameTheLine) {
             "end\n");
   EXPECT_THAT(ReadTreeFile(path).status().message(),
               HasSubstr(":4: reward and logprob must be finite"));
+}
+
+// JSON Lines (docs/formats.md), the format of any task's trees.
+TEST(JsonTreeFileTest, RoundTripIsExactAndKeepsTaskAndAnswers) {
+  TraceTree tree;
+  tree.task = "text";
+  tree.problem = "sum 3 5\twith a tab";
+  tree.nodes.resize(3);
+  tree.nodes[1] = {0, "3 + 5 = 8", -0.25, 5, true, false, 0, "", {}};
+  tree.nodes[2] = {1, "answer: 8", -1e-17, 3, true, true, 1, "8", {}};
+  tree.nodes[0].children = {1};
+  tree.nodes[1].children = {2};
+  TempDir dir("trace_tree_test");
+  const std::string path = dir.File("trees.jsonl");
+  ASSERT_TRUE(WriteTreeFile(path, {tree, tree}).ok());
+  absl::StatusOr<std::vector<TraceTree>> read = ReadTreeFile(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->size(), 2u);
+  const TraceTree& back = (*read)[1];
+  EXPECT_EQ(back.task, "text");
+  EXPECT_EQ(back.problem, tree.problem);
+  ASSERT_EQ(back.nodes.size(), 3u);
+  EXPECT_EQ(back.nodes[2].answer, "8");
+  EXPECT_EQ(back.nodes[2].logprob, -1e-17);
+  EXPECT_TRUE(back.nodes[2].terminal);
+  EXPECT_EQ(back.nodes[1].children, std::vector<int>{2});
+  EXPECT_EQ(back.StepsTo(2), tree.StepsTo(2));
+  // A text tree does not fit the Countdown text format.
+  EXPECT_THAT(WriteTreeFile(dir.File("trees.txt"), {tree}).message(),
+              HasSubstr("write trees of task 'text' as JSON Lines"));
+}
+
+TEST(JsonTreeFileTest, AUsersOwnLinesReadWithDefaultsAndErrorsNameTheLine) {
+  TempDir dir("trace_tree_test");
+  const std::string path = dir.File("mine.jsonl");
+  // Only parent and step are required; the rest take their defaults.
+  WriteFile(path,
+            "{\"format\": \"arts-trace-tree\", \"version\": 1, \"task\": "
+            "\"text\", \"problem\": \"q\", \"nodes\": [{\"parent\": -1, "
+            "\"step\": \"\"}, {\"parent\": 0, \"step\": \"a\", "
+            "\"terminal\": true, \"reward\": 1}]}\n\n");
+  absl::StatusOr<std::vector<TraceTree>> read = ReadTreeFile(path);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_TRUE((*read)[0].nodes[1].valid);
+  EXPECT_EQ((*read)[0].nodes[1].reward, 1);
+  for (const auto& [line, message] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"{not json", "not a JSON value"},
+           {"{\"format\": \"x\"}", "\"format\" must be"},
+           {"{\"format\": \"arts-trace-tree\", \"version\": 2}",
+            "\"version\" must be 1"},
+           {"{\"format\": \"arts-trace-tree\", \"version\": 1, \"task\": "
+            "\"text\", \"problem\": \"q\", \"nodes\": [{\"parent\": 0, "
+            "\"step\": \"\"}]}",
+            "nodes[0]: the root's parent must be -1"},
+           {"{\"format\": \"arts-trace-tree\", \"version\": 1, \"task\": "
+            "\"text\", \"problem\": \"q\", \"nodes\": [{\"parent\": -1, "
+            "\"step\": \"\"}, {\"parent\": 0, \"step\": \"a\", "
+            "\"reward\": \"high\"}]}",
+            "nodes[1].reward must be a finite number"},
+       }) {
+    SCOPED_TRACE(line);
+    WriteFile(path, "\n" + line + "\n");
+    absl::Status status = ReadTreeFile(path).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
+    EXPECT_THAT(status.message(), HasSubstr(":2: " + message));
+  }
+}
+
+// Trees of any task: the problem's own reward, e.g. reference answers.
+TEST(TextTreeTest, ReferenceAnswersRewardTheLeaves) {
+  testing_support::ScriptedPolicy policy;
+  const task::TextTask text;
+  TreeProblem problem = ReferenceAnswerTreeProblem(
+      "text", "spell cab", "cab",
+      [&text](absl::string_view a) { return text.NormalizeAnswer(a); });
+  CollectorOptions options;
+  options.children_by_depth = {4, 2};
+  options.max_expanded_per_depth = 8;
+  options.sampling.seed = 3;
+  absl::StatusOr<TraceTree> tree = CollectTree(policy, problem, options);
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  EXPECT_EQ(tree->task, "text");
+  int terminal = 0, right = 0;
+  for (size_t i = 0; i < tree->nodes.size(); ++i) {
+    const TreeNode& node = tree->nodes[i];
+    if (!node.terminal) continue;
+    ++terminal;
+    // The scripted policy answers in capitals; normalized, "CAB" is "cab".
+    EXPECT_EQ(node.reward, node.answer == "CAB" ? 1 : 0) << node.answer;
+    right += node.reward == 1;
+  }
+  EXPECT_GT(terminal, 0);
+  EXPECT_GT(right, 0);
+  EXPECT_LT(right, terminal);
 }
 
 class TreeShardsTest : public ::testing::Test {

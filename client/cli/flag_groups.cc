@@ -62,6 +62,11 @@ ABSL_FLAG(int64_t, max_tokens, -1,
 
 ABSL_FLAG(std::string, task, arts::backend::kDefaultTask,
           "the problems' task: countdown or text (docs/bring_your_own.md)");
+ABSL_FLAG(std::string, problems_file, "",
+          "problems with reference answers, a JSON Lines file of "
+          "{\"problem\", \"answer\"} (docs/formats.md): solve: instead of "
+          "--problem, and says how many top answers match; collect-trees "
+          "--task text: the problems, whose answers reward the trees");
 ABSL_FLAG(std::string, strategy, "arts",
           "best_of_n, weighted_vote, majority_vote, beam, arts or dvts");
 ABSL_FLAG(int, beam_width, 4, "beam width B");

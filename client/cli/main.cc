@@ -16,7 +16,7 @@ std::vector<Command> Commands() {
   return {
       {"solve", "solve problems on an Orchestrator service", RunSolve,
        "solve_command.cc",
-       Join({{"problem", "orchestrator"},
+       Join({{"problem", "problems_file", "orchestrator"},
              kConnectionFlags,
              kSecurityFlags,
              Without(kSearchFlags, "orchestrator"),

@@ -8,6 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "client/cli/flag_groups.h"
 #include "core/countdown/problem.h"
+#include "core/task/reference_problems.h"
+#include "core/task/task.h"
 
 namespace arts::cli {
 
@@ -70,8 +72,57 @@ void PrintResult(const std::string& problem, const std::string& target,
   }
 }
 
+namespace {
+
+// --problems_file: each problem solved and its top answer compared with the
+// reference in the task's normal form; a summary line at the end.
+int SolveReferenceProblems(const SolveFunction& solve,
+                           const search::SearchOptions& options) {
+  absl::StatusOr<std::vector<task::ReferenceProblem>> problems =
+      task::ReadReferenceProblems(absl::GetFlag(FLAGS_problems_file));
+  if (!problems.ok()) {
+    std::cerr << "solve: --problems_file: " << problems.status().message()
+              << "\n";
+    return 2;
+  }
+  absl::StatusOr<const task::Task*> task = task::TaskOrError(options.task);
+  if (!task.ok()) {
+    std::cerr << "solve: " << task.status().message() << "\n";
+    return 2;
+  }
+  int right = 0;
+  int64_t tokens = 0;
+  for (const task::ReferenceProblem& p : *problems) {
+    absl::StatusOr<search::SearchResult> result = solve(p.problem, options);
+    if (!result.ok()) {
+      std::cerr << "solve: " << p.problem << ": " << result.status() << "\n";
+      return 1;
+    }
+    PrintResult(p.problem, TargetOf(options.task, p.problem), *result);
+    const bool match =
+        !result->answers.empty() &&
+        (*task)->NormalizeAnswer(result->answers.front().final_value) ==
+            (*task)->NormalizeAnswer(p.answer);
+    right += match;
+    tokens += result->cost.tokens_generated;
+    std::cout << "  reference " << p.answer
+              << (match ? ": the top answer matches\n"
+                        : ": the top answer does NOT match\n");
+  }
+  const double n = static_cast<double>(problems->size());
+  std::cout << absl::StrFormat(
+      "right: %d of %d (%.1f%%), %.1f tokens per problem\n", right,
+      problems->size(), 100.0 * right / n, static_cast<double>(tokens) / n);
+  return 0;
+}
+
+}  // namespace
+
 int SolveEach(const SolveFunction& solve,
               const search::SearchOptions& options) {
+  if (!absl::GetFlag(FLAGS_problems_file).empty()) {
+    return SolveReferenceProblems(solve, options);
+  }
   for (const std::string& problem : absl::GetFlag(FLAGS_problem)) {
     absl::StatusOr<search::SearchResult> result = solve(problem, options);
     if (!result.ok()) {

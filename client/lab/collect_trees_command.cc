@@ -11,12 +11,15 @@
 #include "client/lab/commands.h"
 #include "client/lab/lab_flags.h"
 #include "core/countdown/game24.h"
+#include "core/task/reference_problems.h"
+#include "core/task/text_task.h"
 #include "core/training/generated_problems.h"
 #include "core/training/generator_trainer.h"
 #include "core/verifier/tree_shards.h"
 
 ABSL_FLAG(int, problems, 800,
-          "train-pool puzzles to use, ranks 1..N (N <= 800)");
+          "train-pool puzzles to use, ranks 1..N (N <= 800); --task text: "
+          "the first N problems of --problems_file");
 ABSL_FLAG(int, shard_size, 50, "trees per shard file");
 ABSL_FLAG(int, children, 4, "candidates per expanded node");
 ABSL_FLAG(int, breadth, 16, "nodes expanded per depth");
@@ -34,18 +37,55 @@ ABSL_FLAG(uint64_t, generated_seed, 1, "seed of the generated problems");
 ABSL_FLAG(std::string, from_generator, "",
           "a Generator service address; empty = in-process "
           "with --model");
+namespace {
+
+// `arts-lab collect-trees --task text`: trees from any Generator service,
+// rewarded by reference answers, written as JSON Lines shards.
+int CollectTextTrees(const arts::verifier::ShardOptions& options) {
+  const std::string path = absl::GetFlag(FLAGS_problems_file);
+  const std::string address = absl::GetFlag(FLAGS_from_generator);
+  if (path.empty() || address.empty()) {
+    std::cerr << "collect-trees: --task text needs --problems_file (problems "
+                 "with reference answers) and --from_generator (the "
+                 "Generator service to sample from)\n";
+    return 2;
+  }
+  absl::StatusOr<std::vector<arts::task::ReferenceProblem>> problems =
+      arts::task::ReadReferenceProblems(path);
+  if (!problems.ok()) {
+    std::cerr << "collect-trees: --problems_file: "
+              << problems.status().message() << "\n";
+    return 2;
+  }
+  const int limit = absl::GetFlag(FLAGS_problems);
+  std::vector<arts::verifier::TreeProblem> tree_problems;
+  const arts::task::TextTask text;
+  for (const auto& p : *problems) {
+    if (static_cast<int>(tree_problems.size()) == limit) break;
+    tree_problems.push_back(arts::verifier::ReferenceAnswerTreeProblem(
+        "text", p.problem, p.answer,
+        [&text](absl::string_view a) { return text.NormalizeAnswer(a); }));
+  }
+  arts::backends::GrpcPolicy policy(arts::backends::InsecureChannel(address),
+                                    absl::Seconds(60));
+  absl::Status status = arts::verifier::CollectTreeShards(policy, tree_problems,
+                                                          options, std::cout);
+  if (!status.ok()) {
+    std::cerr << "collect-trees: " << status << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
 
 namespace arts::cli {
 
 int RunCollectTrees() {
-  const int num_problems = absl::GetFlag(FLAGS_problems);
-  const int last_rank = training::kFirstValidationRank - 1;
-  const int generated = absl::GetFlag(FLAGS_generated);
-  if (num_problems < 0 || num_problems > last_rank || generated < 0 ||
-      num_problems + generated < 1) {
-    std::cerr << "collect-trees: --problems must be 0 to " << last_rank
-              << " (ranks after that are validation, test and tail) and "
-                 "--generated >= 0, with at least one problem in all\n";
+  const std::string task = absl::GetFlag(FLAGS_task);
+  if (task != "countdown" && task != "text") {
+    std::cerr << "collect-trees: --task: expected countdown or text, got '"
+              << task << "'\n";
     return 2;
   }
   std::vector<int> children_by_depth;
@@ -58,6 +98,29 @@ int RunCollectTrees() {
       return 2;
     }
     children_by_depth.push_back(k);
+  }
+  verifier::ShardOptions options;
+  options.directory = absl::GetFlag(FLAGS_trees_dir);
+  options.shard_size = absl::GetFlag(FLAGS_shard_size);
+  options.collector.children = absl::GetFlag(FLAGS_children);
+  options.collector.max_expanded_per_depth = absl::GetFlag(FLAGS_breadth);
+  options.collector.children_by_depth = children_by_depth;
+  options.collector.forks = absl::GetFlag(FLAGS_forks);
+  options.collector.fork_rollouts = absl::GetFlag(FLAGS_fork_rollouts);
+  options.collector.max_tokens = absl::GetFlag(FLAGS_max_tokens);
+  options.collector.sampling.seed = absl::GetFlag(FLAGS_seed);
+  options.collector.sampling.constrained = absl::GetFlag(FLAGS_constrained);
+  options.collector.sampling.temperature = absl::GetFlag(FLAGS_temperature);
+  if (task == "text") return CollectTextTrees(options);
+  const int num_problems = absl::GetFlag(FLAGS_problems);
+  const int last_rank = training::kFirstValidationRank - 1;
+  const int generated = absl::GetFlag(FLAGS_generated);
+  if (num_problems < 0 || num_problems > last_rank || generated < 0 ||
+      num_problems + generated < 1) {
+    std::cerr << "collect-trees: --problems must be 0 to " << last_rank
+              << " (ranks after that are validation, test and tail) and "
+                 "--generated >= 0, with at least one problem in all\n";
+    return 2;
   }
   auto puzzles = countdown::LoadGame24(absl::GetFlag(FLAGS_data));
   if (!puzzles.ok()) {
@@ -73,19 +136,6 @@ int RunCollectTrees() {
            training::GeneratedProblemOptions{}, *puzzles)) {
     problems.push_back(std::move(p));
   }
-  verifier::ShardOptions options;
-  options.directory = absl::GetFlag(FLAGS_trees_dir);
-  options.shard_size = absl::GetFlag(FLAGS_shard_size);
-  options.collector.children = absl::GetFlag(FLAGS_children);
-  options.collector.max_expanded_per_depth = absl::GetFlag(FLAGS_breadth);
-  options.collector.children_by_depth = children_by_depth;
-  options.collector.forks = absl::GetFlag(FLAGS_forks);
-  options.collector.fork_rollouts = absl::GetFlag(FLAGS_fork_rollouts);
-  options.collector.max_tokens = absl::GetFlag(FLAGS_max_tokens);
-  options.collector.sampling.seed = absl::GetFlag(FLAGS_seed);
-  options.collector.sampling.constrained = absl::GetFlag(FLAGS_constrained);
-  options.collector.sampling.temperature = absl::GetFlag(FLAGS_temperature);
-
   std::unique_ptr<model::Generator> generator;
   std::unique_ptr<backend::Policy> policy;
   const std::string address = absl::GetFlag(FLAGS_from_generator);

@@ -50,6 +50,14 @@ ABSL_FLAG(std::string, verifier_architecture, "text",
 ABSL_FLAG(bool, state_pair_head, false,
           "state network: also score each pair of numbers and pool the scores "
           "by log-sum-exp");
+ABSL_FLAG(std::string, tokenizer_model, "",
+          "trees of the text task: a SentencePiece .model for the text "
+          "network; empty = train one on the trees (--subword_vocab pieces)");
+ABSL_FLAG(int, subword_vocab, 256,
+          "trees of the text task: pieces of the SentencePiece model trained "
+          "here when --tokenizer_model is empty");
+ABSL_FLAG(int, verifier_max_len, 320,
+          "text network: the longest trace it reads, in tokens");
 ABSL_FLAG(std::string, verifier_init, "",
           "a generator checkpoint to start from (its "
           "architecture replaces --verifier_d_model/--verifier_layers); empty "
@@ -81,6 +89,15 @@ int RunTrainVerifier() {
   options.model.num_heads = 4;
   options.model.d_ff = 4 * options.model.d_model;
   options.init_from = absl::GetFlag(FLAGS_verifier_init);
+  options.tokenizer_model = absl::GetFlag(FLAGS_tokenizer_model);
+  options.subword_vocab = absl::GetFlag(FLAGS_subword_vocab);
+  options.model.max_len = absl::GetFlag(FLAGS_verifier_max_len);
+  if (options.subword_vocab < 8 || options.subword_vocab > 16000 ||
+      options.model.max_len < 16 || options.model.max_len > 4096) {
+    std::cerr << "train-verifier: --subword_vocab must be 8 to 16000 and "
+                 "--verifier_max_len 16 to 4096\n";
+    return 2;
+  }
   options.architecture = absl::GetFlag(FLAGS_verifier_architecture);
   if (options.architecture != "text" && options.architecture != "state") {
     std::cerr << "train-verifier: --verifier_architecture: expected text or "

@@ -12,9 +12,13 @@ absl::StatusOr<LoadedTransformer> LoadTransformer(const std::string& path,
   try {
     absl::StatusOr<Checkpoint> checkpoint = LoadCheckpoint(path, kind);
     if (!checkpoint.ok()) return checkpoint.status();
+    // A model that names a tokenizer of its own (a text verifier's
+    // SentencePiece model) is checked against it by its loader; the rest
+    // read Countdown's characters.
+    const bool own_tokenizer = checkpoint->metadata.count("tokenizer") > 0;
     auto alphabet = checkpoint->metadata.find("alphabet");
-    if (alphabet == checkpoint->metadata.end() ||
-        alphabet->second != Tokenizer::kAlphabet) {
+    if (!own_tokenizer && (alphabet == checkpoint->metadata.end() ||
+                           alphabet->second != Tokenizer::kAlphabet)) {
       return absl::DataLossError(absl::StrCat(
           "checkpoint ", path,
           ": tokenizer alphabet differs from this build's; retrain the model"));
@@ -25,7 +29,7 @@ absl::StatusOr<LoadedTransformer> LoadTransformer(const std::string& path,
       return absl::DataLossError(
           absl::StrCat("checkpoint ", path, ": ", config.status().message()));
     }
-    if (config->vocab_size != Tokenizer().vocab_size()) {
+    if (!own_tokenizer && config->vocab_size != Tokenizer().vocab_size()) {
       return absl::DataLossError(absl::StrCat(
           "checkpoint ", path, ": vocab_size ", config->vocab_size,
           " does not match the tokenizer's ", Tokenizer().vocab_size()));

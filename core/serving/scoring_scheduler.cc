@@ -43,7 +43,8 @@ ScoringScheduler::~ScoringScheduler() {
 absl::Status ScoringScheduler::Submit(
     const std::vector<backend::TraceRef>& traces, Callbacks callbacks) {
   if (absl::Status room = queue_.CheckRoom(); !room.ok()) return room;
-  if (absl::Status valid = verifier::ValidateScoreRequest(traces);
+  if (absl::Status valid =
+          verifier::ValidateScoreRequest(traces, verifier_.task());
       !valid.ok()) {
     return valid;
   }

@@ -3,9 +3,12 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
+#include <memory>
 #include <random>
+#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -13,41 +16,17 @@
 #include "absl/strings/str_format.h"
 #include "core/model/compute_threads.h"
 #include "core/model/memory_reuse.h"
+#include "core/text/sentencepiece_model.h"
 #include "core/training/state_trainer.h"
 #include "core/verifier/flow_verifier.h"
 #include "core/verifier/losses.h"
+#include "core/verifier/trace_encoder.h"
 #include "core/verifier/trace_tree.h"
 #include "core/verifier/tree_batch.h"
+#include "core/verifier/tree_shards.h"
 
 namespace arts::training {
 namespace {
-
-absl::StatusOr<std::vector<verifier::TraceTree>> LoadShards(
-    const std::string& directory) {
-  std::vector<std::string> paths;
-  std::error_code error;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(directory, error)) {
-    const std::string name = entry.path().filename().string();
-    if (absl::StartsWith(name, "trees-") && absl::EndsWith(name, ".txt")) {
-      paths.push_back(entry.path().string());
-    }
-  }
-  if (error || paths.empty()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no trees-*.txt shards in ", directory,
-        " (run `arts-lab collect-trees --trees_dir ", directory, "` first)"));
-  }
-  std::sort(paths.begin(), paths.end());
-  std::vector<verifier::TraceTree> trees;
-  for (const std::string& path : paths) {
-    absl::StatusOr<std::vector<verifier::TraceTree>> shard =
-        verifier::ReadTreeFile(path);
-    if (!shard.ok()) return shard.status();
-    for (auto& tree : *shard) trees.push_back(std::move(tree));
-  }
-  return trees;
-}
 
 // Every node of `trees` as a trace, in MakeTreeBatch's order.
 std::vector<verifier::TraceRef> NodeTraces(
@@ -91,6 +70,72 @@ absl::string_view VerifierObjectiveName(VerifierObjective objective) {
   return "flow";
 }
 
+namespace {
+
+// The encoder the text network reads `train` with: Countdown's characters,
+// or for `text` trees SentencePiece subwords (the options' model, or one
+// trained on the trees' problems and steps). Refuses what only Countdown
+// has: the state network, the backup objectives, a generator to start from.
+absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> EncoderForTrees(
+    const VerifierTrainingOptions& options,
+    const std::vector<verifier::TraceTree>& train) {
+  const std::string& task = train.front().task;
+  for (const verifier::TraceTree& tree : train) {
+    if (tree.task != task) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the trees mix tasks ('", task, "' and '", tree.task, "')"));
+    }
+  }
+  if (task == "countdown") return verifier::CountdownCharacters();
+  if (task != "text") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("trees of task '", task, "': expected countdown or text"));
+  }
+  if (options.architecture != "text" || !options.init_from.empty() ||
+      options.objective == VerifierObjective::kFlowBackup ||
+      options.objective == VerifierObjective::kFlowExact) {
+    return absl::InvalidArgumentError(
+        "text trees train the text network from random weights with the "
+        "flow, discriminative or mc_prm objective (the state network, the "
+        "backup objectives and --verifier_init read Countdown only)");
+  }
+  std::string model = options.tokenizer_model;
+  if (!model.empty()) {
+    std::ifstream in(model, std::ios::binary);
+    if (!in) {
+      return absl::NotFoundError(
+          absl::StrCat("tokenizer_model: cannot read ", model));
+    }
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    model = bytes.str();
+  } else {
+    std::vector<std::string> sentences;
+    for (const verifier::TraceTree& tree : train) {
+      sentences.push_back(tree.problem);
+      for (size_t i = 1; i < tree.nodes.size(); ++i) {
+        sentences.push_back(tree.nodes[i].step);
+      }
+    }
+    std::string error;
+    model = text::SentencePieceModel::Train(sentences, options.subword_vocab,
+                                            &error);
+    if (model.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("training the tokenizer: ", error));
+    }
+  }
+  absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> encoder =
+      verifier::SubwordEncoder(model);
+  if (!encoder.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("tokenizer_model: ", encoder.status().message()));
+  }
+  return encoder;
+}
+
+}  // namespace
+
 absl::Status TrainVerifier(const VerifierTrainingOptions& options,
                            std::ostream& log) {
   if (absl::Status s = model::SetComputeThreads(options.threads); !s.ok()) {
@@ -100,7 +145,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   model::KeepFreedMemoryForReuse();
   torch::manual_seed(options.seed);
   absl::StatusOr<std::vector<verifier::TraceTree>> trees =
-      LoadShards(options.trees_dir);
+      verifier::ReadTrees(options.trees_dir);
   if (!trees.ok()) return trees.status();
   const size_t validation = std::max<size_t>(
       1, static_cast<size_t>(trees->size() * options.validation_fraction));
@@ -111,6 +156,9 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
                                          trees->end() - validation);
   std::vector<verifier::TraceTree> held(trees->end() - validation,
                                         trees->end());
+  absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> encoder =
+      EncoderForTrees(options, train);
+  if (!encoder.ok()) return encoder.status();
   const absl::string_view objective_name =
       VerifierObjectiveName(options.objective);
   const bool state_objective =
@@ -124,7 +172,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   }
   model::Transformer net{nullptr};  // the text network; none for the state
   if (!state_network && options.init_from.empty()) {
-    net = verifier::MakeVerifierNetwork(options.model);
+    net = verifier::MakeVerifierNetwork(options.model, **encoder);
   } else if (!state_network) {
     absl::StatusOr<model::Transformer> from_generator =
         verifier::MakeVerifierFromGenerator(options.init_from);
@@ -191,7 +239,8 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       std::vector<verifier::TraceTree> chunk(
           held.begin() + i,
           held.begin() + std::min(held.size(), i + options.trees_per_batch));
-      auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len);
+      auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len,
+                                           **encoder);
       if (!batch.ok()) return batch.status();
       absl::StatusOr<torch::Tensor> loss = objective(chunk, *batch);
       if (!loss.ok()) return loss.status();
@@ -219,6 +268,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
         {"trees", absl::StrCat(train.size())},
         {"init_from",
          options.init_from.empty() ? "random" : options.init_from}};
+    (*encoder)->AddTo(metadata);
     if (state_objective) {
       metadata["backup_weights"] =
           options.backup_weights == verifier::BackupWeights::kSum ? "sum"
@@ -264,7 +314,8 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       std::vector<verifier::TraceTree> chunk(
           train.begin() + i,
           train.begin() + std::min(train.size(), i + options.trees_per_batch));
-      auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len);
+      auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len,
+                                           **encoder);
       if (!batch.ok()) return batch.status();
       absl::StatusOr<torch::Tensor> step_loss = objective(chunk, *batch);
       if (!step_loss.ok()) return step_loss.status();

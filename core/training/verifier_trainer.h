@@ -59,6 +59,12 @@ struct VerifierTrainingOptions {
   // A generator checkpoint to start from instead of random weights; its
   // architecture then replaces `model`.
   std::string init_from;
+  // Trees of the `text` task: the text network reads SentencePiece
+  // subwords, from this `.model` file, or (empty) from a model of
+  // `subword_vocab` pieces trained here on the training trees' problems and
+  // steps. The model goes into the checkpoint.
+  std::string tokenizer_model;
+  int subword_vocab = 256;
 };
 
 // Trains a verifier on trace trees, printing progress and validation loss

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <optional>
+#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -19,40 +21,14 @@ constexpr char kKind[] = "verifier";
 
 }  // namespace
 
-absl::StatusOr<EncodedTrace> EncodeTrace(const TraceRef& trace,
-                                         const model::Tokenizer& tokenizer,
-                                         int max_len, size_t index) {
-  EncodedTrace out;
-  out.text = model::Tokenizer::TraceText(trace.problem, trace.steps);
-  absl::StatusOr<std::vector<int>> tokens = tokenizer.Encode(out.text);
-  if (!tokens.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("traces[", index, "]: ", tokens.status().message()));
-  }
-  out.tokens.push_back(model::Tokenizer::kBos);
-  const int newline = tokenizer.TokenOf('\n');
-  for (int token : *tokens) {
-    out.tokens.push_back(token);
-    if (token == newline) {
-      out.boundaries.push_back(static_cast<int64_t>(out.tokens.size()) - 1);
-    }
-  }
-  if (static_cast<int>(out.tokens.size()) > max_len) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("traces[", index, "]: ", out.tokens.size(),
-                     " characters, more than the verifier's ", max_len));
-  }
-  return out;
-}
-
 absl::StatusOr<BoundaryBatch> EncodeBoundaries(
-    const std::vector<TraceRef>& traces, const model::Tokenizer& tokenizer,
+    const std::vector<TraceRef>& traces, const TraceEncoder& encoder,
     int max_len, size_t first_index) {
   std::vector<EncodedTrace> encoded;
   size_t width = 1, boundaries = 1;
   for (size_t t = 0; t < traces.size(); ++t) {
     absl::StatusOr<EncodedTrace> trace =
-        EncodeTrace(traces[t], tokenizer, max_len, first_index + t);
+        encoder.Encode(traces[t], max_len, first_index + t);
     if (!trace.ok()) return trace.status();
     width = std::max(width, trace->tokens.size());
     boundaries = std::max(boundaries, trace->boundaries.size());
@@ -88,8 +64,11 @@ torch::Tensor LogFlowAtBoundaries(model::TransformerImpl& net,
 }
 
 FlowVerifier::FlowVerifier(model::Transformer model,
-                           std::map<std::string, std::string> metadata)
-    : model_(std::move(model)), metadata_(std::move(metadata)) {
+                           std::map<std::string, std::string> metadata,
+                           std::shared_ptr<const TraceEncoder> encoder)
+    : model_(std::move(model)),
+      encoder_(std::move(encoder)),
+      metadata_(std::move(metadata)) {
   model_->eval();
   floor_log_flow_ = FloorLogFlow(metadata_);
 }
@@ -141,13 +120,115 @@ absl::StatusOr<std::unique_ptr<FlowVerifier>> FlowVerifier::Load(
         "checkpoint ", path, ": a verifier has one output per position, not ",
         loaded->model->config().outputs()));
   }
+  absl::StatusOr<std::shared_ptr<const TraceEncoder>> encoder =
+      EncoderFromMetadata(loaded->metadata);
+  if (!encoder.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("checkpoint ", path, ": ", encoder.status().message()));
+  }
+  if ((*encoder)->vocab_size() != loaded->model->config().vocab_size) {
+    return absl::DataLossError(absl::StrCat(
+        "checkpoint ", path, ": its tokenizer has ", (*encoder)->vocab_size(),
+        " tokens but its network reads ", loaded->model->config().vocab_size));
+  }
   return std::make_unique<FlowVerifier>(std::move(loaded->model),
-                                        std::move(loaded->metadata));
+                                        std::move(loaded->metadata),
+                                        *std::move(encoder));
+}
+
+bool FlowVerifier::IsTorchScript(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char magic[4] = {};
+  return in.read(magic, 4) && magic[0] == 'P' && magic[1] == 'K' &&
+         magic[2] == 3 && magic[3] == 4;
+}
+
+absl::StatusOr<std::unique_ptr<FlowVerifier>> FlowVerifier::LoadTorchScript(
+    const std::string& path, const std::string& tokenizer_path) {
+  std::ifstream in(tokenizer_path, std::ios::binary);
+  if (!in) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read the tokenizer ", tokenizer_path));
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  absl::StatusOr<std::shared_ptr<const TraceEncoder>> encoder =
+      SubwordEncoder(bytes.str());
+  if (!encoder.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "tokenizer ", tokenizer_path, ": ", encoder.status().message()));
+  }
+  auto verifier = std::unique_ptr<FlowVerifier>(new FlowVerifier());
+  try {
+    verifier->scripted_ =
+        std::make_shared<torch::jit::Module>(torch::jit::load(path));
+    verifier->scripted_->eval();
+  } catch (const std::exception& e) {
+    return absl::DataLossError(
+        absl::StrCat(path, " is not a TorchScript module: ", e.what()));
+  }
+  if (verifier->scripted_->find_method("forward") == c10::nullopt) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": the TorchScript module has no forward"));
+  }
+  verifier->encoder_ = *std::move(encoder);
+  verifier->metadata_ = {{"architecture", "torchscript"},
+                         {"tokenizer", "sentencepiece"}};
+  verifier->floor_log_flow_ = -20;
+  return verifier;
 }
 
 int FlowVerifier::max_len() const {
+  if (scripted_) return kScriptedMaxLen;
   return state_model_ ? state_model_->config().max_len
                       : model_->config().max_len;
+}
+
+absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreScripted(
+    const std::vector<const EncodedTrace*>& traces, ScoreStats* stats) const {
+  size_t width = 1, prefixes = 1;
+  for (const EncodedTrace* t : traces) {
+    width = std::max(width, t->tokens.size());
+    prefixes = std::max(prefixes, t->boundaries.size());
+  }
+  const int64_t n = static_cast<int64_t>(traces.size());
+  std::vector<int64_t> tokens(n * width, 0), boundaries(n * prefixes, 0);
+  for (int64_t b = 0; b < n; ++b) {
+    std::copy(traces[b]->tokens.begin(), traces[b]->tokens.end(),
+              tokens.begin() + b * width);
+    std::copy(traces[b]->boundaries.begin(), traces[b]->boundaries.end(),
+              boundaries.begin() + b * prefixes);
+    stats->positions += static_cast<int64_t>(traces[b]->tokens.size());
+  }
+  stats->traces += n;
+  std::vector<std::vector<double>> scores(traces.size());
+  try {
+    torch::NoGradGuard no_grad;
+    const torch::jit::IValue out =
+        scripted_->forward({torch::tensor(tokens, torch::kLong)
+                                .view({n, static_cast<int64_t>(width)}),
+                            torch::tensor(boundaries, torch::kLong)
+                                .view({n, static_cast<int64_t>(prefixes)})});
+    if (!out.isTensor()) {
+      return absl::InternalError(
+          "the TorchScript model's forward returned no tensor");
+    }
+    const torch::Tensor log_flow =
+        out.toTensor().to(torch::kFloat64).contiguous();
+    if (log_flow.dim() != 2 || log_flow.size(0) != n ||
+        log_flow.size(1) != static_cast<int64_t>(prefixes)) {
+      return absl::InternalError(absl::StrCat(
+          "the TorchScript model's forward returned shape ",
+          c10::str(log_flow.sizes()), ", not [", n, ", ", prefixes, "]"));
+    }
+    for (int64_t b = 0; b < n; ++b) {
+      const double* row = log_flow[b].data_ptr<double>();
+      scores[b].assign(row, row + traces[b]->boundaries.size());
+    }
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("model failure: ", e.what()));
+  }
+  return scores;
 }
 
 int64_t FlowVerifier::num_parameters() const {
@@ -157,6 +238,11 @@ int64_t FlowVerifier::num_parameters() const {
 }
 
 std::vector<torch::Tensor> FlowVerifier::parameters() const {
+  if (scripted_) {
+    std::vector<torch::Tensor> out;
+    for (const torch::Tensor& p : scripted_->parameters()) out.push_back(p);
+    return out;
+  }
   return state_model_ ? state_model_->parameters() : model_->parameters();
 }
 
@@ -190,7 +276,7 @@ absl::StatusOr<std::vector<EncodedTrace>> FlowVerifier::Encode(
   out.reserve(traces.size());
   for (size_t t = 0; t < traces.size(); ++t) {
     absl::StatusOr<EncodedTrace> trace =
-        EncodeTrace(traces[t], tokenizer_, max_len(), first_index + t);
+        encoder_->Encode(traces[t], max_len(), first_index + t);
     if (!trace.ok()) return trace.status();
     if (state_model_) {
       // The state network reads Countdown states only.
@@ -213,10 +299,8 @@ namespace {
 // boundary; nullptr when none is.
 std::shared_ptr<const CachedPrefix> LongestCachedPrefix(
     const EncodedTrace& trace, PrefixCache& cache) {
-  for (size_t k = trace.boundaries.size(); k-- > 0;) {
-    // Token i is text[i - 1]: the prefix through boundary k is
-    // text[0, boundaries[k]).
-    auto entry = cache.Find(trace.text.substr(0, trace.boundaries[k]));
+  for (size_t k = trace.text_ends.size(); k-- > 0;) {
+    auto entry = cache.Find(trace.text.substr(0, trace.text_ends[k]));
     if (entry != nullptr) return entry;
   }
   return nullptr;
@@ -231,6 +315,7 @@ absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreEncoded(
   ScoreStats local;
   if (stats == nullptr) stats = &local;
   if (state_model_) return ScoreStates(traces, stats);
+  if (scripted_) return ScoreScripted(traces, stats);
   stats->traces += static_cast<int64_t>(traces.size());
   std::vector<std::vector<double>> scores(traces.size());
   // The traces that need the network, each after its cached prefix.
@@ -378,9 +463,13 @@ absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreStates(
 
 absl::StatusOr<torch::Tensor> FlowVerifier::LastOutputs(
     const std::vector<TraceRef>& traces) const {
+  if (scripted_) {
+    return absl::FailedPreconditionError(
+        "a TorchScript model is served, not trained here");
+  }
   if (!state_model_) {
     absl::StatusOr<BoundaryBatch> batch =
-        EncodeBoundaries(traces, tokenizer_, max_len());
+        EncodeBoundaries(traces, *encoder_, max_len());
     if (!batch.ok()) return batch.status();
     std::vector<int64_t> last;
     last.reserve(traces.size());
@@ -417,7 +506,14 @@ absl::StatusOr<torch::Tensor> FlowVerifier::LastOutputs(
 absl::Status FlowVerifier::Save(
     const std::string& path,
     std::map<std::string, std::string> metadata) const {
-  if (!state_model_) return SaveVerifier(path, model_, std::move(metadata));
+  if (scripted_) {
+    return absl::FailedPreconditionError(
+        "a TorchScript model is not saved as a checkpoint");
+  }
+  if (!state_model_) {
+    encoder_->AddTo(metadata);
+    return SaveVerifier(path, model_, std::move(metadata));
+  }
   model::Checkpoint checkpoint;
   checkpoint.kind = kKind;
   checkpoint.metadata = std::move(metadata);
@@ -446,8 +542,9 @@ double FloorLogFlow(const std::map<std::string, std::string>& metadata) {
   return floor;
 }
 
-model::Transformer MakeVerifierNetwork(model::TransformerConfig config) {
-  config.vocab_size = model::Tokenizer().vocab_size();
+model::Transformer MakeVerifierNetwork(model::TransformerConfig config,
+                                       const TraceEncoder& encoder) {
+  config.vocab_size = encoder.vocab_size();
   config.output_size = 1;
   return model::Transformer(config);
 }

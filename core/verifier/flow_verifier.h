@@ -1,6 +1,7 @@
 #ifndef ARTS_CORE_VERIFIER_FLOW_VERIFIER_H_
 #define ARTS_CORE_VERIFIER_FLOW_VERIFIER_H_
 
+#include <torch/script.h>
 #include <torch/torch.h>
 
 #include <cstdint>
@@ -16,31 +17,17 @@
 #include "core/model/transformer.h"
 #include "core/verifier/prefix_cache.h"
 #include "core/verifier/state_network.h"
+#include "core/verifier/trace_encoder.h"
 
 namespace arts::verifier {
 
-// A partial trace to score: a problem and the steps written so far.
-using backend::TraceRef;
-
 // Encoded traces padded into one batch, with the positions of each prefix's
-// end: the newline after the problem and after every step.
+// end: after the problem and after every step.
 struct BoundaryBatch {
   torch::Tensor tokens;      // [batch, time] int64, PAD after each trace
   torch::Tensor boundaries;  // [batch, max_steps + 1] int64 positions
   torch::Tensor mask;        // [batch, max_steps + 1] bool, true where real
 };
-
-// One trace encoded for scoring.
-struct EncodedTrace {
-  std::string text;                 // problem and steps, each line ending \n
-  std::vector<int64_t> tokens;      // BOS, then the text
-  std::vector<int64_t> boundaries;  // token index of each newline
-};
-
-// Encodes one trace; errors name it as traces[index].
-absl::StatusOr<EncodedTrace> EncodeTrace(const TraceRef& trace,
-                                         const model::Tokenizer& tokenizer,
-                                         int max_len, size_t index);
 
 // What scoring computed and what it reused.
 struct ScoreStats {
@@ -50,10 +37,10 @@ struct ScoreStats {
   int64_t cache_hits = 0;        // traces that found a scored prefix
 };
 
-// Encodes traces (BOS + problem + steps, one per line). Errors name the
-// trace by its index plus `first_index` (its place in a larger request).
+// Encodes traces with `encoder`. Errors name the trace by its index plus
+// `first_index` (its place in a larger request).
 absl::StatusOr<BoundaryBatch> EncodeBoundaries(
-    const std::vector<TraceRef>& traces, const model::Tokenizer& tokenizer,
+    const std::vector<TraceRef>& traces, const TraceEncoder& encoder,
     int max_len, size_t first_index = 0);
 
 // The network's raw output x at every step boundary, [batch, max_steps + 1].
@@ -78,13 +65,26 @@ class FlowVerifier {
   // Loads a checkpoint of kind "verifier", of either architecture.
   static absl::StatusOr<std::unique_ptr<FlowVerifier>> Load(
       const std::string& path);
-  FlowVerifier(model::Transformer model,
-               std::map<std::string, std::string> metadata);
+  // Loads a value model exported from PyTorch as TorchScript, which reads
+  // traces through the SentencePiece model in `tokenizer_path` and scores
+  // the `text` task (docs/verifier.md, "A TorchScript value model"): its
+  // forward(tokens [B, T] int64, boundaries [B, S] int64) returns log F
+  // [B, S] at each prefix's end.
+  static absl::StatusOr<std::unique_ptr<FlowVerifier>> LoadTorchScript(
+      const std::string& path, const std::string& tokenizer_path);
+  // Whether `path` holds TorchScript (a zip archive) rather than a
+  // checkpoint of ours.
+  static bool IsTorchScript(const std::string& path);
+  FlowVerifier(
+      model::Transformer model, std::map<std::string, std::string> metadata,
+      std::shared_ptr<const TraceEncoder> encoder = CountdownCharacters());
   FlowVerifier(StateNetwork model, std::map<std::string, std::string> metadata);
 
   // Traces scored per forward pass: between passes a long request can be
   // cancelled.
   static constexpr size_t kScoreChunk = 64;
+  // The longest trace a TorchScript model is given, in tokens.
+  static constexpr int kScriptedMaxLen = 4096;
 
   // For each trace, log F of every prefix: entry 0 is the problem alone,
   // entry i the trace after step i. Scores kScoreChunk traces per forward
@@ -124,25 +124,39 @@ class FlowVerifier {
     return metadata_;
   }
   int64_t num_parameters() const;
-  // "text" or "state".
-  std::string architecture() const { return state_model_ ? "state" : "text"; }
+  // "text", "state" or "torchscript".
+  std::string architecture() const {
+    return state_model_ ? "state" : (scripted_ ? "torchscript" : "text");
+  }
+  // The task whose traces it scores: "countdown", or "text" for a network
+  // over SentencePiece subwords.
+  const std::string& task() const { return encoder_->task(); }
+  const TraceEncoder& encoder() const { return *encoder_; }
 
  private:
+  FlowVerifier() = default;  // LoadTorchScript fills it in
   absl::StatusOr<std::vector<std::vector<double>>> ScoreStates(
+      const std::vector<const EncodedTrace*>& traces, ScoreStats* stats) const;
+  absl::StatusOr<std::vector<std::vector<double>>> ScoreScripted(
       const std::vector<const EncodedTrace*>& traces, ScoreStats* stats) const;
   int max_len() const;
 
   mutable model::Transformer model_{nullptr};  // see Generator::model_
   mutable StateNetwork state_model_{nullptr};
-  model::Tokenizer tokenizer_;
+  // A TorchScript value model instead of either network.
+  mutable std::shared_ptr<torch::jit::Module> scripted_;
+  std::shared_ptr<const TraceEncoder> encoder_ = CountdownCharacters();
   std::map<std::string, std::string> metadata_;
   // log F of a prefix the state network cannot read (an illegal step): the
   // value its training gave dead ends.
   double floor_log_flow_ = -12;
 };
 
-// A new verifier network: the generator's architecture with one output.
-model::Transformer MakeVerifierNetwork(model::TransformerConfig config);
+// A new verifier network: the generator's architecture with one output,
+// over `encoder`'s vocabulary.
+model::Transformer MakeVerifierNetwork(
+    model::TransformerConfig config,
+    const TraceEncoder& encoder = *CountdownCharacters());
 
 // A verifier network that starts from a trained generator: every weight but
 // the output head is copied, so training begins from a network that already

@@ -7,6 +7,7 @@
 #include "core/countdown/problem.h"
 #include "core/countdown/step.h"
 #include "core/model/tokenizer.h"
+#include "core/task/text_task.h"
 
 namespace arts::verifier {
 namespace {
@@ -30,7 +31,8 @@ absl::Status CheckStepText(const model::Tokenizer& tokenizer,
 
 }  // namespace
 
-absl::Status ValidateScoreRequest(const std::vector<TraceRef>& traces) {
+absl::Status ValidateScoreRequest(const std::vector<TraceRef>& traces,
+                                  const std::string& task) {
   if (traces.empty()) return FieldError("traces", "at least one trace");
   if (traces.size() > kMaxTracesPerRequest) {
     return FieldError("traces", absl::StrCat("at most ", kMaxTracesPerRequest,
@@ -40,14 +42,28 @@ absl::Status ValidateScoreRequest(const std::vector<TraceRef>& traces) {
   for (size_t i = 0; i < traces.size(); ++i) {
     const std::string field = absl::StrCat("traces[", i, "]");
     const TraceRef& trace = traces[i];
-    if (absl::Status s = countdown::ParseProblem(trace.problem).status();
-        !s.ok()) {
-      return FieldError(absl::StrCat(field, ".problem"), s.message());
-    }
     if (trace.steps.size() > kMaxStepsPerTrace) {
       return FieldError(absl::StrCat(field, ".steps"),
                         absl::StrCat("at most ", kMaxStepsPerTrace,
                                      " steps, got ", trace.steps.size()));
+    }
+    if (task != "countdown") {
+      const task::TextTask text;
+      if (absl::Status s = text.CheckProblem(trace.problem); !s.ok()) {
+        return FieldError(absl::StrCat(field, ".problem"), s.message());
+      }
+      const task::TraceCheck check =
+          text.CheckTrace(trace.problem, trace.steps);
+      if (!check.legal) {
+        return FieldError(
+            absl::StrCat(field, ".steps[", check.illegal_step, "]"),
+            check.reason);
+      }
+      continue;
+    }
+    if (absl::Status s = countdown::ParseProblem(trace.problem).status();
+        !s.ok()) {
+      return FieldError(absl::StrCat(field, ".problem"), s.message());
     }
     for (size_t j = 0; j < trace.steps.size(); ++j) {
       if (absl::Status s = CheckStepText(tokenizer, trace.steps[j]); !s.ok()) {

@@ -1,6 +1,7 @@
 #ifndef ARTS_CORE_VERIFIER_SCORE_REQUEST_H_
 #define ARTS_CORE_VERIFIER_SCORE_REQUEST_H_
 
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -21,8 +22,12 @@ inline constexpr int kMaxStepsPerTrace = 8;
 // are InvalidArgument and start with the offending field: "traces: ...",
 // "traces[2].problem: ...", "traces[2].steps: ...", "traces[2].steps[1]:
 // ...". A trace too long for the model's context is left to
-// FlowVerifier::Score, which reports it as "traces[2]: ...".
-absl::Status ValidateScoreRequest(const std::vector<TraceRef>& traces);
+// FlowVerifier::Score, which reports it as "traces[2]: ...". `task` is the
+// verifier's: "countdown" checks problems and steps as above, "text" as the
+// `text` task does (a problem of at most 16 KiB, steps of one line of at
+// most 4 KiB).
+absl::Status ValidateScoreRequest(const std::vector<TraceRef>& traces,
+                                  const std::string& task = "countdown");
 
 }  // namespace arts::verifier
 

@@ -3,9 +3,13 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -45,12 +49,163 @@ absl::Status TraceTree::Validate() const {
   return absl::OkStatus();
 }
 
+namespace {
+
+using nlohmann::json;
+
+std::string JsonLinesOf(const std::vector<TraceTree>& trees) {
+  std::ostringstream out;
+  for (const TraceTree& tree : trees) {
+    json nodes = json::array();
+    for (const TreeNode& n : tree.nodes) {
+      json node = {{"parent", n.parent},   {"step", n.step},
+                   {"logprob", n.logprob}, {"tokens", n.num_tokens},
+                   {"valid", n.valid},     {"terminal", n.terminal},
+                   {"reward", n.reward}};
+      if (!n.answer.empty()) node["answer"] = n.answer;
+      nodes.push_back(std::move(node));
+    }
+    const json line = {{"format", kTreeJsonFormat},
+                       {"version", kTreeJsonVersion},
+                       {"task", tree.task},
+                       {"problem", tree.problem},
+                       {"nodes", std::move(nodes)}};
+    out << line.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  }
+  return out.str();
+}
+
+// One tree of a JSON Lines file; `bad` makes the error.
+absl::StatusOr<TraceTree> TreeOfJson(
+    const json& line,
+    const std::function<absl::Status(absl::string_view)>& bad) {
+  if (!line.is_object()) return bad("a line must be a JSON object");
+  auto format = line.find("format");
+  if (format == line.end() || *format != kTreeJsonFormat) {
+    return bad(absl::StrCat("\"format\" must be \"", kTreeJsonFormat, "\""));
+  }
+  auto version = line.find("version");
+  if (version == line.end() || !version->is_number_integer() ||
+      version->get<int64_t>() != kTreeJsonVersion) {
+    return bad(absl::StrCat("\"version\" must be ", kTreeJsonVersion));
+  }
+  TraceTree tree;
+  auto task = line.find("task");
+  auto problem = line.find("problem");
+  auto nodes = line.find("nodes");
+  if (task == line.end() || !task->is_string() || problem == line.end() ||
+      !problem->is_string() || nodes == line.end() || !nodes->is_array()) {
+    return bad(
+        "\"task\" and \"problem\" (strings) and \"nodes\" (an "
+        "array) are required");
+  }
+  tree.task = task->get<std::string>();
+  tree.problem = problem->get<std::string>();
+  if (nodes->empty() || nodes->size() > 1000000) {
+    return bad("a tree has 1 to 1000000 nodes");
+  }
+  for (size_t i = 0; i < nodes->size(); ++i) {
+    const json& n = (*nodes)[i];
+    const std::string where = absl::StrCat("nodes[", i, "]");
+    if (!n.is_object()) return bad(where + " must be an object");
+    TreeNode node;
+    auto parent = n.find("parent");
+    auto step = n.find("step");
+    if (parent == n.end() || !parent->is_number_integer() || step == n.end() ||
+        !step->is_string()) {
+      return bad(where +
+                 ": \"parent\" (an integer) and \"step\" (a string) "
+                 "are required");
+    }
+    const int64_t p = parent->get<int64_t>();
+    if (i == 0 ? p != -1 : (p < 0 || p >= static_cast<int64_t>(i))) {
+      return bad(where + (i == 0
+                              ? ": the root's parent must be -1"
+                              : ": a node's parent must be an earlier node"));
+    }
+    node.parent = static_cast<int>(p);
+    node.step = step->get<std::string>();
+    for (const auto& [key, out] :
+         {std::pair<const char*, double*>{"logprob", &node.logprob},
+          {"reward", &node.reward}}) {
+      auto it = n.find(key);
+      if (it == n.end()) continue;
+      if (!it->is_number() || !std::isfinite(it->get<double>())) {
+        return bad(absl::StrCat(where, ".", key, " must be a finite number"));
+      }
+      *out = it->get<double>();
+    }
+    if (auto it = n.find("tokens"); it != n.end()) {
+      if (!it->is_number_integer() || it->get<int64_t>() < 0 ||
+          it->get<int64_t>() > 1000000) {
+        return bad(where + ".tokens must be an integer 0 to 1000000");
+      }
+      node.num_tokens = it->get<int>();
+    }
+    for (const auto& [key, out] :
+         {std::pair<const char*, bool*>{"valid", &node.valid},
+          {"terminal", &node.terminal}}) {
+      auto it = n.find(key);
+      if (it == n.end()) continue;
+      if (!it->is_boolean()) {
+        return bad(absl::StrCat(where, ".", key, " must be true or false"));
+      }
+      *out = it->get<bool>();
+    }
+    if (auto it = n.find("answer"); it != n.end()) {
+      if (!it->is_string()) return bad(where + ".answer must be a string");
+      node.answer = it->get<std::string>();
+    }
+    if (i > 0) tree.nodes[node.parent].children.push_back(static_cast<int>(i));
+    tree.nodes.push_back(std::move(node));
+  }
+  return tree;
+}
+
+absl::StatusOr<std::vector<TraceTree>> ParseJsonLines(const std::string& path,
+                                                      std::istream& in) {
+  std::vector<TraceTree> trees;
+  std::string line;
+  int line_number = 0;
+  auto bad = [&](absl::string_view why) {
+    return absl::DataLossError(absl::StrCat(path, ":", line_number, ": ", why));
+  };
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (absl::StripAsciiWhitespace(line).empty()) continue;
+    const json parsed = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) return bad("not a JSON value");
+    absl::StatusOr<TraceTree> tree = TreeOfJson(parsed, bad);
+    if (!tree.ok()) return tree.status();
+    trees.push_back(*std::move(tree));
+  }
+  return trees;
+}
+
+}  // namespace
+
+bool IsJsonLinesPath(absl::string_view path) {
+  return absl::EndsWith(path, ".jsonl");
+}
+
 absl::Status WriteTreeFile(const std::string& path,
                            const std::vector<TraceTree>& trees) {
+  for (const TraceTree& tree : trees) {
+    if (absl::Status s = tree.Validate(); !s.ok()) return s;
+  }
+  if (IsJsonLinesPath(path)) {
+    return io::WriteFileAtomically(path, JsonLinesOf(trees));
+  }
   std::ostringstream out;
   out << kTreeFileHeader << "\n";
   for (const TraceTree& tree : trees) {
-    if (absl::Status s = tree.Validate(); !s.ok()) return s;
+    if (tree.task != "countdown") {
+      return absl::InvalidArgumentError(absl::StrCat(
+          path,
+          ": only Countdown trees fit the text format; write trees of "
+          "task '",
+          tree.task, "' as JSON Lines (a .jsonl path)"));
+    }
     out << "tree\t" << tree.problem << "\t" << tree.nodes.size() << "\n";
     for (size_t i = 0; i < tree.nodes.size(); ++i) {
       const TreeNode& n = tree.nodes[i];
@@ -72,18 +227,26 @@ absl::StatusOr<std::vector<TraceTree>> ReadTreeFile(const std::string& path) {
 
 absl::StatusOr<std::vector<TraceTree>> ParseTreeFile(const std::string& path,
                                                      std::istream& in) {
+  // JSON Lines start with a tree's object; the text format with its header.
+  std::stringstream whole;
+  whole << in.rdbuf();
+  const std::string text = whole.str();
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && text[first] == '{') {
+    return ParseJsonLines(path, whole);
+  }
   std::vector<TraceTree> trees;
   std::string line;
   int line_number = 0;
   auto bad = [&](absl::string_view why) {
     return absl::DataLossError(absl::StrCat(path, ":", line_number, ": ", why));
   };
-  if (!std::getline(in, line) || line != kTreeFileHeader) {
+  if (!std::getline(whole, line) || line != kTreeFileHeader) {
     line_number = 1;
     return bad(absl::StrCat("expected the header '", kTreeFileHeader, "'"));
   }
   line_number = 1;
-  while (std::getline(in, line)) {
+  while (std::getline(whole, line)) {
     ++line_number;
     std::vector<std::string> head = absl::StrSplit(line, '\t');
     int count = 0;
@@ -94,7 +257,7 @@ absl::StatusOr<std::vector<TraceTree>> ParseTreeFile(const std::string& path,
     TraceTree tree;
     tree.problem = head[1];
     for (int i = 0; i < count; ++i) {
-      if (!std::getline(in, line)) return bad("file ends inside a tree");
+      if (!std::getline(whole, line)) return bad("file ends inside a tree");
       ++line_number;
       std::vector<std::string> f =
           absl::StrSplit(line, absl::MaxSplits('\t', 7));
@@ -126,7 +289,7 @@ absl::StatusOr<std::vector<TraceTree>> ParseTreeFile(const std::string& path,
       if (i > 0) tree.nodes[node.parent].children.push_back(i);
       tree.nodes.push_back(std::move(node));
     }
-    if (!std::getline(in, line) || line != "end") {
+    if (!std::getline(whole, line) || line != "end") {
       ++line_number;
       return bad("expected 'end' after the tree's nodes");
     }

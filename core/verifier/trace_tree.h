@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace arts::verifier {
 
@@ -18,7 +19,8 @@ struct TreeNode {
   int num_tokens = 0;     // tokens the model sampled for the step
   bool valid = true;      // false: the step is illegal, a dead end
   bool terminal = false;  // one number left
-  double reward = 0;      // checker reward at terminal nodes (1 = correct)
+  double reward = 0;      // reward at terminal nodes (1 = correct)
+  std::string answer;     // a terminal node's final answer, if it gave one
   std::vector<int> children;
 
   // A leaf whose reward is known: terminal, or an illegal step (reward 0).
@@ -27,6 +29,7 @@ struct TreeNode {
 
 // A tree of partial traces sampled from the base policy for one problem.
 struct TraceTree {
+  std::string task = "countdown";
   std::string problem;
   std::vector<TreeNode> nodes;
 
@@ -36,14 +39,25 @@ struct TraceTree {
   absl::Status Validate() const;
 };
 
-// The text file format (docs/verifier.md): a header line, then per tree a
-// `tree` line, one line per node, and an `end` line; tab-separated fields.
+// Two file formats (docs/formats.md). The text format, Countdown's: a
+// header line, then per tree a `tree` line, one line per node, and an `end`
+// line; tab-separated fields. JSON Lines, any task's: one tree per line,
+// {"format": "arts-trace-tree", "version": 1, "task", "problem", "nodes":
+// [{"parent", "step", "logprob", "tokens", "valid", "terminal", "reward",
+// "answer"}, ...]}, which a user can also write from their own logs.
 // Files are written atomically (PATH.tmp, then renamed).
 inline constexpr char kTreeFileHeader[] = "# arts-trace-trees v1";
+inline constexpr char kTreeJsonFormat[] = "arts-trace-tree";
+inline constexpr int kTreeJsonVersion = 1;
 
+// Whether `path` names a JSON Lines tree file (it ends in .jsonl).
+bool IsJsonLinesPath(absl::string_view path);
+
+// JSON Lines for a .jsonl path, else the text format (Countdown trees only).
 absl::Status WriteTreeFile(const std::string& path,
                            const std::vector<TraceTree>& trees);
-// Errors name the file and line.
+// Either format, told by the first character. Errors name the file and
+// line.
 absl::StatusOr<std::vector<TraceTree>> ReadTreeFile(const std::string& path);
 // The same from a stream of the file's text; `path` names it in errors.
 absl::StatusOr<std::vector<TraceTree>> ParseTreeFile(const std::string& path,

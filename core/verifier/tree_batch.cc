@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/model/tokenizer.h"
-
 namespace arts::verifier {
 
 absl::StatusOr<TreeBatch> MakeTreeBatch(const std::vector<TraceTree>& trees,
-                                        double log_epsilon, int max_len) {
+                                        double log_epsilon, int max_len,
+                                        const TraceEncoder& encoder) {
   std::vector<TraceRef> paths;
   std::vector<int64_t> path_of_node, depth_of_node;
   std::vector<int64_t> expanded, leaves;
@@ -69,7 +68,7 @@ absl::StatusOr<TreeBatch> MakeTreeBatch(const std::vector<TraceTree>& trees,
     }
   }
   absl::StatusOr<BoundaryBatch> encoded =
-      EncodeBoundaries(paths, model::Tokenizer(), max_len);
+      EncodeBoundaries(paths, encoder, max_len);
   if (!encoded.ok()) return encoded.status();
   TreeBatch batch;
   batch.paths = *std::move(encoded);

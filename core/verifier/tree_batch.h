@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/verifier/flow_verifier.h"
+#include "core/verifier/trace_encoder.h"
 #include "core/verifier/trace_tree.h"
 
 namespace arts::verifier {
@@ -34,8 +35,9 @@ struct TreeBatch {
 };
 
 // Lays out `trees`; `log_epsilon` is the floor for log R (e.g. -12).
-absl::StatusOr<TreeBatch> MakeTreeBatch(const std::vector<TraceTree>& trees,
-                                        double log_epsilon, int max_len);
+absl::StatusOr<TreeBatch> MakeTreeBatch(
+    const std::vector<TraceTree>& trees, double log_epsilon, int max_len,
+    const TraceEncoder& encoder = *CountdownCharacters());
 
 }  // namespace arts::verifier
 

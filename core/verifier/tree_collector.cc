@@ -13,12 +13,11 @@ namespace {
 
 // Appends the candidates sampled under `parent` (sorted by index, since
 // streams arrive in finishing order) and returns the new open nodes: legal
-// and not terminal. Terminal nodes are rewarded by the checker, never by the
-// generator.
-std::vector<int> AddChildren(TraceTree& tree, const countdown::Problem& problem,
-                             int parent,
-                             std::vector<backend::Candidate> candidates,
-                             int64_t& tokens) {
+// and not terminal. Terminal nodes are rewarded by the problem's reward
+// (the checker, reference answers), never by the generator.
+absl::StatusOr<std::vector<int>> AddChildren(
+    TraceTree& tree, const TreeProblem& problem, int parent,
+    std::vector<backend::Candidate> candidates, int64_t& tokens) {
   std::sort(candidates.begin(), candidates.end(),
             [](const auto& a, const auto& b) { return a.index < b.index; });
   std::vector<int> open;
@@ -35,8 +34,10 @@ std::vector<int> AddChildren(TraceTree& tree, const countdown::Problem& problem,
     tree.nodes[parent].children.push_back(id);
     tree.nodes.push_back(std::move(node));
     if (tree.nodes[id].terminal) {
-      tree.nodes[id].reward =
-          countdown::Reward(countdown::CheckTrace(problem, tree.StepsTo(id)));
+      tree.nodes[id].answer = c.final_answer;
+      absl::StatusOr<double> reward = problem.reward(tree.StepsTo(id), c);
+      if (!reward.ok()) return reward.status();
+      tree.nodes[id].reward = *reward;
     } else if (tree.nodes[id].valid) {
       open.push_back(id);
     }
@@ -54,10 +55,11 @@ void KeepBreadth(std::vector<int>& open, int breadth, std::mt19937_64& rng) {
 // The original collector: one parent per generator call, in id order, so
 // that the bundled verifiers' trees stay reproducible.
 absl::StatusOr<TraceTree> CollectOneParentPerCall(
-    backend::Policy& policy, const countdown::Problem& problem,
+    backend::Policy& policy, const TreeProblem& problem,
     const CollectorOptions& options) {
   TraceTree tree;
-  tree.problem = countdown::FormatProblem(problem);
+  tree.task = problem.task;
+  tree.problem = problem.problem;
   tree.nodes.emplace_back();
   std::mt19937_64 rng(options.sampling.seed);
   int64_t tokens = 0;
@@ -71,6 +73,7 @@ absl::StatusOr<TraceTree> CollectOneParentPerCall(
         return tree;
       }
       backend::ProposeRequest request;
+      request.task = tree.task;
       request.problem = tree.problem;
       request.prefixes = {tree.StepsTo(parent)};
       request.num_candidates = options.children;
@@ -82,10 +85,10 @@ absl::StatusOr<TraceTree> CollectOneParentPerCall(
           request, backend::CallContext{},
           [&](backend::Candidate c) { candidates.push_back(std::move(c)); });
       if (!status.ok()) return status;
-      for (int id :
-           AddChildren(tree, problem, parent, std::move(candidates), tokens)) {
-        next.push_back(id);
-      }
+      absl::StatusOr<std::vector<int>> children =
+          AddChildren(tree, problem, parent, std::move(candidates), tokens);
+      if (!children.ok()) return children.status();
+      next.insert(next.end(), children->begin(), children->end());
     }
     open = std::move(next);
   }
@@ -104,14 +107,15 @@ struct Expansion {
 // as kMaxPrefixes and kMaxRowsPerCall allow, grouped by k.
 class BatchedCollector {
  public:
-  BatchedCollector(backend::Policy& policy, const countdown::Problem& problem,
+  BatchedCollector(backend::Policy& policy, const TreeProblem& problem,
                    const CollectorOptions& options)
       : policy_(policy),
         problem_(problem),
         options_(options),
         rng_(options.sampling.seed),
         request_seed_(options.sampling.seed) {
-    tree_.problem = countdown::FormatProblem(problem);
+    tree_.task = problem.task;
+    tree_.problem = problem.problem;
     tree_.nodes.emplace_back();
   }
 
@@ -176,6 +180,7 @@ class BatchedCollector {
       for (size_t first = 0; first < group.size(); first += per_call) {
         const size_t last = std::min(group.size(), first + per_call);
         backend::ProposeRequest request;
+        request.task = tree_.task;
         request.problem = tree_.problem;
         for (size_t i = first; i < last; ++i) {
           request.prefixes.push_back(tree_.StepsTo(group[i]->node));
@@ -194,16 +199,16 @@ class BatchedCollector {
     }
     std::vector<Expansion> next;
     for (const Expansion& e : level) {
-      for (int id : AddChildren(tree_, problem_, e.node,
-                                std::move(sampled[e.node]), tokens_)) {
-        next.push_back({id, 1, e.rollout});
-      }
+      absl::StatusOr<std::vector<int>> children = AddChildren(
+          tree_, problem_, e.node, std::move(sampled[e.node]), tokens_);
+      if (!children.ok()) return children.status();
+      for (int id : *children) next.push_back({id, 1, e.rollout});
     }
     return next;
   }
 
   backend::Policy& policy_;
-  const countdown::Problem& problem_;
+  const TreeProblem& problem_;
   const CollectorOptions& options_;
   TraceTree tree_;
   std::mt19937_64 rng_;
@@ -213,8 +218,41 @@ class BatchedCollector {
 
 }  // namespace
 
+TreeProblem CountdownTreeProblem(const countdown::Problem& problem) {
+  TreeProblem out;
+  out.task = "countdown";
+  out.problem = countdown::FormatProblem(problem);
+  out.reward = [problem](const std::vector<std::string>& steps,
+                         const backend::Candidate&) -> absl::StatusOr<double> {
+    return countdown::Reward(countdown::CheckTrace(problem, steps));
+  };
+  return out;
+}
+
+TreeProblem ReferenceAnswerTreeProblem(
+    const std::string& task, const std::string& problem,
+    const std::string& answer,
+    std::function<std::string(absl::string_view)> normalize) {
+  TreeProblem out;
+  out.task = task;
+  out.problem = problem;
+  out.reward = [want = normalize(answer), normalize](
+                   const std::vector<std::string>&,
+                   const backend::Candidate& c) -> absl::StatusOr<double> {
+    if (c.final_answer.empty()) return 0.0;
+    return normalize(c.final_answer) == want ? 1.0 : 0.0;
+  };
+  return out;
+}
+
 absl::StatusOr<TraceTree> CollectTree(backend::Policy& policy,
                                       const countdown::Problem& problem,
+                                      const CollectorOptions& options) {
+  return CollectTree(policy, CountdownTreeProblem(problem), options);
+}
+
+absl::StatusOr<TraceTree> CollectTree(backend::Policy& policy,
+                                      const TreeProblem& problem,
                                       const CollectorOptions& options) {
   if (options.children < 1 || options.children > backend::kMaxCandidates) {
     return absl::InvalidArgumentError("children: must be 1 to 64");

@@ -2,6 +2,8 @@
 #define ARTS_CORE_VERIFIER_TREE_COLLECTOR_H_
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -33,10 +35,37 @@ struct CollectorOptions {
   backend::SamplingParams sampling;  // seed: the tree's randomness
 };
 
+// The reward of a terminal candidate (1 correct, 0 wrong), given the steps
+// from the root through it. An error stops the collection.
+using LeafReward = std::function<absl::StatusOr<double>(
+    const std::vector<std::string>& steps, const backend::Candidate& leaf)>;
+
+// A problem to collect a tree for: the task the generator is asked for, the
+// problem's text, and how its complete traces are rewarded.
+struct TreeProblem {
+  std::string task;
+  std::string problem;
+  LeafReward reward;
+};
+
+// Countdown's: rewarded by the checker.
+TreeProblem CountdownTreeProblem(const countdown::Problem& problem);
+// Rewarded by a reference answer: 1 when the leaf's final answer equals
+// `answer` after `normalize` (the task's normal form), else 0 (no answer:
+// 0).
+TreeProblem ReferenceAnswerTreeProblem(
+    const std::string& task, const std::string& problem,
+    const std::string& answer,
+    std::function<std::string(absl::string_view)> normalize);
+
 // Samples a tree from the base policy: breadth-first, each expanded node gets
 // `children` one-step candidates from `policy`; terminal nodes are rewarded
-// by the checker, illegal steps are dead ends with reward 0. Deterministic for
-// a seed and a deterministic proposer.
+// by the problem's reward, illegal steps are dead ends with reward 0.
+// Deterministic for a seed and a deterministic proposer.
+absl::StatusOr<TraceTree> CollectTree(backend::Policy& policy,
+                                      const TreeProblem& problem,
+                                      const CollectorOptions& options);
+// The same for a Countdown problem (CountdownTreeProblem).
 absl::StatusOr<TraceTree> CollectTree(backend::Policy& policy,
                                       const countdown::Problem& problem,
                                       const CollectorOptions& options);

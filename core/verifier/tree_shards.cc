@@ -1,19 +1,48 @@
 #include "core/verifier/tree_shards.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace arts::verifier {
 
+absl::StatusOr<std::vector<TraceTree>> ReadTrees(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_regular_file(path, error)) return ReadTreeFile(path);
+  std::vector<std::string> paths;
+  for (const auto& entry : std::filesystem::directory_iterator(path, error)) {
+    const std::string name = entry.path().filename().string();
+    if ((absl::StartsWith(name, "trees-") && absl::EndsWith(name, ".txt")) ||
+        IsJsonLinesPath(name)) {
+      paths.push_back(entry.path().string());
+    }
+  }
+  if (error || paths.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no trees-*.txt or *.jsonl tree files in ", path,
+        " (run `arts-lab collect-trees --trees_dir ", path, "` first)"));
+  }
+  std::sort(paths.begin(), paths.end());
+  std::vector<TraceTree> trees;
+  for (const std::string& file : paths) {
+    absl::StatusOr<std::vector<TraceTree>> shard = ReadTreeFile(file);
+    if (!shard.ok()) return shard.status();
+    for (auto& tree : *shard) trees.push_back(std::move(tree));
+  }
+  return trees;
+}
+
 std::vector<std::string> ShardPaths(const std::string& directory,
-                                    int num_problems, int shard_size) {
+                                    int num_problems, int shard_size,
+                                    absl::string_view extension) {
   std::vector<std::string> paths;
   for (int first = 0; first < num_problems; first += shard_size) {
-    paths.push_back(
-        absl::StrFormat("%s/trees-%05d.txt", directory, first / shard_size));
+    paths.push_back(absl::StrFormat("%s/trees-%05d%s", directory,
+                                    first / shard_size, extension));
   }
   return paths;
 }
@@ -22,24 +51,35 @@ absl::Status CollectTreeShards(backend::Policy& policy,
                                const std::vector<countdown::Problem>& problems,
                                const countdown::HeldOutGuard& guard,
                                const ShardOptions& options, std::ostream& log) {
-  if (options.shard_size < 1) {
-    return absl::InvalidArgumentError("shard_size: must be >= 1");
-  }
+  std::vector<TreeProblem> tree_problems;
   for (const countdown::Problem& problem : problems) {
     if (guard.IsHeldOut(problem)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "problem ", countdown::FormatProblem(problem),
           " is a test or tail puzzle and must never be used for training"));
     }
+    tree_problems.push_back(CountdownTreeProblem(problem));
   }
+  return CollectTreeShards(policy, tree_problems, options, log);
+}
+
+absl::Status CollectTreeShards(backend::Policy& policy,
+                               const std::vector<TreeProblem>& problems,
+                               const ShardOptions& options, std::ostream& log) {
+  if (options.shard_size < 1) {
+    return absl::InvalidArgumentError("shard_size: must be >= 1");
+  }
+  const bool countdown =
+      !problems.empty() && problems.front().task == "countdown";
   std::error_code error;
   std::filesystem::create_directories(options.directory, error);
   if (error) {
     return absl::PermissionDeniedError(absl::StrCat(
         "cannot create ", options.directory, ": ", error.message()));
   }
-  const std::vector<std::string> paths = ShardPaths(
-      options.directory, static_cast<int>(problems.size()), options.shard_size);
+  const std::vector<std::string> paths =
+      ShardPaths(options.directory, static_cast<int>(problems.size()),
+                 options.shard_size, countdown ? ".txt" : ".jsonl");
   const auto start = std::chrono::steady_clock::now();
   for (size_t shard = 0; shard < paths.size(); ++shard) {
     const size_t first = shard * options.shard_size;
@@ -48,8 +88,7 @@ absl::Status CollectTreeShards(backend::Policy& policy,
         ReadTreeFile(paths[shard]);
     bool complete = existing.ok() && existing->size() == last - first;
     for (size_t i = first; complete && i < last; ++i) {
-      complete = (*existing)[i - first].problem ==
-                 countdown::FormatProblem(problems[i]);
+      complete = (*existing)[i - first].problem == problems[i].problem;
     }
     if (complete) {
       log << "kept " << paths[shard] << "\n";

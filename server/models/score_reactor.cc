@@ -27,9 +27,13 @@ void ScoreReactor::Start() {
     return;
   }
   const backend::ScoreRequest request = backends::FromProto(*request_);
-  if (request.task != countdown::kTaskName) {
-    FinishCall(absl::InvalidArgumentError(
-        "task: this verifier serves countdown, got '" + request.task + "'"));
+  // The exact verifier is Countdown's; a model says which task it reads.
+  const std::string& task = service_.verifier_ != nullptr
+                                ? service_.verifier_->task()
+                                : std::string(countdown::kTaskName);
+  if (request.task != task) {
+    FinishCall(absl::InvalidArgumentError("task: this verifier serves " + task +
+                                          ", got '" + request.task + "'"));
     return;
   }
   if (service_.exact_ != nullptr) {

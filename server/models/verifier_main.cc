@@ -23,6 +23,10 @@ ABSL_FLAG(std::string, model, arts::io::DefaultModelPath("verifier_flow.ckpt"),
           "verifier, log F 0 while Countdown's solver can still reach the "
           "target and -20 once it cannot (no model; the batching and cache "
           "flags do not apply)");
+ABSL_FLAG(std::string, tokenizer_model, "",
+          "with a TorchScript --model (a value model exported from PyTorch): "
+          "the SentencePiece .model it reads traces with; it then serves the "
+          "text task (docs/verifier.md)");
 ABSL_FLAG(int, threads, 1,
           "CPU threads for LibTorch inside one batch (small batches are "
           "overhead-bound; see docs/BENCHMARKS.md)");
@@ -88,7 +92,22 @@ int main(int argc, char** argv) {
           service.SetExactVerifier();
           return 0;
         }
-        auto verifier = arts::verifier::FlowVerifier::Load(path);
+        const std::string tokenizer = absl::GetFlag(FLAGS_tokenizer_model);
+        const bool scripted = arts::verifier::FlowVerifier::IsTorchScript(path);
+        if (scripted && tokenizer.empty()) {
+          return absl::InvalidArgumentError(
+              "a TorchScript model: name its SentencePiece model with "
+              "--tokenizer_model");
+        }
+        if (!scripted && !tokenizer.empty()) {
+          return absl::InvalidArgumentError(
+              "--tokenizer_model goes with a TorchScript model; a checkpoint "
+              "of ours carries its tokenizer");
+        }
+        auto verifier =
+            scripted
+                ? arts::verifier::FlowVerifier::LoadTorchScript(path, tokenizer)
+                : arts::verifier::FlowVerifier::Load(path);
         if (!verifier.ok()) return verifier.status();
         service.SetModel(*std::move(verifier), path);
         return service.num_parameters();

@@ -1,29 +1,39 @@
 #!/usr/bin/env python3
-"""A stand-in for an OpenAI-compatible completions server, for tests only.
+"""A toy "LLM server": the OpenAI-compatible completions API over a scripted
+model. A stand-in for vLLM, llama.cpp's server, TGI or SGLang, which cannot
+run on our test machines; it is not an LLM.
 
-No real LLM server can run on the test machines, so arts-generator's
-OpenAI-compatible backend (--openai_url) is tested against this one: it
-speaks POST /v1/completions as vLLM documents its OpenAI-compatible server
-(n, max_tokens, temperature, top_p, top_k, seed, stop, logprobs with
+It speaks POST /v1/completions as vLLM documents its OpenAI-compatible
+server (n, max_tokens, temperature, top_p, top_k, seed, stop, logprobs with
 tokens / token_logprobs / text_offset, finish_reason, vLLM's stop_reason,
-usage, errors as {"error": {...}} or vLLM's {"object": "error", ...}), with a
-scripted "model" in place of an LLM.
+usage, errors as {"error": {...}} or vLLM's {"object": "error", ...}), so
+arts-generator --openai_url searches over it exactly as over a real server.
+tests/openai_generator_test.cc runs every strategy through it, and the
+walkthrough of docs/your_own_model.md trains a flow verifier for it.
 
-The model writes the toy task of tests/scripted_policy.h in free text. For a
-prompt whose first line after the optional instructions is "spell WORD" and
-whose later lines are the steps so far, it writes one line per step:
-"letter c", the right next letter with probability 0.3, another of "abcd"
-otherwise, and "letter ?" 3% of the time; once the word's length is reached
-it writes "answer: CAB" (the letters in capitals) and ends the text (end of
-sequence). "mute WORD" is the same without the answer line. Tokens are
-words, each letter with its space, and each newline.
+Its "model" writes two toy tasks in free text, one line per step, and ends
+the text (end of sequence) after its answer line:
 
-  python3 tests/openai_stand_in.py --port 8000 [--delay_ms 0] [--api_key K]
-      [--tls_cert cert.pem --tls_key key.pem] [--model toy]
+  spell WORD   "letter c" per step: the right next letter with probability
+               0.3, another of "abcd" otherwise, "letter ?" 3% of the time;
+               then "answer: CAB" (the letters in capitals). "mute WORD" is
+               the same without the answer line. (tests/scripted_policy.h)
+  sum 3 5 7    "3 + 5 = 8", then "8 + 7 = 15": a running sum, one addition
+               per step, where each result slips by 1 to 3 with probability
+               --slip (0.35); later steps add to the slipped total. Then
+               "answer: 15". With six numbers a trace is right 0.65^5 = 12%
+               of the time, and a right trace needs five right steps.
 
-GET /stats reports what it served (for the tests' checks): requests,
-completions, aborted (requests whose client went away while it waited),
-last_abort (a Unix time), and the last request's body.
+Tokens are words (each with its leading space), digits of numbers, and
+newlines.
+
+  python3 examples/python/toy_llm_server.py --port 8000 [--delay_ms 0]
+      [--api_key K] [--tls_cert cert.pem --tls_key key.pem] [--model toy]
+      [--slip 0.35]
+
+GET /stats reports what it served (for tests): requests, completions,
+aborted (requests whose client went away while it waited), last_abort (a
+Unix time), and the last request's body.
 """
 
 import argparse
@@ -40,29 +50,38 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LETTERS = "abcd"
+SLIP = [0.35]  # --slip
 STATS = {"requests": 0, "completions": 0, "aborted": 0, "last_abort": 0.0,
          "last_body": None}
 LOCK = threading.Lock()
 
 
 def parse_prompt(prompt):
-    """(verb, word, letters so far) of a prompt, or None."""
+    """(task, numbers or word, steps so far) of a prompt, or None."""
     lines = prompt.split("\n")
     for i, line in enumerate(lines):
         words = line.split()
         if len(words) == 2 and words[0] in ("spell", "mute"):
-            letters = ""
-            for step in lines[i + 1:]:
-                if step.startswith("letter ") and len(step) == 8:
-                    letters += step[7]
-            return words[0], words[1], letters
+            return words[0], words[1], [s for s in lines[i + 1:] if s]
+        if len(words) >= 3 and words[0] == "sum":
+            try:
+                numbers = [int(w) for w in words[1:]]
+            except ValueError:
+                return None
+            return "sum", numbers, [s for s in lines[i + 1:] if s]
     return None
 
 
-def sample_tokens(verb, word, letters, rng, temperature):
-    """The tokens the model writes to the end: (text, logprob) pairs."""
+def number_tokens(n, lead="", logprob=0.0):
+    """A number as tokens: its digits, the first with `lead` and `logprob`."""
+    digits = str(n)
+    return [(lead + digits[0], logprob)] + [(d, 0.0) for d in digits[1:]]
+
+
+def sample_spell(verb, word, steps, rng, temperature):
+    """The tokens the model writes to the end of a spelling."""
     tokens = []
-    letters = list(letters)
+    letters = [s[7] for s in steps if s.startswith("letter ") and len(s) == 8]
     while len(letters) < len(word):
         right = word[len(letters)]
         draw = rng.random()
@@ -83,13 +102,42 @@ def sample_tokens(verb, word, letters, rng, temperature):
     return tokens
 
 
+def sample_sum(numbers, steps, rng, temperature, slip):
+    """The tokens the model writes to the end of a running sum."""
+    # The total so far is the last step's result, as written.
+    total, done = numbers[0], 1
+    for step in steps:
+        words = step.split()
+        if len(words) == 5 and words[1] == "+" and words[3] == "=":
+            try:
+                total = int(words[4])
+            except ValueError:
+                pass
+            done += 1
+    tokens = []
+    while done < len(numbers):
+        x = numbers[done]
+        result, p = total + x, 1 - slip
+        if temperature > 0 and rng.random() < slip:
+            result = max(0, total + x + rng.choice([-3, -2, -1, 1, 2, 3]))
+            p = slip / 6
+        tokens += number_tokens(total) + [(" +", 0.0)] + \
+            number_tokens(x, " ") + [(" =", 0.0)] + \
+            number_tokens(result, " ", math.log(p)) + [("\n", 0.0)]
+        total, done = result, done + 1
+    return tokens + [("answer", 0.0), (":", 0.0)] + number_tokens(total, " ")
+
+
 def complete(body, index):
     """One choice for `body`, as vLLM returns it."""
-    verb, word, letters = parse_prompt(body["prompt"])
+    task, subject, steps = parse_prompt(body["prompt"])
     seed = body.get("seed")
     rng = random.Random(f"{seed}|{index}" if seed is not None else None)
-    tokens = sample_tokens(verb, word, letters, rng,
-                           float(body.get("temperature", 1.0)))
+    temperature = float(body.get("temperature", 1.0))
+    if task == "sum":
+        tokens = sample_sum(subject, steps, rng, temperature, SLIP[0])
+    else:
+        tokens = sample_spell(task, subject, steps, rng, temperature)
     stops = body.get("stop") or []
     if isinstance(stops, str):
         stops = [stops]
@@ -123,7 +171,13 @@ def complete(body, index):
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as libcurl expects
-    server_version = "openai-stand-in"
+    server_version = "toy-llm-server"
+
+    def setup(self):
+        super().setup()
+        # Headers and body go out in two writes: without this, Nagle's
+        # algorithm and the client's delayed ACK hold each reply ~40 ms.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def log_message(self, fmt, *args):  # quiet: the tests read /stats
         pass
@@ -189,7 +243,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if not isinstance(body.get("prompt"), str) or \
                 parse_prompt(body["prompt"]) is None:
-            self.error(400, "the prompt holds no 'spell WORD' problem")
+            self.error(400, "the prompt holds no 'spell WORD' or 'sum A B "
+                       "...' problem")
             return
         n = int(body.get("n", 1))
         if not 1 <= n <= 128:
@@ -228,7 +283,12 @@ def main():
     parser.add_argument("--api_key", default="")
     parser.add_argument("--tls_cert", default="")
     parser.add_argument("--tls_key", default="")
+    parser.add_argument("--slip", type=float, default=0.35)
     args = parser.parse_args()
+    SLIP[0] = args.slip
+    # A search sends many requests at once: a listen backlog of 5 (the
+    # default) would drop connections and make clients retry.
+    ThreadingHTTPServer.request_queue_size = 256
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     server.model = args.model
@@ -239,7 +299,7 @@ def main():
         context.load_cert_chain(args.tls_cert, args.tls_key)
         server.socket = context.wrap_socket(server.socket, server_side=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    print(f"openai stand-in serving on 127.0.0.1:{args.port}", flush=True)
+    print(f"toy LLM server serving on 127.0.0.1:{args.port}", flush=True)
     server.serve_forever()
 
 

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# docs/your_own_model.md, every command in order: an OpenAI-compatible LLM
+# server (the toy one of examples/python/toy_llm_server.py, standing in for
+# vLLM), arts-generator over it, trees collected through the Generator
+# contract and rewarded by reference answers, a flow verifier trained on
+# them with a SentencePiece tokenizer, its AUC on held-out problems, and
+# best-of-16 against arts through the three services.
+#
+#   bash examples/your_own_model/walkthrough.sh
+#
+# Sizes (the defaults give the numbers of docs/your_own_model.md; the test
+# your_own_model_walkthrough runs it small): TRAIN and TEST problems,
+# MINUTES of verifier training, WORK (runs/your_own_model), BUILD (build).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BUILD=${BUILD:-build}
+WORK=${WORK:-runs/your_own_model}
+TRAIN=${TRAIN:-600}
+TEST=${TEST:-100}
+MINUTES=${MINUTES:-10}
+lab=$BUILD/client/arts-lab
+arts=$BUILD/client/arts
+python=/usr/bin/python3
+mkdir -p "$WORK"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+free_port() {
+  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+say() { echo; echo "== $*"; }
+
+say "1. Problems with reference answers, the held-out ones never trained on"
+"$python" examples/python/sum_problems.py --count "$TRAIN" --seed 1 \
+  >"$WORK/train.jsonl"
+"$python" examples/python/sum_problems.py --count "$TEST" --seed 2 \
+  --exclude "$WORK/train.jsonl" >"$WORK/test.jsonl"
+head -2 "$WORK/test.jsonl"
+
+say "2. The LLM server, and arts-generator over its completions API"
+llm=$(free_port)
+"$python" examples/python/toy_llm_server.py --port "$llm" \
+  >"$WORK/llm.log" 2>&1 &
+pids+=($!)
+generator=$(free_port)
+"$BUILD/server/arts-generator" --openai_url="http://127.0.0.1:$llm/v1" \
+  --openai_model=toy --listen="127.0.0.1:$generator" --metrics_listen= \
+  >"$WORK/generator.log" 2>&1 &
+pids+=($!)
+"$arts" health --address "127.0.0.1:$generator" --wait_for_ready --timeout 20s
+"$arts" generate --generator "127.0.0.1:$generator" --task text \
+  --problem "$(head -1 "$WORK/test.jsonl" | "$python" -c 'import json,sys; print(json.load(sys.stdin)["problem"])')" \
+  --n 4 --max_steps 0 --seed 1
+
+say "3. Trees through the Generator contract, rewarded by the answers"
+"$lab" collect-trees --task text --problems_file "$WORK/train.jsonl" \
+  --problems "$TRAIN" --from_generator "127.0.0.1:$generator" \
+  --trees_dir "$WORK/trees" --children_by_depth 4,2 --breadth 16 --seed 1
+"$lab" collect-trees --task text --problems_file "$WORK/test.jsonl" \
+  --problems "$TEST" --from_generator "127.0.0.1:$generator" \
+  --trees_dir "$WORK/test_trees" --children_by_depth 8,4,4,2,1 \
+  --breadth 1000 --seed 1000
+
+say "4. A flow verifier on the trees, with a SentencePiece tokenizer"
+"$lab" train-verifier --trees_dir "$WORK/trees" --objective flow \
+  --subword_vocab 64 --epochs 1000 --max_minutes "$MINUTES" \
+  --verifier_out "$WORK/verifier.ckpt"
+
+say "5. How well it ranks held-out partial traces"
+"$lab" eval-verifier --verifier_model "$WORK/verifier.ckpt" \
+  --held_out_trees "$WORK/test_trees"
+
+say "6. The verifier served, the orchestrator over both"
+verifier=$(free_port)
+"$BUILD/server/arts-verifier" --model "$WORK/verifier.ckpt" \
+  --listen="127.0.0.1:$verifier" --metrics_listen= \
+  >"$WORK/verifier.log" 2>&1 &
+pids+=($!)
+orchestrator=$(free_port)
+"$BUILD/server/arts-orchestrator" --generator="127.0.0.1:$generator" \
+  --verifier="127.0.0.1:$verifier" --listen="127.0.0.1:$orchestrator" \
+  --metrics_listen= >"$WORK/orchestrator.log" 2>&1 &
+pids+=($!)
+"$arts" health --address "127.0.0.1:$orchestrator" --wait_for_ready \
+  --timeout 20s
+
+say "7. Best-of-16 and arts on the held-out problems, ranked by the verifier"
+for strategy in best_of_n arts; do
+  "$arts" solve --orchestrator "127.0.0.1:$orchestrator" --task text \
+    --problems_file "$WORK/test.jsonl" --strategy "$strategy" --samples 16 \
+    --proposals 4 --max_tokens 0 --seed 1 >"$WORK/solve_$strategy.txt"
+  echo "$strategy: $(tail -1 "$WORK/solve_$strategy.txt")"
+done
