@@ -21,8 +21,9 @@ absl::Status OptionError(absl::string_view option, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(option, ": ", why));
 }
 
-// A seed for each request of a call, from the call's seed and what the
-// request continues, stable across runs and processes (FNV-1a).
+// A seed for each request of a call, from the call's seed, what the request
+// continues and `salt` (which prefix and candidate), stable across runs and
+// processes (FNV-1a).
 uint64_t RequestSeed(uint64_t seed, absl::string_view prompt, uint64_t salt) {
   uint64_t h = 0xcbf29ce484222325ULL ^ seed;
   for (unsigned char c : prompt) h = (h ^ c) * 0x100000001b3ULL;
@@ -186,7 +187,10 @@ class OpenAiPolicy::ProposeCall
   }
 
   void SendFirst(int p, const std::vector<std::string>& prefix) {
-    Send(Completion(prefix, request_.num_candidates, 0),
+    // The prefix's place salts its seed: two equal prefixes of one call
+    // (siblings a tree sampled alike) still draw different candidates.
+    const uint64_t salt = static_cast<uint64_t>(p + 1) << 32;
+    Send(Completion(prefix, request_.num_candidates, salt),
          [this, p, prefix](CompletionResponse response) {
            for (size_t i = 0; i < response.choices.size(); ++i) {
              const CompletionChoice& choice = response.choices[i];
@@ -214,7 +218,9 @@ class OpenAiPolicy::ProposeCall
     std::vector<std::string> steps = prefix;
     steps.insert(steps.end(), c.steps.begin(), c.steps.end());
     ++outstanding_;
-    const uint64_t salt = static_cast<uint64_t>(c.index) + 1;
+    const uint64_t salt = (static_cast<uint64_t>(c.prefix_index + 1) << 32) +
+                          static_cast<uint64_t>(c.index) + 1 +
+                          (static_cast<uint64_t>(c.steps.size()) << 16);
     Send(Completion(steps, 1, salt),
          [this, prefix, c = std::move(c)](CompletionResponse response) mutable {
            AppendStep(response.choices[0], TokensOf(response, 0), Rule(), c);

@@ -30,7 +30,7 @@ std::vector<Command> Commands() {
              kSamplingFlags})},
       {"score", "score partial traces with a Verifier service", RunScore,
        "score_command.cc",
-       Join({kTraceFlags, kConnectionFlags, kSecurityFlags})},
+       Join({kTraceFlags, {"task"}, kConnectionFlags, kSecurityFlags})},
       {"loadtest",
        "load a service at fixed concurrency: goodput, p50/p90/p99, codes",
        RunLoadtest, "loadtest_command.cc",

@@ -33,6 +33,7 @@ int RunScore() {
   // One trace per problem, all with the same prefix, in one call.
   arts::v1::ScoreRequest request;
   request.set_per_step(absl::GetFlag(FLAGS_per_step));
+  request.set_task(absl::GetFlag(FLAGS_task));
   for (const std::string& problem : absl::GetFlag(FLAGS_problem)) {
     arts::v1::Trace* trace = request.add_traces();
     trace->set_problem(problem);

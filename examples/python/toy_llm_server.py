@@ -19,8 +19,9 @@ the text (end of sequence) after its answer line:
                then "answer: CAB" (the letters in capitals). "mute WORD" is
                the same without the answer line. (tests/scripted_policy.h)
   sum 3 5 7    "3 + 5 = 8", then "8 + 7 = 15": a running sum, one addition
-               per step, where each result slips by 1 to 3 with probability
-               --slip (0.35); later steps add to the slipped total. Then
+               per step, where each result overshoots by 1 to 3 with
+               probability --slip (0.35); later steps add to the slipped
+               total, so a trace that slipped never ends right. Then
                "answer: 15". With six numbers a trace is right 0.65^5 = 12%
                of the time, and a right trace needs five right steps.
 
@@ -119,8 +120,8 @@ def sample_sum(numbers, steps, rng, temperature, slip):
         x = numbers[done]
         result, p = total + x, 1 - slip
         if temperature > 0 and rng.random() < slip:
-            result = max(0, total + x + rng.choice([-3, -2, -1, 1, 2, 3]))
-            p = slip / 6
+            result = total + x + rng.choice([1, 2, 3])
+            p = slip / 3
         tokens += number_tokens(total) + [(" +", 0.0)] + \
             number_tokens(x, " ") + [(" =", 0.0)] + \
             number_tokens(result, " ", math.log(p)) + [("\n", 0.0)]

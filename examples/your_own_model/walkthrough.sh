@@ -10,14 +10,16 @@
 #
 # Sizes (the defaults give the numbers of docs/your_own_model.md; the test
 # your_own_model_walkthrough runs it small): TRAIN and TEST problems,
-# MINUTES of verifier training, WORK (runs/your_own_model), BUILD (build).
+# MINUTES of verifier training, TEST_TREES (the held-out trees' children by
+# depth), WORK (runs/your_own_model), BUILD (build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
 WORK=${WORK:-runs/your_own_model}
 TRAIN=${TRAIN:-600}
-TEST=${TEST:-100}
-MINUTES=${MINUTES:-10}
+TEST=${TEST:-40}
+MINUTES=${MINUTES:-15}
+TEST_TREES=${TEST_TREES:-8,4,4,2,1}
 lab=$BUILD/client/arts-lab
 arts=$BUILD/client/arts
 python=/usr/bin/python3
@@ -34,9 +36,9 @@ free_port() {
 say() { echo; echo "== $*"; }
 
 say "1. Problems with reference answers, the held-out ones never trained on"
-"$python" examples/python/sum_problems.py --count "$TRAIN" --seed 1 \
+"$python" examples/python/sum_problems.py --count "$TRAIN" --seed 1 --max 4 \
   >"$WORK/train.jsonl"
-"$python" examples/python/sum_problems.py --count "$TEST" --seed 2 \
+"$python" examples/python/sum_problems.py --count "$TEST" --seed 2 --max 4 \
   --exclude "$WORK/train.jsonl" >"$WORK/test.jsonl"
 head -2 "$WORK/test.jsonl"
 
@@ -61,13 +63,14 @@ say "3. Trees through the Generator contract, rewarded by the answers"
   --trees_dir "$WORK/trees" --children_by_depth 4,2 --breadth 16 --seed 1
 "$lab" collect-trees --task text --problems_file "$WORK/test.jsonl" \
   --problems "$TEST" --from_generator "127.0.0.1:$generator" \
-  --trees_dir "$WORK/test_trees" --children_by_depth 8,4,4,2,1 \
+  --trees_dir "$WORK/test_trees" --children_by_depth "$TEST_TREES" \
   --breadth 1000 --seed 1000
 
 say "4. A flow verifier on the trees, with a SentencePiece tokenizer"
 "$lab" train-verifier --trees_dir "$WORK/trees" --objective flow \
-  --subword_vocab 64 --epochs 1000 --max_minutes "$MINUTES" \
-  --verifier_out "$WORK/verifier.ckpt"
+  --reward_correct 10 --reward_wrong 0.1 --trees_per_batch 1 \
+  --verifier_lr 2e-3 --subword_vocab 64 --epochs 1000 \
+  --max_minutes "$MINUTES" --log_every 200 --verifier_out "$WORK/verifier.ckpt"
 
 say "5. How well it ranks held-out partial traces"
 "$lab" eval-verifier --verifier_model "$WORK/verifier.ckpt" \
