@@ -3,17 +3,16 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
 #include <random>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/io/read_file.h"
 #include "core/model/compute_threads.h"
 #include "core/model/memory_reuse.h"
 #include "core/text/sentencepiece_model.h"
@@ -99,16 +98,15 @@ absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> EncoderForTrees(
         "flow, discriminative or mc_prm objective (the state network, the "
         "backup objectives and --verifier_init read Countdown only)");
   }
-  std::string model = options.tokenizer_model;
-  if (!model.empty()) {
-    std::ifstream in(model, std::ios::binary);
-    if (!in) {
+  std::string model;
+  if (!options.tokenizer_model.empty()) {
+    absl::StatusOr<std::string> bytes =
+        io::ReadWholeFile(options.tokenizer_model);
+    if (!bytes.ok()) {
       return absl::NotFoundError(
-          absl::StrCat("tokenizer_model: cannot read ", model));
+          absl::StrCat("tokenizer_model: ", bytes.status().message()));
     }
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    model = bytes.str();
+    model = *std::move(bytes);
   } else {
     std::vector<std::string> sentences;
     for (const verifier::TraceTree& tree : train) {

@@ -4,12 +4,12 @@
 #include <cmath>
 #include <fstream>
 #include <optional>
-#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/countdown/problem.h"
+#include "core/io/read_file.h"
 #include "core/model/checkpoint.h"
 #include "core/model/compute_threads.h"
 #include "core/model/transformer_checkpoint.h"
@@ -145,15 +145,13 @@ bool FlowVerifier::IsTorchScript(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<FlowVerifier>> FlowVerifier::LoadTorchScript(
     const std::string& path, const std::string& tokenizer_path) {
-  std::ifstream in(tokenizer_path, std::ios::binary);
-  if (!in) {
+  absl::StatusOr<std::string> bytes = io::ReadWholeFile(tokenizer_path);
+  if (!bytes.ok()) {
     return absl::NotFoundError(
-        absl::StrCat("cannot read the tokenizer ", tokenizer_path));
+        absl::StrCat("the tokenizer: ", bytes.status().message()));
   }
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
   absl::StatusOr<std::shared_ptr<const TraceEncoder>> encoder =
-      SubwordEncoder(bytes.str());
+      SubwordEncoder(*bytes);
   if (!encoder.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "tokenizer ", tokenizer_path, ": ", encoder.status().message()));

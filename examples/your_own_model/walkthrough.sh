@@ -52,8 +52,8 @@ generator=$(free_port)
   --openai_model=toy --listen="127.0.0.1:$generator" --metrics_listen= \
   >"$WORK/generator.log" 2>&1 &
 pids+=($!)
-"$arts" health --address "127.0.0.1:$generator" --wait_for_ready --timeout 20s
-"$arts" generate --generator "127.0.0.1:$generator" --task text \
+"$arts" generate --generator "127.0.0.1:$generator" --wait_for_ready \
+  --timeout 20s --task text \
   --problem "$(head -1 "$WORK/test.jsonl" | "$python" -c 'import json,sys; print(json.load(sys.stdin)["problem"])')" \
   --n 4 --max_steps 0 --seed 1
 
@@ -87,13 +87,16 @@ orchestrator=$(free_port)
   --verifier="127.0.0.1:$verifier" --listen="127.0.0.1:$orchestrator" \
   --metrics_listen= >"$WORK/orchestrator.log" 2>&1 &
 pids+=($!)
-"$arts" health --address "127.0.0.1:$orchestrator" --wait_for_ready \
-  --timeout 20s
 
 say "7. Best-of-16 and arts on the held-out problems, ranked by the verifier"
-for strategy in best_of_n arts; do
-  "$arts" solve --orchestrator "127.0.0.1:$orchestrator" --task text \
-    --problems_file "$WORK/test.jsonl" --strategy "$strategy" --samples 16 \
-    --proposals 4 --max_tokens 0 --seed 1 >"$WORK/solve_$strategy.txt"
-  echo "$strategy: $(tail -1 "$WORK/solve_$strategy.txt")"
-done
+# Best-of-16 samples 16 whole traces (no budget); arts runs as tuned, with
+# its default budget of 256 tokens, 4 proposals a node.
+"$arts" solve --orchestrator "127.0.0.1:$orchestrator" --wait_for_ready \
+  --timeout 60s --task text --problems_file "$WORK/test.jsonl" \
+  --strategy best_of_n --samples 16 --max_tokens 0 --seed 1 \
+  >"$WORK/solve_best_of_n.txt"
+echo "best_of_n: $(tail -1 "$WORK/solve_best_of_n.txt")"
+"$arts" solve --orchestrator "127.0.0.1:$orchestrator" --wait_for_ready \
+  --timeout 60s --task text --problems_file "$WORK/test.jsonl" \
+  --strategy arts --proposals 4 --seed 1 >"$WORK/solve_arts.txt"
+echo "arts: $(tail -1 "$WORK/solve_arts.txt")"

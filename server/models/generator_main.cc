@@ -3,7 +3,6 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -15,6 +14,7 @@
 #include "absl/time/time.h"
 #include "backends/openai/openai_policy.h"
 #include "core/io/default_paths.h"
+#include "core/io/read_file.h"
 #include "core/model/generator.h"
 #include "server/connection_flags.h"
 #include "server/models/generator_service.h"
@@ -85,14 +85,12 @@ namespace {
 // The whole of `path`, or an error that names `flag`.
 absl::StatusOr<std::string> ReadFlagFile(const std::string& flag,
                                          const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  absl::StatusOr<std::string> bytes = arts::io::ReadWholeFile(path);
+  if (!bytes.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(flag, ": cannot read '", path, "'"));
+        absl::StrCat(flag, ": ", bytes.status().message()));
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return bytes;
 }
 
 // The OpenAI-compatible backend the --openai_* flags describe; errors name
