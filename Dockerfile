@@ -23,7 +23,7 @@ RUN apt-get update \
       libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libabsl-dev libtorch-dev \
       prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev \
-      libcurl4-openssl-dev nlohmann-json3-dev libre2-dev \
+      libcurl4-openssl-dev nlohmann-json3-dev libre2-dev libsentencepiece-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -46,11 +46,11 @@ ARG BUILD_JOBS=2
 RUN cmake --preset default -DARTS_DATA_DIR=/usr/local/share/arts/data \
  && cmake --build --preset default -j "${BUILD_JOBS}" \
       --target arts-generator arts-verifier arts-orchestrator \
-        arts-orchestrator-local arts \
+        arts-orchestrator-local arts arts_sentencepiece_shim \
  && mkdir -p /out \
  && cp build/server/arts-generator build/server/arts-verifier \
        build/server/arts-orchestrator build/server/arts-orchestrator-local \
-       build/client/arts /out/ \
+       build/client/arts build/core/libarts_sentencepiece.so /out/ \
  && strip --strip-unneeded /out/*
 
 # -------------------------------------------------------------- runtime ----
@@ -60,7 +60,8 @@ FROM docker.io/library/debian:bookworm-slim
 # with dpkg -S): LibTorch (libtorch, libtorch_cpu, libc10), gRPC and its
 # reflection library, protobuf, Abseil, prometheus-cpp's core, libcurl and
 # RE2 (arts-generator's OpenAI-compatible backend; ca-certificates for its
-# https URLs). OpenBLAS
+# https URLs), and SentencePiece for text verifiers, loaded through the shim
+# libarts_sentencepiece.so that sits beside the binaries (docs/verifier.md). OpenBLAS
 # (pthreads) provides libtorch's libblas.so.3/liblapack.so.3, as on the
 # build machines (scripts/setup.sh). Most of the image is libtorch1.13's own
 # dependencies (OpenCV, FFmpeg, Qt5, GDAL, ...: Debian's LibTorch links
@@ -79,6 +80,7 @@ RUN apt-get update \
       libtorch1.13 libopenblas0-pthread \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 \
       libprometheus-cpp-core1.0 libcurl4 libre2-9 ca-certificates \
+      libsentencepiece0 \
  && if [ "${TRIM_UNUSED}" = 1 ]; then \
       dpkg --purge --force-depends \
         libgl1-mesa-dri libllvm15 libz3-4 proj-data iso-codes xkb-data; \
