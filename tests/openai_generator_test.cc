@@ -84,13 +84,19 @@ class StandIn {
   std::unique_ptr<ServerProcess> process_;
 };
 
+// arts-generator over `stand_in`, once both are up.
+void StartGeneratorOver(StandIn& stand_in, const TempDir& dir,
+                        ServingServer& generator) {
+  ASSERT_NO_FATAL_FAILURE(stand_in.AwaitUp());
+  ASSERT_NO_FATAL_FAILURE(generator.Start(
+      kGenerator, {"--openai_url=" + stand_in.url(), "--openai_model=toy"},
+      dir.File("generator.txt")));
+}
+
 class OpenAiGeneratorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(stand_in_.AwaitUp());
-    ASSERT_NO_FATAL_FAILURE(generator_.Start(
-        kGenerator, {"--openai_url=" + stand_in_.url(), "--openai_model=toy"},
-        dir_.File("generator.txt")));
+    ASSERT_NO_FATAL_FAILURE(StartGeneratorOver(stand_in_, dir_, generator_));
   }
 
   // Proposes through the Generator contract, as the orchestrator does.
@@ -298,10 +304,7 @@ TEST_F(OpenAiGeneratorTest, EveryStrategySolvesThroughTheOrchestrator) {
 class OpenAiSlowServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(stand_in_.AwaitUp());
-    ASSERT_NO_FATAL_FAILURE(generator_.Start(
-        kGenerator, {"--openai_url=" + stand_in_.url(), "--openai_model=toy"},
-        dir_.File("generator.txt")));
+    ASSERT_NO_FATAL_FAILURE(StartGeneratorOver(stand_in_, dir_, generator_));
     ASSERT_NO_FATAL_FAILURE(
         orchestrator_.Start(kOrchestrator,
                             {"--generator=" + generator_.target,
