@@ -119,7 +119,7 @@ class OpenAiPolicy::ProposeCall
             std::function<void(CompletionResponse)> on_response) {
     const OpenAiOptions& o = policy_.options_;
     HttpRequest http;
-    http.url = absl::StrCat(o.base_url, "/completions");
+    http.url = absl::StrCat(o.url, "/completions");
     http.body = ToJson(completion);
     if (!o.api_key.empty()) {
       http.headers.push_back(absl::StrCat("Authorization: Bearer ", o.api_key));
@@ -257,13 +257,13 @@ class OpenAiPolicy::ProposeCall
 
 absl::StatusOr<std::unique_ptr<OpenAiPolicy>> OpenAiPolicy::Make(
     OpenAiOptions options) {
-  if (!absl::StartsWith(options.base_url, "http://") &&
-      !absl::StartsWith(options.base_url, "https://")) {
+  if (!absl::StartsWith(options.url, "http://") &&
+      !absl::StartsWith(options.url, "https://")) {
     return OptionError(
-        "base_url", absl::StrCat("must start with http:// or https://, got '",
-                                 options.base_url, "'"));
+        "url", absl::StrCat("must start with http:// or https://, got '",
+                            options.url, "'"));
   }
-  while (absl::EndsWith(options.base_url, "/")) options.base_url.pop_back();
+  while (absl::EndsWith(options.url, "/")) options.url.pop_back();
   if (options.model.empty()) {
     return OptionError("model", "must name the served model");
   }

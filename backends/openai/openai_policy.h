@@ -17,8 +17,8 @@ namespace arts::backends::openai {
 // part in the request.
 struct OpenAiOptions {
   // The API's base URL, e.g. "http://127.0.0.1:8000/v1"; requests go to
-  // base_url + "/completions". http or https.
-  std::string base_url;
+  // url + "/completions". http or https.
+  std::string url;
   std::string model;    // the request's "model"
   std::string api_key;  // sent as "Authorization: Bearer"; may be empty
   std::string ca_file;  // https: CA certificates; empty: the system's
@@ -39,7 +39,7 @@ struct OpenAiOptions {
 // closes, so the server stops generating).
 class OpenAiPolicy : public backend::Policy {
  public:
-  // InvalidArgument naming the option ("base_url: ..."), so that a binary
+  // InvalidArgument naming the option ("url: ..."), so that a binary
   // can name its flag.
   static absl::StatusOr<std::unique_ptr<OpenAiPolicy>> Make(
       OpenAiOptions options);

@@ -12,7 +12,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "core/io/read_file.h"
 #include "core/model/compute_threads.h"
 #include "core/model/memory_reuse.h"
 #include "core/text/sentencepiece_model.h"
@@ -98,15 +97,9 @@ absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> EncoderForTrees(
         "flow, discriminative or mc_prm objective (the state network, the "
         "backup objectives and --verifier_init read Countdown only)");
   }
-  std::string model;
+  absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> encoder;
   if (!options.tokenizer_model.empty()) {
-    absl::StatusOr<std::string> bytes =
-        io::ReadWholeFile(options.tokenizer_model);
-    if (!bytes.ok()) {
-      return absl::NotFoundError(
-          absl::StrCat("tokenizer_model: ", bytes.status().message()));
-    }
-    model = *std::move(bytes);
+    encoder = verifier::SubwordEncoderFromFile(options.tokenizer_model);
   } else {
     std::vector<std::string> sentences;
     for (const verifier::TraceTree& tree : train) {
@@ -116,17 +109,17 @@ absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> EncoderForTrees(
       }
     }
     std::string error;
-    model = text::SentencePieceModel::Train(sentences, options.subword_vocab,
-                                            &error);
+    const std::string model = text::SentencePieceModel::Train(
+        sentences, options.subword_vocab, &error);
     if (model.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("training the tokenizer: ", error));
     }
+    encoder = verifier::SubwordEncoder(model);
   }
-  absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> encoder =
-      verifier::SubwordEncoder(model);
   if (!encoder.ok()) {
-    return absl::InvalidArgumentError(
+    return absl::Status(
+        encoder.status().code(),
         absl::StrCat("tokenizer_model: ", encoder.status().message()));
   }
   return encoder;

@@ -9,7 +9,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "core/countdown/problem.h"
-#include "core/io/read_file.h"
 #include "core/model/checkpoint.h"
 #include "core/model/compute_threads.h"
 #include "core/model/transformer_checkpoint.h"
@@ -145,16 +144,12 @@ bool FlowVerifier::IsTorchScript(const std::string& path) {
 
 absl::StatusOr<std::unique_ptr<FlowVerifier>> FlowVerifier::LoadTorchScript(
     const std::string& path, const std::string& tokenizer_path) {
-  absl::StatusOr<std::string> bytes = io::ReadWholeFile(tokenizer_path);
-  if (!bytes.ok()) {
-    return absl::NotFoundError(
-        absl::StrCat("the tokenizer: ", bytes.status().message()));
-  }
   absl::StatusOr<std::shared_ptr<const TraceEncoder>> encoder =
-      SubwordEncoder(*bytes);
+      SubwordEncoderFromFile(tokenizer_path);
   if (!encoder.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "tokenizer ", tokenizer_path, ": ", encoder.status().message()));
+    return absl::Status(
+        encoder.status().code(),
+        absl::StrCat("the tokenizer: ", encoder.status().message()));
   }
   auto verifier = std::unique_ptr<FlowVerifier>(new FlowVerifier());
   try {

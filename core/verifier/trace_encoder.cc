@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/io/read_file.h"
 #include "core/text/sentencepiece_model.h"
 
 namespace arts::verifier {
@@ -88,6 +89,19 @@ absl::StatusOr<std::shared_ptr<const TraceEncoder>> SubwordEncoder(
   if (sp == nullptr) return absl::InvalidArgumentError(error);
   return std::shared_ptr<const TraceEncoder>(
       new SentencePieceEncoder(std::move(sp)));
+}
+
+absl::StatusOr<std::shared_ptr<const TraceEncoder>> SubwordEncoderFromFile(
+    const std::string& path) {
+  absl::StatusOr<std::string> bytes = io::ReadWholeFile(path);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<std::shared_ptr<const TraceEncoder>> encoder =
+      SubwordEncoder(*bytes);
+  if (!encoder.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", encoder.status().message()));
+  }
+  return encoder;
 }
 
 absl::StatusOr<std::shared_ptr<const TraceEncoder>> EncoderFromMetadata(

@@ -55,6 +55,11 @@ std::shared_ptr<const TraceEncoder> CountdownCharacters();
 absl::StatusOr<std::shared_ptr<const TraceEncoder>> SubwordEncoder(
     const std::string& sentencepiece_model);
 
+// The same from a `.model` file: NotFound "cannot read PATH", or
+// InvalidArgument when the bytes are not a SentencePiece model.
+absl::StatusOr<std::shared_ptr<const TraceEncoder>> SubwordEncoderFromFile(
+    const std::string& path);
+
 // The encoder a checkpoint was trained with: Countdown's characters when the
 // metadata names none (the bundled checkpoints), else the SentencePiece
 // model it carries.

@@ -9,7 +9,6 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "backends/openai/openai_policy.h"
@@ -98,7 +97,7 @@ absl::StatusOr<std::string> ReadFlagFile(const std::string& flag,
 absl::StatusOr<std::unique_ptr<arts::backends::openai::OpenAiPolicy>>
 OpenAiPolicyFromFlags() {
   arts::backends::openai::OpenAiOptions o;
-  o.base_url = absl::GetFlag(FLAGS_openai_url);
+  o.url = absl::GetFlag(FLAGS_openai_url);
   o.model = absl::GetFlag(FLAGS_openai_model);
   o.ca_file = absl::GetFlag(FLAGS_openai_ca_file);
   o.answer_regex = absl::GetFlag(FLAGS_openai_answer_regex);
@@ -131,14 +130,9 @@ OpenAiPolicyFromFlags() {
   }
   auto policy = arts::backends::openai::OpenAiPolicy::Make(std::move(o));
   if (!policy.ok()) {
-    // The option's name, as a flag: base_url -> --openai_url.
-    std::string message(policy.status().message());
-    if (absl::StartsWith(message, "base_url:")) {
-      message = absl::StrCat("--openai_url:", message.substr(9));
-    } else {
-      message = absl::StrCat("--openai_", message);
-    }
-    return absl::InvalidArgumentError(message);
+    // Each option is named as its flag: url -> --openai_url.
+    return absl::InvalidArgumentError(
+        absl::StrCat("--openai_", policy.status().message()));
   }
   return policy;
 }
