@@ -16,7 +16,10 @@
 # side by side. `baselines` trains the Monte Carlo PRM and the
 # discriminative verifier on the same trees for the same time. `state`
 # trains every objective on the state network (runs/v4/), the shipped flow
-# verifier among them.
+# verifier among them; `state objectives` the rest of issue 18's flow
+# objectives on the same network, trees and time (sub-trajectory and
+# detailed balance with a learned forward policy, the generator's own flow
+# from its sampled children, and the backup from 4 sampled legal children).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lab=${ARTS_LAB:-./build/client/arts-lab}
@@ -104,6 +107,18 @@ if [[ "${1:-}" == state ]]; then
       --max_minutes "${ARTS_VERIFIER_MINUTES:-20}" \
       --verifier_out "runs/v4/verifier_$name.ckpt" "$@" >"runs/v4/$name.log"
   }
+  if [[ "${2:-}" == objectives ]]; then
+    st flow_subtb --objective flow_subtb --subtb_lambda 0.9 \
+      --paths_per_batch 64 &
+    st flow_policy --objective flow_backup --backup_weights policy \
+      --states_per_batch 256
+    wait
+    st flow_db --objective flow_subtb --subtb_lambda 0 --paths_per_batch 64 &
+    st flow_backup_k4 --objective flow_backup --backup_samples 4 \
+      --states_per_batch 256
+    wait
+    exit 0
+  fi
   st flow_backup --objective flow_backup --states_per_batch 256 &
   st mc_prm --objective mc_prm --trees_per_batch 8
   wait

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "core/countdown/legal_steps.h"
@@ -149,6 +150,150 @@ TEST(FlowBackupTest, TargetsAreExactOneLevelAboveLeavesAndBootstrapAbove) {
   // The loss is zero where the outputs give the targets.
   torch::Tensor logits = *y - torch::log1p(-torch::exp(*y));
   EXPECT_NEAR(BackupLoss(logits, *y).item<double>(), 0, 1e-6);
+}
+
+// Two samples of "1 * 4" under the root (their children merge under one
+// state), an illegal step, and a state under which nothing was sampled.
+TraceTree SampledTree() {
+  TraceTree tree;
+  tree.problem = "1 4 6 8 -> 24";
+  tree.nodes = {TreeNodeOf(-1, ""),
+                TreeNodeOf(0, "1 * 4 = 4 (left: 4 6 8)"),
+                TreeNodeOf(0, "1 * 4 = 4 (left: 4 6 8)"),
+                TreeNodeOf(0, "9 *", false, 0, /*valid=*/false),
+                TreeNodeOf(1, "8 - 6 = 2 (left: 2 4)"),
+                TreeNodeOf(2, "6 * 8 = 48 (left: 4 48)"),
+                TreeNodeOf(4, "2 + 4 = 6 (left: 6)", true, 0)};
+  tree.nodes[0].children = {1, 2, 3};
+  tree.nodes[1].children = {4};
+  tree.nodes[2].children = {5};
+  tree.nodes[4].children = {6};
+  return tree;
+}
+
+TEST(FlowBackupTest, PolicyWeightsAverageTheChildrenTheGeneratorSampled) {
+  const BackupOptions options = DefaultBackupOptions(BackupWeights::kPolicy);
+  EXPECT_FALSE(options.enumerate_children);
+  std::vector<BackupState> states = MakeBackupStates({SampledTree()}, options);
+  // Root, "1 * 4" (once), "9 *", "8 - 6", "2 + 4"; "6 * 8" had no sample.
+  ASSERT_EQ(states.size(), 5u);
+  ASSERT_EQ(states[0].children.size(), 3u);  // repeats kept, illegal too
+  EXPECT_EQ(states[0].children[0].step, states[0].children[1].step);
+  EXPECT_TRUE(states[0].children[2].leaf);
+  EXPECT_DOUBLE_EQ(states[0].children[2].log_reward, options.log_epsilon);
+  for (const BackupChild& child : states[0].children) {
+    EXPECT_NEAR(child.log_weight, -std::log(3.0), 1e-12);
+  }
+  ASSERT_EQ(states[1].steps.size(), 1u);
+  ASSERT_EQ(states[1].children.size(), 2u);  // both samples' children
+  EXPECT_EQ(states[1].children[1].step, "6 * 8 = 48 (left: 4 48)");
+  EXPECT_NEAR(states[1].children[0].log_weight, -std::log(2.0), 1e-12);
+  EXPECT_TRUE(states[2].leaf);  // "9 *"
+  ASSERT_EQ(states[3].children.size(), 1u);
+  EXPECT_TRUE(states[3].children[0].leaf);  // 2 + 4 = 6: wrong terminal
+  EXPECT_TRUE(states[4].leaf);
+
+  // The root's target is the log of the mean F of its samples, in
+  // probability space: log((2 F(1 * 4) + eps) / 3).
+  torch::manual_seed(3);
+  const FlowVerifier target(testing_support::MakeTinyTransformer(
+                                3,
+                                [] {
+                                  model::TransformerConfig config =
+                                      testing_support::TinyTransformerConfig();
+                                  config.output_size = 1;
+                                  return config;
+                                }()),
+                            {});
+  absl::StatusOr<torch::Tensor> y = BackupTargets(target, {&states[0]});
+  ASSERT_TRUE(y.ok()) << y.status();
+  torch::NoGradGuard no_grad;
+  absl::StatusOr<torch::Tensor> x = StateOutputs(target, {&states[1]});
+  ASSERT_TRUE(x.ok()) << x.status();
+  const double f = torch::sigmoid(*x).item<double>();
+  EXPECT_NEAR(y->item<double>(),
+              std::log((2 * f + std::exp(options.log_epsilon)) / 3), 1e-5);
+  EXPECT_EQ(BackupWeightsName(BackupWeights::kPolicy), "policy");
+  EXPECT_EQ(*ParseBackupWeights("policy"), BackupWeights::kPolicy);
+  EXPECT_FALSE(ParseBackupWeights("pi").ok());
+}
+
+TEST(FlowBackupTest, ExactFlowsRefuseThePolicyWeights) {
+  testing_support::TempDir temp("flow_exact_policy");
+  const std::string dir = temp.File("trees");
+  std::filesystem::create_directories(dir);
+  ASSERT_TRUE(
+      WriteTreeFile(dir + "/trees-00000.txt", {SmallTree(), SmallTree()}).ok());
+  training::VerifierTrainingOptions options;
+  options.architecture = "state";
+  options.trees_dir = dir;
+  options.output_path = dir + "/verifier.ckpt";
+  options.objective = training::VerifierObjective::kFlowExact;
+  options.backup_weights = BackupWeights::kPolicy;
+  options.validation_fraction = 0.5;
+  std::ostringstream log;
+  absl::Status status = training::TrainVerifier(options, log);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("backup_weights"), std::string::npos)
+      << status;
+}
+
+TEST(FlowBackupTest, SampledChildrenEstimateTheBackupInProbabilitySpace) {
+  BackupOptions options = DefaultBackupOptions(BackupWeights::kUniform);
+  options.enumerate_children = false;
+  std::vector<BackupState> states = MakeBackupStates({SmallTree()}, options);
+  const FlowVerifier target(testing_support::MakeTinyTransformer(
+                                3,
+                                [] {
+                                  model::TransformerConfig config =
+                                      testing_support::TinyTransformerConfig();
+                                  config.output_size = 1;
+                                  return config;
+                                }()),
+                            {});
+  // "4 6 8": 24 children, each scored by the network.
+  std::vector<BackupState> children;
+  for (const BackupChild& child : states[1].children) {
+    BackupState c;
+    c.problem = states[1].problem;
+    c.steps = states[1].steps;
+    c.steps.push_back(child.step);
+    children.push_back(c);
+  }
+  std::vector<const BackupState*> child_ptrs;
+  for (const BackupState& c : children) child_ptrs.push_back(&c);
+  torch::Tensor log_f;
+  {
+    torch::NoGradGuard no_grad;
+    absl::StatusOr<torch::Tensor> x = StateOutputs(target, child_ptrs);
+    ASSERT_TRUE(x.ok()) << x.status();
+    log_f = torch::log_sigmoid(*x);
+  }
+  std::mt19937_64 rng(5);
+  // One draw: (24 / 1) * (1/24) * F(c) = F(c) for one of the children.
+  for (int draw = 0; draw < 5; ++draw) {
+    absl::StatusOr<torch::Tensor> y =
+        BackupTargets(target, {&states[1]}, 256, /*samples=*/1, &rng);
+    ASSERT_TRUE(y.ok()) << y.status();
+    EXPECT_LT((log_f - y->item<double>()).abs().min().item<double>(), 1e-5);
+  }
+  // As many draws as children or more: every child, no sampling.
+  absl::StatusOr<torch::Tensor> all = BackupTargets(target, {&states[1]});
+  absl::StatusOr<torch::Tensor> many =
+      BackupTargets(target, {&states[1]}, 256, /*samples=*/24, &rng);
+  ASSERT_TRUE(all.ok() && many.ok());
+  EXPECT_NEAR(many->item<double>(), all->item<double>(), 1e-6);
+  // Unbiased for F: the mean of exp(y) over many draws of 4 nears the mean F.
+  double sum = 0;
+  const int draws = 400;
+  for (int draw = 0; draw < draws; ++draw) {
+    absl::StatusOr<torch::Tensor> y =
+        BackupTargets(target, {&states[1]}, 256, /*samples=*/4, &rng);
+    ASSERT_TRUE(y.ok()) << y.status();
+    sum += std::exp(y->item<double>());
+  }
+  const double mean_f = log_f.exp().mean().item<double>();
+  EXPECT_NEAR(sum / draws, mean_f, 0.1 * mean_f);
 }
 
 TEST(FlowBackupTest, TrainVerifierRunsBothStateObjectivesAndSaves) {

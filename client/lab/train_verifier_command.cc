@@ -12,17 +12,30 @@ ABSL_FLAG(std::string, objective, "flow",
           "flow (flow matching over the sampled children), flow_backup "
           "(conservation over every legal child, bootstrapped from the "
           "network), flow_exact (exact flows by enumeration: the supervised "
-          "ceiling), discriminative or mc_prm (Monte Carlo process reward "
-          "model: MSE against the share of correct rollouts)");
+          "ceiling), flow_subtb (sub-trajectory balance along the sampled "
+          "paths, with a learned forward policy over the legal steps), "
+          "discriminative or mc_prm (Monte Carlo process reward model: MSE "
+          "against the share of correct rollouts)");
+ABSL_FLAG(double, subtb_lambda, 0.9,
+          "flow_subtb: weight lambda^(length - 1) of each sub-trajectory; 0 "
+          "= detailed balance (one-step terms only)");
+ABSL_FLAG(int, paths_per_batch, 64, "flow_subtb: sampled paths per step");
 ABSL_FLAG(std::string, backup_weights, "uniform",
           "flow_backup/flow_exact: a state's F is the mean of its legal "
-          "children's (uniform) or their sum (sum)");
+          "children's (uniform) or their sum (sum); flow_backup: or the mean "
+          "of the children the generator sampled in the trees (policy: w = "
+          "pi, estimated in probability space)");
 ABSL_FLAG(int, states_per_batch, 64, "flow_backup/flow_exact: states per step");
+ABSL_FLAG(int, backup_samples, 0,
+          "flow_backup: back each training state up from this many of its "
+          "children drawn uniformly, estimated in probability space (0 = "
+          "every child)");
 ABSL_FLAG(double, max_minutes, 0,
           "stop training after this many minutes (0: after --epochs); the "
           "last epoch is cut short, validated and saved");
 ABSL_FLAG(int, validate_every, 500,
-          "flow_backup/flow_exact: steps between validations (each saves)");
+          "flow_backup/flow_exact/flow_subtb: steps between validations (each "
+          "saves)");
 ABSL_FLAG(std::string, conservation, "mean",
           "flow: a parent's F is the mean or the sum of its sampled "
           "children's");
@@ -44,9 +57,9 @@ ABSL_FLAG(int, verifier_d_model, 64, "model width");
 ABSL_FLAG(int, verifier_layers, 2, "transformer layers");
 ABSL_FLAG(std::string, verifier_architecture, "text",
           "text (a transformer over the trace's characters) or state (the "
-          "state network: reads the numbers left and the target; "
-          "flow_backup/flow_exact only, random weights, --verifier_d_model "
-          "and --verifier_layers set its size)");
+          "state network: reads the numbers left and the target; any "
+          "objective, random weights, --verifier_d_model and "
+          "--verifier_layers set its size)");
 ABSL_FLAG(bool, state_pair_head, false,
           "state network: also score each pair of numbers and pool the scores "
           "by log-sum-exp");
@@ -121,23 +134,30 @@ int RunTrainVerifier() {
               << conservation << "'\n";
     return 2;
   }
-  const std::string backup_weights = absl::GetFlag(FLAGS_backup_weights);
-  if (backup_weights != "uniform" && backup_weights != "sum") {
-    std::cerr << "train-verifier: --backup_weights: expected uniform or sum, "
-                 "got '"
-              << backup_weights << "'\n";
+  absl::StatusOr<verifier::BackupWeights> backup_weights =
+      verifier::ParseBackupWeights(absl::GetFlag(FLAGS_backup_weights));
+  if (!backup_weights.ok()) {
+    std::cerr << "train-verifier: --backup_weights: "
+              << backup_weights.status().message() << "\n";
     return 2;
   }
-  options.backup_weights = backup_weights == "sum"
-                               ? verifier::BackupWeights::kSum
-                               : verifier::BackupWeights::kUniform;
+  options.backup_weights = *backup_weights;
   options.states_per_batch = absl::GetFlag(FLAGS_states_per_batch);
+  options.backup_samples = absl::GetFlag(FLAGS_backup_samples);
   options.max_minutes = absl::GetFlag(FLAGS_max_minutes);
   options.validate_every = absl::GetFlag(FLAGS_validate_every);
+  options.subtb_lambda = absl::GetFlag(FLAGS_subtb_lambda);
+  options.paths_per_batch = absl::GetFlag(FLAGS_paths_per_batch);
+  if (!(options.subtb_lambda >= 0) || options.paths_per_batch < 1) {
+    std::cerr << "train-verifier: --subtb_lambda must be at least 0 and "
+                 "--paths_per_batch positive\n";
+    return 2;
+  }
   if (options.states_per_batch < 1 || !(options.max_minutes >= 0) ||
-      options.validate_every < 1) {
+      options.validate_every < 1 || options.backup_samples < 0) {
     std::cerr << "train-verifier: --states_per_batch and --validate_every "
-                 "must be positive and --max_minutes at least 0\n";
+                 "must be positive, and --max_minutes and --backup_samples at "
+                 "least 0\n";
     return 2;
   }
   options.conservation = conservation == "sum" ? verifier::Conservation::kSum

@@ -1,7 +1,6 @@
 #include "core/training/state_trainer.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <random>
 
@@ -108,10 +107,12 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
     held_exact = ExactTargets(held_states, options.backup);
   }
   // The loss on states[index] for each index, by the objective.
-  auto batch_loss =
-      [&](const std::vector<verifier::BackupState>& states,
-          const std::vector<float>& exact_targets,
-          const std::vector<size_t>& indices) -> absl::StatusOr<torch::Tensor> {
+  // Training draws options.backup_samples children per state where asked;
+  // validation always backs up from every child.
+  auto batch_loss = [&](const std::vector<verifier::BackupState>& states,
+                        const std::vector<float>& exact_targets,
+                        const std::vector<size_t>& indices,
+                        bool sample) -> absl::StatusOr<torch::Tensor> {
     std::vector<const verifier::BackupState*> part;
     std::vector<float> exact_part;
     for (size_t i : indices) {
@@ -120,7 +121,9 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
     }
     absl::StatusOr<torch::Tensor> y =
         exact ? absl::StatusOr<torch::Tensor>(torch::tensor(exact_part))
-              : verifier::BackupTargets(target, part);
+              : verifier::BackupTargets(target, part, /*chunk=*/256,
+                                        sample ? options.backup_samples : 0,
+                                        &rng);
     if (!y.ok()) return y.status();
     absl::StatusOr<torch::Tensor> outputs = verifier::StateOutputs(net, part);
     if (!outputs.ok()) return outputs.status();
@@ -138,7 +141,7 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
         indices.push_back(j);
       }
       absl::StatusOr<torch::Tensor> loss =
-          batch_loss(held_states, held_exact, indices);
+          batch_loss(held_states, held_exact, indices, /*sample=*/false);
       if (!loss.ok()) return loss.status();
       total += loss->item<double>();
       ++batches;
@@ -146,67 +149,33 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
     return total / std::max<size_t>(1, batches);
   };
 
-  const size_t steps_per_epoch =
+  TimedStepsOptions timing;
+  timing.epochs = options.epochs;
+  timing.steps_per_epoch =
       (train_states.size() + options.states_per_batch - 1) /
       options.states_per_batch;
+  timing.max_minutes = options.max_minutes;
+  timing.log_every = options.log_every;
+  timing.validate_every = options.validate_every;
   log << absl::StrFormat(
              "%s targets: %d training states, %d validation states, %d "
              "steps an epoch\n",
              exact ? "exact" : "full-backup", train_states.size(),
-             held_states.size(), steps_per_epoch)
+             held_states.size(), timing.steps_per_epoch)
       << std::flush;
-  const auto start = std::chrono::steady_clock::now();
-  auto minutes = [&] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                         start)
-               .count() /
-           60;
-  };
-  auto validate_and_save = [&](int64_t step) -> absl::Status {
-    absl::StatusOr<double> loss = validation_loss();
-    if (!loss.ok()) return loss.status();
-    log << absl::StrFormat("step %d validation loss %.4f elapsed %.1fmin\n",
-                           step, *loss, minutes())
-        << std::flush;
-    return save(step, *loss);
-  };
   StratifiedSampler sampler(train_states, rng);
-  int64_t step = 0;
-  double sum = 0;
-  int64_t count = 0;
-  bool out_of_time = false;
-  for (int epoch = 1; epoch <= options.epochs && !out_of_time; ++epoch) {
-    for (size_t s = 0; s < steps_per_epoch; ++s) {
-      absl::StatusOr<torch::Tensor> loss = batch_loss(
-          train_states, train_exact, sampler.Next(options.states_per_batch));
-      if (!loss.ok()) return loss.status();
-      optimizer.zero_grad();
-      loss->backward();
-      torch::nn::utils::clip_grad_norm_(net.parameters(), 1.0);
-      optimizer.step();
-      sum += loss->item<double>();
-      ++count;
-      ++step;
-      if (options.log_every > 0 && step % options.log_every == 0) {
-        log << absl::StrFormat(
-                   "epoch %d step %d/%d train loss %.4f (%.2f s/step, "
-                   "elapsed %.1fmin)\n",
-                   epoch, step, steps_per_epoch * options.epochs, sum / count,
-                   minutes() * 60 / step, minutes())
-            << std::flush;
-        sum = 0;
-        count = 0;
-      }
-      if (options.max_minutes > 0 && minutes() >= options.max_minutes) {
-        out_of_time = true;
-        break;
-      }
-      if (options.validate_every > 0 && step % options.validate_every == 0) {
-        if (absl::Status s = validate_and_save(step); !s.ok()) return s;
-      }
-    }
-  }
-  return validate_and_save(step);
+  auto train_step = [&]() -> absl::StatusOr<double> {
+    absl::StatusOr<torch::Tensor> loss =
+        batch_loss(train_states, train_exact,
+                   sampler.Next(options.states_per_batch), /*sample=*/true);
+    if (!loss.ok()) return loss.status();
+    optimizer.zero_grad();
+    loss->backward();
+    torch::nn::utils::clip_grad_norm_(net.parameters(), 1.0);
+    optimizer.step();
+    return loss->item<double>();
+  };
+  return RunTimedSteps(timing, train_step, validation_loss, save, log);
 }
 
 }  // namespace arts::training

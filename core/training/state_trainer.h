@@ -1,11 +1,11 @@
 #ifndef ARTS_CORE_TRAINING_STATE_TRAINER_H_
 #define ARTS_CORE_TRAINING_STATE_TRAINER_H_
 
-#include <functional>
 #include <ostream>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "core/training/timed_steps.h"
 #include "core/verifier/backup_states.h"
 #include "core/verifier/flow_verifier.h"
 #include "core/verifier/trace_tree.h"
@@ -23,6 +23,9 @@ struct StateTrainingOptions {
   verifier::BackupOptions backup;
   int epochs = 1;  // an epoch: as many states as the training set holds
   int states_per_batch = 64;
+  // kBackup: each training state's target from this many of its children,
+  // drawn uniformly, in probability space (0: every child; BackupTargets).
+  size_t backup_samples = 0;
   // Stop after this many minutes of training (0: no limit); the last
   // validation's checkpoint is kept.
   double max_minutes = 0;
@@ -31,10 +34,6 @@ struct StateTrainingOptions {
   size_t max_validation_states = 2000;
   uint64_t seed = 1;
 };
-
-// Called after each validation with the steps done and the validation loss;
-// saves the checkpoint.
-using SaveCheckpoint = std::function<absl::Status(int64_t step, double loss)>;
 
 // Trains `net` on the states of `train` (docs/verifier.md: every tree node,
 // with its legal children), validating on the states of `held`. Batches are

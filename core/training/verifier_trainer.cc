@@ -15,6 +15,7 @@
 #include "core/model/compute_threads.h"
 #include "core/model/memory_reuse.h"
 #include "core/text/sentencepiece_model.h"
+#include "core/training/balance_trainer.h"
 #include "core/training/state_trainer.h"
 #include "core/verifier/flow_verifier.h"
 #include "core/verifier/losses.h"
@@ -47,9 +48,11 @@ absl::StatusOr<VerifierObjective> ParseVerifierObjective(
   if (name == "mc_prm") return VerifierObjective::kMonteCarlo;
   if (name == "flow_backup") return VerifierObjective::kFlowBackup;
   if (name == "flow_exact") return VerifierObjective::kFlowExact;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown objective '", name,
-      "' (expected flow, discriminative, mc_prm, flow_backup or flow_exact)"));
+  if (name == "flow_subtb") return VerifierObjective::kFlowSubTb;
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown objective '", name,
+                   "' (expected flow, discriminative, mc_prm, flow_backup, "
+                   "flow_exact or flow_subtb)"));
 }
 
 absl::string_view VerifierObjectiveName(VerifierObjective objective) {
@@ -64,6 +67,8 @@ absl::string_view VerifierObjectiveName(VerifierObjective objective) {
       return "flow_backup";
     case VerifierObjective::kFlowExact:
       return "flow_exact";
+    case VerifierObjective::kFlowSubTb:
+      return "flow_subtb";
   }
   return "flow";
 }
@@ -91,7 +96,8 @@ absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> EncoderForTrees(
   }
   if (options.architecture != "text" || !options.init_from.empty() ||
       options.objective == VerifierObjective::kFlowBackup ||
-      options.objective == VerifierObjective::kFlowExact) {
+      options.objective == VerifierObjective::kFlowExact ||
+      options.objective == VerifierObjective::kFlowSubTb) {
     return absl::InvalidArgumentError(
         "text trees train the text network from random weights with the "
         "flow, discriminative or mc_prm objective (the state network, the "
@@ -155,7 +161,15 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   const bool state_objective =
       options.objective == VerifierObjective::kFlowBackup ||
       options.objective == VerifierObjective::kFlowExact;
+  const bool path_objective =
+      options.objective == VerifierObjective::kFlowSubTb;
   const bool state_network = options.architecture == "state";
+  if (options.objective == VerifierObjective::kFlowExact &&
+      options.backup_weights == verifier::BackupWeights::kPolicy) {
+    return absl::InvalidArgumentError(
+        "backup_weights: flow_exact enumerates the rules' completions, which "
+        "cannot give the generator's flow (policy); use uniform or sum");
+  }
   if (state_network && !options.init_from.empty()) {
     return absl::InvalidArgumentError(
         "the state network starts from random weights (it does not read "
@@ -171,8 +185,10 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
     net = *std::move(from_generator);
   }
   const verifier::BackupOptions backup = [&] {
-    verifier::BackupOptions b =
-        verifier::DefaultBackupOptions(options.backup_weights);
+    // Balance along paths conserves the sum of the children's flows.
+    verifier::BackupOptions b = verifier::DefaultBackupOptions(
+        path_objective ? verifier::BackupWeights::kSum
+                       : options.backup_weights);
     b.log_epsilon = options.log_epsilon;
     return b;
   }();
@@ -180,19 +196,35 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   // network; its floor (for what the state network cannot read) is the
   // backup's dead-end reward.
   std::unique_ptr<verifier::FlowVerifier> verifier;
-  if (state_objective || state_network) {
-    std::map<std::string, std::string> floor = {
-        {"log_epsilon", absl::StrCat(backup.log_epsilon)},
-        {"log_reward_correct", absl::StrCat(backup.log_reward_correct)}};
+  // Sub-trajectory balance also trains a forward policy: a second network
+  // of the same kind, from random weights, not saved.
+  std::unique_ptr<verifier::FlowVerifier> policy;
+  const std::map<std::string, std::string> floor = {
+      {"log_epsilon", absl::StrCat(backup.log_epsilon)},
+      {"log_reward_correct", absl::StrCat(backup.log_reward_correct)}};
+  if (state_objective || path_objective || state_network) {
     verifier = state_network
                    ? std::make_unique<verifier::FlowVerifier>(
                          verifier::StateNetwork(options.state_model), floor)
                    : std::make_unique<verifier::FlowVerifier>(net, floor);
   }
+  if (path_objective) {
+    policy = state_network
+                 ? std::make_unique<verifier::FlowVerifier>(
+                       verifier::StateNetwork(options.state_model), floor)
+                 : std::make_unique<verifier::FlowVerifier>(
+                       verifier::MakeVerifierNetwork(net->config(), **encoder),
+                       floor);
+  }
   const int max_len =
       state_network ? options.state_model.max_len : net->config().max_len;
+  std::vector<torch::Tensor> trained =
+      verifier ? verifier->parameters() : net->parameters();
+  if (policy) {
+    for (const torch::Tensor& p : policy->parameters()) trained.push_back(p);
+  }
   torch::optim::AdamW optimizer(
-      verifier ? verifier->parameters() : net->parameters(),
+      trained,
       torch::optim::AdamWOptions(options.learning_rate).weight_decay(0.01));
   // The trees' objectives read every node's output from one batch: the
   // text network from its paths, the state network from each node's state.
@@ -216,6 +248,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       case VerifierObjective::kFlowMatching:
       case VerifierObjective::kFlowBackup:  // trained on states instead
       case VerifierObjective::kFlowExact:
+      case VerifierObjective::kFlowSubTb:  // trained on paths instead
         break;
     }
     return verifier::ComputeFlowMatchingLoss(
@@ -260,10 +293,16 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
         {"init_from",
          options.init_from.empty() ? "random" : options.init_from}};
     (*encoder)->AddTo(metadata);
-    if (state_objective) {
+    if (path_objective) {
+      metadata["conservation"] = "sum";
+      metadata["subtb_lambda"] = absl::StrCat(options.subtb_lambda);
+      metadata["log_reward_correct"] = absl::StrCat(backup.log_reward_correct);
+    } else if (state_objective) {
       metadata["backup_weights"] =
-          options.backup_weights == verifier::BackupWeights::kSum ? "sum"
-                                                                  : "uniform";
+          std::string(verifier::BackupWeightsName(options.backup_weights));
+      if (options.backup_samples > 0) {
+        metadata["backup_samples"] = absl::StrCat(options.backup_samples);
+      }
       metadata["log_reward_correct"] = absl::StrCat(backup.log_reward_correct);
     } else {
       metadata["conservation"] =
@@ -282,6 +321,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
     state_options.backup = backup;
     state_options.epochs = options.epochs;
     state_options.states_per_batch = options.states_per_batch;
+    state_options.backup_samples = static_cast<size_t>(options.backup_samples);
     state_options.max_minutes = options.max_minutes;
     state_options.log_every = options.log_every;
     state_options.validate_every = options.validate_every;
@@ -290,6 +330,23 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
     // so every validation saves: the checkpoint is the latest.
     return TrainOnStates(
         state_options, *verifier, optimizer, train, held,
+        [&](int64_t step, double loss) { return save("step", step, loss); },
+        log);
+  }
+  if (path_objective) {
+    BalanceTrainingOptions path_options;
+    path_options.rewards = backup;
+    path_options.lambda = options.subtb_lambda;
+    path_options.paths_per_batch = options.paths_per_batch;
+    path_options.timing.epochs = options.epochs;
+    path_options.timing.max_minutes = options.max_minutes;
+    path_options.timing.log_every = options.log_every;
+    path_options.timing.validate_every = options.validate_every;
+    path_options.seed = options.seed;
+    // The flow's loss depends on the policy's, which moves: the checkpoint
+    // is the latest, as for the backup.
+    return TrainOnPaths(
+        path_options, *verifier, *policy, optimizer, train, held,
         [&](int64_t step, double loss) { return save("step", step, loss); },
         log);
   }

@@ -19,9 +19,11 @@ enum class VerifierObjective {
   kMonteCarlo,      // MSE on the share of correct rollouts
   kFlowBackup,      // conservation over every legal child, bootstrapped
   kFlowExact,       // exact flows by enumeration: the supervised ceiling
+  kFlowSubTb,       // sub-trajectory balance with a learned forward policy
 };
 
-// "flow", "discriminative", "mc_prm", "flow_backup" or "flow_exact".
+// "flow", "discriminative", "mc_prm", "flow_backup", "flow_exact" or
+// "flow_subtb".
 absl::StatusOr<VerifierObjective> ParseVerifierObjective(
     absl::string_view name);
 absl::string_view VerifierObjectiveName(VerifierObjective objective);
@@ -51,7 +53,12 @@ struct VerifierTrainingOptions {
   // states per step, steps between validations (each saves).
   verifier::BackupWeights backup_weights = verifier::BackupWeights::kUniform;
   int states_per_batch = 64;
+  int backup_samples = 0;  // flow_backup: children drawn per state, 0 = all
   int validate_every = 500;
+  // flow_subtb: SubTB(lambda) (0 = detailed balance) and sampled paths per
+  // step; validate_every applies too.
+  double subtb_lambda = 0.9;
+  int paths_per_batch = 64;
   // "text" (a transformer over the trace) or "state" (the state network,
   // flow_backup and flow_exact only; docs/verifier.md).
   std::string architecture = "text";

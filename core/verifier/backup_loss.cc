@@ -19,25 +19,37 @@ absl::StatusOr<torch::Tensor> StateOutputs(
 
 absl::StatusOr<torch::Tensor> BackupTargets(
     const FlowVerifier& target, const std::vector<const BackupState*>& states,
-    size_t chunk) {
+    size_t chunk, size_t samples, std::mt19937_64* rng) {
   // Children whose value the network gives, and where each one's goes.
   std::vector<TraceRef> parents, open;
-  std::vector<std::pair<size_t, size_t>> open_at;  // (state, child)
+  std::vector<std::pair<size_t, size_t>> open_at;  // (state, term)
+  // Per state, a term log w + log V per child taken (and its importance).
   std::vector<std::vector<double>> values(states.size());
+  std::vector<double> log_importance(states.size(), 0.0);
+  std::vector<std::vector<size_t>> taken_of(states.size());  // child indices
   for (size_t s = 0; s < states.size(); ++s) {
     const BackupState& state = *states[s];
-    values[s].resize(state.children.size());
+    const size_t n = state.children.size();
+    std::vector<size_t>& taken = taken_of[s];
+    if (samples > 0 && rng != nullptr && n > samples) {
+      std::uniform_int_distribution<size_t> pick(0, n - 1);
+      for (size_t k = 0; k < samples; ++k) taken.push_back(pick(*rng));
+      log_importance[s] = std::log(static_cast<double>(n) / samples);
+    } else {
+      for (size_t c = 0; c < n; ++c) taken.push_back(c);
+    }
+    values[s].resize(taken.size());
     bool has_open = false;
-    for (size_t c = 0; c < state.children.size(); ++c) {
-      const BackupChild& child = state.children[c];
+    for (size_t t = 0; t < taken.size(); ++t) {
+      const BackupChild& child = state.children[taken[t]];
       if (child.leaf) {
-        values[s][c] = child.log_weight + child.log_reward;
+        values[s][t] = child.log_weight + child.log_reward;
         continue;
       }
       TraceRef trace{state.problem, state.steps};
       trace.steps.push_back(child.step);
       open.push_back(std::move(trace));
-      open_at.emplace_back(s, c);
+      open_at.emplace_back(s, t);
       has_open = true;
     }
     if (has_open) parents.push_back({state.problem, state.steps});
@@ -82,8 +94,9 @@ absl::StatusOr<torch::Tensor> BackupTargets(
     absl::StatusOr<std::vector<double>> scored = score(open, begin, end);
     if (!scored.ok()) return scored.status();
     for (size_t i = begin; i < end; ++i) {
-      const auto [s, c] = open_at[i];
-      values[s][c] = states[s]->children[c].log_weight + (*scored)[i - begin];
+      const auto [s, t] = open_at[i];
+      values[s][t] =
+          states[s]->children[taken_of[s][t]].log_weight + (*scored)[i - begin];
     }
   }
   std::vector<float> targets(states.size());
@@ -92,7 +105,7 @@ absl::StatusOr<torch::Tensor> BackupTargets(
       targets[s] = static_cast<float>(states[s]->leaf_log_reward);
       continue;
     }
-    targets[s] = static_cast<float>(LogSumExp(values[s]));
+    targets[s] = static_cast<float>(LogSumExp(values[s]) + log_importance[s]);
   }
   return torch::tensor(targets);
 }

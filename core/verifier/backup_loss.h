@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include <random>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -23,9 +24,15 @@ absl::StatusOr<torch::Tensor> StateOutputs(
 // no-grad mode (a stop-gradient target network). Each parent is scored
 // first into a prefix cache, so that its children feed only their last
 // step's positions, `chunk` children per forward pass.
+//
+// With `samples` > 0 and an `rng`, a state with more children than that
+// draws `samples` of them uniformly (with replacement) and estimates the
+// sum in probability space, as importance sampling with q = 1/n does:
+//   y(s) = log (n / K) sum_k w(c_k|s) V(c_k).
+// The estimate of F is unbiased; its log is not, by less as K grows.
 absl::StatusOr<torch::Tensor> BackupTargets(
     const FlowVerifier& target, const std::vector<const BackupState*>& states,
-    size_t chunk = 256);
+    size_t chunk = 256, size_t samples = 0, std::mt19937_64* rng = nullptr);
 
 // Mean squared error in log space between log sigmoid(outputs) and the
 // targets (clamped below 0, where log sigmoid can reach).

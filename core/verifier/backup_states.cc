@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
+#include <map>
 #include <unordered_map>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/countdown/legal_steps.h"
 #include "core/countdown/problem.h"
@@ -77,25 +78,51 @@ double LogSumExp(const std::vector<double>& values) {
   return top + std::log(sum);
 }
 
+absl::StatusOr<BackupWeights> ParseBackupWeights(absl::string_view name) {
+  if (name == "uniform") return BackupWeights::kUniform;
+  if (name == "sum") return BackupWeights::kSum;
+  if (name == "policy") return BackupWeights::kPolicy;
+  return absl::InvalidArgumentError(
+      absl::StrCat("expected uniform, sum or policy, got '", name, "'"));
+}
+
+absl::string_view BackupWeightsName(BackupWeights weights) {
+  switch (weights) {
+    case BackupWeights::kUniform:
+      return "uniform";
+    case BackupWeights::kSum:
+      return "sum";
+    case BackupWeights::kPolicy:
+      return "policy";
+  }
+  return "uniform";
+}
+
 BackupOptions DefaultBackupOptions(BackupWeights weights) {
   BackupOptions options;
   options.weights = weights;
   if (weights == BackupWeights::kSum)
     options.log_reward_correct = -std::log(4096.0);
+  if (weights == BackupWeights::kPolicy) options.enumerate_children = false;
   return options;
 }
 
 std::vector<BackupState> MakeBackupStates(const std::vector<TraceTree>& trees,
                                           const BackupOptions& options) {
+  const double floor = options.log_reward_correct + options.log_epsilon;
+  const bool sampled = options.weights == BackupWeights::kPolicy;
   std::vector<BackupState> states;
   for (const TraceTree& tree : trees) {
     absl::StatusOr<countdown::Problem> problem =
         countdown::ParseProblem(tree.problem);
     if (!problem.ok()) continue;
-    std::set<std::string> seen;
-    // Adds a state once; returns whether it was new.
+    // The state of each distinct trace, by its steps' text.
+    std::map<std::string, size_t> seen;
+    // Adds a state once; returns its index and whether it was new.
     auto add = [&](const std::vector<std::string>& steps) {
-      if (!seen.insert(absl::StrJoin(steps, "\n")).second) return false;
+      auto [it, added] =
+          seen.emplace(absl::StrJoin(steps, "\n"), states.size());
+      if (!added) return std::make_pair(it->second, false);
       const countdown::TraceVerdict verdict =
           countdown::CheckTrace(*problem, steps);
       BackupState state;
@@ -105,28 +132,46 @@ std::vector<BackupState> MakeBackupStates(const std::vector<TraceTree>& trees,
       state.leaf = !verdict.valid || verdict.terminal;
       if (state.leaf) {
         state.leaf_log_reward =
-            verdict.valid ? LeafLogReward(verdict.state, options)
-                          : options.log_reward_correct + options.log_epsilon;
-      } else {
+            verdict.valid ? LeafLogReward(verdict.state, options) : floor;
+      } else if (!sampled) {
         state.children = ChildrenOf(verdict.state, options);
         if (state.children.empty()) {  // every pair overflows: a dead end
           state.leaf = true;
-          state.leaf_log_reward =
-              options.log_reward_correct + options.log_epsilon;
+          state.leaf_log_reward = floor;
         }
       }
       states.push_back(std::move(state));
-      return true;
+      return std::make_pair(states.size() - 1, true);
     };
-    // The tree's own nodes first, then the legal children of those with at
-    // least three numbers left.
+    const size_t first = states.size();
+    // The tree's own nodes first, then (legal children) the legal children
+    // of those with at least three numbers left, or (sampled children) each
+    // node's sampled children under its trace's state.
     std::vector<size_t> to_expand;
     for (size_t i = 0; i < tree.nodes.size(); ++i) {
-      if (!add(tree.StepsTo(static_cast<int>(i)))) continue;
-      const BackupState& added = states.back();
-      if (options.enumerate_children && !added.leaf &&
-          added.numbers_left >= 3) {
-        to_expand.push_back(states.size() - 1);
+      std::vector<std::string> steps = tree.StepsTo(static_cast<int>(i));
+      const auto [index, added] = add(steps);
+      if (sampled) {
+        if (states[index].leaf) continue;
+        for (int c : tree.nodes[i].children) {
+          steps.push_back(tree.nodes[c].step);
+          const countdown::TraceVerdict verdict =
+              countdown::CheckTrace(*problem, steps);
+          steps.pop_back();
+          BackupChild child;
+          child.step = tree.nodes[c].step;
+          child.leaf = !verdict.valid || verdict.terminal;
+          if (child.leaf) {
+            child.log_reward =
+                verdict.valid ? LeafLogReward(verdict.state, options) : floor;
+          }
+          states[index].children.push_back(std::move(child));
+        }
+        continue;
+      }
+      if (added && options.enumerate_children && !states[index].leaf &&
+          states[index].numbers_left >= 3) {
+        to_expand.push_back(index);
       }
     }
     for (size_t index : to_expand) {
@@ -141,6 +186,20 @@ std::vector<BackupState> MakeBackupStates(const std::vector<TraceTree>& trees,
         steps.pop_back();
       }
     }
+    if (!sampled) continue;
+    // The mean over the K children sampled under a trace; a trace under
+    // which nothing was sampled has no target.
+    size_t kept = first;
+    for (size_t i = first; i < states.size(); ++i) {
+      BackupState& state = states[i];
+      if (!state.leaf && state.children.empty()) continue;
+      const double log_weight = -std::log(
+          static_cast<double>(std::max<size_t>(1, state.children.size())));
+      for (BackupChild& child : state.children) child.log_weight = log_weight;
+      if (kept != i) states[kept] = std::move(state);
+      ++kept;
+    }
+    states.resize(kept);
   }
   return states;
 }
