@@ -19,7 +19,8 @@
 # verifier among them; `state objectives` the rest of issue 18's flow
 # objectives on the same network, trees and time (sub-trajectory and
 # detailed balance with a learned forward policy, the generator's own flow
-# from its sampled children, and the backup from 4 sampled legal children).
+# from its sampled children, and the backup from 4 sampled legal children);
+# `state capacity` the shipped objective on a larger network.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lab=${ARTS_LAB:-./build/client/arts-lab}
@@ -117,6 +118,13 @@ if [[ "${1:-}" == state ]]; then
     st flow_backup_k4 --objective flow_backup --backup_samples 4 \
       --states_per_batch 256
     wait
+    exit 0
+  fi
+  if [[ "${2:-}" == capacity ]]; then
+    # Issue 18 §3: the shipped objective on a network deeper and wider than
+    # the generator (d 128 x 4 layers against d 64 x 2), the same 20 min.
+    st flow_backup_d128x4 --objective flow_backup --states_per_batch 256 \
+      --verifier_d_model 128 --verifier_layers 4
     exit 0
   fi
   st flow_backup --objective flow_backup --states_per_batch 256 &

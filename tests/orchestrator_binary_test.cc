@@ -29,6 +29,7 @@
 #include "gtest/gtest.h"
 #include "tests/scripted_services.h"
 #include "tests/server_process.h"
+#include "tests/slow_relay.h"
 #include "tests/slow_text_services.h"
 #include "tests/test_support.h"
 #include "tests/tiny_models.h"
@@ -43,6 +44,7 @@ using ::arts::testing_support::RunToExit;
 using ::arts::testing_support::SaveTinyVerifier;
 using ::arts::testing_support::ScriptedServers;
 using ::arts::testing_support::ServingServer;
+using ::arts::testing_support::SlowRelay;
 using ::arts::testing_support::SlowTextServers;
 using ::arts::testing_support::TempDir;
 using ::arts::testing_support::ThreeServices;
@@ -377,6 +379,53 @@ TEST_F(TextTaskBinaryTest, FaultyGeneratorsAreNamedAndTheNextSolveIsRight) {
     EXPECT_LT(absl::Now() - start, absl::Seconds(2));
   }
   scripted_.generator().set_fault(Fault::kNone);
+  absl::StatusOr<arts::v1::SolveResponse> right = Solve(request);
+  ASSERT_TRUE(right.ok()) << right.status();
+  ASSERT_GE(right->answers_size(), 1);
+}
+
+// The generator behind a TCP relay that, once slowed, passes its answers on
+// one byte every 20 ms (docs/search.md, "Faulty backends").
+class SlowLinkTest : public TextTaskBinaryTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(
+        orchestrator_.Start(kBinary,
+                            {"--generator=" + relay_.address(),
+                             "--verifier=" + scripted_.address()},
+                            dir_.File("orchestrator.txt")));
+  }
+
+  static int PortOf(const std::string& address) {
+    return std::stoi(address.substr(address.rfind(':') + 1));
+  }
+
+  SlowRelay relay_{"127.0.0.1", PortOf(scripted_.address()),
+                   absl::Milliseconds(20)};
+};
+
+TEST_F(SlowLinkTest, AGeneratorAnsweringByteByByteIsNamedWithinTheDeadline) {
+  const arts::v1::SolveRequest request =
+      TextRequest(search::Strategy::kBeam, "spell cab");
+  // At full speed the relay changes nothing.
+  absl::StatusOr<arts::v1::SolveResponse> first = Solve(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_GE(first->answers_size(), 1);
+
+  relay_.set_slow(true);
+  const int64_t bytes_before = relay_.bytes_to_clients();
+  client::OrchestratorClient client(orchestrator_.channel);
+  const absl::Time start = absl::Now();
+  absl::StatusOr<arts::v1::SolveResponse> slow =
+      client.Solve(request, absl::Seconds(2));
+  // The generator's call ends a margin before the Solve's deadline, so the
+  // error names it and arrives in time; it was sending all along.
+  EXPECT_EQ(slow.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(slow.status().message(), HasSubstr("generator:"));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  EXPECT_GT(relay_.bytes_to_clients(), bytes_before);
+
+  relay_.set_slow(false);
   absl::StatusOr<arts::v1::SolveResponse> right = Solve(request);
   ASSERT_TRUE(right.ok()) << right.status();
   ASSERT_GE(right->answers_size(), 1);
