@@ -4,8 +4,9 @@
 # models. Writes docs/results/ (per-puzzle CSVs, summary.csv, summary.md,
 # summary.svg). Pass `test` or `tail` to run one split only, `verifiers`
 # for the verifiers' AUC on both splits (docs/results/verifiers/), or `curve` for
-# success against tokens on the test split (docs/results/curve/), or
-# `validation` for the tuning runs of the tree search (docs/results/validation/).
+# success against tokens on the test split (docs/results/curve/),
+# `validation` for the tuning runs of the tree search (docs/results/validation/),
+# or `objectives` for the search with issue 18's other flow objectives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lab=${ARTS_LAB:-./build/client/arts-lab}
@@ -42,6 +43,24 @@ case "${1:-all}" in
           --seed 1 --constrained --mc_problems 60 --mc_states 8 \
           --mc_samples 4 --threads 1 >"$out/$name-${where%%:*}.txt"
         head -n 2 "$out/$name-${where%%:*}.txt"
+      done
+    done
+    exit 0
+    ;;
+  objectives)
+    # Issue 18's other flow objectives (scripts/train_verifiers.sh state
+    # objectives, runs/v4/): the tree search as in the tables, with each,
+    # on the test and tail splits and the RL comparison's rare and
+    # extinction subsets (docs/results/objectives/).
+    out=docs/results/objectives
+    for name in ${OBJECTIVES:-flow_policy flow_backup_k4 flow_subtb flow_db}; do
+      for where in "test:--split test" "tail:--split tail" \
+        "rare:--puzzles docs/results/rl/rare.csv" \
+        "extinction:--puzzles docs/results/rl/extinction.csv"; do
+        "$lab" eval ${where#*:} --constrained --seed 1 --results_dir "$out" \
+          --label "arts-$name" --strategy arts --proposals 2 \
+          --expand_width 2 --max_tokens "$budget" \
+          --verifier_model "runs/v4/verifier_$name.ckpt" | tail -n 2 | head -n 1
       done
     done
     exit 0

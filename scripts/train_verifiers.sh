@@ -109,12 +109,19 @@ if [[ "${1:-}" == state ]]; then
       --verifier_out "runs/v4/verifier_$name.ckpt" "$@" >"runs/v4/$name.log"
   }
   if [[ "${2:-}" == objectives ]]; then
+    # Balance with mean conservation (the backup's scale), then with sum
+    # conservation (GFlowNet's), then the two sampled-children estimates.
     st flow_subtb --objective flow_subtb --subtb_lambda 0.9 \
       --paths_per_batch 64 &
-    st flow_policy --objective flow_backup --backup_weights policy \
-      --states_per_batch 256
+    st flow_db --objective flow_subtb --subtb_lambda 0 --paths_per_batch 64
     wait
-    st flow_db --objective flow_subtb --subtb_lambda 0 --paths_per_batch 64 &
+    st flow_subtb_sum --objective flow_subtb --subtb_lambda 0.9 \
+      --backup_weights sum --paths_per_batch 64 &
+    st flow_db_sum --objective flow_subtb --subtb_lambda 0 \
+      --backup_weights sum --paths_per_batch 64
+    wait
+    st flow_policy --objective flow_backup --backup_weights policy \
+      --states_per_batch 256 &
     st flow_backup_k4 --objective flow_backup --backup_samples 4 \
       --states_per_batch 256
     wait

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <sstream>
+#include <utility>
 
 #include "core/training/verifier_trainer.h"
 #include "core/verifier/balance_loss.h"
@@ -67,25 +68,26 @@ TEST(BalanceTest, PathsFollowTheSampledLeavesAndStopAtAnIllegalStep) {
   EXPECT_FALSE(paths[1].terminal);
 }
 
-TEST(BalanceTest, LossIsTheWeightedMeanOfSquaredSubTrajectoryGaps) {
-  const BackupOptions rewards = DefaultBackupOptions(BackupWeights::kSum);
-  std::vector<BalancePath> paths = MakeBalancePaths({PathTree()}, rewards);
-  const FlowVerifier flow = SmallStateVerifier(1);
-  const FlowVerifier policy = SmallStateVerifier(2);
+// The loss by hand for one path: log F of s_0..s_{L-1} from the network,
+// R at a terminal s_L, log P_F of each taken step among the legal ones
+// (minus log n for mean conservation). Returns the balance term and the
+// terminal's own term (0 for a path that does not end).
+std::pair<double, double> LossByHand(const FlowVerifier& flow,
+                                     const FlowVerifier& policy,
+                                     const BalancePath& path, double lambda,
+                                     bool mean) {
   torch::NoGradGuard no_grad;
-  // By hand for the long path: log F of s_0..s_2, R at s_3, and log P_F of
-  // each taken step among the legal ones.
-  const BalancePath& path = paths[0];
-  std::vector<double> u;  // log F(s_k) - sum_{t<k} log P_F
+  std::vector<double> u;  // log F(s_k) - sum_{t<k} adjusted log P_F
   double cumulative = 0;
   std::vector<std::string> steps;
+  double end_term = 0;
   for (size_t k = 0; k <= path.steps.size(); ++k) {
-    double log_flow = path.log_reward;
-    if (k < path.steps.size()) {
-      absl::StatusOr<torch::Tensor> x =
-          flow.LastOutputs({{path.problem, steps}});
-      ASSERT_TRUE(x.ok()) << x.status();
-      log_flow = torch::log_sigmoid(*x).item<double>();
+    const double x = flow.LastOutputs({{path.problem, steps}})->item<double>();
+    double log_flow = -std::log1p(std::exp(-x));  // log sigmoid
+    if (k == path.steps.size() && path.terminal) {
+      const double target = std::min(path.log_reward, -1e-3);
+      end_term = (log_flow - target) * (log_flow - target);
+      log_flow = path.log_reward;
     }
     u.push_back(log_flow - cumulative);
     if (k == path.steps.size()) break;
@@ -96,35 +98,59 @@ TEST(BalanceTest, LossIsTheWeightedMeanOfSquaredSubTrajectoryGaps) {
       children.push_back(trace);
     }
     steps.push_back(path.steps[k]);
-    absl::StatusOr<torch::Tensor> g = policy.LastOutputs(children);
-    absl::StatusOr<torch::Tensor> taken =
-        policy.LastOutputs({{path.problem, steps}});
-    ASSERT_TRUE(g.ok() && taken.ok());
-    cumulative += (taken->index({0}) - torch::logsumexp(*g, 0)).item<double>();
+    const torch::Tensor g = *policy.LastOutputs(children);
+    const torch::Tensor taken = *policy.LastOutputs({{path.problem, steps}});
+    cumulative += (taken.index({0}) - torch::logsumexp(g, 0)).item<double>();
+    if (mean) cumulative -= std::log(static_cast<double>(children.size()));
   }
-  for (double lambda : {0.0, 0.5, 1.0}) {
-    SCOPED_TRACE(lambda);
-    double total = 0, weights = 0;
-    for (size_t i = 0; i < u.size(); ++i) {
-      for (size_t j = i + 1; j < u.size(); ++j) {
-        const double w = std::pow(lambda, static_cast<double>(j - i - 1));
-        total += w * (u[i] - u[j]) * (u[i] - u[j]);
-        weights += w;
-      }
+  double total = 0, weights = 0;
+  for (size_t i = 0; i < u.size(); ++i) {
+    for (size_t j = i + 1; j < u.size(); ++j) {
+      const double w = std::pow(lambda, static_cast<double>(j - i - 1));
+      total += w * (u[i] - u[j]) * (u[i] - u[j]);
+      weights += w;
     }
-    absl::StatusOr<torch::Tensor> loss =
-        SubTrajectoryBalanceLoss(flow, policy, {&path}, lambda);
-    ASSERT_TRUE(loss.ok()) << loss.status();
-    EXPECT_NEAR(loss->item<double>(), total / weights, 1e-4 * total);
-    // Two paths: the mean of their losses.
-    absl::StatusOr<torch::Tensor> one =
-        SubTrajectoryBalanceLoss(flow, policy, {&paths[1]}, lambda);
-    absl::StatusOr<torch::Tensor> both =
-        SubTrajectoryBalanceLoss(flow, policy, {&path, &paths[1]}, lambda);
-    ASSERT_TRUE(one.ok() && both.ok());
-    EXPECT_NEAR(both->item<double>(),
-                (loss->item<double>() + one->item<double>()) / 2, 1e-4);
   }
+  return {total / weights, end_term};
+}
+
+TEST(BalanceTest, LossIsTheWeightedMeanOfSquaredSubTrajectoryGaps) {
+  const FlowVerifier flow = SmallStateVerifier(1);
+  const FlowVerifier policy = SmallStateVerifier(2);
+  for (BackupWeights conservation :
+       {BackupWeights::kUniform, BackupWeights::kSum}) {
+    const BackupOptions rewards = DefaultBackupOptions(conservation);
+    std::vector<BalancePath> paths = MakeBalancePaths({PathTree()}, rewards);
+    const bool mean = conservation == BackupWeights::kUniform;
+    for (double lambda : {0.0, 0.5, 1.0}) {
+      SCOPED_TRACE(testing::Message()
+                   << "lambda " << lambda << " mean " << mean);
+      torch::NoGradGuard no_grad;
+      const auto [balance, end] =
+          LossByHand(flow, policy, paths[0], lambda, mean);
+      EXPECT_GT(end, 0);
+      auto loss = [&](std::vector<const BalancePath*> part) {
+        absl::StatusOr<torch::Tensor> value =
+            SubTrajectoryBalanceLoss(flow, policy, part, lambda, conservation);
+        EXPECT_TRUE(value.ok()) << value.status();
+        return value.ok() ? value->item<double>() : -1.0;
+      };
+      EXPECT_NEAR(loss({&paths[0]}), balance + end, 1e-4 * (balance + end));
+      // The short path does not end: its sub-trajectories only. Both
+      // paths: the mean of their balance terms plus the one terminal's.
+      const double short_path =
+          LossByHand(flow, policy, paths[1], lambda, mean).first;
+      EXPECT_NEAR(loss({&paths[1]}), short_path, 1e-4 * short_path);
+      const double both = (balance + short_path) / 2 + end;
+      EXPECT_NEAR(loss({&paths[0], &paths[1]}), both, 1e-4 * both);
+    }
+  }
+  // The generator's weights are not the forward policy's to take.
+  const BackupOptions rewards = DefaultBackupOptions(BackupWeights::kUniform);
+  std::vector<BalancePath> paths = MakeBalancePaths({PathTree()}, rewards);
+  EXPECT_FALSE(SubTrajectoryBalanceLoss(flow, policy, {&paths[0]}, 0.5,
+                                        BackupWeights::kPolicy)
+                   .ok());
 }
 
 TEST(BalanceTest, GradientsReachTheFlowAndThePolicy) {
@@ -132,8 +158,8 @@ TEST(BalanceTest, GradientsReachTheFlowAndThePolicy) {
   std::vector<BalancePath> paths = MakeBalancePaths({PathTree()}, rewards);
   const FlowVerifier flow = SmallStateVerifier(1);
   const FlowVerifier policy = SmallStateVerifier(2);
-  absl::StatusOr<torch::Tensor> loss =
-      SubTrajectoryBalanceLoss(flow, policy, {&paths[0], &paths[1]}, 0.9);
+  absl::StatusOr<torch::Tensor> loss = SubTrajectoryBalanceLoss(
+      flow, policy, {&paths[0], &paths[1]}, 0.9, BackupWeights::kUniform);
   ASSERT_TRUE(loss.ok()) << loss.status();
   loss->backward();
   for (const FlowVerifier* net : {&flow, &policy}) {
@@ -172,8 +198,8 @@ TEST(BalanceTest, TrainVerifierTrainsBothNetworksAndSavesTheFlow) {
     std::ostringstream log;
     absl::Status status = training::TrainVerifier(options, log);
     ASSERT_TRUE(status.ok()) << status << "\n" << log.str();
-    EXPECT_NE(log.str().find("sub-trajectory balance (lambda 0.5): 4 "
-                             "training paths, 2 validation paths"),
+    EXPECT_NE(log.str().find("sub-trajectory balance (lambda 0.5, uniform): "
+                             "4 training paths, 2 validation paths"),
               std::string::npos)
         << log.str();
     absl::StatusOr<std::unique_ptr<FlowVerifier>> loaded =
@@ -181,7 +207,7 @@ TEST(BalanceTest, TrainVerifierTrainsBothNetworksAndSavesTheFlow) {
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     EXPECT_EQ((*loaded)->metadata().at("objective"), "flow_subtb");
     EXPECT_EQ((*loaded)->metadata().at("subtb_lambda"), "0.5");
-    EXPECT_EQ((*loaded)->metadata().at("conservation"), "sum");
+    EXPECT_EQ((*loaded)->metadata().at("backup_weights"), "uniform");
     EXPECT_EQ((*loaded)->architecture(), architecture);
   }
 }

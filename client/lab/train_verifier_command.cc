@@ -21,10 +21,10 @@ ABSL_FLAG(double, subtb_lambda, 0.9,
           "= detailed balance (one-step terms only)");
 ABSL_FLAG(int, paths_per_batch, 64, "flow_subtb: sampled paths per step");
 ABSL_FLAG(std::string, backup_weights, "uniform",
-          "flow_backup/flow_exact: a state's F is the mean of its legal "
-          "children's (uniform) or their sum (sum); flow_backup: or the mean "
-          "of the children the generator sampled in the trees (policy: w = "
-          "pi, estimated in probability space)");
+          "flow_backup/flow_exact/flow_subtb: a state's F is the mean of "
+          "its legal children's (uniform) or their sum (sum); flow_backup: "
+          "or the mean of the children the generator sampled in the trees "
+          "(policy: w = pi, estimated in probability space)");
 ABSL_FLAG(int, states_per_batch, 64, "flow_backup/flow_exact: states per step");
 ABSL_FLAG(int, backup_samples, 0,
           "flow_backup: back each training state up from this many of its "

@@ -37,8 +37,8 @@ absl::Status TrainOnPaths(const BalanceTrainingOptions& options,
                      const std::vector<size_t>& indices) {
     std::vector<const verifier::BalancePath*> part;
     for (size_t i : indices) part.push_back(&paths[i]);
-    return verifier::SubTrajectoryBalanceLoss(flow, policy, part,
-                                              options.lambda);
+    return verifier::SubTrajectoryBalanceLoss(
+        flow, policy, part, options.lambda, options.rewards.weights);
   };
   auto validation_loss = [&]() -> absl::StatusOr<double> {
     torch::NoGradGuard no_grad;
@@ -82,10 +82,11 @@ absl::Status TrainOnPaths(const BalanceTrainingOptions& options,
   timing.steps_per_epoch = static_cast<int64_t>(
       std::max<size_t>(1, (train_paths.size() + batch - 1) / batch));
   log << absl::StrFormat(
-             "sub-trajectory balance (lambda %g): %d training paths, %d "
-             "validation paths, %d steps an epoch\n",
-             options.lambda, train_paths.size(), held_paths.size(),
-             timing.steps_per_epoch)
+             "sub-trajectory balance (lambda %g, %s): %d training paths, "
+             "%d validation paths, %d steps an epoch\n",
+             options.lambda,
+             verifier::BackupWeightsName(options.rewards.weights),
+             train_paths.size(), held_paths.size(), timing.steps_per_epoch)
       << std::flush;
   return RunTimedSteps(timing, train_step, validation_loss, save, log);
 }

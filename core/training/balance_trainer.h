@@ -13,10 +13,11 @@
 namespace arts::training {
 
 struct BalanceTrainingOptions {
-  // The terminal rewards (log_reward_correct, log_epsilon): sum
-  // conservation's, which scale a correct leaf so that sums stay below 1.
+  // Mean (kUniform: F is uniform play's success, as for the shipped
+  // backup) or sum (kSum) conservation, with its terminal rewards
+  // (log_reward_correct, log_epsilon).
   verifier::BackupOptions rewards =
-      verifier::DefaultBackupOptions(verifier::BackupWeights::kSum);
+      verifier::DefaultBackupOptions(verifier::BackupWeights::kUniform);
   double lambda = 0.9;  // SubTB(lambda); 0 = detailed balance
   int paths_per_batch = 64;
   TimedStepsOptions timing;  // steps_per_epoch is set from the paths

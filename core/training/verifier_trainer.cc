@@ -164,11 +164,13 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   const bool path_objective =
       options.objective == VerifierObjective::kFlowSubTb;
   const bool state_network = options.architecture == "state";
-  if (options.objective == VerifierObjective::kFlowExact &&
+  if ((options.objective == VerifierObjective::kFlowExact ||
+       options.objective == VerifierObjective::kFlowSubTb) &&
       options.backup_weights == verifier::BackupWeights::kPolicy) {
     return absl::InvalidArgumentError(
-        "backup_weights: flow_exact enumerates the rules' completions, which "
-        "cannot give the generator's flow (policy); use uniform or sum");
+        "backup_weights: flow_exact enumerates the rules' completions and "
+        "flow_subtb learns its own forward policy; neither takes the "
+        "generator's (policy): use uniform or sum");
   }
   if (state_network && !options.init_from.empty()) {
     return absl::InvalidArgumentError(
@@ -185,10 +187,8 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
     net = *std::move(from_generator);
   }
   const verifier::BackupOptions backup = [&] {
-    // Balance along paths conserves the sum of the children's flows.
-    verifier::BackupOptions b = verifier::DefaultBackupOptions(
-        path_objective ? verifier::BackupWeights::kSum
-                       : options.backup_weights);
+    verifier::BackupOptions b =
+        verifier::DefaultBackupOptions(options.backup_weights);
     b.log_epsilon = options.log_epsilon;
     return b;
   }();
@@ -293,13 +293,12 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
         {"init_from",
          options.init_from.empty() ? "random" : options.init_from}};
     (*encoder)->AddTo(metadata);
-    if (path_objective) {
-      metadata["conservation"] = "sum";
-      metadata["subtb_lambda"] = absl::StrCat(options.subtb_lambda);
-      metadata["log_reward_correct"] = absl::StrCat(backup.log_reward_correct);
-    } else if (state_objective) {
+    if (state_objective || path_objective) {
       metadata["backup_weights"] =
           std::string(verifier::BackupWeightsName(options.backup_weights));
+      if (path_objective) {
+        metadata["subtb_lambda"] = absl::StrCat(options.subtb_lambda);
+      }
       if (options.backup_samples > 0) {
         metadata["backup_samples"] = absl::StrCat(options.backup_samples);
       }
