@@ -53,7 +53,8 @@ case "${1:-all}" in
     # on the test and tail splits and the RL comparison's rare and
     # extinction subsets (docs/results/objectives/).
     out=docs/results/objectives
-    for name in ${OBJECTIVES:-flow_policy flow_backup_k4 flow_subtb flow_db}; do
+    for name in ${OBJECTIVES:-flow_policy flow_backup_k4 flow_subtb flow_db flow_subtb_sum \
+      flow_db_sum}; do
       for where in "test:--split test" "tail:--split tail" \
         "rare:--puzzles docs/results/rl/rare.csv" \
         "extinction:--puzzles docs/results/rl/extinction.csv"; do
