@@ -24,6 +24,7 @@ RUN apt-get update \
       libabsl-dev libtorch-dev \
       prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev \
       libcurl4-openssl-dev nlohmann-json3-dev libre2-dev libsentencepiece-dev \
+      libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -60,7 +61,8 @@ FROM docker.io/library/debian:bookworm-slim
 # with dpkg -S): LibTorch (libtorch, libtorch_cpu, libc10), gRPC and its
 # reflection library, protobuf, Abseil, prometheus-cpp's core, libcurl and
 # RE2 (arts-generator's OpenAI-compatible backend; ca-certificates for its
-# https URLs), and SentencePiece for text verifiers, loaded through the shim
+# https URLs), jemalloc (arts-generator's allocator), and SentencePiece for
+# text verifiers, loaded through the shim
 # libarts_sentencepiece.so that sits beside the binaries (docs/verifier.md). OpenBLAS
 # (pthreads) provides libtorch's libblas.so.3/liblapack.so.3, as on the
 # build machines (scripts/setup.sh). Most of the image is libtorch1.13's own
@@ -80,7 +82,7 @@ RUN apt-get update \
       libtorch1.13 libopenblas0-pthread \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 \
       libprometheus-cpp-core1.0 libcurl4 libre2-9 ca-certificates \
-      libsentencepiece0 \
+      libsentencepiece0 libjemalloc2 \
  && if [ "${TRIM_UNUSED}" = 1 ]; then \
       dpkg --purge --force-depends \
         libgl1-mesa-dri libllvm15 libz3-4 proj-data iso-codes xkb-data; \
