@@ -86,6 +86,26 @@ TraceTree SmallTree() {
   return tree;
 }
 
+// A tiny random text network with one output, as a target network.
+FlowVerifier TinyTarget() {
+  model::TransformerConfig config = testing_support::TinyTransformerConfig();
+  config.output_size = 1;
+  return FlowVerifier(testing_support::MakeTinyTransformer(3, config), {});
+}
+
+// Each legal child of `state` as a state of its own.
+std::vector<BackupState> ChildStates(const BackupState& state) {
+  std::vector<BackupState> children;
+  for (const BackupChild& child : state.children) {
+    BackupState c;
+    c.problem = state.problem;
+    c.steps = state.steps;
+    c.steps.push_back(child.step);
+    children.push_back(c);
+  }
+  return children;
+}
+
 TEST(FlowBackupTest, StatesAreTreeNodesWithEveryLegalChild) {
   BackupOptions options = DefaultBackupOptions(BackupWeights::kUniform);
   options.enumerate_children = false;
@@ -112,14 +132,9 @@ TEST(FlowBackupTest, TargetsAreExactOneLevelAboveLeavesAndBootstrapAbove) {
   BackupOptions options = DefaultBackupOptions(BackupWeights::kUniform);
   options.enumerate_children = false;
   std::vector<BackupState> states = MakeBackupStates({SmallTree()}, options);
-  model::Transformer net = testing_support::MakeTinyTransformer(3, [] {
-    model::TransformerConfig config = testing_support::TinyTransformerConfig();
-    config.output_size = 1;
-    return config;
-  }());
   std::vector<const BackupState*> all;
   for (const BackupState& s : states) all.push_back(&s);
-  const FlowVerifier target(net, {});
+  const FlowVerifier target = TinyTarget();
   absl::StatusOr<torch::Tensor> y = BackupTargets(target, all, /*chunk=*/7);
   ASSERT_TRUE(y.ok()) << y.status();
   // "2 4 -> 24" after two steps: children are leaves, the target is exact.
@@ -130,14 +145,7 @@ TEST(FlowBackupTest, TargetsAreExactOneLevelAboveLeavesAndBootstrapAbove) {
               1e-5);
   EXPECT_NEAR(y->index({3}).item<double>(), options.log_epsilon, 1e-6);
   // "4 6 8": the mean of the network's F over its 24 children.
-  std::vector<BackupState> children;
-  for (const BackupChild& child : states[1].children) {
-    BackupState c;
-    c.problem = states[1].problem;
-    c.steps = states[1].steps;
-    c.steps.push_back(child.step);
-    children.push_back(c);
-  }
+  const std::vector<BackupState> children = ChildStates(states[1]);
   std::vector<const BackupState*> child_ptrs;
   for (const BackupState& c : children) child_ptrs.push_back(&c);
   torch::NoGradGuard no_grad;
@@ -195,16 +203,7 @@ TEST(FlowBackupTest, PolicyWeightsAverageTheChildrenTheGeneratorSampled) {
 
   // The root's target is the log of the mean F of its samples, in
   // probability space: log((2 F(1 * 4) + eps) / 3).
-  torch::manual_seed(3);
-  const FlowVerifier target(testing_support::MakeTinyTransformer(
-                                3,
-                                [] {
-                                  model::TransformerConfig config =
-                                      testing_support::TinyTransformerConfig();
-                                  config.output_size = 1;
-                                  return config;
-                                }()),
-                            {});
+  const FlowVerifier target = TinyTarget();
   absl::StatusOr<torch::Tensor> y = BackupTargets(target, {&states[0]});
   ASSERT_TRUE(y.ok()) << y.status();
   torch::NoGradGuard no_grad;
@@ -242,24 +241,9 @@ TEST(FlowBackupTest, SampledChildrenEstimateTheBackupInProbabilitySpace) {
   BackupOptions options = DefaultBackupOptions(BackupWeights::kUniform);
   options.enumerate_children = false;
   std::vector<BackupState> states = MakeBackupStates({SmallTree()}, options);
-  const FlowVerifier target(testing_support::MakeTinyTransformer(
-                                3,
-                                [] {
-                                  model::TransformerConfig config =
-                                      testing_support::TinyTransformerConfig();
-                                  config.output_size = 1;
-                                  return config;
-                                }()),
-                            {});
+  const FlowVerifier target = TinyTarget();
   // "4 6 8": 24 children, each scored by the network.
-  std::vector<BackupState> children;
-  for (const BackupChild& child : states[1].children) {
-    BackupState c;
-    c.problem = states[1].problem;
-    c.steps = states[1].steps;
-    c.steps.push_back(child.step);
-    children.push_back(c);
-  }
+  const std::vector<BackupState> children = ChildStates(states[1]);
   std::vector<const BackupState*> child_ptrs;
   for (const BackupState& c : children) child_ptrs.push_back(&c);
   torch::Tensor log_f;

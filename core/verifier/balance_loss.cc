@@ -101,8 +101,8 @@ absl::StatusOr<torch::Tensor> SubTrajectoryBalanceLoss(
   // F(s) P_F(c|s) = F(s.c) / n(s), i.e. P_F relative to uniform play.
   if (mean) log_pf = log_pf - torch::tensor(log_n, log_pf.options());
 
-  // u_k = log F(s_k) - sum_{t<k} log P_F(s_{t+1} | s_t), so that
-  // delta(i, j) = u_i - u_j.
+  // u_k = log F(s_k) - sum_{t<k} log P_F(s_{t+1} | s_t) (less log n(s_t)
+  // with mean conservation), so that delta(i, j) = u_i - u_j.
   const int64_t rows = static_cast<int64_t>(paths.size());
   const int64_t cols = static_cast<int64_t>(width);
   const auto options = logits.options();
