@@ -42,19 +42,15 @@ absl::Status TrainOnPaths(const BalanceTrainingOptions& options,
   };
   auto validation_loss = [&]() -> absl::StatusOr<double> {
     torch::NoGradGuard no_grad;
-    double total = 0;
-    size_t batches = 0;
-    for (size_t i = 0; i < held_paths.size(); i += batch) {
-      std::vector<size_t> indices;
-      for (size_t j = i; j < std::min(held_paths.size(), i + batch); ++j) {
-        indices.push_back(j);
-      }
-      absl::StatusOr<torch::Tensor> loss = loss_on(held_paths, indices);
-      if (!loss.ok()) return loss.status();
-      total += loss->item<double>();
-      ++batches;
-    }
-    return total / std::max<size_t>(1, batches);
+    return MeanOverBatches(
+        held_paths.size(), batch,
+        [&](size_t begin, size_t end) -> absl::StatusOr<double> {
+          std::vector<size_t> indices;
+          for (size_t j = begin; j < end; ++j) indices.push_back(j);
+          absl::StatusOr<torch::Tensor> loss = loss_on(held_paths, indices);
+          if (!loss.ok()) return loss.status();
+          return loss->item<double>();
+        });
   };
   std::vector<size_t> order(train_paths.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;

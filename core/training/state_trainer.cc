@@ -131,22 +131,16 @@ absl::Status TrainOnStates(const StateTrainingOptions& options,
   };
   auto validation_loss = [&]() -> absl::StatusOr<double> {
     torch::NoGradGuard no_grad;
-    double total = 0;
-    size_t batches = 0;
-    for (size_t i = 0; i < held_states.size(); i += options.states_per_batch) {
-      std::vector<size_t> indices;
-      for (size_t j = i;
-           j < std::min(held_states.size(), i + options.states_per_batch);
-           ++j) {
-        indices.push_back(j);
-      }
-      absl::StatusOr<torch::Tensor> loss =
-          batch_loss(held_states, held_exact, indices, /*sample=*/false);
-      if (!loss.ok()) return loss.status();
-      total += loss->item<double>();
-      ++batches;
-    }
-    return total / std::max<size_t>(1, batches);
+    return MeanOverBatches(
+        held_states.size(), options.states_per_batch,
+        [&](size_t begin, size_t end) -> absl::StatusOr<double> {
+          std::vector<size_t> indices;
+          for (size_t j = begin; j < end; ++j) indices.push_back(j);
+          absl::StatusOr<torch::Tensor> loss =
+              batch_loss(held_states, held_exact, indices, /*sample=*/false);
+          if (!loss.ok()) return loss.status();
+          return loss->item<double>();
+        });
   };
 
   TimedStepsOptions timing;

@@ -1,5 +1,6 @@
 #include "core/training/timed_steps.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "absl/strings/str_format.h"
@@ -53,6 +54,21 @@ absl::Status RunTimedSteps(
     }
   }
   return validate_and_save(total);
+}
+
+absl::StatusOr<double> MeanOverBatches(
+    size_t count, size_t batch,
+    const std::function<absl::StatusOr<double>(size_t begin, size_t end)>&
+        loss) {
+  double total = 0;
+  size_t batches = 0;
+  for (size_t begin = 0; begin < count; begin += batch) {
+    absl::StatusOr<double> value = loss(begin, std::min(count, begin + batch));
+    if (!value.ok()) return value.status();
+    total += *value;
+    ++batches;
+  }
+  return total / std::max<size_t>(1, batches);
 }
 
 }  // namespace arts::training

@@ -36,6 +36,13 @@ absl::Status RunTimedSteps(
     const std::function<absl::StatusOr<double>()>& validation_loss,
     const SaveCheckpoint& save, std::ostream& log);
 
+// The mean of `loss(begin, end)` over [0, count) in slices of `batch`:
+// a held-out set's loss, one batch at a time. The first error is returned.
+absl::StatusOr<double> MeanOverBatches(
+    size_t count, size_t batch,
+    const std::function<absl::StatusOr<double>(size_t begin, size_t end)>&
+        loss);
+
 }  // namespace arts::training
 
 #endif  // ARTS_CORE_TRAINING_TIMED_STEPS_H_
