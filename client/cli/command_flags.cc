@@ -1,13 +1,11 @@
 #include "client/cli/command_flags.h"
 
-#include <algorithm>
 #include <cstring>
 #include <iostream>
 #include <set>
 
 #include "absl/flags/commandlineflag.h"
 #include "absl/flags/parse.h"
-#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -16,28 +14,6 @@
 
 namespace arts::cli {
 namespace {
-
-bool OwnFlag(const Command& command, const absl::CommandLineFlag& flag) {
-  return absl::EndsWith(flag.Filename(), absl::StrCat("/", command.source)) ||
-         flag.Filename() == command.source;
-}
-
-// Own flags, sorted, then the shared ones in the command's order.
-std::vector<const absl::CommandLineFlag*> AcceptedFlags(
-    const Command& command) {
-  std::vector<const absl::CommandLineFlag*> own;
-  for (const auto& [name, flag] : absl::GetAllFlags()) {
-    if (OwnFlag(command, *flag)) own.push_back(flag);
-  }
-  std::sort(own.begin(), own.end(),
-            [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
-  for (const std::string& name : command.shared) {
-    if (const absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name)) {
-      own.push_back(flag);
-    }
-  }
-  return own;
-}
 
 // The flag name of a command-line word, or "" for a positional argument:
 // "--a=b" and "-a" name "a".
@@ -49,11 +25,17 @@ std::string FlagName(absl::string_view word) {
 
 }  // namespace
 
+std::vector<const absl::CommandLineFlag*> FlagsOf(const Command& command) {
+  FlagReader flags;
+  command.parse(flags).IgnoreError();  // only which flags it reads counts
+  return flags.read();
+}
+
 std::string CheckFlags(const std::string& program, const Command& command,
                        int argc, char** argv) {
   std::set<std::string> accepted = {"help", "helpfull"};
   std::set<std::string> booleans;
-  for (const absl::CommandLineFlag* flag : AcceptedFlags(command)) {
+  for (const absl::CommandLineFlag* flag : FlagsOf(command)) {
     accepted.insert(std::string(flag->Name()));
     if (flag->IsOfType<bool>()) booleans.insert(std::string(flag->Name()));
   }
@@ -83,27 +65,13 @@ std::string CommandHelp(const std::string& program, const Command& command) {
   std::string out =
       absl::StrCat("usage: ", program, " ", command.name, " [--flags]\n",
                    command.summary, "\n\nflags:\n");
-  for (const absl::CommandLineFlag* flag : AcceptedFlags(command)) {
+  for (const absl::CommandLineFlag* flag : FlagsOf(command)) {
     std::string value = flag->DefaultValue();
     if (flag->IsOfType<std::string>()) value = absl::StrCat("\"", value, "\"");
-    absl::StrAppendFormat(
-        &out, "  --%s (default %s)%s\n      %s\n", flag->Name(), value,
-        OwnFlag(command, *flag) ? "" : " [shared]", flag->Help());
+    absl::StrAppendFormat(&out, "  --%s (default %s)\n      %s\n", flag->Name(),
+                          value, flag->Help());
   }
   return out;
-}
-
-FlagNames Join(std::vector<FlagNames> groups) {
-  FlagNames all;
-  for (FlagNames& group : groups) {
-    all.insert(all.end(), group.begin(), group.end());
-  }
-  return all;
-}
-
-FlagNames Without(FlagNames names, const std::string& dropped) {
-  names.erase(std::remove(names.begin(), names.end(), dropped), names.end());
-  return names;
 }
 
 int RunCommandLine(const std::string& program,

@@ -1,25 +1,58 @@
 #ifndef ARTS_CLIENT_CLI_COMMAND_FLAGS_H_
 #define ARTS_CLIENT_CLI_COMMAND_FLAGS_H_
 
+#include <functional>
+#include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "absl/flags/commandlineflag.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "client/cli/flag_reader.h"
 
 namespace arts::cli {
 
-// The shared flag groups' names (flag_groups.h).
-using FlagNames = std::vector<std::string>;
-FlagNames Join(std::vector<FlagNames> groups);
-FlagNames Without(FlagNames names, const std::string& dropped);
-
-// One subcommand of `arts` or `arts-lab` and the flags it accepts: those
-// defined in its own source file and the shared ones it names (flag_groups.h).
+// One subcommand of `arts` or `arts-lab`. It takes exactly the flags its
+// options parser reads (flag_reader.h); MakeCommand builds one.
 struct Command {
   std::string name;     // "solve"
   std::string summary;  // one line for `arts help`, `arts-lab help`
-  int (*run)();         // flags are parsed; returns the exit code
-  std::string source;   // the file defining its own flags, "solve_command.cc"
-  std::vector<std::string> shared;
+  // Reads the command's options through `flags` and checks them, keeping
+  // nothing: what it reads at the defaults is what the command takes.
+  std::function<absl::Status(FlagReader& flags)> parse;
+  // Reads its options from the parsed command line and runs; returns the
+  // exit code (2 for a bad option, said on stderr).
+  std::function<int()> run;
 };
+
+// The flags `command` takes, in the order its parser reads them.
+std::vector<const absl::CommandLineFlag*> FlagsOf(const Command& command);
+
+// A command whose options `parse` reads through a FlagReader and `run` acts
+// on. `parse` reads every flag the command takes before it checks any, so
+// that reading at the defaults lists them all (tests/cli_flags_test.cc
+// checks that every command's parser accepts its defaults).
+template <typename Options>
+Command MakeCommand(std::string name, std::string summary,
+                    absl::StatusOr<Options> (*parse)(FlagReader&),
+                    int (*run)(const Options&)) {
+  Command command;
+  command.name = name;
+  command.summary = std::move(summary);
+  command.parse = [parse](FlagReader& flags) { return parse(flags).status(); };
+  command.run = [name, parse, run] {
+    FlagReader flags;
+    absl::StatusOr<Options> options = parse(flags);
+    if (!options.ok()) {
+      std::cerr << name << ": " << options.status().message() << "\n";
+      return 2;
+    }
+    return run(*options);
+  };
+  return command;
+}
 
 // Checks that every flag in argv[1..argc) is one `command` accepts; on the
 // first that is not, returns a message naming it, else "".

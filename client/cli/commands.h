@@ -1,15 +1,22 @@
 #ifndef ARTS_CLIENT_CLI_COMMANDS_H_
 #define ARTS_CLIENT_CLI_COMMANDS_H_
 
+#include <vector>
+
+#include "client/cli/command_flags.h"
+
 namespace arts::cli {
 
-// Each `arts` subcommand; flags are already parsed. Returns the exit code.
-int RunSolve();
-int RunGenerate();
-int RunScore();
-int RunLoadtest();
-int RunHealth();
-int RunVersion();
+// Every `arts` subcommand, in the order `arts help` lists them.
+std::vector<Command> ArtsCommands();
+
+// Each `arts` subcommand, with its options parser (*_command.cc).
+Command SolveCommand();
+Command GenerateCommand();
+Command ScoreCommand();
+Command LoadtestCommand();
+Command HealthCommand();
+Command VersionCommand();
 
 }  // namespace arts::cli
 

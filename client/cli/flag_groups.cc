@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "core/backend/default_task.h"
 #include "core/io/default_paths.h"
 
@@ -96,65 +97,68 @@ ABSL_FLAG(std::string, orchestrator, "",
 
 namespace arts::cli {
 
-const FlagNames kTraceFlags = {"problem", "prefix"};
-const FlagNames kConnectionFlags = {"timeout", "wait_for_ready"};
-const FlagNames kSecurityFlags = {"tls_ca", "tls_cert", "tls_key",
-                                  "tls_server_name", "token_file"};
-const FlagNames kSamplingFlags = {"seed", "temperature", "top_p", "top_k",
-                                  "constrained"};
-const FlagNames kSearchSamplingFlags = {"seed", "temperature", "top_p",
-                                        "constrained"};
-const FlagNames kSplitFlags = {"data", "split", "limit", "puzzles"};
-const FlagNames kSearchFlags = {
-    "task",        "strategy",           "samples",
-    "beam_width",  "proposals",          "expand_width",
-    "flow_tilted", "tilt_pool",          "aggregation",
-    "top_n",       "stop_after_answers", "stop_confidence",
-    "max_tokens",  "max_expansions",     "allow_unverified",
-    "orchestrator"};
-
-arts::v1::SamplingParams SamplingParamsFromFlags() {
-  arts::v1::SamplingParams sampling;
-  sampling.set_seed(absl::GetFlag(FLAGS_seed));
-  sampling.set_constrained(absl::GetFlag(FLAGS_constrained));
-  sampling.set_temperature(absl::GetFlag(FLAGS_temperature));
-  sampling.set_top_p(absl::GetFlag(FLAGS_top_p));
-  sampling.set_top_k(absl::GetFlag(FLAGS_top_k));
-  return sampling;
+TraceOptions ReadTraceOptions(FlagReader& flags) {
+  TraceOptions options;
+  options.problems = flags(FLAGS_problem);
+  if (const std::string prefix = flags(FLAGS_prefix); !prefix.empty()) {
+    options.prefix = absl::StrSplit(prefix, ';');
+  }
+  return options;
 }
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelFromFlags(
-    const std::string& address) {
+backends::CallSettings ConnectionOptions::CallSettings() const {
+  backends::CallSettings settings = backends::CallSettings::Within(timeout);
+  settings.wait_for_ready = wait_for_ready;
+  return settings;
+}
+
+ConnectionOptions ReadConnectionOptions(FlagReader& flags) {
+  ConnectionOptions options;
+  options.timeout = flags(FLAGS_timeout);
+  options.wait_for_ready = flags(FLAGS_wait_for_ready);
+  return options;
+}
+
+backends::ChannelSecurity ReadChannelSecurity(FlagReader& flags) {
   backends::ChannelSecurity security;
-  security.ca_file = absl::GetFlag(FLAGS_tls_ca);
-  security.cert_file = absl::GetFlag(FLAGS_tls_cert);
-  security.key_file = absl::GetFlag(FLAGS_tls_key);
-  security.server_name = absl::GetFlag(FLAGS_tls_server_name);
-  return backends::ClientChannel(address, security);
+  security.ca_file = flags(FLAGS_tls_ca);
+  security.cert_file = flags(FLAGS_tls_cert);
+  security.key_file = flags(FLAGS_tls_key);
+  security.server_name = flags(FLAGS_tls_server_name);
+  return security;
 }
 
-absl::StatusOr<std::string> BearerTokenFromFlags() {
-  const std::string path = absl::GetFlag(FLAGS_token_file);
-  if (path.empty()) return std::string();
-  std::ifstream in(path);
+OrchestratorSecurity ReadOrchestratorSecurity(FlagReader& flags) {
+  OrchestratorSecurity security;
+  security.channel = ReadChannelSecurity(flags);
+  security.token_file = flags(FLAGS_token_file);
+  return security;
+}
+
+absl::StatusOr<std::string> ReadBearerToken(const std::string& token_file) {
+  if (token_file.empty()) return std::string();
+  std::ifstream in(token_file);
   std::string line;
   if (!in || !std::getline(in, line)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--token_file=", path, ": cannot read a token from it"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--token_file=", token_file, ": cannot read a token from it"));
   }
   const std::string token(absl::StripAsciiWhitespace(line));
   if (token.empty()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("--token_file=", path, ": its first line is empty"));
+        absl::StrCat("--token_file=", token_file, ": its first line is empty"));
   }
   return token;
 }
 
-backends::CallSettings ConnectionSettings() {
-  backends::CallSettings settings =
-      backends::CallSettings::Within(absl::GetFlag(FLAGS_timeout));
-  settings.wait_for_ready = absl::GetFlag(FLAGS_wait_for_ready);
-  return settings;
+arts::v1::SamplingParams ReadSamplingParams(FlagReader& flags) {
+  arts::v1::SamplingParams sampling;
+  sampling.set_seed(flags(FLAGS_seed));
+  sampling.set_constrained(flags(FLAGS_constrained));
+  sampling.set_temperature(flags(FLAGS_temperature));
+  sampling.set_top_p(flags(FLAGS_top_p));
+  sampling.set_top_k(flags(FLAGS_top_k));
+  return sampling;
 }
 
 }  // namespace arts::cli

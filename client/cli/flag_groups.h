@@ -1,10 +1,10 @@
 #ifndef ARTS_CLIENT_CLI_FLAG_GROUPS_H_
 #define ARTS_CLIENT_CLI_FLAG_GROUPS_H_
 
-// The flags that more than one `arts` command reads, in groups, each defined
-// once (flag_groups.cc). A command's own flags live in its *_command.cc; a
-// command lists the shared flags it reads in its entry in main.cc, and
-// accepts no others (`arts COMMAND --help` prints exactly that set).
+// The flags that more than one `arts` or `arts-lab` command reads, each
+// defined once (flag_groups.cc), with a reader per group that fills a typed
+// value. A command's own flags live in its *_command.cc; it takes exactly
+// the flags its options parser reads (flag_reader.h), these included.
 
 #include <grpcpp/grpcpp.h>
 
@@ -14,22 +14,22 @@
 #include <vector>
 
 #include "absl/flags/declare.h"
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "arts/v1/generator.pb.h"
 #include "backends/grpc/channel.h"
+#include "client/cli/flag_reader.h"
 
 // Traces given on the command line: generate, score, solve.
 ABSL_DECLARE_FLAG(std::vector<std::string>, problem);
 ABSL_DECLARE_FLAG(std::string, prefix);
 
-// Calling a service: generate, score, solve, eval.
+// Calling a service.
 ABSL_DECLARE_FLAG(std::string, address);
 ABSL_DECLARE_FLAG(absl::Duration, timeout);
 ABSL_DECLARE_FLAG(bool, wait_for_ready);
 
-// TLS and the bearer token: generate, score, solve, eval, loadtest.
+// TLS and the bearer token.
 ABSL_DECLARE_FLAG(std::string, tls_ca);
 ABSL_DECLARE_FLAG(std::string, tls_cert);
 ABSL_DECLARE_FLAG(std::string, tls_key);
@@ -53,7 +53,7 @@ ABSL_DECLARE_FLAG(int, samples);
 // The token budget: of a search, or of a tree (arts-lab collect-trees).
 ABSL_DECLARE_FLAG(int64_t, max_tokens);
 
-// A search: solve and eval.
+// A search: solve, eval and loadtest.
 ABSL_DECLARE_FLAG(std::string, task);
 ABSL_DECLARE_FLAG(std::string, problems_file);
 ABSL_DECLARE_FLAG(std::string, strategy);
@@ -72,32 +72,41 @@ ABSL_DECLARE_FLAG(std::string, orchestrator);
 
 namespace arts::cli {
 
-// The groups by flag name, for the commands' entries in main.cc.
-using FlagNames = std::vector<std::string>;  // also command_flags.h's
-extern const FlagNames kTraceFlags;
-extern const FlagNames kConnectionFlags;
-extern const FlagNames kSecurityFlags;
-extern const FlagNames kSamplingFlags;
-// The sampling flags a search reads (it has no top-k).
-extern const FlagNames kSearchSamplingFlags;
-extern const FlagNames kSplitFlags;
-extern const FlagNames kSearchFlags;
+// --problem (the problems, in order) and --prefix (split at ';').
+struct TraceOptions {
+  std::vector<std::string> problems;
+  std::vector<std::string> prefix;
+};
+TraceOptions ReadTraceOptions(FlagReader& flags);
+
+// --timeout and --wait_for_ready.
+struct ConnectionOptions {
+  absl::Duration timeout = absl::Seconds(30);
+  bool wait_for_ready = false;
+
+  // A call within the timeout, waiting for the server when asked.
+  backends::CallSettings CallSettings() const;
+};
+ConnectionOptions ReadConnectionOptions(FlagReader& flags);
+
+// --tls_ca, --tls_cert, --tls_key and --tls_server_name: plaintext without
+// a CA.
+backends::ChannelSecurity ReadChannelSecurity(FlagReader& flags);
+
+// What calling the Orchestrator takes: TLS and --token_file.
+struct OrchestratorSecurity {
+  backends::ChannelSecurity channel;
+  std::string token_file;  // "": no bearer token
+};
+OrchestratorSecurity ReadOrchestratorSecurity(FlagReader& flags);
+
+// The bearer token in `token_file` (its first line, trimmed); "" for no
+// file. Errors name --token_file.
+absl::StatusOr<std::string> ReadBearerToken(const std::string& token_file);
 
 // --seed, --temperature, --top_p, --top_k and --constrained as a request's
 // sampling parameters.
-arts::v1::SamplingParams SamplingParamsFromFlags();
-
-// A channel to `address` secured as --tls_ca, --tls_cert, --tls_key and
-// --tls_server_name say (plaintext without --tls_ca); errors name the flag.
-absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelFromFlags(
-    const std::string& address);
-
-// The bearer token in --token_file (its first line, trimmed); "" when the
-// flag is empty. Errors name the flag.
-absl::StatusOr<std::string> BearerTokenFromFlags();
-
-// A call within --timeout, waiting for the server with --wait_for_ready.
-backends::CallSettings ConnectionSettings();
+arts::v1::SamplingParams ReadSamplingParams(FlagReader& flags);
 
 }  // namespace arts::cli
 

@@ -5,7 +5,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+#include "backends/grpc/channel.h"
 #include "backends/grpc/generator_client.h"
 #include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
@@ -16,31 +16,53 @@ ABSL_FLAG(int, n, 4, "candidates per problem");
 ABSL_FLAG(int, max_steps, 1, "steps per candidate (0 = to the end)");
 
 namespace arts::cli {
+namespace {
 
-int RunGenerate() {
+struct GenerateOptions {
+  std::string generator;  // address
+  TraceOptions traces;
+  std::string task;
+  int candidates = 0;
+  int max_steps = 0;
+  arts::v1::SamplingParams sampling;
+  backends::ChannelSecurity security;
+  ConnectionOptions connection;
+};
+
+absl::StatusOr<GenerateOptions> ParseGenerateOptions(FlagReader& flags) {
+  GenerateOptions options;
+  options.generator = flags(FLAGS_generator);
+  options.traces = ReadTraceOptions(flags);
+  options.task = flags(FLAGS_task);
+  options.candidates = flags(FLAGS_n);
+  options.max_steps = flags(FLAGS_max_steps);
+  options.sampling = ReadSamplingParams(flags);
+  options.security = ReadChannelSecurity(flags);
+  options.connection = ReadConnectionOptions(flags);
+  return options;
+}
+
+int RunGenerate(const GenerateOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      ChannelFromFlags(absl::GetFlag(FLAGS_generator));
+      backends::ClientChannel(options.generator, options.security);
   if (!channel.ok()) {
     std::cerr << "generate: " << channel.status().message() << "\n";
     return 2;
   }
   backends::GeneratorClient client(*std::move(channel));
-  std::vector<std::string> prefix;
-  if (!absl::GetFlag(FLAGS_prefix).empty()) {
-    prefix = absl::StrSplit(absl::GetFlag(FLAGS_prefix), ';');
-  }
+  const std::vector<std::string>& prefix = options.traces.prefix;
   int exit_code = 0;
-  for (const std::string& problem : absl::GetFlag(FLAGS_problem)) {
+  for (const std::string& problem : options.traces.problems) {
     arts::v1::ProposeRequest request;
-    request.set_task(absl::GetFlag(FLAGS_task));
+    request.set_task(options.task);
     request.set_problem(problem);
     if (!prefix.empty()) {
       request.add_prefixes()->mutable_steps()->Add(prefix.begin(),
                                                    prefix.end());
     }
-    request.set_num_candidates(absl::GetFlag(FLAGS_n));
-    request.set_max_steps(absl::GetFlag(FLAGS_max_steps));
-    *request.mutable_sampling() = SamplingParamsFromFlags();
+    request.set_num_candidates(options.candidates);
+    request.set_max_steps(options.max_steps);
+    *request.mutable_sampling() = options.sampling;
     std::cout << "problem: " << problem << "\n";
     absl::Status status = client.Propose(
         request,
@@ -53,13 +75,21 @@ int RunGenerate() {
               c.valid() ? "" : "  <- " + c.invalid_reason());
           std::cout.flush();
         },
-        ConnectionSettings());
+        options.connection.CallSettings());
     if (!status.ok()) {
       std::cerr << "generate: " << status << "\n";
       exit_code = 1;
     }
   }
   return exit_code;
+}
+
+}  // namespace
+
+Command GenerateCommand() {
+  return MakeCommand<GenerateOptions>(
+      "generate", "stream candidate steps from a Generator service",
+      ParseGenerateOptions, RunGenerate);
 }
 
 }  // namespace arts::cli

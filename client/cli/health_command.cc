@@ -19,21 +19,37 @@ ABSL_FLAG(std::string, service, "",
 
 namespace arts::cli {
 
-int RunHealth() {
-  const std::string address = absl::GetFlag(FLAGS_address).empty()
-                                  ? std::string(kDefaultOrchestrator)
-                                  : absl::GetFlag(FLAGS_address);
+namespace {
+
+struct HealthOptions {
+  std::string address;  // the orchestrator's when empty
+  std::string service;  // "": the whole server
+  backends::ChannelSecurity security;
+  ConnectionOptions connection;
+};
+
+absl::StatusOr<HealthOptions> ParseHealthOptions(FlagReader& flags) {
+  HealthOptions options;
+  options.address = OrchestratorOrDefault(flags(FLAGS_address));
+  options.service = flags(FLAGS_service);
+  options.security = ReadChannelSecurity(flags);
+  options.connection = ReadConnectionOptions(flags);
+  return options;
+}
+
+int RunHealth(const HealthOptions& options) {
+  const std::string& address = options.address;
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      ChannelFromFlags(address);
+      backends::ClientChannel(address, options.security);
   if (!channel.ok()) {
     std::cerr << "health: " << channel.status().message() << "\n";
     return 2;
   }
   auto stub = grpc::health::v1::Health::NewStub(*channel);
   std::unique_ptr<grpc::ClientContext> context =
-      backends::MakeClientContext(ConnectionSettings());
+      backends::MakeClientContext(options.connection.CallSettings());
   grpc::health::v1::HealthCheckRequest request;
-  request.set_service(absl::GetFlag(FLAGS_service));
+  request.set_service(options.service);
   grpc::health::v1::HealthCheckResponse response;
   const grpc::Status status = stub->Check(context.get(), request, &response);
   if (!status.ok()) {
@@ -48,6 +64,14 @@ int RunHealth() {
   return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
              ? 0
              : 1;
+}
+
+}  // namespace
+
+Command HealthCommand() {
+  return MakeCommand<HealthOptions>(
+      "health", "ask a service's gRPC health (grpc.health.v1) how it is",
+      ParseHealthOptions, RunHealth);
 }
 
 }  // namespace arts::cli

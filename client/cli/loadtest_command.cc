@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "backends/grpc/channel.h"
 #include "backends/grpc/generator_client.h"
 #include "backends/grpc/search_proto.h"
 #include "backends/grpc/verifier_client.h"
@@ -40,37 +41,105 @@ ABSL_FLAG(int, traces, 16, "score: traces per call");
 namespace arts::cli {
 namespace {
 
+std::string DefaultAddress(const std::string& target) {
+  if (target == "propose") return "127.0.0.1:50051";
+  if (target == "score") return "127.0.0.1:50052";
+  return "127.0.0.1:50053";
+}
+
+struct LoadtestOptions {
+  std::string target;   // solve, propose or score
+  std::string address;  // the target's default port when the flag is empty
+  std::vector<int> levels;
+  absl::Duration duration;
+  int64_t requests = 0;
+  std::string json;
+  SplitOptions split;
+  absl::Duration timeout;
+  OrchestratorSecurity security;
+  // What each target sends.
+  search::SearchOptions search;       // solve
+  int candidates = 0;                 // propose
+  int propose_steps = 0;              // propose
+  arts::v1::SamplingParams sampling;  // propose
+  int traces = 0;                     // score
+};
+
+absl::StatusOr<LoadtestOptions> ParseLoadtestOptions(FlagReader& flags) {
+  LoadtestOptions options;
+  options.target = flags(FLAGS_target);
+  const std::string address = flags(FLAGS_address);
+  options.address = address.empty() ? DefaultAddress(options.target) : address;
+  const std::string concurrency = flags(FLAGS_concurrency);
+  options.duration = flags(FLAGS_duration);
+  options.requests = flags(FLAGS_requests);
+  options.json = flags(FLAGS_json);
+  options.split = ReadSplitOptions(flags);
+  options.timeout = flags(FLAGS_timeout);
+  options.security = ReadOrchestratorSecurity(flags);
+  absl::StatusOr<search::SearchOptions> search = ReadSearchOptions(flags);
+  options.candidates = flags(FLAGS_candidates);
+  options.propose_steps = flags(FLAGS_propose_steps);
+  options.sampling = ReadSamplingParams(flags);
+  options.traces = flags(FLAGS_traces);
+
+  if (options.target != "solve" && options.target != "propose" &&
+      options.target != "score") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--target: must be solve, propose or score, got '",
+                     options.target, "'"));
+  }
+  for (absl::string_view part : absl::StrSplit(concurrency, ',')) {
+    int n = 0;
+    if (!absl::SimpleAtoi(part, &n) || n < 1 || n > 4096) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--concurrency: each level must be 1 to 4096, got '", part, "'"));
+    }
+    options.levels.push_back(n);
+  }
+  if (options.duration <= absl::ZeroDuration() || options.requests < 0) {
+    return absl::InvalidArgumentError(
+        "--duration must be positive and --requests at least 0");
+  }
+  if (options.candidates < 1 || options.traces < 1) {
+    return absl::InvalidArgumentError(
+        "--candidates and --traces must be at least 1");
+  }
+  if (!search.ok()) return search.status();
+  options.search = *std::move(search);
+  return options;
+}
+
 // Sends request `index`, drawn from the split's puzzles in turn.
 absl::StatusOr<client::SendRequest> MakeSender(
-    const std::string& target, const std::string& address,
-    const std::vector<std::string>& problems) {
-  const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
+    const LoadtestOptions& options, const std::vector<std::string>& problems) {
+  const std::string& target = options.target;
+  const absl::Duration timeout = options.timeout;
   // No retries: these are the clients that never back off.
   absl::StatusOr<std::shared_ptr<grpc::Channel>> secured =
-      ChannelFromFlags(address);
+      backends::ClientChannel(options.address, options.security.channel);
   if (!secured.ok()) return secured.status();
   std::shared_ptr<grpc::Channel> channel = *secured;
   const auto problem = [problems](int64_t index) {
     return problems[static_cast<size_t>(index) % problems.size()];
   };
   if (target == "solve") {
-    absl::StatusOr<search::SearchOptions> options = SearchOptionsFromFlags();
-    if (!options.ok()) return options.status();
-    absl::StatusOr<std::string> token = BearerTokenFromFlags();
+    absl::StatusOr<std::string> token =
+        ReadBearerToken(options.security.token_file);
     if (!token.ok()) return token.status();
     auto client = std::make_shared<client::OrchestratorClient>(channel, *token);
-    return client::SendRequest([client, problem, options = *options,
+    return client::SendRequest([client, problem, search = options.search,
                                 timeout](int64_t index) {
-      return client->Solve(backends::ToProto(problem(index), options), timeout)
+      return client->Solve(backends::ToProto(problem(index), search), timeout)
           .status();
     });
   }
   if (target == "propose") {
     auto client = std::make_shared<backends::GeneratorClient>(channel);
     arts::v1::ProposeRequest base;
-    base.set_num_candidates(absl::GetFlag(FLAGS_candidates));
-    base.set_max_steps(absl::GetFlag(FLAGS_propose_steps));
-    *base.mutable_sampling() = SamplingParamsFromFlags();
+    base.set_num_candidates(options.candidates);
+    base.set_max_steps(options.propose_steps);
+    *base.mutable_sampling() = options.sampling;
     return client::SendRequest([client, problem, base, timeout](int64_t index) {
       arts::v1::ProposeRequest request = base;
       request.set_problem(problem(index));
@@ -95,7 +164,7 @@ absl::StatusOr<client::SendRequest> MakeSender(
       traces.push_back(trace);
     }
     auto client = std::make_shared<backends::VerifierClient>(channel);
-    const int per_call = absl::GetFlag(FLAGS_traces);
+    const int per_call = options.traces;
     return client::SendRequest([client, traces, per_call,
                                 timeout](int64_t index) {
       arts::v1::ScoreRequest request;
@@ -106,46 +175,15 @@ absl::StatusOr<client::SendRequest> MakeSender(
       return client->Score(request, timeout).status();
     });
   }
+  // ParseLoadtestOptions allows no other target.
   return absl::InvalidArgumentError(absl::StrCat(
       "--target: must be solve, propose or score, got '", target, "'"));
 }
 
-std::string DefaultAddress(const std::string& target) {
-  if (target == "propose") return "127.0.0.1:50051";
-  if (target == "score") return "127.0.0.1:50052";
-  return "127.0.0.1:50053";
-}
-
-}  // namespace
-
-int RunLoadtest() {
-  const std::string target = absl::GetFlag(FLAGS_target);
-  const std::string address = absl::GetFlag(FLAGS_address).empty()
-                                  ? DefaultAddress(target)
-                                  : absl::GetFlag(FLAGS_address);
-  std::vector<int> levels;
-  for (absl::string_view part :
-       absl::StrSplit(absl::GetFlag(FLAGS_concurrency), ',')) {
-    int n = 0;
-    if (!absl::SimpleAtoi(part, &n) || n < 1 || n > 4096) {
-      std::cerr << "loadtest: --concurrency: each level must be 1 to 4096, "
-                   "got '"
-                << part << "'\n";
-      return 2;
-    }
-    levels.push_back(n);
-  }
-  if (absl::GetFlag(FLAGS_duration) <= absl::ZeroDuration() ||
-      absl::GetFlag(FLAGS_requests) < 0) {
-    std::cerr << "loadtest: --duration must be positive and --requests at "
-                 "least 0\n";
-    return 2;
-  }
-  if (absl::GetFlag(FLAGS_candidates) < 1 || absl::GetFlag(FLAGS_traces) < 1) {
-    std::cerr << "loadtest: --candidates and --traces must be at least 1\n";
-    return 2;
-  }
-  absl::StatusOr<SplitProblems> split = SplitProblemsFromFlags();
+int RunLoadtest(const LoadtestOptions& options) {
+  const std::string& target = options.target;
+  const std::string& address = options.address;
+  absl::StatusOr<SplitProblems> split = LoadSplitProblems(options.split);
   if (!split.ok()) {
     std::cerr << "loadtest: " << split.status().message() << "\n";
     return ExitCodeFor(split.status());
@@ -158,8 +196,7 @@ int RunLoadtest() {
     std::cerr << "loadtest: --split " << split->split << " has no puzzles\n";
     return 2;
   }
-  absl::StatusOr<client::SendRequest> send =
-      MakeSender(target, address, problems);
+  absl::StatusOr<client::SendRequest> send = MakeSender(options, problems);
   if (!send.ok()) {
     std::cerr << "loadtest: " << send.status().message() << "\n";
     return 2;
@@ -167,25 +204,33 @@ int RunLoadtest() {
   std::cerr << "loadtest: " << target << " on " << address << ", "
             << problems.size() << " puzzles of " << split->split << "\n";
   std::vector<client::LoadResult> results;
-  for (int concurrency : levels) {
+  for (int concurrency : options.levels) {
     client::LoadLevel level;
     level.concurrency = concurrency;
-    level.duration = absl::GetFlag(FLAGS_duration);
-    level.max_requests = absl::GetFlag(FLAGS_requests);
+    level.duration = options.duration;
+    level.max_requests = options.requests;
     results.push_back(client::RunLoad(level, *send));
     std::cerr << client::LoadTable({results.back()});
   }
   std::cout << client::LoadTable(results);
-  if (!absl::GetFlag(FLAGS_json).empty()) {
-    std::ofstream out(absl::GetFlag(FLAGS_json));
+  if (!options.json.empty()) {
+    std::ofstream out(options.json);
     out << client::LoadJson(target, results);
     if (!out.good()) {
-      std::cerr << "loadtest: --json: cannot write "
-                << absl::GetFlag(FLAGS_json) << "\n";
+      std::cerr << "loadtest: --json: cannot write " << options.json << "\n";
       return 1;
     }
   }
   return 0;
+}
+
+}  // namespace
+
+Command LoadtestCommand() {
+  return MakeCommand<LoadtestOptions>(
+      "loadtest",
+      "load a service at fixed concurrency: goodput, p50/p90/p99, codes",
+      ParseLoadtestOptions, RunLoadtest);
 }
 
 }  // namespace arts::cli

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
+#include "backends/grpc/channel.h"
 #include "backends/grpc/verifier_client.h"
 #include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
@@ -18,29 +18,49 @@ ABSL_FLAG(bool, per_step, false,
 
 namespace arts::cli {
 
-int RunScore() {
+namespace {
+
+struct ScoreOptions {
+  std::string verifier;  // address
+  bool per_step = false;
+  TraceOptions traces;
+  std::string task;
+  backends::ChannelSecurity security;
+  ConnectionOptions connection;
+};
+
+absl::StatusOr<ScoreOptions> ParseScoreOptions(FlagReader& flags) {
+  ScoreOptions options;
+  options.verifier = flags(FLAGS_verifier);
+  options.per_step = flags(FLAGS_per_step);
+  options.traces = ReadTraceOptions(flags);
+  options.task = flags(FLAGS_task);
+  options.security = ReadChannelSecurity(flags);
+  options.connection = ReadConnectionOptions(flags);
+  return options;
+}
+
+int RunScore(const ScoreOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      ChannelFromFlags(absl::GetFlag(FLAGS_verifier));
+      backends::ClientChannel(options.verifier, options.security);
   if (!channel.ok()) {
     std::cerr << "score: " << channel.status().message() << "\n";
     return 2;
   }
   backends::VerifierClient client(*std::move(channel));
-  std::vector<std::string> prefix;
-  if (!absl::GetFlag(FLAGS_prefix).empty()) {
-    prefix = absl::StrSplit(absl::GetFlag(FLAGS_prefix), ';');
-  }
   // One trace per problem, all with the same prefix, in one call.
   arts::v1::ScoreRequest request;
-  request.set_per_step(absl::GetFlag(FLAGS_per_step));
-  request.set_task(absl::GetFlag(FLAGS_task));
-  for (const std::string& problem : absl::GetFlag(FLAGS_problem)) {
+  request.set_per_step(options.per_step);
+  request.set_task(options.task);
+  for (const std::string& problem : options.traces.problems) {
     arts::v1::Trace* trace = request.add_traces();
     trace->set_problem(problem);
-    for (const std::string& step : prefix) trace->add_steps(step);
+    for (const std::string& step : options.traces.prefix) {
+      trace->add_steps(step);
+    }
   }
   absl::StatusOr<arts::v1::ScoreResponse> response =
-      client.Score(request, ConnectionSettings());
+      client.Score(request, options.connection.CallSettings());
   if (!response.ok()) {
     std::cerr << "score: " << response.status() << "\n";
     return 1;
@@ -64,6 +84,14 @@ int RunScore() {
     std::cout << line << "\n";
   }
   return 0;
+}
+
+}  // namespace
+
+Command ScoreCommand() {
+  return MakeCommand<ScoreOptions>(
+      "score", "score partial traces with a Verifier service",
+      ParseScoreOptions, RunScore);
 }
 
 }  // namespace arts::cli

@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -13,39 +12,42 @@
 
 namespace arts::cli {
 
-absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
+absl::StatusOr<search::SearchOptions> ReadSearchOptions(FlagReader& flags) {
+  // Every flag is read before any is checked, so that reading at the
+  // defaults names them all (flag_reader.h).
   search::SearchOptions options;
-  options.task = absl::GetFlag(FLAGS_task);
+  options.task = flags(FLAGS_task);
+  const std::string strategy_name = flags(FLAGS_strategy);
+  const std::string aggregation_name = flags(FLAGS_aggregation);
+  options.n = flags(FLAGS_samples);
+  options.beam_width = flags(FLAGS_beam_width);
+  // -1: left unset, for the strategy's default (RunSearch, or the
+  // orchestrator, fills it in).
+  if (const int k = flags(FLAGS_proposals); k != -1) options.proposals = k;
+  options.expand_width = flags(FLAGS_expand_width);
+  options.flow_tilted = flags(FLAGS_flow_tilted);
+  options.tilt_pool = flags(FLAGS_tilt_pool);
+  options.top_n = flags(FLAGS_top_n);
+  options.stop_after_answers = flags(FLAGS_stop_after_answers);
+  options.stop_confidence = flags(FLAGS_stop_confidence);
+  if (const int64_t tokens = flags(FLAGS_max_tokens); tokens != -1) {
+    options.max_tokens = tokens;
+  }
+  options.max_expansions = flags(FLAGS_max_expansions);
+  options.seed = flags(FLAGS_seed);
+  options.temperature = flags(FLAGS_temperature);
+  options.top_p = flags(FLAGS_top_p);
+  options.constrained = flags(FLAGS_constrained);
+  options.allow_unverified = flags(FLAGS_allow_unverified);
+
   absl::StatusOr<search::Strategy> strategy =
-      search::ParseStrategy(absl::GetFlag(FLAGS_strategy));
+      search::ParseStrategy(strategy_name);
   if (!strategy.ok()) return strategy.status();
   absl::StatusOr<search::Aggregation> aggregation =
-      search::ParseAggregation(absl::GetFlag(FLAGS_aggregation));
+      search::ParseAggregation(aggregation_name);
   if (!aggregation.ok()) return aggregation.status();
   options.strategy = *strategy;
   options.aggregation = *aggregation;
-  options.n = absl::GetFlag(FLAGS_samples);
-  options.beam_width = absl::GetFlag(FLAGS_beam_width);
-  // -1: left unset, for the strategy's default (RunSearch, or the
-  // orchestrator, fills it in).
-  if (const int k = absl::GetFlag(FLAGS_proposals); k != -1) {
-    options.proposals = k;
-  }
-  options.expand_width = absl::GetFlag(FLAGS_expand_width);
-  options.flow_tilted = absl::GetFlag(FLAGS_flow_tilted);
-  options.tilt_pool = absl::GetFlag(FLAGS_tilt_pool);
-  options.top_n = absl::GetFlag(FLAGS_top_n);
-  options.stop_after_answers = absl::GetFlag(FLAGS_stop_after_answers);
-  options.stop_confidence = absl::GetFlag(FLAGS_stop_confidence);
-  if (const int64_t tokens = absl::GetFlag(FLAGS_max_tokens); tokens != -1) {
-    options.max_tokens = tokens;
-  }
-  options.max_expansions = absl::GetFlag(FLAGS_max_expansions);
-  options.seed = absl::GetFlag(FLAGS_seed);
-  options.temperature = absl::GetFlag(FLAGS_temperature);
-  options.top_p = absl::GetFlag(FLAGS_top_p);
-  options.constrained = absl::GetFlag(FLAGS_constrained);
-  options.allow_unverified = absl::GetFlag(FLAGS_allow_unverified);
   // Field names become flag names ("n" is --samples).
   absl::Status valid = search::ValidateSearchOptions(options);
   if (!valid.ok()) {
@@ -56,26 +58,31 @@ absl::StatusOr<search::SearchOptions> SearchOptionsFromFlags() {
   return options;
 }
 
-std::string OrchestratorAddress() {
-  const std::string address = absl::GetFlag(FLAGS_orchestrator);
+std::string ReadOrchestrator(FlagReader& flags) {
+  return flags(FLAGS_orchestrator);
+}
+
+std::string OrchestratorOrDefault(const std::string& address) {
   return address.empty() ? kDefaultOrchestrator : address;
 }
 
 absl::StatusOr<std::shared_ptr<client::OrchestratorClient>>
-OrchestratorClientFromFlags(const std::string& address) {
+MakeOrchestratorClient(const std::string& address,
+                       const OrchestratorSecurity& security) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      ChannelFromFlags(address);
+      backends::ClientChannel(address, security.channel);
   if (!channel.ok()) return channel.status();
-  absl::StatusOr<std::string> token = BearerTokenFromFlags();
+  absl::StatusOr<std::string> token = ReadBearerToken(security.token_file);
   if (!token.ok()) return token.status();
   return std::make_shared<client::OrchestratorClient>(*std::move(channel),
                                                       *std::move(token));
 }
 
 SolveFunction RemoteSolveFunction(
-    std::shared_ptr<client::OrchestratorClient> client) {
-  const absl::Duration timeout = absl::GetFlag(FLAGS_timeout);
-  const bool wait_for_ready = absl::GetFlag(FLAGS_wait_for_ready);
+    std::shared_ptr<client::OrchestratorClient> client,
+    const ConnectionOptions& connection) {
+  const absl::Duration timeout = connection.timeout;
+  const bool wait_for_ready = connection.wait_for_ready;
   return [client, timeout, wait_for_ready](const std::string& problem,
                                            const search::SearchOptions& options)
              -> absl::StatusOr<search::SearchResult> {

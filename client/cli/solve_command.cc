@@ -15,18 +15,34 @@ ABSL_FLAG(bool, stream, false, "print the search's progress events");
 namespace arts::cli {
 namespace {
 
+struct SolveOptions {
+  SolveProblems problems;
+  std::string orchestrator;
+  bool stream = false;
+  search::SearchOptions search;
+  OrchestratorSecurity security;
+  ConnectionOptions connection;
+};
+
+absl::StatusOr<SolveOptions> ParseSolveOptions(FlagReader& flags) {
+  SolveOptions options;
+  options.problems = ReadSolveProblems(flags);
+  options.orchestrator = OrchestratorOrDefault(ReadOrchestrator(flags));
+  options.stream = flags(FLAGS_stream);
+  absl::StatusOr<search::SearchOptions> search = ReadSearchOptions(flags);
+  options.security = ReadOrchestratorSecurity(flags);
+  options.connection = ReadConnectionOptions(flags);
+  if (!search.ok()) return search.status();
+  options.search = *std::move(search);
+  return options;
+}
+
 // SolveStream on the orchestrator, printing each event.
-int StreamOne(const std::string& address, const std::string& problem,
-              const search::SearchOptions& options) {
-  absl::StatusOr<std::shared_ptr<client::OrchestratorClient>> client =
-      OrchestratorClientFromFlags(address);
-  if (!client.ok()) {
-    std::cerr << "solve: " << client.status().message() << "\n";
-    return 2;
-  }
-  const std::string target = TargetOf(options.task, problem);
-  absl::Status status = (*client)->SolveStream(
-      backends::ToProto(problem, options),
+int StreamOne(client::OrchestratorClient& client, const std::string& problem,
+              const SolveOptions& options) {
+  const std::string target = TargetOf(options.search.task, problem);
+  absl::Status status = client.SolveStream(
+      backends::ToProto(problem, options.search),
       [&](const arts::v1::SolveEvent& event) {
         if (event.has_expansion()) {
           std::cout << absl::StrFormat(
@@ -44,7 +60,7 @@ int StreamOne(const std::string& address, const std::string& problem,
                       backends::FromProto(event.final_response()));
         }
       },
-      absl::GetFlag(FLAGS_timeout), absl::GetFlag(FLAGS_wait_for_ready));
+      options.connection.timeout, options.connection.wait_for_ready);
   if (!status.ok()) {
     std::cerr << "solve: " << status << "\n";
     return 1;
@@ -52,30 +68,31 @@ int StreamOne(const std::string& address, const std::string& problem,
   return 0;
 }
 
-}  // namespace
-
-int RunSolve() {
-  absl::StatusOr<search::SearchOptions> options = SearchOptionsFromFlags();
-  if (!options.ok()) {
-    std::cerr << "solve: " << options.status().message() << "\n";
+int RunSolve(const SolveOptions& options) {
+  absl::StatusOr<std::shared_ptr<client::OrchestratorClient>> client =
+      MakeOrchestratorClient(options.orchestrator, options.security);
+  if (!client.ok()) {
+    std::cerr << "solve: " << client.status().message() << "\n";
     return 2;
   }
-  const std::string address = OrchestratorAddress();
-  if (absl::GetFlag(FLAGS_stream)) {
-    for (const std::string& problem : absl::GetFlag(FLAGS_problem)) {
-      if (int code = StreamOne(address, problem, *options); code != 0) {
+  if (options.stream) {
+    for (const std::string& problem : options.problems.problems) {
+      if (int code = StreamOne(**client, problem, options); code != 0) {
         return code;
       }
     }
     return 0;
   }
-  absl::StatusOr<std::shared_ptr<client::OrchestratorClient>> client =
-      OrchestratorClientFromFlags(address);
-  if (!client.ok()) {
-    std::cerr << "solve: " << client.status().message() << "\n";
-    return 2;
-  }
-  return SolveEach(RemoteSolveFunction(*std::move(client)), *options);
+  return SolveEach(RemoteSolveFunction(*std::move(client), options.connection),
+                   options.search, options.problems);
+}
+
+}  // namespace
+
+Command SolveCommand() {
+  return MakeCommand<SolveOptions>("solve",
+                                   "solve problems on an Orchestrator service",
+                                   ParseSolveOptions, RunSolve);
 }
 
 }  // namespace arts::cli

@@ -77,9 +77,10 @@ namespace {
 // --problems_file: each problem solved and its top answer compared with the
 // reference in the task's normal form; a summary line at the end.
 int SolveReferenceProblems(const SolveFunction& solve,
-                           const search::SearchOptions& options) {
+                           const search::SearchOptions& options,
+                           const std::string& problems_file) {
   absl::StatusOr<std::vector<task::ReferenceProblem>> problems =
-      task::ReadReferenceProblems(absl::GetFlag(FLAGS_problems_file));
+      task::ReadReferenceProblems(problems_file);
   if (!problems.ok()) {
     std::cerr << "solve: --problems_file: " << problems.status().message()
               << "\n";
@@ -118,12 +119,19 @@ int SolveReferenceProblems(const SolveFunction& solve,
 
 }  // namespace
 
-int SolveEach(const SolveFunction& solve,
-              const search::SearchOptions& options) {
-  if (!absl::GetFlag(FLAGS_problems_file).empty()) {
-    return SolveReferenceProblems(solve, options);
+SolveProblems ReadSolveProblems(FlagReader& flags) {
+  SolveProblems problems;
+  problems.problems = flags(FLAGS_problem);
+  problems.problems_file = flags(FLAGS_problems_file);
+  return problems;
+}
+
+int SolveEach(const SolveFunction& solve, const search::SearchOptions& options,
+              const SolveProblems& problems) {
+  if (!problems.problems_file.empty()) {
+    return SolveReferenceProblems(solve, options, problems.problems_file);
   }
-  for (const std::string& problem : absl::GetFlag(FLAGS_problem)) {
+  for (const std::string& problem : problems.problems) {
     absl::StatusOr<search::SearchResult> result = solve(problem, options);
     if (!result.ok()) {
       std::cerr << "solve: " << problem << ": " << result.status() << "\n";

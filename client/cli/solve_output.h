@@ -4,7 +4,9 @@
 #define ARTS_CLIENT_CLI_SOLVE_OUTPUT_H_
 
 #include <string>
+#include <vector>
 
+#include "client/cli/flag_reader.h"
 #include "client/cli/search_flags.h"
 #include "core/search/search_options.h"
 #include "core/search/search_result.h"
@@ -22,9 +24,19 @@ std::string CheckNote(search::Check check, const std::string& target);
 void PrintResult(const std::string& problem, const std::string& target,
                  const search::SearchResult& result);
 
-// Solves every --problem with `solve` and prints each result; the exit
-// code: 0, or 1 at the first problem that fails (said on stderr).
-int SolveEach(const SolveFunction& solve, const search::SearchOptions& options);
+// What a solve command solves: --problem, or with --problems_file the
+// problems of that file, each compared with its reference answer.
+struct SolveProblems {
+  std::vector<std::string> problems;
+  std::string problems_file;  // "": solve `problems`
+};
+SolveProblems ReadSolveProblems(FlagReader& flags);
+
+// Solves each of `problems` with `solve` and prints each result; the exit
+// code: 0, or 1 at the first problem that fails (said on stderr), 2 for a
+// problems file that cannot be read.
+int SolveEach(const SolveFunction& solve, const search::SearchOptions& options,
+              const SolveProblems& problems);
 
 }  // namespace arts::cli
 

@@ -2,7 +2,6 @@
 
 #include <filesystem>
 
-#include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "client/cli/flag_groups.h"
@@ -26,21 +25,20 @@ absl::StatusOr<SplitProblems> ListedProblems(const std::string& path) {
                        *std::move(listed)};
 }
 
-absl::StatusOr<SplitProblems> SplitOrListedProblems() {
-  if (const std::string path = absl::GetFlag(FLAGS_puzzles); !path.empty()) {
-    return ListedProblems(path);
-  }
+absl::StatusOr<SplitProblems> SplitOrListedProblems(
+    const SplitOptions& options) {
+  if (!options.puzzles.empty()) return ListedProblems(options.puzzles);
   // validation: the train pool's last 100 puzzles, which no training run
   // uses, for tuning searches without touching test or tail.
-  const bool validation = absl::GetFlag(FLAGS_split) == "validation";
+  const bool validation = options.split == "validation";
   absl::StatusOr<countdown::Split> split =
-      countdown::ParseSplit(validation ? "train" : absl::GetFlag(FLAGS_split));
+      countdown::ParseSplit(validation ? "train" : options.split);
   if (!split.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--split: ", split.status().message()));
   }
   absl::StatusOr<std::vector<countdown::Game24Puzzle>> puzzles =
-      countdown::LoadGame24(absl::GetFlag(FLAGS_data));
+      countdown::LoadGame24(options.data);
   if (!puzzles.ok()) return puzzles.status();
   SplitProblems out;
   out.split = std::string(countdown::SplitName(*split));
@@ -60,10 +58,19 @@ absl::StatusOr<SplitProblems> SplitOrListedProblems() {
 
 }  // namespace
 
-absl::StatusOr<SplitProblems> SplitProblemsFromFlags() {
-  absl::StatusOr<SplitProblems> out = SplitOrListedProblems();
+SplitOptions ReadSplitOptions(FlagReader& flags) {
+  SplitOptions options;
+  options.data = flags(FLAGS_data);
+  options.split = flags(FLAGS_split);
+  options.limit = flags(FLAGS_limit);
+  options.puzzles = flags(FLAGS_puzzles);
+  return options;
+}
+
+absl::StatusOr<SplitProblems> LoadSplitProblems(const SplitOptions& options) {
+  absl::StatusOr<SplitProblems> out = SplitOrListedProblems(options);
   if (!out.ok()) return out.status();
-  const int limit = absl::GetFlag(FLAGS_limit);
+  const int limit = options.limit;
   if (limit > 0 && limit < static_cast<int>(out->problems.size())) {
     out->problems.resize(limit);
   }

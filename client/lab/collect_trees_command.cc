@@ -3,6 +3,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "backends/grpc/channel.h"
 #include "backends/grpc/grpc_policy.h"
@@ -37,39 +38,102 @@ ABSL_FLAG(uint64_t, generated_seed, 1, "seed of the generated problems");
 ABSL_FLAG(std::string, from_generator, "",
           "a Generator service address; empty = in-process "
           "with --model");
+namespace arts::cli {
 namespace {
+
+struct CollectTreesOptions {
+  std::string task;  // countdown or text
+  verifier::ShardOptions shards;
+  int problems = 0;
+  int generated = 0;
+  uint64_t generated_seed = 0;
+  std::string data;
+  std::string problems_file;   // --task text
+  std::string from_generator;  // "": in this process over `model`
+  std::string model;
+  int threads = 0;  // --threads as given
+};
+
+absl::StatusOr<CollectTreesOptions> ParseCollectTreesOptions(
+    FlagReader& flags) {
+  CollectTreesOptions options;
+  options.task = flags(FLAGS_task);
+  const std::string children_by_depth = flags(FLAGS_children_by_depth);
+  verifier::ShardOptions& shards = options.shards;
+  shards.directory = flags(FLAGS_trees_dir);
+  shards.shard_size = flags(FLAGS_shard_size);
+  shards.collector.children = flags(FLAGS_children);
+  shards.collector.max_expanded_per_depth = flags(FLAGS_breadth);
+  shards.collector.forks = flags(FLAGS_forks);
+  shards.collector.fork_rollouts = flags(FLAGS_fork_rollouts);
+  shards.collector.max_tokens = flags(FLAGS_max_tokens);
+  shards.collector.sampling.seed = flags(FLAGS_seed);
+  shards.collector.sampling.constrained = flags(FLAGS_constrained);
+  shards.collector.sampling.temperature = flags(FLAGS_temperature);
+  options.problems = flags(FLAGS_problems);
+  options.generated = flags(FLAGS_generated);
+  options.generated_seed = flags(FLAGS_generated_seed);
+  options.data = flags(FLAGS_data);
+  options.problems_file = flags(FLAGS_problems_file);
+  options.from_generator = flags(FLAGS_from_generator);
+  options.model = flags(FLAGS_model);
+  options.threads = flags(FLAGS_threads);
+
+  if (options.task != "countdown" && options.task != "text") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--task: expected countdown or text, got '", options.task, "'"));
+  }
+  for (absl::string_view field :
+       absl::StrSplit(children_by_depth, ',', absl::SkipEmpty())) {
+    int k = 0;
+    if (!absl::SimpleAtoi(field, &k)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--children_by_depth: '", field, "' is not a number"));
+    }
+    shards.collector.children_by_depth.push_back(k);
+  }
+  if (options.task == "text") {
+    if (options.problems_file.empty() || options.from_generator.empty()) {
+      return absl::InvalidArgumentError(
+          "--task text needs --problems_file (problems with reference "
+          "answers) and --from_generator (the Generator service to sample "
+          "from)");
+    }
+    return options;
+  }
+  const int last_rank = training::kFirstValidationRank - 1;
+  if (options.problems < 0 || options.problems > last_rank ||
+      options.generated < 0 || options.problems + options.generated < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--problems must be 0 to ", last_rank,
+        " (ranks after that are validation, test and tail) and --generated "
+        ">= 0, with at least one problem in all"));
+  }
+  return options;
+}
 
 // `arts-lab collect-trees --task text`: trees from any Generator service,
 // rewarded by reference answers, written as JSON Lines shards.
-int CollectTextTrees(const arts::verifier::ShardOptions& options) {
-  const std::string path = absl::GetFlag(FLAGS_problems_file);
-  const std::string address = absl::GetFlag(FLAGS_from_generator);
-  if (path.empty() || address.empty()) {
-    std::cerr << "collect-trees: --task text needs --problems_file (problems "
-                 "with reference answers) and --from_generator (the "
-                 "Generator service to sample from)\n";
-    return 2;
-  }
-  absl::StatusOr<std::vector<arts::task::ReferenceProblem>> problems =
-      arts::task::ReadReferenceProblems(path);
+int CollectTextTrees(const CollectTreesOptions& options) {
+  absl::StatusOr<std::vector<task::ReferenceProblem>> problems =
+      task::ReadReferenceProblems(options.problems_file);
   if (!problems.ok()) {
     std::cerr << "collect-trees: --problems_file: "
               << problems.status().message() << "\n";
     return 2;
   }
-  const int limit = absl::GetFlag(FLAGS_problems);
-  std::vector<arts::verifier::TreeProblem> tree_problems;
-  const arts::task::TextTask text;
+  std::vector<verifier::TreeProblem> tree_problems;
+  const task::TextTask text;
   for (const auto& p : *problems) {
-    if (static_cast<int>(tree_problems.size()) == limit) break;
-    tree_problems.push_back(arts::verifier::ReferenceAnswerTreeProblem(
+    if (static_cast<int>(tree_problems.size()) == options.problems) break;
+    tree_problems.push_back(verifier::ReferenceAnswerTreeProblem(
         "text", p.problem, p.answer,
         [&text](absl::string_view a) { return text.NormalizeAnswer(a); }));
   }
-  arts::backends::GrpcPolicy policy(arts::backends::InsecureChannel(address),
-                                    absl::Seconds(60));
-  absl::Status status = arts::verifier::CollectTreeShards(policy, tree_problems,
-                                                          options, std::cout);
+  backends::GrpcPolicy policy(backends::InsecureChannel(options.from_generator),
+                              absl::Seconds(60));
+  absl::Status status = verifier::CollectTreeShards(policy, tree_problems,
+                                                    options.shards, std::cout);
   if (!status.ok()) {
     std::cerr << "collect-trees: " << status << "\n";
     return 1;
@@ -77,74 +141,31 @@ int CollectTextTrees(const arts::verifier::ShardOptions& options) {
   return 0;
 }
 
-}  // namespace
-
-namespace arts::cli {
-
-int RunCollectTrees() {
-  const std::string task = absl::GetFlag(FLAGS_task);
-  if (task != "countdown" && task != "text") {
-    std::cerr << "collect-trees: --task: expected countdown or text, got '"
-              << task << "'\n";
-    return 2;
-  }
-  std::vector<int> children_by_depth;
-  for (absl::string_view field : absl::StrSplit(
-           absl::GetFlag(FLAGS_children_by_depth), ',', absl::SkipEmpty())) {
-    int k = 0;
-    if (!absl::SimpleAtoi(field, &k)) {
-      std::cerr << "collect-trees: --children_by_depth: '" << field
-                << "' is not a number\n";
-      return 2;
-    }
-    children_by_depth.push_back(k);
-  }
-  verifier::ShardOptions options;
-  options.directory = absl::GetFlag(FLAGS_trees_dir);
-  options.shard_size = absl::GetFlag(FLAGS_shard_size);
-  options.collector.children = absl::GetFlag(FLAGS_children);
-  options.collector.max_expanded_per_depth = absl::GetFlag(FLAGS_breadth);
-  options.collector.children_by_depth = children_by_depth;
-  options.collector.forks = absl::GetFlag(FLAGS_forks);
-  options.collector.fork_rollouts = absl::GetFlag(FLAGS_fork_rollouts);
-  options.collector.max_tokens = absl::GetFlag(FLAGS_max_tokens);
-  options.collector.sampling.seed = absl::GetFlag(FLAGS_seed);
-  options.collector.sampling.constrained = absl::GetFlag(FLAGS_constrained);
-  options.collector.sampling.temperature = absl::GetFlag(FLAGS_temperature);
-  if (task == "text") return CollectTextTrees(options);
-  const int num_problems = absl::GetFlag(FLAGS_problems);
-  const int last_rank = training::kFirstValidationRank - 1;
-  const int generated = absl::GetFlag(FLAGS_generated);
-  if (num_problems < 0 || num_problems > last_rank || generated < 0 ||
-      num_problems + generated < 1) {
-    std::cerr << "collect-trees: --problems must be 0 to " << last_rank
-              << " (ranks after that are validation, test and tail) and "
-                 "--generated >= 0, with at least one problem in all\n";
-    return 2;
-  }
-  auto puzzles = countdown::LoadGame24(absl::GetFlag(FLAGS_data));
+int RunCollectTrees(const CollectTreesOptions& options) {
+  if (options.task == "text") return CollectTextTrees(options);
+  auto puzzles = countdown::LoadGame24(options.data);
   if (!puzzles.ok()) {
     std::cerr << "collect-trees: " << puzzles.status().message() << "\n";
     return 1;
   }
   std::vector<countdown::Problem> problems;
   for (const countdown::Game24Puzzle& p : *puzzles) {
-    if (p.rank <= num_problems) problems.push_back(p.problem);
+    if (p.rank <= options.problems) problems.push_back(p.problem);
   }
   for (countdown::Problem& p : training::GenerateProblems(
-           generated, absl::GetFlag(FLAGS_generated_seed),
+           options.generated, options.generated_seed,
            training::GeneratedProblemOptions{}, *puzzles)) {
     problems.push_back(std::move(p));
   }
   std::unique_ptr<model::Generator> generator;
   std::unique_ptr<backend::Policy> policy;
-  const std::string address = absl::GetFlag(FLAGS_from_generator);
-  if (address.empty()) {
-    if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+  if (options.from_generator.empty()) {
+    if (absl::Status threads = SetSamplingThreads(options.threads);
+        !threads.ok()) {
       std::cerr << "collect-trees: " << threads.message() << "\n";
       return 2;
     }
-    auto loaded = model::Generator::Load(absl::GetFlag(FLAGS_model));
+    auto loaded = model::Generator::Load(options.model);
     if (!loaded.ok()) {
       std::cerr << "collect-trees: --model: " << loaded.status().message()
                 << "\n";
@@ -154,15 +175,24 @@ int RunCollectTrees() {
     policy = std::make_unique<backends::LocalPolicy>(*generator);
   } else {
     policy = std::make_unique<backends::GrpcPolicy>(
-        backends::InsecureChannel(address), absl::Seconds(60));
+        backends::InsecureChannel(options.from_generator), absl::Seconds(60));
   }
   absl::Status status = verifier::CollectTreeShards(
-      *policy, problems, countdown::HeldOutGuard(*puzzles), options, std::cout);
+      *policy, problems, countdown::HeldOutGuard(*puzzles), options.shards,
+      std::cout);
   if (!status.ok()) {
     std::cerr << "collect-trees: " << status << "\n";
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+Command CollectTreesCommand() {
+  return MakeCommand<CollectTreesOptions>(
+      "collect-trees", "sample trace trees for verifier training",
+      ParseCollectTreesOptions, RunCollectTrees);
 }
 
 }  // namespace arts::cli

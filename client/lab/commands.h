@@ -1,19 +1,25 @@
 #ifndef ARTS_CLIENT_LAB_COMMANDS_H_
 #define ARTS_CLIENT_LAB_COMMANDS_H_
 
+#include <vector>
+
+#include "client/cli/command_flags.h"
+
 namespace arts::cli {
 
-// Each `arts-lab` subcommand; flags are already parsed. Returns the exit
-// code.
-int RunTrainGenerator();
-int RunTrainRl();
-int RunEvalGenerator();
-int RunPassAtKReport();
-int RunCollectTrees();
-int RunTrainVerifier();
-int RunEvalVerifier();
-int RunLabSolve();
-int RunEval();
+// Every `arts-lab` subcommand, in the order `arts-lab help` lists them.
+std::vector<Command> LabCommands();
+
+// Each `arts-lab` subcommand, with its options parser (*_command.cc).
+Command TrainGeneratorCommand();
+Command TrainRlCommand();
+Command EvalGeneratorCommand();
+Command PassAtKReportCommand();
+Command CollectTreesCommand();
+Command TrainVerifierCommand();
+Command EvalVerifierCommand();
+Command LabSolveCommand();
+Command EvalCommand();
 
 }  // namespace arts::cli
 

@@ -4,7 +4,6 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "client/cli/flag_groups.h"
-#include "client/cli/search_flags.h"
 #include "client/cli/split_flags.h"
 #include "client/lab/commands.h"
 #include "client/lab/lab_flags.h"
@@ -21,41 +20,58 @@ ABSL_FLAG(std::string, results_dir, "runs/eval",
 
 namespace arts::cli {
 
-int RunEval() {
-  if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+namespace {
+
+struct EvalOptions {
+  std::string label;  // the strategy's name when the flag is empty
+  std::string results_dir;
+  SplitOptions split;
+  LabSearchOptions search;
+};
+
+absl::StatusOr<EvalOptions> ParseEvalOptions(FlagReader& flags) {
+  EvalOptions options;
+  options.label = flags(FLAGS_label);
+  options.results_dir = flags(FLAGS_results_dir);
+  options.split = ReadSplitOptions(flags);
+  absl::StatusOr<LabSearchOptions> search = ReadLabSearchOptions(flags);
+  if (options.label.empty()) options.label = flags(FLAGS_strategy);
+  if (!search.ok()) return search.status();
+  options.search = *std::move(search);
+  return options;
+}
+
+int RunEval(const EvalOptions& eval_options) {
+  if (absl::Status threads = SetSamplingThreads(eval_options.search.threads);
+      !threads.ok()) {
     std::cerr << "eval: " << threads.message() << "\n";
     return 2;
   }
-  absl::StatusOr<search::SearchOptions> options = LabSearchOptionsFromFlags();
-  if (!options.ok()) {
-    std::cerr << "eval: " << options.status().message() << "\n";
-    return 2;
-  }
-  absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
+  absl::StatusOr<SplitProblems> selected =
+      LoadSplitProblems(eval_options.split);
   if (!selected.ok()) {
     std::cerr << "eval: " << selected.status().message() << "\n";
     return ExitCodeFor(selected.status());
   }
   std::vector<countdown::Problem>& problems = selected->problems;
   std::string where;
-  absl::StatusOr<SolveFunction> solve = MakeLabSolveFunction(&where);
+  absl::StatusOr<SolveFunction> solve =
+      MakeLabSolveFunction(eval_options.search, &where);
   if (!solve.ok()) {
     std::cerr << "eval: " << solve.status().message() << "\n";
     return 1;
   }
-  const std::string label = absl::GetFlag(FLAGS_label).empty()
-                                ? absl::GetFlag(FLAGS_strategy)
-                                : absl::GetFlag(FLAGS_label);
+  const std::string& label = eval_options.label;
   const std::string& split_name = selected->split;
   std::cout << "eval " << label << " on " << split_name << " ("
             << problems.size() << " puzzles) with " << where << "\n";
-  absl::StatusOr<std::vector<eval::SearchEvalRow>> rows =
-      eval::EvaluateSearch(problems, *options, *solve, std::cout);
+  absl::StatusOr<std::vector<eval::SearchEvalRow>> rows = eval::EvaluateSearch(
+      problems, eval_options.search.search, *solve, std::cout);
   if (!rows.ok()) {
     std::cerr << "eval: " << rows.status() << "\n";
     return 1;
   }
-  const std::string dir = absl::GetFlag(FLAGS_results_dir);
+  const std::string& dir = eval_options.results_dir;
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) {
@@ -88,6 +104,14 @@ int RunEval() {
   std::cout << eval::SummaryMarkdown({summary}) << "results in " << dir
             << "/ (summary.md, summary.svg, summary.csv)\n";
   return 0;
+}
+
+}  // namespace
+
+Command EvalCommand() {
+  return MakeCommand<EvalOptions>(
+      "eval", "run a split through a search strategy; CSV, table, plot",
+      ParseEvalOptions, RunEval);
 }
 
 }  // namespace arts::cli

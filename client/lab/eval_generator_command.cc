@@ -20,16 +20,45 @@ ABSL_FLAG(std::string, counts_out, "",
 namespace arts::cli {
 namespace {
 
+struct EvalGeneratorOptions {
+  std::string model;
+  int threads = 0;  // --threads as given
+  SplitOptions split;
+  eval::GeneratorEvalOptions eval;
+  std::string counts_out;
+};
+
+absl::StatusOr<EvalGeneratorOptions> ParseEvalGeneratorOptions(
+    FlagReader& flags) {
+  EvalGeneratorOptions options;
+  options.model = flags(FLAGS_model);
+  options.threads = flags(FLAGS_threads);
+  options.split = ReadSplitOptions(flags);
+  options.eval.samples = flags(FLAGS_samples);
+  options.eval.sampling.seed = flags(FLAGS_seed);
+  options.eval.sampling.constrained = flags(FLAGS_constrained);
+  options.eval.sampling.temperature = flags(FLAGS_temperature);
+  options.eval.sampling.top_p = flags(FLAGS_top_p);
+  options.eval.sampling.top_k = flags(FLAGS_top_k);
+  options.counts_out = flags(FLAGS_counts_out);
+  if (options.eval.samples < 1 ||
+      options.eval.samples > eval::kMaxEvalSamples) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--samples must be 1 to ", eval::kMaxEvalSamples));
+  }
+  return options;
+}
+
 // The command that drew the samples and each puzzle's seeds, for the counts
 // file: what it takes to draw them again.
-std::string CountsMadeBy(const std::string& model_path,
-                         const eval::GeneratorEvalOptions& options) {
-  std::string puzzles =
-      absl::GetFlag(FLAGS_puzzles).empty()
-          ? absl::StrCat("--split ", absl::GetFlag(FLAGS_split))
-          : absl::StrCat("--puzzles ", absl::GetFlag(FLAGS_puzzles));
-  if (absl::GetFlag(FLAGS_limit) > 0) {
-    absl::StrAppend(&puzzles, " --limit ", absl::GetFlag(FLAGS_limit));
+std::string CountsMadeBy(const EvalGeneratorOptions& command) {
+  const std::string& model_path = command.model;
+  const eval::GeneratorEvalOptions& options = command.eval;
+  std::string puzzles = command.split.puzzles.empty()
+                            ? absl::StrCat("--split ", command.split.split)
+                            : absl::StrCat("--puzzles ", command.split.puzzles);
+  if (command.split.limit > 0) {
+    absl::StrAppend(&puzzles, " --limit ", command.split.limit);
   }
   const model::SamplingParams& s = options.sampling;
   return absl::StrFormat(
@@ -42,38 +71,26 @@ std::string CountsMadeBy(const std::string& model_path,
       s.seed, model::kMaxCandidates, s.seed, eval::kChunkSeedStride);
 }
 
-}  // namespace
-
-int RunEvalGenerator() {
-  if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+int RunEvalGenerator(const EvalGeneratorOptions& command) {
+  if (absl::Status threads = SetSamplingThreads(command.threads);
+      !threads.ok()) {
     std::cerr << "eval-generator: " << threads.message() << "\n";
     return 2;
   }
-  absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
+  absl::StatusOr<SplitProblems> selected = LoadSplitProblems(command.split);
   if (!selected.ok()) {
     std::cerr << "eval-generator: " << selected.status().message() << "\n";
     return ExitCodeFor(selected.status());
   }
   std::vector<countdown::Problem>& problems = selected->problems;
-  const std::string model_path = absl::GetFlag(FLAGS_model);
+  const std::string& model_path = command.model;
   absl::StatusOr<std::unique_ptr<model::Generator>> generator =
       model::Generator::Load(model_path);
   if (!generator.ok()) {
     std::cerr << "eval-generator: " << generator.status().message() << "\n";
     return 1;
   }
-  eval::GeneratorEvalOptions options;
-  options.samples = absl::GetFlag(FLAGS_samples);
-  options.sampling.seed = absl::GetFlag(FLAGS_seed);
-  options.sampling.constrained = absl::GetFlag(FLAGS_constrained);
-  options.sampling.temperature = absl::GetFlag(FLAGS_temperature);
-  options.sampling.top_p = absl::GetFlag(FLAGS_top_p);
-  options.sampling.top_k = absl::GetFlag(FLAGS_top_k);
-  if (options.samples < 1 || options.samples > eval::kMaxEvalSamples) {
-    std::cerr << "eval-generator: --samples must be 1 to "
-              << eval::kMaxEvalSamples << "\n";
-    return 2;
-  }
+  const eval::GeneratorEvalOptions& options = command.eval;
   absl::StatusOr<eval::GeneratorEvalResult> result =
       eval::EvaluateGenerator(**generator, problems, options);
   if (!result.ok()) {
@@ -84,8 +101,8 @@ int RunEvalGenerator() {
             << " constrained=" << options.sampling.constrained << "\n"
             << result->Summary() << "\n"
             << result->PassAtKLine() << "\n";
-  if (const std::string path = absl::GetFlag(FLAGS_counts_out); !path.empty()) {
-    eval::SampleCountsFile counts{CountsMadeBy(model_path, options), {}};
+  if (const std::string& path = command.counts_out; !path.empty()) {
+    eval::SampleCountsFile counts{CountsMadeBy(command), {}};
     for (size_t p = 0; p < problems.size(); ++p) {
       counts.rows.push_back({countdown::FormatProblem(problems[p]),
                              options.samples, result->correct_by_problem[p],
@@ -100,6 +117,14 @@ int RunEvalGenerator() {
     }
   }
   return 0;
+}
+
+}  // namespace
+
+Command EvalGeneratorCommand() {
+  return MakeCommand<EvalGeneratorOptions>(
+      "eval-generator", "measure a generator's pass@k on a split",
+      ParseEvalGeneratorOptions, RunEvalGenerator);
 }
 
 }  // namespace arts::cli

@@ -27,40 +27,82 @@ ABSL_FLAG(int, auc_min_leaves, 4,
           "--held_out_trees: a state counts with at least this many rewarded "
           "traces under it");
 
+namespace arts::cli {
 namespace {
 
+struct EvalVerifierOptions {
+  std::string verifier_model;
+  std::string model;  // the generator, for the Monte Carlo estimates
+  int threads = 0;    // --threads as given
+  SplitOptions split;
+  eval::VerifierEvalOptions eval;
+  // Instead of the split: held-out trees, AUC by depth.
+  std::string held_out_trees;
+  int auc_depths = 0;
+  int auc_min_leaves = 0;
+};
+
+absl::StatusOr<EvalVerifierOptions> ParseEvalVerifierOptions(
+    FlagReader& flags) {
+  EvalVerifierOptions options;
+  options.verifier_model = flags(FLAGS_verifier_model);
+  options.model = flags(FLAGS_model);
+  options.threads = flags(FLAGS_threads);
+  options.split = ReadSplitOptions(flags);
+  options.eval.seed = flags(FLAGS_seed);
+  options.eval.mc_problems = flags(FLAGS_mc_problems);
+  options.eval.mc_samples = flags(FLAGS_mc_samples);
+  options.eval.mc_states = flags(FLAGS_mc_states);
+  options.eval.constrained = flags(FLAGS_constrained);
+  options.held_out_trees = flags(FLAGS_held_out_trees);
+  options.auc_depths = flags(FLAGS_auc_depths);
+  options.auc_min_leaves = flags(FLAGS_auc_min_leaves);
+  if (options.auc_depths < 1 || options.auc_depths > 64 ||
+      options.auc_min_leaves < 1) {
+    return absl::InvalidArgumentError(
+        "--auc_depths must be 1 to 64 and --auc_min_leaves at least 1");
+  }
+  const eval::VerifierEvalOptions& e = options.eval;
+  if (e.mc_problems < 0 || e.mc_states < 1 || e.mc_states > 64 ||
+      e.mc_samples < 1 || e.mc_samples > 64) {
+    return absl::InvalidArgumentError(
+        "--mc_problems must be >= 0 and --mc_states and --mc_samples 1 to "
+        "64");
+  }
+  if (options.held_out_trees.empty() &&
+      backends::IsExactVerifier(options.verifier_model)) {
+    // The exact verifier is what this command's labels already are.
+    return absl::InvalidArgumentError(
+        "--verifier_model=exact: the exact verifier is the reference this "
+        "command measures against; name a checkpoint");
+  }
+  return options;
+}
+
 // eval-verifier --held_out_trees.
-int EvalOnTrees() {
-  auto verifier =
-      arts::verifier::FlowVerifier::Load(absl::GetFlag(FLAGS_verifier_model));
+int EvalOnTrees(const EvalVerifierOptions& options) {
+  auto verifier = verifier::FlowVerifier::Load(options.verifier_model);
   if (!verifier.ok()) {
     std::cerr << "eval-verifier: --verifier_model: "
               << verifier.status().message() << "\n";
     return 1;
   }
-  absl::StatusOr<std::vector<arts::verifier::TraceTree>> trees =
-      arts::verifier::ReadTrees(absl::GetFlag(FLAGS_held_out_trees));
+  absl::StatusOr<std::vector<verifier::TraceTree>> trees =
+      verifier::ReadTrees(options.held_out_trees);
   if (!trees.ok()) {
     std::cerr << "eval-verifier: --held_out_trees: " << trees.status().message()
               << "\n";
     return 1;
   }
-  const int depths = absl::GetFlag(FLAGS_auc_depths);
-  const int min_leaves = absl::GetFlag(FLAGS_auc_min_leaves);
-  if (depths < 1 || depths > 64 || min_leaves < 1) {
-    std::cerr << "eval-verifier: --auc_depths must be 1 to 64 and "
-                 "--auc_min_leaves at least 1\n";
-    return 2;
-  }
-  absl::StatusOr<std::vector<arts::eval::DepthAuc>> rows =
-      arts::eval::TreeAucByDepth(**verifier, *trees, depths, min_leaves);
+  absl::StatusOr<std::vector<eval::DepthAuc>> rows = eval::TreeAucByDepth(
+      **verifier, *trees, options.auc_depths, options.auc_min_leaves);
   if (!rows.ok()) {
     std::cerr << "eval-verifier: " << rows.status() << "\n";
     return 1;
   }
   std::cout << "AUC of log F on " << trees->size()
             << " held-out trees (solved from below vs never):\n";
-  for (const arts::eval::DepthAuc& row : *rows) {
+  for (const eval::DepthAuc& row : *rows) {
     std::cout << absl::StrFormat("  depth %d: AUC %.3f (%d solved, %d not)\n",
                                  row.depth, row.auc, row.positives,
                                  row.negatives);
@@ -68,52 +110,29 @@ int EvalOnTrees() {
   return 0;
 }
 
-}  // namespace
-
-namespace arts::cli {
-
-int RunEvalVerifier() {
-  if (!absl::GetFlag(FLAGS_held_out_trees).empty()) return EvalOnTrees();
-  if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+int RunEvalVerifier(const EvalVerifierOptions& options) {
+  if (!options.held_out_trees.empty()) return EvalOnTrees(options);
+  if (absl::Status threads = SetSamplingThreads(options.threads);
+      !threads.ok()) {
     std::cerr << "eval-verifier: " << threads.message() << "\n";
     return 2;
   }
-  absl::StatusOr<SplitProblems> selected = SplitProblemsFromFlags();
+  absl::StatusOr<SplitProblems> selected = LoadSplitProblems(options.split);
   if (!selected.ok()) {
     std::cerr << "eval-verifier: " << selected.status().message() << "\n";
     return ExitCodeFor(selected.status());
   }
   std::vector<countdown::Problem>& problems = selected->problems;
-  const std::string path = absl::GetFlag(FLAGS_verifier_model);
-  if (backends::IsExactVerifier(path)) {
-    // The exact verifier is what this command's labels already are.
-    std::cerr << "eval-verifier: --verifier_model=exact: the exact verifier "
-                 "is the reference this command measures against; name a "
-                 "checkpoint\n";
-    return 2;
-  }
+  const std::string& path = options.verifier_model;
   auto verifier = verifier::FlowVerifier::Load(path);
   if (!verifier.ok()) {
     std::cerr << "eval-verifier: --verifier_model: "
               << verifier.status().message() << "\n";
     return 1;
   }
-  eval::VerifierEvalOptions options;
-  options.seed = absl::GetFlag(FLAGS_seed);
-  options.mc_problems = absl::GetFlag(FLAGS_mc_problems);
-  options.mc_samples = absl::GetFlag(FLAGS_mc_samples);
-  options.mc_states = absl::GetFlag(FLAGS_mc_states);
-  options.constrained = absl::GetFlag(FLAGS_constrained);
-  if (options.mc_problems < 0 || options.mc_states < 1 ||
-      options.mc_states > 64 || options.mc_samples < 1 ||
-      options.mc_samples > 64) {
-    std::cerr << "eval-verifier: --mc_problems must be >= 0 and --mc_states "
-                 "and --mc_samples 1 to 64\n";
-    return 2;
-  }
   std::unique_ptr<model::Generator> generator;
-  if (options.mc_problems > 0) {
-    auto loaded = model::Generator::Load(absl::GetFlag(FLAGS_model));
+  if (options.eval.mc_problems > 0) {
+    auto loaded = model::Generator::Load(options.model);
     if (!loaded.ok()) {
       std::cerr << "eval-verifier: --model: " << loaded.status().message()
                 << "\n";
@@ -121,8 +140,8 @@ int RunEvalVerifier() {
     }
     generator = *std::move(loaded);
   }
-  auto result =
-      eval::EvaluateVerifier(**verifier, generator.get(), problems, options);
+  auto result = eval::EvaluateVerifier(**verifier, generator.get(), problems,
+                                       options.eval);
   if (!result.ok()) {
     std::cerr << "eval-verifier: " << result.status() << "\n";
     return 1;
@@ -131,6 +150,14 @@ int RunEvalVerifier() {
             << result->Summary() << "\n";
   if (result->mc_states > 0) std::cout << result->CalibrationTable();
   return 0;
+}
+
+}  // namespace
+
+Command EvalVerifierCommand() {
+  return MakeCommand<EvalVerifierOptions>(
+      "eval-verifier", "AUC and rank correlation of a verifier on a split",
+      ParseEvalVerifierOptions, RunEvalVerifier);
 }
 
 }  // namespace arts::cli

@@ -20,16 +20,13 @@ ABSL_FLAG(std::string, trees_dir, "runs/trees",
 
 namespace arts::cli {
 
-const FlagNames kModelFlags = {"model", "verifier_model", "threads"};
-
-int TrainingThreadsFromFlags() {
-  const int threads = absl::GetFlag(FLAGS_threads);
-  return threads == 0 ? 2 : threads;
+int TrainingThreads(int threads_flag) {
+  return threads_flag == 0 ? 2 : threads_flag;
 }
 
-absl::Status SetSamplingThreads() {
-  const int threads = absl::GetFlag(FLAGS_threads);
-  absl::Status set = model::SetComputeThreads(threads == 0 ? 1 : threads);
+absl::Status SetSamplingThreads(int threads_flag) {
+  absl::Status set =
+      model::SetComputeThreads(threads_flag == 0 ? 1 : threads_flag);
   if (!set.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--", set.message()));
   }

@@ -9,6 +9,7 @@
 #include "absl/flags/declare.h"
 #include "absl/status/status.h"
 #include "client/cli/flag_groups.h"
+#include "client/cli/flag_reader.h"
 
 ABSL_DECLARE_FLAG(std::string, model);
 ABSL_DECLARE_FLAG(std::string, verifier_model);
@@ -18,15 +19,14 @@ ABSL_DECLARE_FLAG(std::string, trees_dir);
 
 namespace arts::cli {
 
-extern const FlagNames kModelFlags;  // model, verifier_model, threads
+// The compute threads for a sampling command, from --threads as read: 1
+// when 0 (decoding is overhead-bound: 1 thread measured 2.5-4x faster than
+// 2). InvalidArgument "--threads: ..." when out of range.
+absl::Status SetSamplingThreads(int threads_flag);
 
-// The compute threads for a sampling command: --threads, 1 when 0
-// (decoding is overhead-bound: 1 thread measured 2.5-4x faster than 2).
-// InvalidArgument "--threads: ..." when out of range.
-absl::Status SetSamplingThreads();
-
-// The compute threads for a training command: --threads, 2 when 0.
-int TrainingThreadsFromFlags();
+// The compute threads for a training command, from --threads as read: 2
+// when 0.
+int TrainingThreads(int threads_flag);
 
 }  // namespace arts::cli
 

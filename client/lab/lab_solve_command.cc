@@ -8,24 +8,44 @@
 #include "client/lab/local_solve.h"
 
 namespace arts::cli {
+namespace {
 
-int RunLabSolve() {
-  if (absl::Status threads = SetSamplingThreads(); !threads.ok()) {
+struct LabSolveOptions {
+  SolveProblems problems;
+  LabSearchOptions search;
+};
+
+absl::StatusOr<LabSolveOptions> ParseLabSolveOptions(FlagReader& flags) {
+  LabSolveOptions options;
+  options.problems = ReadSolveProblems(flags);
+  absl::StatusOr<LabSearchOptions> search = ReadLabSearchOptions(flags);
+  if (!search.ok()) return search.status();
+  options.search = *std::move(search);
+  return options;
+}
+
+int RunLabSolve(const LabSolveOptions& options) {
+  if (absl::Status threads = SetSamplingThreads(options.search.threads);
+      !threads.ok()) {
     std::cerr << "solve: " << threads.message() << "\n";
     return 2;
   }
-  absl::StatusOr<search::SearchOptions> options = LabSearchOptionsFromFlags();
-  if (!options.ok()) {
-    std::cerr << "solve: " << options.status().message() << "\n";
-    return 2;
-  }
   std::string where;
-  absl::StatusOr<SolveFunction> solve = MakeLabSolveFunction(&where);
+  absl::StatusOr<SolveFunction> solve =
+      MakeLabSolveFunction(options.search, &where);
   if (!solve.ok()) {
     std::cerr << "solve: " << solve.status().message() << "\n";
     return 1;
   }
-  return SolveEach(*solve, *options);
+  return SolveEach(*solve, options.search.search, options.problems);
+}
+
+}  // namespace
+
+Command LabSolveCommand() {
+  return MakeCommand<LabSolveOptions>(
+      "solve", "solve problems with a search in this process",
+      ParseLabSolveOptions, RunLabSolve);
 }
 
 }  // namespace arts::cli

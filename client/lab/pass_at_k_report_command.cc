@@ -35,6 +35,21 @@ namespace {
 
 using eval::SampleCounts;
 
+struct PassAtKReportOptions {
+  std::vector<std::string> base_counts;  // SPLIT=PATH
+  std::vector<std::string> rl_counts;    // SPLIT=PATH
+  std::string report_dir;
+};
+
+absl::StatusOr<PassAtKReportOptions> ParsePassAtKReportOptions(
+    FlagReader& flags) {
+  PassAtKReportOptions options;
+  options.base_counts = flags(FLAGS_base_counts);
+  options.rl_counts = flags(FLAGS_rl_counts);
+  options.report_dir = flags(FLAGS_report_dir);
+  return options;
+}
+
 // Counts files by split, in the order given.
 using CountFiles = std::vector<std::pair<std::string, eval::SampleCountsFile>>;
 
@@ -134,11 +149,12 @@ std::string PassAtKTable(const std::vector<eval::SplitCounts>& splits, int n,
 
 // The subset files say how they were made, down to the sampling commands
 // and seeds the counts files record.
-std::string MadeBy(const CountFiles& base, const CountFiles& rl) {
-  std::string made_by = absl::StrCat(
-      "made by: arts-lab pass-at-k-report --base_counts ",
-      absl::StrJoin(absl::GetFlag(FLAGS_base_counts), ","), " --rl_counts ",
-      absl::StrJoin(absl::GetFlag(FLAGS_rl_counts), ","));
+std::string MadeBy(const PassAtKReportOptions& options, const CountFiles& base,
+                   const CountFiles& rl) {
+  std::string made_by =
+      absl::StrCat("made by: arts-lab pass-at-k-report --base_counts ",
+                   absl::StrJoin(options.base_counts, ","), " --rl_counts ",
+                   absl::StrJoin(options.rl_counts, ","));
   for (const auto& [generator, counts] :
        {std::pair<const char*, const CountFiles*>{"base", &base},
         {"RL", &rl}}) {
@@ -196,11 +212,9 @@ std::string SetTable(const std::vector<eval::SplitCounts>& splits,
   return table;
 }
 
-}  // namespace
-
-int RunPassAtKReport() {
-  auto base = ReadCountFlag("base_counts", absl::GetFlag(FLAGS_base_counts));
-  auto rl = ReadCountFlag("rl_counts", absl::GetFlag(FLAGS_rl_counts));
+int RunPassAtKReport(const PassAtKReportOptions& options) {
+  auto base = ReadCountFlag("base_counts", options.base_counts);
+  auto rl = ReadCountFlag("rl_counts", options.rl_counts);
   for (const auto* read : {&base, &rl}) {
     if (!read->ok()) {
       std::cerr << "pass-at-k-report: " << read->status().message() << "\n";
@@ -229,12 +243,12 @@ int RunPassAtKReport() {
     n = std::min({n, MinSamples(s.base), MinSamples(s.rl)});
   }
   ReportFiles files;
-  const std::string report =
-      absl::StrCat(PassAtKTable(splits, n, files), "\n",
-                   SetTable(splits, *subsets, n, MadeBy(*base, *rl), files));
+  const std::string report = absl::StrCat(
+      PassAtKTable(splits, n, files), "\n",
+      SetTable(splits, *subsets, n, MadeBy(options, *base, *rl), files));
   files.emplace_back("report.md", report);
 
-  const std::string dir = absl::GetFlag(FLAGS_report_dir);
+  const std::string& dir = options.report_dir;
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   if (error) {
@@ -251,6 +265,15 @@ int RunPassAtKReport() {
   }
   std::cout << report;
   return 0;
+}
+
+}  // namespace
+
+Command PassAtKReportCommand() {
+  return MakeCommand<PassAtKReportOptions>(
+      "pass-at-k-report",
+      "base against RL from eval-generator counts: pass@k, subsets",
+      ParsePassAtKReportOptions, RunPassAtKReport);
 }
 
 }  // namespace arts::cli

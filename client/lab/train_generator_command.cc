@@ -25,29 +25,36 @@ ABSL_FLAG(double, p_target24, 0.5,
 
 namespace arts::cli {
 
-int RunTrainGenerator() {
+namespace {
+
+absl::StatusOr<training::GeneratorTrainingOptions> ParseTrainGeneratorOptions(
+    FlagReader& flags) {
   training::GeneratorTrainingOptions options;
-  options.output_path = absl::GetFlag(FLAGS_out);
-  options.data_path = absl::GetFlag(FLAGS_data);
-  options.seed = absl::GetFlag(FLAGS_seed);
-  options.steps = absl::GetFlag(FLAGS_steps);
-  options.batch_size = absl::GetFlag(FLAGS_batch_size);
-  options.learning_rate = absl::GetFlag(FLAGS_lr);
-  options.eval_every = absl::GetFlag(FLAGS_eval_every);
-  options.threads = TrainingThreadsFromFlags();
-  options.resume = absl::GetFlag(FLAGS_resume);
-  options.model.d_model = absl::GetFlag(FLAGS_d_model);
-  options.model.num_layers = absl::GetFlag(FLAGS_layers);
-  options.model.num_heads = absl::GetFlag(FLAGS_heads);
+  options.output_path = flags(FLAGS_out);
+  options.data_path = flags(FLAGS_data);
+  options.seed = flags(FLAGS_seed);
+  options.steps = flags(FLAGS_steps);
+  options.batch_size = flags(FLAGS_batch_size);
+  options.learning_rate = flags(FLAGS_lr);
+  options.eval_every = flags(FLAGS_eval_every);
+  options.threads = TrainingThreads(flags(FLAGS_threads));
+  options.resume = flags(FLAGS_resume);
+  options.model.d_model = flags(FLAGS_d_model);
+  options.model.num_layers = flags(FLAGS_layers);
+  options.model.num_heads = flags(FLAGS_heads);
   options.model.d_ff = 4 * options.model.d_model;
-  options.policy.p_target24 = absl::GetFlag(FLAGS_p_target24);
+  options.policy.p_target24 = flags(FLAGS_p_target24);
   if (options.steps < 1 || options.batch_size < 1 || options.eval_every < 1 ||
       options.threads < 1 || !(options.learning_rate > 0) ||
       options.policy.p_target24 < 0 || options.policy.p_target24 > 1) {
-    std::cerr << "train-generator: --steps, --batch_size, --eval_every, "
-                 "--threads and --lr must be positive, --p_target24 in [0,1]\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        "--steps, --batch_size, --eval_every, --threads and --lr must be "
+        "positive, --p_target24 in [0,1]");
   }
+  return options;
+}
+
+int RunTrainGenerator(const training::GeneratorTrainingOptions& options) {
   absl::Status status = training::TrainGenerator(options, std::cout);
   if (!status.ok()) {
     std::cerr << "train-generator: " << status << "\n";
@@ -83,6 +90,14 @@ int RunTrainGenerator() {
     }
   }
   return 0;
+}
+
+}  // namespace
+
+Command TrainGeneratorCommand() {
+  return MakeCommand<training::GeneratorTrainingOptions>(
+      "train-generator", "train the bundled base generator",
+      ParseTrainGeneratorOptions, RunTrainGenerator);
 }
 
 }  // namespace arts::cli

@@ -29,29 +29,35 @@ ABSL_FLAG(bool, rl_resume, false,
 
 namespace arts::cli {
 
-int RunTrainRl() {
+namespace {
+
+absl::StatusOr<training::GrpoTrainingOptions> ParseTrainRlOptions(
+    FlagReader& flags) {
   training::GrpoTrainingOptions options;
-  options.init_path = absl::GetFlag(FLAGS_rl_init);
-  options.output_path = absl::GetFlag(FLAGS_rl_out);
-  options.data_path = absl::GetFlag(FLAGS_data);
-  options.seed = absl::GetFlag(FLAGS_seed);
-  options.steps = absl::GetFlag(FLAGS_rl_steps);
-  options.problems_per_step = absl::GetFlag(FLAGS_problems_per_step);
-  options.group_size = absl::GetFlag(FLAGS_group_size);
-  options.updates_per_batch = absl::GetFlag(FLAGS_updates_per_batch);
-  options.learning_rate = absl::GetFlag(FLAGS_rl_lr);
-  options.loss.clip = absl::GetFlag(FLAGS_clip);
-  options.loss.kl_coefficient = absl::GetFlag(FLAGS_kl_coefficient);
-  options.generated_fraction = absl::GetFlag(FLAGS_generated_fraction);
-  options.eval_every = absl::GetFlag(FLAGS_rl_eval_every);
-  options.resume = absl::GetFlag(FLAGS_rl_resume);
-  options.threads = TrainingThreadsFromFlags();
+  options.init_path = flags(FLAGS_rl_init);
+  options.output_path = flags(FLAGS_rl_out);
+  options.data_path = flags(FLAGS_data);
+  options.seed = flags(FLAGS_seed);
+  options.steps = flags(FLAGS_rl_steps);
+  options.problems_per_step = flags(FLAGS_problems_per_step);
+  options.group_size = flags(FLAGS_group_size);
+  options.updates_per_batch = flags(FLAGS_updates_per_batch);
+  options.learning_rate = flags(FLAGS_rl_lr);
+  options.loss.clip = flags(FLAGS_clip);
+  options.loss.kl_coefficient = flags(FLAGS_kl_coefficient);
+  options.generated_fraction = flags(FLAGS_generated_fraction);
+  options.eval_every = flags(FLAGS_rl_eval_every);
+  options.resume = flags(FLAGS_rl_resume);
+  options.threads = TrainingThreads(flags(FLAGS_threads));
   if (options.eval_every < 1 || options.generated_fraction < 0 ||
       options.generated_fraction > 1) {
-    std::cerr << "train-rl: --rl_eval_every must be positive and "
-                 "--generated_fraction in [0, 1]\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        "--rl_eval_every must be positive and --generated_fraction in [0, 1]");
   }
+  return options;
+}
+
+int RunTrainRl(const training::GrpoTrainingOptions& options) {
   absl::Status status = training::TrainGrpo(options, std::cout);
   if (!status.ok()) {
     std::cerr << "train-rl: " << status << "\n";
@@ -59,6 +65,14 @@ int RunTrainRl() {
   }
   std::cout << "wrote " << options.output_path << "\n";
   return 0;
+}
+
+}  // namespace
+
+Command TrainRlCommand() {
+  return MakeCommand<training::GrpoTrainingOptions>(
+      "train-rl", "GRPO fine-tuning of the base generator (the RL baseline)",
+      ParseTrainRlOptions, RunTrainRl);
 }
 
 }  // namespace arts::cli

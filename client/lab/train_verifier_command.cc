@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "client/cli/flag_groups.h"
 #include "client/lab/commands.h"
 #include "client/lab/lab_flags.h"
@@ -78,107 +79,109 @@ ABSL_FLAG(std::string, verifier_init, "",
 
 namespace arts::cli {
 
-int RunTrainVerifier() {
+namespace {
+
+absl::StatusOr<training::VerifierTrainingOptions> ParseTrainVerifierOptions(
+    FlagReader& flags) {
+  // Every flag first, then the checks (flag_reader.h).
   training::VerifierTrainingOptions options;
-  absl::StatusOr<training::VerifierObjective> objective =
-      training::ParseVerifierObjective(absl::GetFlag(FLAGS_objective));
-  if (!objective.ok()) {
-    std::cerr << "train-verifier: --objective: " << objective.status().message()
-              << "\n";
-    return 2;
-  }
-  options.objective = *objective;
-  options.trees_dir = absl::GetFlag(FLAGS_trees_dir);
-  options.output_path = absl::GetFlag(FLAGS_verifier_out);
-  options.seed = absl::GetFlag(FLAGS_seed);
-  options.epochs = absl::GetFlag(FLAGS_epochs);
-  options.trees_per_batch = absl::GetFlag(FLAGS_trees_per_batch);
-  options.log_every = absl::GetFlag(FLAGS_log_every);
-  options.learning_rate = absl::GetFlag(FLAGS_verifier_lr);
-  const int threads = absl::GetFlag(FLAGS_threads);
-  options.threads = threads == 0 ? 2 : threads;
-  options.model.d_model = absl::GetFlag(FLAGS_verifier_d_model);
-  options.model.num_layers = absl::GetFlag(FLAGS_verifier_layers);
+  const std::string objective_name = flags(FLAGS_objective);
+  options.trees_dir = flags(FLAGS_trees_dir);
+  options.output_path = flags(FLAGS_verifier_out);
+  options.seed = flags(FLAGS_seed);
+  options.epochs = flags(FLAGS_epochs);
+  options.trees_per_batch = flags(FLAGS_trees_per_batch);
+  options.log_every = flags(FLAGS_log_every);
+  options.learning_rate = flags(FLAGS_verifier_lr);
+  options.threads = TrainingThreads(flags(FLAGS_threads));
+  options.model.d_model = flags(FLAGS_verifier_d_model);
+  options.model.num_layers = flags(FLAGS_verifier_layers);
   options.model.num_heads = 4;
   options.model.d_ff = 4 * options.model.d_model;
-  options.init_from = absl::GetFlag(FLAGS_verifier_init);
-  options.tokenizer_model = absl::GetFlag(FLAGS_tokenizer_model);
-  options.subword_vocab = absl::GetFlag(FLAGS_subword_vocab);
-  options.model.max_len = absl::GetFlag(FLAGS_verifier_max_len);
-  if (options.subword_vocab < 8 || options.subword_vocab > 16000 ||
-      options.model.max_len < 16 || options.model.max_len > 4096) {
-    std::cerr << "train-verifier: --subword_vocab must be 8 to 16000 and "
-                 "--verifier_max_len 16 to 4096\n";
-    return 2;
-  }
-  options.architecture = absl::GetFlag(FLAGS_verifier_architecture);
-  if (options.architecture != "text" && options.architecture != "state") {
-    std::cerr << "train-verifier: --verifier_architecture: expected text or "
-                 "state, got '"
-              << options.architecture << "'\n";
-    return 2;
-  }
+  options.init_from = flags(FLAGS_verifier_init);
+  options.tokenizer_model = flags(FLAGS_tokenizer_model);
+  options.subword_vocab = flags(FLAGS_subword_vocab);
+  options.model.max_len = flags(FLAGS_verifier_max_len);
+  options.architecture = flags(FLAGS_verifier_architecture);
   options.state_model.d_model = options.model.d_model;
   options.state_model.num_layers = options.model.num_layers;
   options.state_model.num_heads = options.model.num_heads;
   options.state_model.d_ff = options.model.d_ff;
-  options.state_model.pair_head = absl::GetFlag(FLAGS_state_pair_head);
+  options.state_model.pair_head = flags(FLAGS_state_pair_head);
+  const std::string conservation = flags(FLAGS_conservation);
+  const std::string backup_weights_name = flags(FLAGS_backup_weights);
+  options.states_per_batch = flags(FLAGS_states_per_batch);
+  options.backup_samples = flags(FLAGS_backup_samples);
+  options.max_minutes = flags(FLAGS_max_minutes);
+  options.validate_every = flags(FLAGS_validate_every);
+  options.subtb_lambda = flags(FLAGS_subtb_lambda);
+  options.paths_per_batch = flags(FLAGS_paths_per_batch);
+  const double reward_correct = flags(FLAGS_reward_correct);
+  const double reward_wrong = flags(FLAGS_reward_wrong);
+
+  absl::StatusOr<training::VerifierObjective> objective =
+      training::ParseVerifierObjective(objective_name);
+  if (!objective.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--objective: ", objective.status().message()));
+  }
+  options.objective = *objective;
+  if (options.subword_vocab < 8 || options.subword_vocab > 16000 ||
+      options.model.max_len < 16 || options.model.max_len > 4096) {
+    return absl::InvalidArgumentError(
+        "--subword_vocab must be 8 to 16000 and --verifier_max_len 16 to "
+        "4096");
+  }
+  if (options.architecture != "text" && options.architecture != "state") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--verifier_architecture: expected text or state, got '",
+                     options.architecture, "'"));
+  }
   if (absl::Status s = options.state_model.Validate(); !s.ok()) {
-    std::cerr << "train-verifier: --verifier_d_model/--verifier_layers: "
-              << s.message() << "\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        absl::StrCat("--verifier_d_model/--verifier_layers: ", s.message()));
   }
-  const std::string conservation = absl::GetFlag(FLAGS_conservation);
   if (conservation != "mean" && conservation != "sum") {
-    std::cerr << "train-verifier: --conservation: expected mean or sum, got '"
-              << conservation << "'\n";
-    return 2;
-  }
-  absl::StatusOr<verifier::BackupWeights> backup_weights =
-      verifier::ParseBackupWeights(absl::GetFlag(FLAGS_backup_weights));
-  if (!backup_weights.ok()) {
-    std::cerr << "train-verifier: --backup_weights: "
-              << backup_weights.status().message() << "\n";
-    return 2;
-  }
-  options.backup_weights = *backup_weights;
-  options.states_per_batch = absl::GetFlag(FLAGS_states_per_batch);
-  options.backup_samples = absl::GetFlag(FLAGS_backup_samples);
-  options.max_minutes = absl::GetFlag(FLAGS_max_minutes);
-  options.validate_every = absl::GetFlag(FLAGS_validate_every);
-  options.subtb_lambda = absl::GetFlag(FLAGS_subtb_lambda);
-  options.paths_per_batch = absl::GetFlag(FLAGS_paths_per_batch);
-  if (!(options.subtb_lambda >= 0) || options.paths_per_batch < 1) {
-    std::cerr << "train-verifier: --subtb_lambda must be at least 0 and "
-                 "--paths_per_batch positive\n";
-    return 2;
-  }
-  if (options.states_per_batch < 1 || !(options.max_minutes >= 0) ||
-      options.validate_every < 1 || options.backup_samples < 0) {
-    std::cerr << "train-verifier: --states_per_batch and --validate_every "
-                 "must be positive, and --max_minutes and --backup_samples at "
-                 "least 0\n";
-    return 2;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--conservation: expected mean or sum, got '", conservation, "'"));
   }
   options.conservation = conservation == "sum" ? verifier::Conservation::kSum
                                                : verifier::Conservation::kMean;
-  const double reward_correct = absl::GetFlag(FLAGS_reward_correct);
-  const double reward_wrong = absl::GetFlag(FLAGS_reward_wrong);
+  absl::StatusOr<verifier::BackupWeights> backup_weights =
+      verifier::ParseBackupWeights(backup_weights_name);
+  if (!backup_weights.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--backup_weights: ", backup_weights.status().message()));
+  }
+  options.backup_weights = *backup_weights;
+  if (!(options.subtb_lambda >= 0) || options.paths_per_batch < 1) {
+    return absl::InvalidArgumentError(
+        "--subtb_lambda must be at least 0 and --paths_per_batch positive");
+  }
+  if (options.states_per_batch < 1 || !(options.max_minutes >= 0) ||
+      options.validate_every < 1 || options.backup_samples < 0) {
+    return absl::InvalidArgumentError(
+        "--states_per_batch and --validate_every must be positive, and "
+        "--max_minutes and --backup_samples at least 0");
+  }
   if (!(reward_correct > 0) || !(reward_wrong >= 0) ||
       !(reward_wrong < reward_correct)) {
-    std::cerr << "train-verifier: --reward_correct must be positive and "
-                 "--reward_wrong in [0, --reward_correct)\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        "--reward_correct must be positive and --reward_wrong in [0, "
+        "--reward_correct)");
   }
   if (reward_wrong > 0) {
     options.log_epsilon = std::log(reward_wrong / reward_correct);
   }
   if (options.epochs < 1 || options.trees_per_batch < 1 ||
       !(options.learning_rate > 0)) {
-    std::cerr << "train-verifier: --epochs, --trees_per_batch and "
-                 "--verifier_lr must be positive\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        "--epochs, --trees_per_batch and --verifier_lr must be positive");
   }
+  return options;
+}
+
+int RunTrainVerifier(const training::VerifierTrainingOptions& options) {
   absl::Status status = training::TrainVerifier(options, std::cout);
   if (!status.ok()) {
     std::cerr << "train-verifier: " << status << "\n";
@@ -186,6 +189,15 @@ int RunTrainVerifier() {
   }
   std::cout << "wrote " << options.output_path << "\n";
   return 0;
+}
+
+}  // namespace
+
+Command TrainVerifierCommand() {
+  return MakeCommand<training::VerifierTrainingOptions>(
+      "train-verifier",
+      "train a verifier (flow matching, discriminative or Monte Carlo PRM)",
+      ParseTrainVerifierOptions, RunTrainVerifier);
 }
 
 }  // namespace arts::cli

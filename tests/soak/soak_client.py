@@ -2,9 +2,18 @@
 Solves of mixed strategies, bad requests and cancelled Solves to the
 orchestrator, and a reporter prints each minute's goodput, p99, status codes
 and the services' RSS and thread counts (from /proc). Exits 1 when a status
-appears that the soak does not allow, or memory or threads grow."""
+appears that the soak does not allow, or memory or threads grow.
+
+Threads are counted per pool (threads with the same name). gRPC's default
+executor ("default-executo") starts with one thread and adds one whenever a
+closure finds its threads busy, up to a fixed cap of 2 x the machine's
+configured cores (grpc_core::Executor, gRPC 1.51), and never shrinks: it may
+reach that cap late in a soak without growing with the load. Every other pool
+must keep its size after the warm-up, and that one must stay within its cap."""
 
 import argparse
+import collections
+import os
 import random
 import sys
 import threading
@@ -41,6 +50,36 @@ def proc_status(pid):
             elif line.startswith("Threads:"):
                 threads = int(line.split()[1])
     return rss_kb, threads
+
+
+# gRPC's default executor: the pool that may grow, and its fixed cap.
+GRPC_EXECUTOR = "default-executo"
+GRPC_EXECUTOR_CAP = max(1, 2 * os.sysconf("SC_NPROCESSORS_CONF"))
+
+
+def thread_pools(pid):
+    """Threads per name, from /proc/PID/task/*/comm."""
+    pools = collections.Counter()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/comm") as f:
+                pools[f.read().strip()] += 1
+        except FileNotFoundError:  # the thread ended while we listed
+            pass
+    return pools
+
+
+def pools_grown(before, after):
+    """The pools that grew, as 'name a -> b'; the executor only past its cap."""
+    grown = []
+    for name in sorted(set(before) | set(after)):
+        a, b = before.get(name, 0), after.get(name, 0)
+        if name == GRPC_EXECUTOR:
+            if b > GRPC_EXECUTOR_CAP:
+                grown.append(f"{name} {b} > cap {GRPC_EXECUTOR_CAP}")
+        elif b > a:
+            grown.append(f"{name} {a} -> {b}")
+    return grown
 
 
 def main():
@@ -98,6 +137,7 @@ def main():
         t.start()
 
     samples = []  # per minute: [(rss_kb, threads) per process]
+    pools = []  # per minute: [thread pools per process]
     unexpected = {}
     print("minute  goodput/s  p99_s  codes  " +
           "  ".join(f"{n}_rss_MB {n}_threads" for n in names), flush=True)
@@ -105,6 +145,7 @@ def main():
         time.sleep(max(0.0, start + 60 * (minute + 1) - time.monotonic()))
         sample = [proc_status(pid) for pid in pids]
         samples.append(sample)
+        pools.append([thread_pools(pid) for pid in pids])
         with lock:
             mine = [r for r in records if r[0] == minute]
         ok = [r[3] for r in mine if r[1] == "solve" and r[2] == "OK"]
@@ -128,10 +169,14 @@ def main():
             rss0, threads0 = samples[warm - 1][i]
             rss1, threads1 = samples[-1][i]
             growth = (rss1 - rss0) / rss0 * 100
+            grown = pools_grown(pools[warm - 1][i], pools[-1][i])
             print(f"{name}: RSS {rss0 / 1024:.0f} -> {rss1 / 1024:.0f} MB "
                   f"({growth:+.1f}%) after minute {warm}, threads "
-                  f"{threads0} -> {threads1}")
-            if growth > 5 or threads1 > threads0:
+                  f"{threads0} -> {threads1}; pools at the end: "
+                  + ", ".join(f"{n} {c}" for n, c in
+                              sorted(pools[-1][i].items()))
+                  + (f"; GREW: {'; '.join(grown)}" if grown else ""))
+            if growth > 5 or grown:
                 failed = True
     if unexpected:
         print("statuses the soak does not allow:", unexpected)
