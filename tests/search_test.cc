@@ -204,7 +204,9 @@ TEST_F(SearchTest, DeadlineGivesDeadlineExceeded) {
   const absl::Time start = absl::Now();
   absl::StatusOr<SearchResult> result = Run(options);
   EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
-  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  // It ends at the first model pass after the deadline.
+  EXPECT_LT(absl::Now() - start,
+            absl::Seconds(2) * testing_support::kSanitizerSlowdown);
 }
 
 TEST_F(SearchTest, CancellationStopsTheSearch) {

@@ -11,6 +11,16 @@
 
 namespace arts::testing_support {
 
+// How much longer a timed bound may take in this build: our code runs 2-10x
+// slower under ASan and TSan (the asan and tsan presets), so a bound that
+// says "the model pass ended in time" scales by it, as gRPC's own tests'
+// slowdown factor does. 1 in the release build.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr int kSanitizerSlowdown = 5;
+#else
+inline constexpr int kSanitizerSlowdown = 1;
+#endif
+
 // A fresh directory under the test temp dir, `<prefix>_<pid>_<counter>`,
 // removed with its contents at the end.
 class TempDir {

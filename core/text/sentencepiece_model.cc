@@ -40,13 +40,26 @@ std::vector<std::string> ShimPaths() {
   return paths;
 }
 
+// Loads the shim where its protobuf-lite copy stays private: locally and
+// bound deeply (sentencepiece_shim.cc says why). The sanitizer runtimes
+// refuse RTLD_DEEPBIND (github.com/google/sanitizers/issues/611), and
+// without it the two protobufs collide, so the asan and tsan builds load
+// the shim, built uninstrumented there, into a link namespace of its own.
+void* OpenShim(const std::string& path) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return dlmopen(LM_ID_NEWLM, path.c_str(), RTLD_NOW | RTLD_LOCAL);
+#else
+  return dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+#endif
+}
+
 const Shim& LoadShim() {
   static const Shim* shim = [] {
     auto* s = new Shim();
     void* handle = nullptr;
     std::string tried;
     for (const std::string& path : ShimPaths()) {
-      handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+      handle = OpenShim(path);
       if (handle != nullptr) break;
       tried += (tried.empty() ? "" : "; ") + std::string(dlerror());
     }
