@@ -91,10 +91,13 @@ void SearchPool::AdmitWaiting() {
 }
 
 void SearchPool::Post(std::function<void()> task) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    tasks_.push_back(std::move(task));
-  }
+  // Notified under the lock: a backend's thread posts a search's last
+  // reply, and once a pool thread has taken that task the search may end
+  // and the destructor run; it cannot take the task (nor the destructor
+  // pass `mu_`) before this thread is done with `ready_` (TSan saw
+  // ~SearchPool destroy `ready_` while a notify was still in it).
+  std::lock_guard<std::mutex> lock(mu_);
+  tasks_.push_back(std::move(task));
   ready_.notify_one();
 }
 
