@@ -99,6 +99,7 @@ namespace arts::cli {
 
 TraceOptions ReadTraceOptions(FlagReader& flags) {
   TraceOptions options;
+  options.task = flags(FLAGS_task);
   options.problems = flags(FLAGS_problem);
   if (const std::string prefix = flags(FLAGS_prefix); !prefix.empty()) {
     options.prefix = absl::StrSplit(prefix, ';');

@@ -72,8 +72,10 @@ ABSL_DECLARE_FLAG(std::string, orchestrator);
 
 namespace arts::cli {
 
-// --problem (the problems, in order) and --prefix (split at ';').
+// The traces given on the command line (generate, score): --task, --problem
+// (the problems, in order) and --prefix (split at ';').
 struct TraceOptions {
+  std::string task;
   std::vector<std::string> problems;
   std::vector<std::string> prefix;
 };

@@ -21,7 +21,6 @@ namespace {
 struct GenerateOptions {
   std::string generator;  // address
   TraceOptions traces;
-  std::string task;
   int candidates = 0;
   int max_steps = 0;
   arts::v1::SamplingParams sampling;
@@ -33,7 +32,6 @@ absl::StatusOr<GenerateOptions> ParseGenerateOptions(FlagReader& flags) {
   GenerateOptions options;
   options.generator = flags(FLAGS_generator);
   options.traces = ReadTraceOptions(flags);
-  options.task = flags(FLAGS_task);
   options.candidates = flags(FLAGS_n);
   options.max_steps = flags(FLAGS_max_steps);
   options.sampling = ReadSamplingParams(flags);
@@ -54,7 +52,7 @@ int RunGenerate(const GenerateOptions& options) {
   int exit_code = 0;
   for (const std::string& problem : options.traces.problems) {
     arts::v1::ProposeRequest request;
-    request.set_task(options.task);
+    request.set_task(options.traces.task);
     request.set_problem(problem);
     if (!prefix.empty()) {
       request.add_prefixes()->mutable_steps()->Add(prefix.begin(),

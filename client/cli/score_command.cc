@@ -24,7 +24,6 @@ struct ScoreOptions {
   std::string verifier;  // address
   bool per_step = false;
   TraceOptions traces;
-  std::string task;
   backends::ChannelSecurity security;
   ConnectionOptions connection;
 };
@@ -34,7 +33,6 @@ absl::StatusOr<ScoreOptions> ParseScoreOptions(FlagReader& flags) {
   options.verifier = flags(FLAGS_verifier);
   options.per_step = flags(FLAGS_per_step);
   options.traces = ReadTraceOptions(flags);
-  options.task = flags(FLAGS_task);
   options.security = ReadChannelSecurity(flags);
   options.connection = ReadConnectionOptions(flags);
   return options;
@@ -51,7 +49,7 @@ int RunScore(const ScoreOptions& options) {
   // One trace per problem, all with the same prefix, in one call.
   arts::v1::ScoreRequest request;
   request.set_per_step(options.per_step);
-  request.set_task(options.task);
+  request.set_task(options.traces.task);
   for (const std::string& problem : options.traces.problems) {
     arts::v1::Trace* trace = request.add_traces();
     trace->set_problem(problem);

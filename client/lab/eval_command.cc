@@ -34,10 +34,12 @@ absl::StatusOr<EvalOptions> ParseEvalOptions(FlagReader& flags) {
   options.label = flags(FLAGS_label);
   options.results_dir = flags(FLAGS_results_dir);
   options.split = ReadSplitOptions(flags);
-  absl::StatusOr<LabSearchOptions> search = ReadLabSearchOptions(flags);
-  if (options.label.empty()) options.label = flags(FLAGS_strategy);
-  if (!search.ok()) return search.status();
-  options.search = *std::move(search);
+  absl::StatusOr<LabSearchOptions> lab_search = ReadLabSearchOptions(flags);
+  if (!lab_search.ok()) return lab_search.status();
+  options.search = *std::move(lab_search);
+  if (options.label.empty()) {
+    options.label = search::StrategyName(options.search.search.strategy);
+  }
   return options;
 }
 
