@@ -1,26 +1,32 @@
 #!/usr/bin/env bash
-# The container test: builds the image (Dockerfile) with podman, runs the
-# three services as containers on one podman network the way the Kubernetes
-# manifests do (one binary per container, --listen=0.0.0.0:PORT, the
-# orchestrator reaching the backends by name, read-only root filesystem, no
-# capabilities, uid 10001), solves puzzles through the orchestrator's
-# published port with the host's `arts` CLI and with the image's own, checks
-# every answer's arithmetic, stops the containers with SIGTERM and checks
-# each drained and exited 0, then removes its containers and network (the
-# image stays: localhost/arts-serving:latest). Prints the image's size and
-# what makes it up.
+# The container test: builds the two images (the Dockerfile's targets
+# orchestrator and model-services) with podman, checks the orchestrator's
+# holds no LibTorch and is at most 150 MB, runs the three services as
+# containers on one podman network the way the Kubernetes manifests do (one
+# binary per container, each from its role's image, --listen=0.0.0.0:PORT,
+# the orchestrator reaching the backends by name, read-only root filesystem,
+# no capabilities, uid 10001), solves puzzles through the orchestrator's
+# published port with the host's `arts` CLI and with the orchestrator
+# image's own, checks every answer's arithmetic, stops the containers with
+# SIGTERM and checks each drained and exited 0, then removes its containers
+# and network (the images stay). Prints each image's size and what makes it
+# up.
 #
-# Slow (the first image build compiles the project inside the build stage,
-# ~25-30 minutes on 2 cores; later runs reuse podman's layer cache), so not
-# part of scripts/test.sh by default. Run it with
+# Slow (the first model-services build compiles the project inside its
+# build stage, ~25-30 minutes on 2 cores; the orchestrator's, without
+# LibTorch, ~5; later runs reuse podman's layer cache), so not part of
+# scripts/test.sh by default. Run it with
 #   bash scripts/container_test.sh
 # or ARTS_CONTAINER_TEST=1 bash scripts/test.sh. Needs root (rootful podman).
 #
 # Environment:
-#   ARTS_IMAGE                  image to build and test (localhost/arts-serving:latest)
+#   ARTS_ORCHESTRATOR_IMAGE     the orchestrator image to build and test
+#                               (localhost/arts-orchestrator:latest)
+#   ARTS_MODEL_SERVICES_IMAGE   the model-services image to build and test
+#                               (localhost/arts-model-services:latest)
 #   ARTS_PULL_BASE_IMAGES=1     let podman pull debian:bookworm{,-slim} from
 #                               Docker Hub instead of scripts/make_base_images.sh
-#   ARTS_CONTAINER_SKIP_BUILD=1 test the existing $ARTS_IMAGE, do not build
+#   ARTS_CONTAINER_SKIP_BUILD=1 test the existing images, do not build
 #   ARTS_BUILD_JOBS             compile jobs in the build stage (2)
 #   ARTS_CONTAINER_TEST_PORT    host port published to the orchestrator's gRPC (15050)
 #   ARTS_CONTAINER_METRICS_PORT host port published to its /metrics (19090)
@@ -32,7 +38,10 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-image=${ARTS_IMAGE:-localhost/arts-serving:latest}
+orch_image=${ARTS_ORCHESTRATOR_IMAGE:-localhost/arts-orchestrator:latest}
+model_image=${ARTS_MODEL_SERVICES_IMAGE:-localhost/arts-model-services:latest}
+# The orchestrator image's ceiling (docs/deploy.md, "Container images").
+max_orch_mb=150
 prefix=arts-ctest
 net=$prefix
 grpc_port=${ARTS_CONTAINER_TEST_PORT:-15050}
@@ -74,21 +83,28 @@ bash scripts/setup_container.sh
 # shellcheck source=scripts/podman_env.sh
 source scripts/podman_env.sh
 
-# ------------------------------------------------------------ the image ----
+# ----------------------------------------------------------- the images ----
+# Dockerfile target of each image.
+declare -A target=([$orch_image]=orchestrator [$model_image]=model-services)
 if [ "${ARTS_CONTAINER_SKIP_BUILD:-0}" = 1 ]; then
-  podman image exists "$image" || fail "ARTS_CONTAINER_SKIP_BUILD=1 but $image does not exist"
-  log "using the existing $image"
+  for image in "$orch_image" "$model_image"; do
+    podman image exists "$image" || fail "ARTS_CONTAINER_SKIP_BUILD=1 but $image does not exist"
+  done
+  log "using the existing $orch_image and $model_image"
 else
   if [ "${ARTS_PULL_BASE_IMAGES:-0}" != 1 ]; then
     bash scripts/make_base_images.sh
   fi
   revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
   if [ -n "$(git status --porcelain 2>/dev/null)" ]; then revision="$revision-dirty"; fi
-  log "podman build -t $image . (revision $revision)"
-  start=$(date +%s)
-  podman build --build-arg BUILD_JOBS="${ARTS_BUILD_JOBS:-2}" \
-    --build-arg REVISION="$revision" -t "$image" .
-  log "image built in $(($(date +%s) - start)) s"
+  for image in "$orch_image" "$model_image"; do
+    log "podman build --target ${target[$image]} -t $image . (revision $revision)"
+    start=$(date +%s)
+    podman build --target "${target[$image]}" \
+      --build-arg BUILD_JOBS="${ARTS_BUILD_JOBS:-2}" \
+      --build-arg REVISION="$revision" -t "$image" .
+    log "$image built in $(($(date +%s) - start)) s"
+  done
 fi
 
 # The host's CLI (scripts/build.sh builds it; only that target if missing).
@@ -100,21 +116,40 @@ if [ ! -x "$cli" ]; then
   cmake --build --preset default --target arts
 fi
 
-# What the manifests rely on: uid 10001, the binaries on PATH, the models
-# where ARTS_MODELS_DIR says.
-user=$(podman image inspect -f '{{.Config.User}}' "$image")
-[ "$user" = 10001:10001 ] || fail "$image runs as '$user', not 10001:10001"
-podman run --rm --network none "$image" sh -c '
+# What the manifests rely on: uid 10001 and the binaries on PATH in both;
+# the models where ARTS_MODELS_DIR says in the model-services image; no
+# LibTorch in the orchestrator's, neither linked nor installed.
+check_image() {  # image, binaries...
+  local image=$1 user
+  shift
+  user=$(podman image inspect -f '{{.Config.User}}' "$image")
+  [ "$user" = 10001:10001 ] || fail "$image runs as '$user', not 10001:10001"
+  podman run --rm --network none "$image" sh -c '
+    set -e
+    test "$(id -u)" = 10001
+    for b in "$@"; do
+      test "$(command -v $b)" = /usr/local/bin/$b
+      if ldd /usr/local/bin/$b | grep "not found"; then exit 1; fi
+    done' check "$@" || fail "$image: user or binaries ($*) are not as expected"
+}
+check_image "$model_image" arts-generator arts-verifier arts-orchestrator-local arts
+podman run --rm --network none "$model_image" sh -c '
   set -e
-  test "$(id -u)" = 10001
   test "$ARTS_MODELS_DIR" = /usr/local/share/arts/models
   for f in generator.ckpt verifier_flow.ckpt verifier_discriminative.ckpt; do
     test -s "$ARTS_MODELS_DIR/$f"
+  done' || fail "$model_image: ARTS_MODELS_DIR or the models are not as expected"
+check_image "$orch_image" arts-orchestrator arts
+podman run --rm --network none "$orch_image" sh -c '
+  for b in arts-orchestrator arts; do
+    if ldd /usr/local/bin/$b | grep -E "lib(torch|c10)"; then echo "$b links LibTorch"; exit 1; fi
   done
-  for b in arts-generator arts-verifier arts-orchestrator arts; do
-    test "$(command -v $b)" = /usr/local/bin/$b
-    if ldd /usr/local/bin/$b | grep "not found"; then exit 1; fi
-  done' || fail "$image: user, ARTS_MODELS_DIR, models or binaries are not as expected"
+  if dpkg-query -W -f "\${Package}\n" | grep -E "^libtorch"; then echo "LibTorch is installed"; exit 1; fi
+  if ls /usr/local/share/arts/models 2>/dev/null; then echo "models in the orchestrator image"; exit 1; fi
+  exit 0' || fail "$orch_image holds LibTorch or the models"
+orch_mb=$(($(podman image inspect -f '{{.Size}}' "$orch_image") / 1000000))
+log "$orch_image: $orch_mb MB (ceiling $max_orch_mb MB), no LibTorch"
+[ "$orch_mb" -le "$max_orch_mb" ] || fail "$orch_image is $orch_mb MB, over $max_orch_mb MB"
 
 # ------------------------------------------------------ the three services ----
 cleanup  # containers or a network left by an interrupted run
@@ -124,15 +159,15 @@ podman network create "$net" >/dev/null
 run_flags=(--detach --network "$net" --read-only --cap-drop ALL
   --security-opt no-new-privileges)
 log "starting $prefix-{generator,verifier,orchestrator} on network $net"
-podman run "${run_flags[@]}" --name "$prefix-generator" "$image" \
+podman run "${run_flags[@]}" --name "$prefix-generator" "$model_image" \
   arts-generator --listen=0.0.0.0:50051 --metrics_listen=0.0.0.0:9091 \
   --health_listen=0.0.0.0:50061 >/dev/null
-podman run "${run_flags[@]}" --name "$prefix-verifier" "$image" \
+podman run "${run_flags[@]}" --name "$prefix-verifier" "$model_image" \
   arts-verifier --listen=0.0.0.0:50052 --metrics_listen=0.0.0.0:9092 \
   --health_listen=0.0.0.0:50062 >/dev/null
 podman run "${run_flags[@]}" --name "$prefix-orchestrator" \
   --publish "127.0.0.1:$grpc_port:50050" --publish "127.0.0.1:$metrics_port:9090" \
-  "$image" \
+  "$orch_image" \
   arts-orchestrator --listen=0.0.0.0:50050 --metrics_listen=0.0.0.0:9090 \
   --health_listen=0.0.0.0:50060 \
   --generator="dns:///$prefix-generator:50051" \
@@ -219,9 +254,9 @@ log "host CLI -> published port 127.0.0.1:$grpc_port: arts solve --strategy arts
   --strategy arts --top_n 2 --seed 1 --problem "$puzzles" | tee "$work/solve_host.txt"
 check_answers "$work/solve_host.txt"
 
-log "the image's CLI on network $net -> dns:///$prefix-orchestrator:50050: best_of_n"
+log "the orchestrator image's CLI on network $net -> dns:///$prefix-orchestrator:50050: best_of_n"
 podman run --rm --network "$net" --read-only --cap-drop ALL \
-  --security-opt no-new-privileges "$image" \
+  --security-opt no-new-privileges "$orch_image" \
   arts solve --orchestrator="dns:///$prefix-orchestrator:50050" --timeout=120s \
   --strategy best_of_n --samples 16 --seed 1 \
   --problem "4 9 10 13 -> 24,1 1 4 6 -> 24" | tee "$work/solve_image.txt"
@@ -254,40 +289,45 @@ for name in "$prefix-orchestrator" "$prefix-generator" "$prefix-verifier"; do
     fail "$name: its log lacks 'SIGTERM, draining' followed by 'stopped'"
 done
 
-# ---------------------------------------------------------- what it is ----
-log "image $image"
-podman image inspect -f '  size: {{.Size}} bytes; created {{.Created}}; user {{.Config.User}}' "$image"
-size=$(podman image inspect -f '{{.Size}}' "$image")
-echo "  size: $((size / 1000000)) MB"
-podman image inspect -f '{{range $k, $v := .Labels}}  label {{$k}}={{$v}}{{"\n"}}{{end}}' "$image" |
-  grep opencontainers || true
-echo "  layers (podman history):"
-podman history --format '{{.Size}}\t{{.CreatedBy}}' "$image" |
-  awk -F'\t' '$1 != "0B" {printf "    %10s  %s\n", $1, substr($2, 1, 110)}'
-echo "  installed Debian packages by group (dpkg Installed-Size, MB):"
-podman run --rm --network none "$image" sh -c '
-  dpkg-query -W -f "\${Installed-Size}\t\${Package}\t\${Priority}\n" |
-  awk -F"\t" "
-    function group(p, priority) {
-      if (priority == \"required\" || priority == \"important\") return \"Debian base (minbase: priority required/important)\";
-      if (p ~ /^libtorch/) return \"libtorch (libtorch, libtorch_cpu, libc10)\";
-      if (p ~ /^libopencv/) return \"OpenCV (libtorch dependency)\";
-      if (p ~ /^lib(av|sw|postproc)|^lib(x26|vpx|aom|dav1d|svtav1|rav1e|codec2|zvbi|mp3lame|shine|twolame|opus|vorbis|theora|speex|gsm|openmpt|gme|bluray|chromaprint|rist|srt|xvid|soxr|ogg|mfx|va|vdpau)/) return \"FFmpeg and codecs (via OpenCV/libtorch)\";
-      if (p ~ /^libqt5|^libicu|^libmd4c|^libdouble-conversion|^libpcre2-16/) return \"Qt5 and ICU (via OpenCV highgui)\";
-      if (p ~ /^lib(gdal|geos|proj|spatialite|hdf|netcdf|kml|poppler|xerces|mariadb|pq|ogdi|freexl|fyba|cfitsio|armadillo|arpack|superlu|qhull|rttopo|geotiff|odbc|heif|de265|openexr|imath|gdcm|charls|jxl|hwy|sz|aec|hdf4|blosc|openjp2|exif|dc1394|raw1394|gphoto|gstreamer|orc|usb|gdcm|rsvg|tesseract|lept|webp|tiff|png|jpeg|jbig|lerc|deflate|lcms|gif|archive|socket)|^gdal-data|^shared-mime-info/) return \"GDAL, HDF5, image/PDF/SVG formats, OCR (via OpenCV)\";
-      if (p ~ /^libdnnl|^libopenblas|^libgfortran|^libquadmath|^libxnnpack|^libonnx|^libsleef|^libgloo|^libtensorpipe|^libgomp|^libtbb|^libpthreadpool|^libcpuinfo/) return \"math: oneDNN, OpenBLAS, XNNPACK, ONNX, ...\";
-      if (p ~ /^libgrpc|^libprotobuf|^libabsl|^libprometheus|^libre2|^libc-ares/) return \"gRPC, protobuf, Abseil, prometheus-cpp\";
-      if (p ~ /^lib(x11|xcb|xext|xrender|xfixes|xau|xdmcp|xi6|xrandr|xcursor|xinerama|xkbcommon|xshmfence|xxf86vm|xdamage|gl1|gl-|glx|glvnd|opengl|egl|gbm|cairo|pango|harfbuzz|freetype|fontconfig|drm|pixman|gdk-pixbuf|rsvg|thai|datrie|graphite|fribidi|wayland|epoxy|sm6|ice6)|^fonts|^x11|^mesa/) return \"X11, GL, fonts, cairo (via Qt/OpenCV)\";
-      return \"other libraries (GLib, NSS, OpenSSL, Kerberos, ...)\";
-    }
-    { sum[group(\$2, \$3)] += \$1; total += \$1 }
-    END { for (g in sum) printf \"%8.1f  %s\n\", sum[g] / 1024, g;
-          printf \"%8.1f  total (%d packages)\n\", total / 1024, NR }" | sort -rn'
-echo "  largest directories and files:"
-podman run --rm --network none "$image" sh -c '
-  du -x -m -d 1 /usr /usr/lib /usr/share /usr/local 2>/dev/null | sort -rn | head -8
-  echo "    --"
-  du -m /usr/lib/x86_64-linux-gnu/* /usr/local/bin/* /usr/local/share/arts/models/* 2>/dev/null |
-    sort -rn | head -12' | sed 's/^/    /'
+# ---------------------------------------------------------- what they are ----
+describe_image() {  # image
+  local image=$1 size
+  log "image $image"
+  podman image inspect -f '  size: {{.Size}} bytes; created {{.Created}}; user {{.Config.User}}' "$image"
+  size=$(podman image inspect -f '{{.Size}}' "$image")
+  echo "  size: $((size / 1000000)) MB"
+  podman image inspect -f '{{range $k, $v := .Labels}}  label {{$k}}={{$v}}{{"\n"}}{{end}}' "$image" |
+    grep opencontainers || true
+  echo "  layers (podman history):"
+  podman history --format '{{.Size}}\t{{.CreatedBy}}' "$image" |
+    awk -F'\t' '$1 != "0B" {printf "    %10s  %s\n", $1, substr($2, 1, 110)}'
+  echo "  installed Debian packages by group (dpkg Installed-Size, MB):"
+  podman run --rm --network none "$image" sh -c '
+    dpkg-query -W -f "\${Installed-Size}\t\${Package}\t\${Priority}\n" |
+    awk -F"\t" "
+      function group(p, priority) {
+        if (priority == \"required\" || priority == \"important\") return \"Debian base (minbase: priority required/important)\";
+        if (p ~ /^libtorch/) return \"libtorch (libtorch, libtorch_cpu, libc10)\";
+        if (p ~ /^libopencv/) return \"OpenCV (libtorch dependency)\";
+        if (p ~ /^lib(av|sw|postproc)|^lib(x26|vpx|aom|dav1d|svtav1|rav1e|codec2|zvbi|mp3lame|shine|twolame|opus|vorbis|theora|speex|gsm|openmpt|gme|bluray|chromaprint|rist|srt|xvid|soxr|ogg|mfx|va|vdpau)/) return \"FFmpeg and codecs (via OpenCV/libtorch)\";
+        if (p ~ /^libqt5|^libicu|^libmd4c|^libdouble-conversion|^libpcre2-16/) return \"Qt5 and ICU (via OpenCV highgui)\";
+        if (p ~ /^lib(gdal|geos|proj|spatialite|hdf|netcdf|kml|poppler|xerces|mariadb|pq|ogdi|freexl|fyba|cfitsio|armadillo|arpack|superlu|qhull|rttopo|geotiff|odbc|heif|de265|openexr|imath|gdcm|charls|jxl|hwy|sz|aec|hdf4|blosc|openjp2|exif|dc1394|raw1394|gphoto|gstreamer|orc|usb|gdcm|rsvg|tesseract|lept|webp|tiff|png|jpeg|jbig|lerc|deflate|lcms|gif|archive|socket)|^gdal-data|^shared-mime-info/) return \"GDAL, HDF5, image/PDF/SVG formats, OCR (via OpenCV)\";
+        if (p ~ /^libdnnl|^libopenblas|^libgfortran|^libquadmath|^libxnnpack|^libonnx|^libsleef|^libgloo|^libtensorpipe|^libgomp|^libtbb|^libpthreadpool|^libcpuinfo/) return \"math: oneDNN, OpenBLAS, XNNPACK, ONNX, ...\";
+        if (p ~ /^libgrpc|^libprotobuf|^libabsl|^libprometheus|^libre2|^libc-ares/) return \"gRPC, protobuf, Abseil, prometheus-cpp\";
+        if (p ~ /^lib(x11|xcb|xext|xrender|xfixes|xau|xdmcp|xi6|xrandr|xcursor|xinerama|xkbcommon|xshmfence|xxf86vm|xdamage|gl1|gl-|glx|glvnd|opengl|egl|gbm|cairo|pango|harfbuzz|freetype|fontconfig|drm|pixman|gdk-pixbuf|rsvg|thai|datrie|graphite|fribidi|wayland|epoxy|sm6|ice6)|^fonts|^x11|^mesa/) return \"X11, GL, fonts, cairo (via Qt/OpenCV)\";
+        return \"other libraries (GLib, NSS, OpenSSL, Kerberos, ...)\";
+      }
+      { sum[group(\$2, \$3)] += \$1; total += \$1 }
+      END { for (g in sum) printf \"%8.1f  %s\n\", sum[g] / 1024, g;
+            printf \"%8.1f  total (%d packages)\n\", total / 1024, NR }" | sort -rn'
+  echo "  largest directories and files:"
+  podman run --rm --network none "$image" sh -c '
+    du -x -m -d 1 /usr /usr/lib /usr/share /usr/local 2>/dev/null | sort -rn | head -8
+    echo "    --"
+    du -m /usr/lib/x86_64-linux-gnu/* /usr/local/bin/* /usr/local/share/arts/models/* 2>/dev/null |
+      sort -rn | head -12' | sed 's/^/    /'
+}
+describe_image "$orch_image"
+describe_image "$model_image"
 
 log "PASSED"

@@ -2,7 +2,7 @@
 # Optional: runs the dev overlay's Deployments under `podman kube play` (no
 # cluster needed), checks them as a kubelet would and solves one puzzle
 # through the orchestrator, then tears everything down. Checks what the
-# offline test (tests/deploy_manifests_test.sh) cannot: that the image starts
+# offline test (tests/deploy_manifests_test.sh) cannot: that the images start
 # with the manifests' command and flag files under their security context
 # (uid 10001, read-only root, no capabilities), that the probes' ports and
 # service names report SERVING, and that SIGTERM drains and exits 0.
@@ -10,11 +10,12 @@
 # Usage: scripts/k8s_podman_play.sh        (as root, like the container
 #        scripts; needs podman and catatonit: scripts/setup_container.sh;
 #        kubectl, node and the validator's packages:
-#        scripts/setup_k8s_tools.sh; and the image
-#        localhost/arts-serving:latest built as docs/deploy.md says).
+#        scripts/setup_k8s_tools.sh; and the images
+#        localhost/arts-orchestrator:latest and
+#        localhost/arts-model-services:latest built as docs/deploy.md says).
 #        Exits 0 with "k8s_podman_play: OK", non-zero on any failure; the
 #        pods, their volumes and the network are removed either way.
-#        About 25 s once the image exists (2 cores).
+#        About 25 s once the images exist (2 cores).
 #
 # What differs from a cluster (written for podman 4.3, Debian 12's):
 #  - Only the Deployments and their ConfigMaps are played; the Namespace,
@@ -38,7 +39,7 @@
 #  - emptyDir /tmp: podman 4.3 makes one volume named after the volume
 #    ("tmp") and shares it between the pods; each pod's is private in
 #    Kubernetes.
-#  - The solve runs inside the orchestrator's container (the image carries the
+#  - The solve runs inside the orchestrator's container (its image carries the
 #    arts CLI) against 127.0.0.1:50050, the pod's own network namespace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +51,8 @@ fi
 
 kubectl=${KUBECTL:-kubectl}
 network=arts-k8s-play
-image=localhost/arts-serving:latest
+# The dev overlay's images.
+images=(localhost/arts-orchestrator:latest localhost/arts-model-services:latest)
 problem="4 9 10 13 -> 24"
 start_s=$SECONDS
 
@@ -70,8 +72,10 @@ for d in ${PATH//:/ } /usr/local/libexec/podman /usr/local/lib/podman /usr/libex
 done
 [ -n "$catatonit_found" ] ||
   fail "podman needs catatonit for pods' infra containers: apt-get install catatonit (scripts/setup_container.sh)"
-podman image exists "$image" ||
-  fail "build $image first (docs/deploy.md)"
+for image in "${images[@]}"; do
+  podman image exists "$image" ||
+    fail "build $image first (docs/deploy.md, or scripts/container_test.sh)"
+done
 
 work=$(mktemp -d /tmp/k8s_podman_play.XXXXXX)
 played=()       # the YAML files played, for `podman kube down`

@@ -6,15 +6,19 @@
 #     fields rejected (tools/k8s-validate/validate.js: the Kubernetes and
 #     prometheus-operator schemas from pinned npm packages);
 #  3. the objects agree with each other, with the servers and with the image
-#     (tools/k8s-validate/check-consistency.js): the image is arts-serving;
+#     (tools/k8s-validate/check-consistency.js): each container runs its
+#     role's image (arts-orchestrator, arts-model-services);
 #     --listen/--metrics_listen/--health_listen, container ports, probes and
 #     Services name the same ports; the orchestrator's --generator/--verifier
 #     name the headless Services; the grace period outlasts preStop + drain;
 #     HPAs, PDBs, NetworkPolicies and the ServiceMonitor select what exists;
 #     the HPAs' metrics are exported by the servers and served by the adapter
 #     rules; every flag is one the binary defines (when BIN_DIR has the
-#     binaries: their --helpfull); the Dockerfile EXPOSEs the same ports,
-#     names the same image and user (when it exists).
+#     binaries: their --helpfull); each image's Dockerfile target EXPOSEs
+#     its containers' ports, is titled with its name and runs as their user
+#     (when the Dockerfile exists);
+#  4. the checker catches a container on the wrong role's image and a
+#     Dockerfile target that EXPOSEs another role's port.
 #
 # Usage: deploy_manifests_test.sh REPO_DIR [BIN_DIR]
 #   BIN_DIR: where arts-generator, arts-verifier, arts-orchestrator are built
@@ -92,5 +96,29 @@ else
 fi
 (cd "$work" && node "$tools/check-consistency.js" "${check_args[@]}" "${renders[@]##*/}") ||
   fail "the manifests disagree (above)"
+
+# 4. The image checks fail when they should (the base with one mistake each).
+expect_inconsistent() {  # what, expected message, check-consistency args...
+  local what=$1 expected=$2
+  shift 2
+  if (cd "$work" && node "$tools/check-consistency.js" "$@") >"$work/negative.txt" 2>&1; then
+    fail "check-consistency passed $what"
+  fi
+  grep -qF -- "$expected" "$work/negative.txt" ||
+    fail "check-consistency failed $what without saying \"$expected\":
+$(cat "$work/negative.txt")"
+  echo "deploy_manifests: check-consistency refuses $what"
+}
+base=${renders[0]##*/}
+sed 's#^\( *image: \)arts-orchestrator$#\1arts-model-services#' "$work/$base" >"$work/wrong_image.yaml"
+expect_inconsistent "the orchestrator on the model-services image" \
+  'is not arts-orchestrator (any registry, any tag), the image that holds arts-orchestrator' \
+  wrong_image.yaml
+if [ -f "$repo/Dockerfile" ]; then
+  sed 's/^EXPOSE 50050 9090 50060$/EXPOSE 50050 9090 9091 50060/' "$repo/Dockerfile" >"$work/Dockerfile"
+  expect_inconsistent "an orchestrator image that EXPOSEs the generator's metrics port" \
+    '(arts-orchestrator): EXPOSEs 9091, which no manifest' \
+    --dockerfile Dockerfile "$base"
+fi
 
 echo "deploy_manifests: OK (${#renders[@]} kustomizations and the prometheus-adapter rules)"

@@ -8,7 +8,9 @@
 //
 //   --helpfull-dir   DIR/<binary>.txt holds `<binary> --helpfull`: every flag
 //                    the manifests pass must be one the binary defines
-//   --dockerfile     the image's Dockerfile: EXPOSEd ports, title, USER
+//   --dockerfile     the images' Dockerfile: each target stage's EXPOSEd
+//                    ports, title and USER against the containers that run
+//                    its image
 //   --metrics-source the servers' sources (server/): metric names the HPAs
 //                    and the adapter rules use must be ones they export
 //   --adapter        rendered deploy/k8s/prometheus-adapter: the rules'
@@ -21,12 +23,13 @@ const fs = require("fs");
 const path = require("path");
 const YAML = require("yaml");
 
-// What each binary serves: its health service name and the flags that name
-// its ports. The contract of the deployment (docs/deploy.md).
+// What each binary serves: its health service name, and the image (one per
+// role, a Dockerfile target titled so) that holds it. The contract of the
+// deployment (docs/deploy.md).
 const BINARIES = {
-  "arts-orchestrator": { service: "arts.v1.Orchestrator" },
-  "arts-generator": { service: "arts.v1.Generator" },
-  "arts-verifier": { service: "arts.v1.Verifier" },
+  "arts-orchestrator": { service: "arts.v1.Orchestrator", image: "arts-orchestrator" },
+  "arts-generator": { service: "arts.v1.Generator", image: "arts-model-services" },
+  "arts-verifier": { service: "arts.v1.Verifier", image: "arts-model-services" },
 };
 const PORT_FLAGS = { listen: "grpc", metrics_listen: "metrics", health_listen: "health" };
 // Flags every server must be given explicitly in the manifests.
@@ -34,8 +37,11 @@ const REQUIRED_FLAGS = ["listen", "metrics_listen", "health_listen", "drain_time
                         "max_connection_age", "max_connection_age_grace"];
 // Flags absl's parser itself handles, whatever --helpfull lists.
 const ABSL_BUILTIN_FLAGS = ["flagfile", "fromenv", "tryfromenv", "undefok"];
-const IMAGE = /^([^/]+\/)*arts-serving(:[\w][\w.-]*)?(@sha256:[0-9a-f]{64})?$/;
-const IMAGE_TITLE = "arts-serving";
+// An image reference naming `name`: any registry, any tag or digest.
+function namesImage(reference, name) {
+  const m = /^(?:[^/]+\/)*([^/:@]+)(?::[\w][\w.-]*)?(?:@sha256:[0-9a-f]{64})?$/.exec(reference || "");
+  return m !== null && m[1] === name;
+}
 const RUN_AS_USER = 10001;
 
 const errors = [];
@@ -202,7 +208,6 @@ function checkWorkload(ctx, deploy) {
   }
   for (const c of [...(pod.initContainers || []), ...(pod.containers || [])]) {
     const cwhere = `${where} container ${c.name}`;
-    if (!IMAGE.test(c.image || "")) error(cwhere, `image "${c.image}" is not arts-serving (any registry, any tag)`);
     const sec = c.securityContext || {};
     if (sec.readOnlyRootFilesystem !== true) error(cwhere, "securityContext.readOnlyRootFilesystem must be true");
     if (sec.allowPrivilegeEscalation !== false) error(cwhere, "securityContext.allowPrivilegeEscalation must be false");
@@ -220,6 +225,9 @@ function checkWorkload(ctx, deploy) {
     if (!info) {
       error(cwhere, `command ${JSON.stringify(c.command)} runs none of ${Object.keys(BINARIES).join(", ")}`);
       continue;
+    }
+    if (!namesImage(c.image, info.image)) {
+      error(cwhere, `image "${c.image}" is not ${info.image} (any registry, any tag), the image that holds ${binary}`);
     }
     const { flags, seen } = containerFlags(cwhere, c, pod, ctx.configMaps, ns);
     const entry = { container: c, binary, flags, where: cwhere, ports: {} };
@@ -606,40 +614,77 @@ function checkAdapter(file, exported) {
   return served;
 }
 
-function checkDockerfile(file, workloads) {
+// The Dockerfile's stages, each with what it declares and what it inherits
+// from an earlier stage it is built FROM: EXPOSEd ports, the OCI title
+// label, USER.
+function dockerfileStages(file) {
   const text = fs.readFileSync(file, "utf8").replace(/\\\r?\n/g, " ");
-  const exposed = new Set();
-  let title = null;
-  let user = null;
+  const stages = [];
+  const byName = new Map();
+  let stage = null;
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*(\w+)\s+(.*)$/.exec(line);
-    if (!m) continue;
+    if (!m || line.trim().startsWith("#")) continue;
     const instr = m[1].toUpperCase();
-    if (instr === "EXPOSE") {
-      for (const p of m[2].trim().split(/\s+/)) exposed.add(Number(p.split("/")[0]));
+    if (instr === "FROM") {
+      const f = /^(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?/i.exec(m[2].trim());
+      const parent = byName.get(f[1]) || null;
+      stage = {
+        name: f[2] || `#${stages.length}`,
+        exposed: new Set(parent ? parent.exposed : []),
+        title: parent ? parent.title : null,
+        user: parent ? parent.user : null,
+      };
+      stages.push(stage);
+      if (f[2]) byName.set(f[2], stage);
+    } else if (!stage) {
+      continue;  // ARG before the first FROM
+    } else if (instr === "EXPOSE") {
+      for (const p of m[2].trim().split(/\s+/)) stage.exposed.add(Number(p.split("/")[0]));
     } else if (instr === "LABEL") {
       const t = /org\.opencontainers\.image\.title\s*=\s*("([^"]*)"|(\S+))/.exec(m[2]);
-      if (t) title = t[2] !== undefined ? t[2] : t[3];
+      if (t) stage.title = t[2] !== undefined ? t[2] : t[3];
     } else if (instr === "USER") {
-      user = m[2].trim();
+      stage.user = m[2].trim();
     }
   }
-  const ports = new Set();
-  for (const w of workloads) for (const c of w.containers) for (const p of Object.values(c.ports)) ports.add(p);
-  const missing = [...ports].filter((p) => !exposed.has(p)).sort();
-  const extra = [...exposed].filter((p) => !ports.has(p)).sort();
-  if (missing.length) error(file, `does not EXPOSE container ports ${missing.join(", ")} of the manifests`);
-  if (extra.length) error(file, `EXPOSEs ${extra.join(", ")}, which no manifest's container uses`);
-  if (title === null) error(file, `no LABEL org.opencontainers.image.title (the manifests' image is ${IMAGE_TITLE})`);
-  else if (title !== IMAGE_TITLE) error(file, `image title "${title}" != the manifests' image ${IMAGE_TITLE}`);
-  if (user === null) {
-    error(file, `no USER: the manifests run as uid ${RUN_AS_USER}`);
-  } else {
-    const uid = user.split(":")[0];
-    if (/^\d+$/.test(uid) && Number(uid) !== RUN_AS_USER) {
-      error(file, `USER ${user} != the manifests' runAsUser ${RUN_AS_USER}`);
-    } else if (!/^\d+$/.test(uid)) {
-      notes.push(`${file}: USER ${user} is a name; the manifests assume it is uid ${RUN_AS_USER}`);
+  return stages;
+}
+
+// Each image the manifests run is a target stage titled with its name, which
+// EXPOSEs exactly the ports of the containers that run it and runs as their
+// user.
+function checkDockerfile(file, workloads) {
+  const stages = dockerfileStages(file);
+  const portsByImage = new Map();
+  for (const w of workloads) {
+    for (const c of w.containers) {
+      const image = BINARIES[c.binary].image;
+      if (!portsByImage.has(image)) portsByImage.set(image, new Set());
+      for (const p of Object.values(c.ports)) portsByImage.get(image).add(p);
+    }
+  }
+  for (const [image, ports] of portsByImage) {
+    const stage = stages.find((st) => st.title === image);
+    if (!stage) {
+      const titled = stages.filter((st) => st.title).map((st) => `${st.name} (${st.title})`);
+      error(file, `no stage is titled ${image} (LABEL org.opencontainers.image.title), the image the manifests run; titled: ${titled.join(", ") || "none"}`);
+      continue;
+    }
+    const where = `${file}: target ${stage.name} (${image})`;
+    const missing = [...ports].filter((p) => !stage.exposed.has(p)).sort();
+    const extra = [...stage.exposed].filter((p) => !ports.has(p)).sort();
+    if (missing.length) error(where, `does not EXPOSE container ports ${missing.join(", ")} of the manifests`);
+    if (extra.length) error(where, `EXPOSEs ${extra.join(", ")}, which no manifest's container of this image uses`);
+    if (stage.user === null) {
+      error(where, `no USER: the manifests run as uid ${RUN_AS_USER}`);
+    } else {
+      const uid = stage.user.split(":")[0];
+      if (/^\d+$/.test(uid) && Number(uid) !== RUN_AS_USER) {
+        error(where, `USER ${stage.user} != the manifests' runAsUser ${RUN_AS_USER}`);
+      } else if (!/^\d+$/.test(uid)) {
+        notes.push(`${where}: USER ${stage.user} is a name; the manifests assume it is uid ${RUN_AS_USER}`);
+      }
     }
   }
 }
