@@ -12,6 +12,7 @@
 #include "client/lab/commands.h"
 #include "client/lab/lab_flags.h"
 #include "core/countdown/game24.h"
+#include "core/countdown/problem.h"
 #include "core/task/reference_problems.h"
 #include "core/task/text_task.h"
 #include "core/training/generated_problems.h"
@@ -79,7 +80,7 @@ absl::StatusOr<CollectTreesOptions> ParseCollectTreesOptions(
   options.model = flags(FLAGS_model);
   options.threads = flags(FLAGS_threads);
 
-  if (options.task != "countdown" && options.task != "text") {
+  if (options.task != countdown::kTaskName && options.task != "text") {
     return absl::InvalidArgumentError(absl::StrCat(
         "--task: expected countdown or text, got '", options.task, "'"));
   }

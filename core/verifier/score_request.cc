@@ -47,7 +47,7 @@ absl::Status ValidateScoreRequest(const std::vector<TraceRef>& traces,
                         absl::StrCat("at most ", kMaxStepsPerTrace,
                                      " steps, got ", trace.steps.size()));
     }
-    if (task != "countdown") {
+    if (task != countdown::kTaskName) {
       const task::TextTask text;
       if (absl::Status s = text.CheckProblem(trace.problem); !s.ok()) {
         return FieldError(absl::StrCat(field, ".problem"), s.message());

@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "core/backend/scorer.h"
+#include "core/countdown/problem.h"
 #include "core/verifier/flow_verifier.h"
 
 namespace arts::verifier {
@@ -26,8 +27,9 @@ inline constexpr int kMaxStepsPerTrace = 8;
 // verifier's: "countdown" checks problems and steps as above, "text" as the
 // `text` task does (a problem of at most 16 KiB, steps of one line of at
 // most 4 KiB).
-absl::Status ValidateScoreRequest(const std::vector<TraceRef>& traces,
-                                  const std::string& task = "countdown");
+absl::Status ValidateScoreRequest(
+    const std::vector<TraceRef>& traces,
+    const std::string& task = countdown::kTaskName);
 
 }  // namespace arts::verifier
 

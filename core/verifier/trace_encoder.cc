@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/countdown/problem.h"
 #include "core/io/read_file.h"
 #include "core/text/sentencepiece_model.h"
 
@@ -23,7 +24,7 @@ class CharacterEncoder final : public TraceEncoder {
   void AddTo(std::map<std::string, std::string>&) const override {}
 
  private:
-  const std::string task_ = "countdown";
+  const std::string task_ = countdown::kTaskName;
   const model::Tokenizer tokenizer_;
 };
 

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "core/countdown/problem.h"
 #include "core/io/atomic_file.h"
 
 namespace arts::verifier {
@@ -199,7 +200,7 @@ absl::Status WriteTreeFile(const std::string& path,
   std::ostringstream out;
   out << kTreeFileHeader << "\n";
   for (const TraceTree& tree : trees) {
-    if (tree.task != "countdown") {
+    if (tree.task != countdown::kTaskName) {
       return absl::InvalidArgumentError(absl::StrCat(
           path,
           ": only Countdown trees fit the text format; write trees of "

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "core/countdown/problem.h"
 
 namespace arts::verifier {
 
@@ -29,7 +30,7 @@ struct TreeNode {
 
 // A tree of partial traces sampled from the base policy for one problem.
 struct TraceTree {
-  std::string task = "countdown";
+  std::string task = countdown::kTaskName;
   std::string problem;
   std::vector<TreeNode> nodes;
 

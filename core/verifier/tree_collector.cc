@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "core/countdown/checker.h"
+#include "core/countdown/problem.h"
 
 namespace arts::verifier {
 namespace {
@@ -220,7 +221,7 @@ class BatchedCollector {
 
 TreeProblem CountdownTreeProblem(const countdown::Problem& problem) {
   TreeProblem out;
-  out.task = "countdown";
+  out.task = countdown::kTaskName;
   out.problem = countdown::FormatProblem(problem);
   out.reward = [problem](const std::vector<std::string>& steps,
                          const backend::Candidate&) -> absl::StatusOr<double> {

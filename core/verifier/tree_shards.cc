@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/countdown/problem.h"
 
 namespace arts::verifier {
 
@@ -70,7 +71,7 @@ absl::Status CollectTreeShards(backend::Policy& policy,
     return absl::InvalidArgumentError("shard_size: must be >= 1");
   }
   const bool countdown =
-      !problems.empty() && problems.front().task == "countdown";
+      !problems.empty() && problems.front().task == countdown::kTaskName;
   std::error_code error;
   std::filesystem::create_directories(options.directory, error);
   if (error) {
