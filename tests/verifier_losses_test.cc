@@ -1,6 +1,12 @@
 #include <cmath>
+#include <filesystem>
+#include <sstream>
 
+#include "core/model/tokenizer.h"
+#include "core/training/verifier_trainer.h"
+#include "core/verifier/flow_verifier.h"
 #include "core/verifier/losses.h"
+#include "core/verifier/trace_tree.h"
 #include "core/verifier/tree_batch.h"
 #include "gtest/gtest.h"
 #include "tests/test_support.h"
@@ -184,6 +190,110 @@ TEST(VerifierLossTest, NodeOutputsMatchScoringEachPrefix) {
                 torch::log_sigmoid(outputs[4 + node]).item<double>(), 1e-5)
         << "node " << node;
   }
+}
+
+// A text network with the language model beside its flow: dropping the
+// language model keeps every node's output; the language model's loss is
+// the next token's cross-entropy, trains only its own rows of the head, and
+// falls as it learns.
+TEST(VerifierLossTest, TheLanguageModelSitsBesideTheFlow) {
+  auto batch = MakeTreeBatch({OneLevelTree(), TwoLevelTree()}, kLogEps, 320);
+  ASSERT_TRUE(batch.ok());
+  torch::manual_seed(3);
+  model::Transformer net = MakeVerifierNetwork(
+      testing_support::TinyTransformerConfig(), *CountdownCharacters(),
+      /*language_model=*/true);
+  const int vocab = CountdownCharacters()->vocab_size();
+  ASSERT_EQ(net->config().outputs(), 1 + vocab);
+
+  NodeOutputsWithLanguageModel both =
+      NodeOutputsAndLanguageModelLoss(*net, *batch);
+  ASSERT_EQ(both.node_outputs.size(0), 4 + 5);
+  {
+    torch::NoGradGuard no_grad;
+    model::Transformer alone = WithoutLanguageModel(*net);
+    EXPECT_EQ(alone->config().outputs(), 1);
+    EXPECT_TRUE(torch::allclose(NodeOutputs(*alone, *batch), both.node_outputs,
+                                1e-6, 1e-6));
+  }
+
+  // The loss by hand: -log softmax of each real next token, averaged.
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor tokens = batch->paths.tokens;
+    const torch::Tensor logits = net->Forward(tokens).narrow(-1, 1, vocab);
+    double nats = 0;
+    int targets = 0;
+    for (int64_t b = 0; b < tokens.size(0); ++b) {
+      for (int64_t t = 0; t + 1 < tokens.size(1); ++t) {
+        const int64_t next = tokens[b][t + 1].item<int64_t>();
+        if (next == model::Tokenizer::kPad) continue;
+        nats -= torch::log_softmax(logits[b][t], 0)[next].item<double>();
+        ++targets;
+      }
+    }
+    ASSERT_GT(targets, 0);
+    EXPECT_NEAR(both.language_model_loss.item<double>(), nats / targets, 1e-4);
+  }
+
+  // Its gradient reaches the next-token rows of the head, not the flow's.
+  both.language_model_loss.backward();
+  torch::Tensor head_grad;
+  for (const auto& p : net->named_parameters()) {
+    if (p.key() == "head.weight") head_grad = p.value().grad();
+  }
+  ASSERT_TRUE(head_grad.defined());
+  EXPECT_EQ(head_grad[0].abs().sum().item<double>(), 0);
+  EXPECT_GT(head_grad.narrow(0, 1, vocab).abs().sum().item<double>(), 0);
+
+  torch::optim::Adam adam(net->parameters(), torch::optim::AdamOptions(1e-2));
+  const double before = both.language_model_loss.item<double>();
+  for (int step = 0; step < 20; ++step) {
+    adam.zero_grad();
+    torch::Tensor loss =
+        NodeOutputsAndLanguageModelLoss(*net, *batch).language_model_loss;
+    loss.backward();
+    adam.step();
+  }
+  torch::NoGradGuard no_grad;
+  EXPECT_LT(NodeOutputsAndLanguageModelLoss(*net, *batch)
+                .language_model_loss.item<double>(),
+            0.5 * before);
+}
+
+// Training with lm_weight writes an ordinary verifier checkpoint (one
+// output) that says so, and refuses what the language model cannot join.
+TEST(VerifierLossTest, TrainingWithTheLanguageModelSavesTheVerifierAlone) {
+  testing_support::TempDir temp("lm_weight");
+  const std::string dir = temp.File("trees");
+  std::filesystem::create_directories(dir);
+  ASSERT_TRUE(
+      WriteTreeFile(dir + "/trees-00000.txt", {OneLevelTree(), TwoLevelTree(),
+                                               OneLevelTree(), TwoLevelTree()})
+          .ok());
+  training::VerifierTrainingOptions options;
+  options.trees_dir = dir;
+  options.output_path = temp.File("verifier.ckpt");
+  options.epochs = 2;
+  options.trees_per_batch = 2;
+  options.validation_fraction = 0.25;
+  options.model = testing_support::TinyTransformerConfig();
+  options.lm_weight = 0.5;
+  options.log_every = 1;
+  std::ostringstream log;
+  ASSERT_TRUE(training::TrainVerifier(options, log).ok()) << log.str();
+  EXPECT_NE(log.str().find("nats/token"), std::string::npos) << log.str();
+  absl::StatusOr<std::unique_ptr<FlowVerifier>> verifier =
+      FlowVerifier::Load(options.output_path);
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  EXPECT_EQ((*verifier)->metadata().at("lm_weight"), "0.5");
+  EXPECT_TRUE(
+      (*verifier)->Score({{"4 6 -> 24", {"4 * 6 = 24 (left: 24)"}}}).ok());
+
+  options.architecture = "state";
+  absl::Status refused = training::TrainVerifier(options, log);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(refused.message().find("lm_weight"), std::string::npos) << refused;
 }
 
 }  // namespace

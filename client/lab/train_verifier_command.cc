@@ -72,6 +72,11 @@ ABSL_FLAG(int, subword_vocab, 256,
           "here when --tokenizer_model is empty");
 ABSL_FLAG(int, verifier_max_len, 320,
           "text network: the longest trace it reads, in tokens");
+ABSL_FLAG(double, lm_weight, 0,
+          "text network from random weights (flow, discriminative, mc_prm): "
+          "weight of an auxiliary language-model loss, the same network "
+          "predicting each next token of the trees' traces through a second "
+          "head that the checkpoint leaves out; 0 = none");
 ABSL_FLAG(std::string, verifier_init, "",
           "a generator checkpoint to start from (its "
           "architecture replaces --verifier_d_model/--verifier_layers); empty "
@@ -116,6 +121,7 @@ absl::StatusOr<training::VerifierTrainingOptions> ParseTrainVerifierOptions(
   options.validate_every = flags(FLAGS_validate_every);
   options.subtb_lambda = flags(FLAGS_subtb_lambda);
   options.paths_per_batch = flags(FLAGS_paths_per_batch);
+  options.lm_weight = flags(FLAGS_lm_weight);
   const double reward_correct = flags(FLAGS_reward_correct);
   const double reward_wrong = flags(FLAGS_reward_wrong);
 
@@ -172,6 +178,9 @@ absl::StatusOr<training::VerifierTrainingOptions> ParseTrainVerifierOptions(
   }
   if (reward_wrong > 0) {
     options.log_epsilon = std::log(reward_wrong / reward_correct);
+  }
+  if (!(options.lm_weight >= 0)) {
+    return absl::InvalidArgumentError("--lm_weight must be at least 0");
   }
   if (options.epochs < 1 || options.trees_per_batch < 1 ||
       !(options.learning_rate > 0)) {

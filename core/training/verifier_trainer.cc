@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/countdown/problem.h"
 #include "core/model/compute_threads.h"
 #include "core/model/memory_reuse.h"
 #include "core/text/sentencepiece_model.h"
@@ -89,7 +90,7 @@ absl::StatusOr<std::shared_ptr<const verifier::TraceEncoder>> EncoderForTrees(
           "the trees mix tasks ('", task, "' and '", tree.task, "')"));
     }
   }
-  if (task == "countdown") return verifier::CountdownCharacters();
+  if (task == countdown::kTaskName) return verifier::CountdownCharacters();
   if (task != "text") {
     return absl::InvalidArgumentError(
         absl::StrCat("trees of task '", task, "': expected countdown or text"));
@@ -172,6 +173,13 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
         "flow_subtb learns its own forward policy; neither takes the "
         "generator's (policy): use uniform or sum");
   }
+  const bool language_model = options.lm_weight > 0;
+  if (language_model && (state_network || state_objective || path_objective ||
+                         !options.init_from.empty())) {
+    return absl::InvalidArgumentError(
+        "lm_weight: the language-model loss trains the text network from "
+        "random weights with the flow, discriminative or mc_prm objective");
+  }
   if (state_network && !options.init_from.empty()) {
     return absl::InvalidArgumentError(
         "the state network starts from random weights (it does not read "
@@ -179,7 +187,8 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   }
   model::Transformer net{nullptr};  // the text network; none for the state
   if (!state_network && options.init_from.empty()) {
-    net = verifier::MakeVerifierNetwork(options.model, **encoder);
+    net =
+        verifier::MakeVerifierNetwork(options.model, **encoder, language_model);
   } else if (!state_network) {
     absl::StatusOr<model::Transformer> from_generator =
         verifier::MakeVerifierFromGenerator(options.init_from);
@@ -228,32 +237,47 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       torch::optim::AdamWOptions(options.learning_rate).weight_decay(0.01));
   // The trees' objectives read every node's output from one batch: the
   // text network from its paths, the state network from each node's state.
+  // With lm_weight, the same pass gives the language model's loss.
+  struct TreeLoss {
+    torch::Tensor objective;
+    torch::Tensor language_model;  // defined with lm_weight only
+  };
   auto objective =
       [&](const std::vector<verifier::TraceTree>& trees,
-          const verifier::TreeBatch& batch) -> absl::StatusOr<torch::Tensor> {
+          const verifier::TreeBatch& batch) -> absl::StatusOr<TreeLoss> {
+    TreeLoss loss;
     torch::Tensor outputs;
     if (state_network) {
       absl::StatusOr<torch::Tensor> x =
           verifier->LastOutputs(NodeTraces(trees));
       if (!x.ok()) return x.status();
       outputs = *std::move(x);
+    } else if (language_model) {
+      verifier::NodeOutputsWithLanguageModel both =
+          verifier::NodeOutputsAndLanguageModelLoss(*net, batch);
+      outputs = std::move(both.node_outputs);
+      loss.language_model = std::move(both.language_model_loss);
     } else {
       outputs = verifier::NodeOutputs(*net, batch);
     }
     switch (options.objective) {
       case VerifierObjective::kDiscriminative:
-        return verifier::ComputeDiscriminativeLoss(outputs, batch);
+        loss.objective = verifier::ComputeDiscriminativeLoss(outputs, batch);
+        return loss;
       case VerifierObjective::kMonteCarlo:
-        return verifier::ComputeMonteCarloLoss(outputs, batch);
+        loss.objective = verifier::ComputeMonteCarloLoss(outputs, batch);
+        return loss;
       case VerifierObjective::kFlowMatching:
       case VerifierObjective::kFlowBackup:  // trained on states instead
       case VerifierObjective::kFlowExact:
       case VerifierObjective::kFlowSubTb:  // trained on paths instead
         break;
     }
-    return verifier::ComputeFlowMatchingLoss(
-               outputs, batch, options.leaf_weight, options.conservation)
-        .total;
+    loss.objective =
+        verifier::ComputeFlowMatchingLoss(outputs, batch, options.leaf_weight,
+                                          options.conservation)
+            .total;
+    return loss;
   };
   auto validation_loss = [&]() -> absl::StatusOr<double> {
     torch::NoGradGuard no_grad;
@@ -266,9 +290,10 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len,
                                            **encoder);
       if (!batch.ok()) return batch.status();
-      absl::StatusOr<torch::Tensor> loss = objective(chunk, *batch);
+      // The objective's alone: checkpoints are chosen by it.
+      absl::StatusOr<TreeLoss> loss = objective(chunk, *batch);
       if (!loss.ok()) return loss.status();
-      total += loss->item<double>();
+      total += loss->objective.item<double>();
       ++batches;
     }
     return total / std::max(1, batches);
@@ -292,6 +317,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
         {"trees", absl::StrCat(train.size())},
         {"init_from",
          options.init_from.empty() ? "random" : options.init_from}};
+    if (language_model) metadata["lm_weight"] = absl::StrCat(options.lm_weight);
     (*encoder)->AddTo(metadata);
     if (state_objective || path_objective) {
       metadata["backup_weights"] =
@@ -308,9 +334,12 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
           options.conservation == verifier::Conservation::kSum ? "sum" : "mean";
       metadata["leaf_weight"] = absl::StrCat(options.leaf_weight);
     }
-    return verifier ? verifier->Save(options.output_path, std::move(metadata))
-                    : verifier::SaveVerifier(options.output_path, net,
-                                             std::move(metadata));
+    if (verifier)
+      return verifier->Save(options.output_path, std::move(metadata));
+    model::Transformer saved =
+        language_model ? verifier::WithoutLanguageModel(*net) : net;
+    return verifier::SaveVerifier(options.output_path, saved,
+                                  std::move(metadata));
   };
   if (state_objective) {
     StateTrainingOptions state_options;
@@ -355,7 +384,7 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
   bool out_of_time = false;
   for (int epoch = 1; epoch <= options.epochs && !out_of_time; ++epoch) {
     std::shuffle(train.begin(), train.end(), rng);
-    double sum = 0;
+    double sum = 0, language_model_sum = 0;
     int count = 0;
     for (size_t i = 0; i < train.size(); i += options.trees_per_batch) {
       std::vector<verifier::TraceTree> chunk(
@@ -364,15 +393,19 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
       auto batch = verifier::MakeTreeBatch(chunk, options.log_epsilon, max_len,
                                            **encoder);
       if (!batch.ok()) return batch.status();
-      absl::StatusOr<torch::Tensor> step_loss = objective(chunk, *batch);
+      absl::StatusOr<TreeLoss> step_loss = objective(chunk, *batch);
       if (!step_loss.ok()) return step_loss.status();
-      torch::Tensor loss = *std::move(step_loss);
+      torch::Tensor loss = step_loss->objective;
+      if (language_model) {
+        loss = loss + options.lm_weight * step_loss->language_model;
+        language_model_sum += step_loss->language_model.item<double>();
+      }
       optimizer.zero_grad();
       loss.backward();
       torch::nn::utils::clip_grad_norm_(
           verifier ? verifier->parameters() : net->parameters(), 1.0);
       optimizer.step();
-      sum += loss.item<double>();
+      sum += step_loss->objective.item<double>();
       ++count;
       if (options.log_every > 0 && count % options.log_every == 0) {
         const int steps_per_epoch =
@@ -386,9 +419,12 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
             seconds / steps_done *
             (options.epochs * steps_per_epoch - steps_done) / 60;
         log << absl::StrFormat(
-                   "epoch %d step %d/%d train loss %.4f (%.2f s/step, eta "
+                   "epoch %d step %d/%d train loss %.4f%s (%.2f s/step, eta "
                    "%.1fmin)\n",
                    epoch, count, steps_per_epoch, sum / count,
+                   language_model ? absl::StrFormat(" lm %.4f nats/token",
+                                                    language_model_sum / count)
+                                  : "",
                    seconds / steps_done, eta_minutes)
             << std::flush;
       }

@@ -72,6 +72,12 @@ struct VerifierTrainingOptions {
   // steps. The model goes into the checkpoint.
   std::string tokenizer_model;
   int subword_vocab = 256;
+  // The text network from random weights (flow, discriminative, mc_prm):
+  // weight of an auxiliary language-model loss, predicting each next token
+  // of the trees' traces from the same network (a second head, dropped from
+  // the checkpoint), so that the network learns to read the text the
+  // objective's sparse rewards alone teach slowly. 0 = none.
+  double lm_weight = 0;
 };
 
 // Trains a verifier on trace trees, printing progress and validation loss

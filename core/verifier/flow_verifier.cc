@@ -536,10 +536,29 @@ double FloorLogFlow(const std::map<std::string, std::string>& metadata) {
 }
 
 model::Transformer MakeVerifierNetwork(model::TransformerConfig config,
-                                       const TraceEncoder& encoder) {
+                                       const TraceEncoder& encoder,
+                                       bool language_model) {
   config.vocab_size = encoder.vocab_size();
-  config.output_size = 1;
+  config.output_size = language_model ? 1 + config.vocab_size : 1;
   return model::Transformer(config);
+}
+
+model::Transformer WithoutLanguageModel(model::TransformerImpl& net) {
+  model::TransformerConfig config = net.config();
+  config.output_size = 1;
+  model::Transformer verifier(config);
+  torch::NoGradGuard no_grad;
+  const auto source = net.named_parameters();
+  for (auto& target : verifier->named_parameters()) {
+    const torch::Tensor* from = source.find(target.key());
+    // Every weight has its shape but the head's, whose first row is the
+    // flow's output.
+    target.value().copy_(from->sizes() == target.value().sizes()
+                             ? *from
+                             : from->narrow(0, 0, 1));
+  }
+  verifier->eval();
+  return verifier;
 }
 
 absl::StatusOr<model::Transformer> MakeVerifierFromGenerator(

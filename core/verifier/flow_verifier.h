@@ -153,10 +153,18 @@ class FlowVerifier {
 };
 
 // A new verifier network: the generator's architecture with one output,
-// over `encoder`'s vocabulary.
+// over `encoder`'s vocabulary. With `language_model`, for training, it has
+// one output more per token of the vocabulary: the next token's logits
+// (NodeOutputsAndLanguageModelLoss), which WithoutLanguageModel drops.
 model::Transformer MakeVerifierNetwork(
     model::TransformerConfig config,
-    const TraceEncoder& encoder = *CountdownCharacters());
+    const TraceEncoder& encoder = *CountdownCharacters(),
+    bool language_model = false);
+
+// The verifier network within `net` (made with `language_model`): the same
+// weights, with only the flow's output (output 0) in its head. Its log F is
+// exactly `net`'s.
+model::Transformer WithoutLanguageModel(model::TransformerImpl& net);
 
 // A verifier network that starts from a trained generator: every weight but
 // the output head is copied, so training begins from a network that already

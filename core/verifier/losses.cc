@@ -1,5 +1,6 @@
 #include "core/verifier/losses.h"
 
+#include "core/model/tokenizer.h"
 #include "core/verifier/flow_verifier.h"
 
 namespace arts::verifier {
@@ -8,6 +9,28 @@ torch::Tensor NodeOutputs(model::TransformerImpl& net, const TreeBatch& batch) {
   return OutputsAtBoundaries(net, batch.paths)
       .reshape({-1})
       .index_select(0, batch.node_slot);
+}
+
+NodeOutputsWithLanguageModel NodeOutputsAndLanguageModelLoss(
+    model::TransformerImpl& net, const TreeBatch& batch) {
+  const torch::Tensor& tokens = batch.paths.tokens;
+  const torch::Tensor outputs = net.Forward(tokens);  // [B, T, 1 + vocab]
+  NodeOutputsWithLanguageModel out;
+  out.node_outputs = outputs.select(-1, 0)
+                         .gather(1, batch.paths.boundaries)
+                         .reshape({-1})
+                         .index_select(0, batch.node_slot);
+  // Position t predicts token t + 1; padding is never a target.
+  const int64_t time = tokens.size(1);
+  const int64_t vocab = outputs.size(-1) - 1;
+  const torch::Tensor logits =
+      outputs.narrow(1, 0, time - 1).narrow(-1, 1, vocab).reshape({-1, vocab});
+  const torch::Tensor targets = tokens.narrow(1, 1, time - 1).reshape({-1});
+  out.language_model_loss = torch::nn::functional::cross_entropy(
+      logits, targets,
+      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(
+          model::Tokenizer::kPad));
+  return out;
 }
 
 FlowMatchingLoss ComputeFlowMatchingLoss(const torch::Tensor& node_outputs,

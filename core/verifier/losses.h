@@ -12,6 +12,18 @@ namespace arts::verifier {
 // verifier's log F is log sigmoid(x).
 torch::Tensor NodeOutputs(model::TransformerImpl& net, const TreeBatch& batch);
 
+// A text network that also models its language (MakeVerifierNetwork with
+// `language_model`): output 0 of each position is the flow's x, the others
+// the logits of the next token. One forward pass gives both the nodes'
+// outputs, as NodeOutputs does, and the mean cross-entropy of predicting
+// every next real token of the batch's paths.
+struct NodeOutputsWithLanguageModel {
+  torch::Tensor node_outputs;         // [nodes]
+  torch::Tensor language_model_loss;  // scalar, nats per token
+};
+NodeOutputsWithLanguageModel NodeOutputsAndLanguageModelLoss(
+    model::TransformerImpl& net, const TreeBatch& batch);
+
 struct FlowMatchingLoss {
   torch::Tensor total;         // conservation + leaf_weight * terminal
   torch::Tensor conservation;  // mean r(s)^2 over expanded nodes

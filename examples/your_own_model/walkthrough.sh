@@ -11,7 +11,8 @@
 # Sizes (the defaults give the numbers of docs/your_own_model.md; the test
 # your_own_model_walkthrough runs it small): TRAIN and TEST problems,
 # MINUTES of verifier training, TEST_TREES (the held-out trees' children by
-# depth), WORK (runs/your_own_model), BUILD (build).
+# depth), LM_WEIGHT (train-verifier --lm_weight), WORK (runs/your_own_model),
+# BUILD (build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -20,6 +21,7 @@ TRAIN=${TRAIN:-600}
 TEST=${TEST:-40}
 MINUTES=${MINUTES:-15}
 TEST_TREES=${TEST_TREES:-8,4,4,2,1}
+LM_WEIGHT=${LM_WEIGHT:-0}
 lab=$BUILD/client/arts-lab
 arts=$BUILD/client/arts
 python=/usr/bin/python3
@@ -70,7 +72,8 @@ say "4. A flow verifier on the trees, with a SentencePiece tokenizer"
 "$lab" train-verifier --trees_dir "$WORK/trees" --objective flow \
   --reward_correct 10 --reward_wrong 0.1 --trees_per_batch 1 \
   --verifier_lr 2e-3 --subword_vocab 64 --epochs 1000 \
-  --max_minutes "$MINUTES" --log_every 200 --verifier_out "$WORK/verifier.ckpt"
+  --lm_weight "$LM_WEIGHT" --max_minutes "$MINUTES" --log_every 200 \
+  --verifier_out "$WORK/verifier.ckpt"
 
 say "5. How well it ranks held-out partial traces"
 "$lab" eval-verifier --verifier_model "$WORK/verifier.ckpt" \
