@@ -488,7 +488,7 @@ TEST_F(GeneratorServiceTest, GrpcProposerCollectsTheSameTreeAsLocal) {
   }
 }
 
-// A bad request through the gRPC proposer keeps its field-naming message.
+// A bad request through the gRPC policy keeps its field-naming message.
 TEST_F(GeneratorServiceTest, GrpcProposerPassesErrorsThrough) {
   backends::GrpcPolicy remote(channel(), absl::Seconds(30));
   model::ProposeRequest request;

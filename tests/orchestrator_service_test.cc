@@ -197,11 +197,11 @@ TEST_F(OrchestratorServiceTest, RemoteSearchEqualsLocalSearch) {
   auto generator = model::Generator::Load(kBundledGenerator);
   auto verifier = verifier::FlowVerifier::Load(verifier_model_->path());
   ASSERT_TRUE(generator.ok() && verifier.ok());
-  backends::LocalPolicy proposer(**generator);
+  backends::LocalPolicy policy(**generator);
   backends::LocalScorer scorer(**verifier);
   const SolveRequest request = Request(arts::v1::ARTS);
   absl::StatusOr<search::SearchResult> local = search::RunSearch(
-      proposer, &scorer, kProblem, *backends::OptionsFromProto(request));
+      policy, &scorer, kProblem, *backends::OptionsFromProto(request));
   absl::StatusOr<SolveResponse> remote = Solve(request);
   ASSERT_TRUE(local.ok() && remote.ok());
   ASSERT_EQ(static_cast<int>(local->answers.size()), remote->answers_size());

@@ -31,7 +31,7 @@ TEST(SearchEvalTest, JudgesTopAnswerAndOracleWithTheChecker) {
   config.output_size = 1;
   verifier::FlowVerifier verifier(
       testing_support::MakeTinyTransformer(3, config), {});
-  backends::LocalPolicy proposer(**generator);
+  backends::LocalPolicy policy(**generator);
   backends::LocalScorer scorer(verifier);
   std::vector<countdown::Problem> problems;
   for (const char* text :
@@ -51,7 +51,7 @@ TEST(SearchEvalTest, JudgesTopAnswerAndOracleWithTheChecker) {
         EXPECT_EQ(o.top_n, search::kMaxTopN);  // the harness sees every answer
         EXPECT_EQ(o.seed, 10u + calls);        // independent puzzles
         ++calls;
-        return search::RunSearch(proposer, &scorer, problem, o);
+        return search::RunSearch(policy, &scorer, problem, o);
       },
       progress);
   ASSERT_TRUE(rows.ok()) << rows.status();

@@ -252,9 +252,9 @@ TEST_F(SearchTest, BadOptionsNameTheField) {
     EXPECT_EQ(result.status().code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(std::string(result.status().message()), StartsWith(c.field));
   }
-  backends::LocalPolicy proposer(*generator_);
+  backends::LocalPolicy policy(*generator_);
   absl::StatusOr<SearchResult> bad_problem =
-      RunSearch(proposer, nullptr, "4 9 -> ", Options(Strategy::kMajorityVote));
+      RunSearch(policy, nullptr, "4 9 -> ", Options(Strategy::kMajorityVote));
   EXPECT_EQ(bad_problem.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(bad_problem.status().message()),
               StartsWith("problem:"));
@@ -265,17 +265,17 @@ TEST_F(SearchTest, BadOptionsNameTheField) {
 }
 
 TEST_F(SearchTest, VerifierDownIsUnavailableOrAnUnverifiedBestOfN) {
-  backends::LocalPolicy proposer(*generator_);
+  backends::LocalPolicy policy(*generator_);
   UnavailableScorer down;
   absl::StatusOr<SearchResult> failed =
-      RunSearch(proposer, &down, kProblem, Options(Strategy::kArts));
+      RunSearch(policy, &down, kProblem, Options(Strategy::kArts));
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(failed.status().message()), StartsWith("verifier:"));
 
   SearchOptions options = Options(Strategy::kArts);
   options.allow_unverified = true;
   absl::StatusOr<SearchResult> fallback =
-      RunSearch(proposer, &down, kProblem, options);
+      RunSearch(policy, &down, kProblem, options);
   ASSERT_TRUE(fallback.ok()) << fallback.status();
   EXPECT_FALSE(fallback->verified);
   ASSERT_FALSE(fallback->answers.empty());

@@ -32,8 +32,8 @@ class TraceTreeTest : public ::testing::Test {
 
   TraceTree Collect(const std::string& text, CollectorOptions options) {
     countdown::Problem problem = *countdown::ParseProblem(text);
-    backends::LocalPolicy proposer(generator_);
-    absl::StatusOr<TraceTree> tree = CollectTree(proposer, problem, options);
+    backends::LocalPolicy policy(generator_);
+    absl::StatusOr<TraceTree> tree = CollectTree(policy, problem, options);
     EXPECT_TRUE(tree.ok()) << tree.status();
     return tree.ok() ? *tree : TraceTree{};
   }
@@ -169,23 +169,23 @@ TEST_F(TraceTreeTest, UnconstrainedTreesKeepIllegalStepsAsDeadEnds) {
 }
 
 TEST_F(TraceTreeTest, BadOptionsAreRejected) {
-  backends::LocalPolicy proposer(generator_);
+  backends::LocalPolicy policy(generator_);
   countdown::Problem problem = *countdown::ParseProblem("1 2 3 4 -> 24");
   CollectorOptions options;
   options.children = 0;
-  EXPECT_THAT(CollectTree(proposer, problem, options).status().message(),
+  EXPECT_THAT(CollectTree(policy, problem, options).status().message(),
               HasSubstr("children"));
   options.children = 2;
   options.max_expanded_per_depth = 0;
-  EXPECT_THAT(CollectTree(proposer, problem, options).status().message(),
+  EXPECT_THAT(CollectTree(policy, problem, options).status().message(),
               HasSubstr("max_expanded_per_depth"));
   options.max_expanded_per_depth = 4;
   options.children_by_depth = {4, 65};
-  EXPECT_THAT(CollectTree(proposer, problem, options).status().message(),
+  EXPECT_THAT(CollectTree(policy, problem, options).status().message(),
               HasSubstr("children_by_depth"));
   options.children_by_depth = {};
   options.forks = -1;
-  EXPECT_THAT(CollectTree(proposer, problem, options).status().message(),
+  EXPECT_THAT(CollectTree(policy, problem, options).status().message(),
               HasSubstr("forks"));
 }
 

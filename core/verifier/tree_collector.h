@@ -61,7 +61,7 @@ TreeProblem ReferenceAnswerTreeProblem(
 // Samples a tree from the base policy: breadth-first, each expanded node gets
 // `children` one-step candidates from `policy`; terminal nodes are rewarded
 // by the problem's reward, illegal steps are dead ends with reward 0.
-// Deterministic for a seed and a deterministic proposer.
+// Deterministic for a seed and a deterministic policy.
 absl::StatusOr<TraceTree> CollectTree(backend::Policy& policy,
                                       const TreeProblem& problem,
                                       const CollectorOptions& options);

@@ -78,13 +78,13 @@ void Report(benchmark::State& state, Strategy strategy,
 void BM_SearchInProcess(benchmark::State& state) {
   static auto* generator = OrDie(arts::model::Generator::Load(kGenerator));
   static auto* verifier = OrDie(arts::verifier::FlowVerifier::Load(kVerifier));
-  arts::backends::LocalPolicy proposer(*generator);
+  arts::backends::LocalPolicy policy(*generator);
   arts::backends::LocalScorer scorer(*verifier);
   arts::search::SearchOptions options = Options(state.range(0));
   arts::search::CostReceipt total;
   for (auto _ : state) {
     options.seed++;
-    auto result = arts::search::RunSearch(proposer, &scorer, kProblem, options);
+    auto result = arts::search::RunSearch(policy, &scorer, kProblem, options);
     if (!result.ok()) {
       state.SkipWithError(std::string(result.status().message()).c_str());
       return;
