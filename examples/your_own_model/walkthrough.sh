@@ -12,7 +12,8 @@
 # your_own_model_walkthrough runs it small): TRAIN and TEST problems,
 # MINUTES of verifier training, TEST_TREES (the held-out trees' children by
 # depth), LM_WEIGHT (train-verifier --lm_weight), WORK (runs/your_own_model),
-# BUILD (build).
+# BUILD (build). TREES_ONLY=1 stops after the trees (step 3), for
+# experiments on them (lm_weight_ab.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -21,7 +22,8 @@ TRAIN=${TRAIN:-600}
 TEST=${TEST:-40}
 MINUTES=${MINUTES:-15}
 TEST_TREES=${TEST_TREES:-8,4,4,2,1}
-LM_WEIGHT=${LM_WEIGHT:-0}
+LM_WEIGHT=${LM_WEIGHT:-1}
+TREES_ONLY=${TREES_ONLY:-0}
 lab=$BUILD/client/arts-lab
 arts=$BUILD/client/arts
 python=/usr/bin/python3
@@ -67,6 +69,7 @@ say "3. Trees through the Generator contract, rewarded by the answers"
   --problems "$TEST" --from_generator "127.0.0.1:$generator" \
   --trees_dir "$WORK/test_trees" --children_by_depth "$TEST_TREES" \
   --breadth 1000 --seed 1000
+if [ "$TREES_ONLY" = 1 ]; then exit 0; fi
 
 say "4. A flow verifier on the trees, with a SentencePiece tokenizer"
 "$lab" train-verifier --trees_dir "$WORK/trees" --objective flow \
