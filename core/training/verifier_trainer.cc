@@ -334,8 +334,9 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
           options.conservation == verifier::Conservation::kSum ? "sum" : "mean";
       metadata["leaf_weight"] = absl::StrCat(options.leaf_weight);
     }
-    if (verifier)
+    if (verifier) {
       return verifier->Save(options.output_path, std::move(metadata));
+    }
     model::Transformer saved =
         language_model ? verifier::WithoutLanguageModel(*net) : net;
     return verifier::SaveVerifier(options.output_path, saved,

@@ -13,7 +13,9 @@
 # MINUTES of verifier training, TEST_TREES (the held-out trees' children by
 # depth), LM_WEIGHT (train-verifier --lm_weight), WORK (runs/your_own_model),
 # BUILD (build). TREES_ONLY=1 stops after the trees (step 3), for
-# experiments on them (lm_weight_ab.sh).
+# experiments on them (lm_weight_ab.sh); VERIFIER=CKPT skips the training
+# (step 4) and evaluates, serves and searches with that checkpoint;
+# ARTS_FLAGS adds flags to the arts search (e.g. "--max_tokens 300").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=${BUILD:-build}
@@ -24,6 +26,8 @@ MINUTES=${MINUTES:-15}
 TEST_TREES=${TEST_TREES:-8,4,4,2,1}
 LM_WEIGHT=${LM_WEIGHT:-1}
 TREES_ONLY=${TREES_ONLY:-0}
+VERIFIER=${VERIFIER:-}
+ARTS_FLAGS=${ARTS_FLAGS:-}
 lab=$BUILD/client/arts-lab
 arts=$BUILD/client/arts
 python=/usr/bin/python3
@@ -72,11 +76,16 @@ say "3. Trees through the Generator contract, rewarded by the answers"
 if [ "$TREES_ONLY" = 1 ]; then exit 0; fi
 
 say "4. A flow verifier on the trees, with a SentencePiece tokenizer"
-"$lab" train-verifier --trees_dir "$WORK/trees" --objective flow \
-  --reward_correct 10 --reward_wrong 0.1 --trees_per_batch 1 \
-  --verifier_lr 2e-3 --subword_vocab 64 --epochs 1000 \
-  --lm_weight "$LM_WEIGHT" --max_minutes "$MINUTES" --log_every 200 \
-  --verifier_out "$WORK/verifier.ckpt"
+if [ -n "$VERIFIER" ]; then
+  echo "(trained before: $VERIFIER)"
+  cp "$VERIFIER" "$WORK/verifier.ckpt"
+else
+  "$lab" train-verifier --trees_dir "$WORK/trees" --objective flow \
+    --reward_correct 10 --reward_wrong 0.1 --trees_per_batch 1 \
+    --verifier_lr 2e-3 --subword_vocab 64 --epochs 1000 \
+    --lm_weight "$LM_WEIGHT" --max_minutes "$MINUTES" --log_every 200 \
+    --verifier_out "$WORK/verifier.ckpt"
+fi
 
 say "5. How well it ranks held-out partial traces"
 "$lab" eval-verifier --verifier_model "$WORK/verifier.ckpt" \
@@ -104,5 +113,5 @@ say "7. Best-of-16 and arts on the held-out problems, ranked by the verifier"
 echo "best_of_n: $(tail -1 "$WORK/solve_best_of_n.txt")"
 "$arts" solve --orchestrator "127.0.0.1:$orchestrator" --wait_for_ready \
   --timeout 60s --task text --problems_file "$WORK/test.jsonl" \
-  --strategy arts --proposals 4 --seed 1 >"$WORK/solve_arts.txt"
+  --strategy arts --proposals 4 --seed 1 $ARTS_FLAGS >"$WORK/solve_arts.txt"
 echo "arts: $(tail -1 "$WORK/solve_arts.txt")"
