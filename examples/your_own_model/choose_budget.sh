@@ -23,36 +23,14 @@ python=/usr/bin/python3
 for f in train.jsonl test.jsonl verifier.ckpt; do
   [ -s "$WORK/$f" ] || { echo "choose_budget: no $WORK/$f (run the walkthrough first)" >&2; exit 1; }
 done
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-free_port() {
-  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=examples/your_own_model/services.sh
+source examples/your_own_model/services.sh
 
 "$python" examples/python/sum_problems.py --count "$VALIDATION" --seed 3 --max 4 \
   --exclude "$WORK/train.jsonl" --exclude "$WORK/test.jsonl" >"$WORK/validation.jsonl"
 
-llm=$(free_port)
-"$python" examples/python/toy_llm_server.py --port "$llm" >"$WORK/llm.log" 2>&1 &
-pids+=($!)
-generator=$(free_port)
-"$BUILD/server/arts-generator" --openai_url="http://127.0.0.1:$llm/v1" \
-  --openai_model=toy --listen="127.0.0.1:$generator" --metrics_listen= \
-  >"$WORK/generator.log" 2>&1 &
-pids+=($!)
-verifier=$(free_port)
-"$BUILD/server/arts-verifier" --model "$WORK/verifier.ckpt" \
-  --listen="127.0.0.1:$verifier" --metrics_listen= >"$WORK/verifier.log" 2>&1 &
-pids+=($!)
-orchestrator=$(free_port)
-"$BUILD/server/arts-orchestrator" --generator="127.0.0.1:$generator" \
-  --verifier="127.0.0.1:$verifier" --listen="127.0.0.1:$orchestrator" \
-  --metrics_listen= >"$WORK/orchestrator.log" 2>&1 &
-pids+=($!)
+start_generator
+start_verifier_and_orchestrator
 
 solve() {  # problems file, output file, strategy flags...
   local problems=$1 out=$2

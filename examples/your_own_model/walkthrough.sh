@@ -32,15 +32,8 @@ lab=$BUILD/client/arts-lab
 arts=$BUILD/client/arts
 python=/usr/bin/python3
 mkdir -p "$WORK"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-free_port() {
-  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=examples/your_own_model/services.sh
+source examples/your_own_model/services.sh
 say() { echo; echo "== $*"; }
 
 say "1. Problems with reference answers, the held-out ones never trained on"
@@ -51,15 +44,7 @@ say "1. Problems with reference answers, the held-out ones never trained on"
 head -2 "$WORK/test.jsonl"
 
 say "2. The LLM server, and arts-generator over its completions API"
-llm=$(free_port)
-"$python" examples/python/toy_llm_server.py --port "$llm" \
-  >"$WORK/llm.log" 2>&1 &
-pids+=($!)
-generator=$(free_port)
-"$BUILD/server/arts-generator" --openai_url="http://127.0.0.1:$llm/v1" \
-  --openai_model=toy --listen="127.0.0.1:$generator" --metrics_listen= \
-  >"$WORK/generator.log" 2>&1 &
-pids+=($!)
+start_generator
 "$arts" generate --generator "127.0.0.1:$generator" --wait_for_ready \
   --timeout 20s --task text \
   --problem "$(head -1 "$WORK/test.jsonl" | "$python" -c 'import json,sys; print(json.load(sys.stdin)["problem"])')" \
@@ -92,16 +77,7 @@ say "5. How well it ranks held-out partial traces"
   --held_out_trees "$WORK/test_trees"
 
 say "6. The verifier served, the orchestrator over both"
-verifier=$(free_port)
-"$BUILD/server/arts-verifier" --model "$WORK/verifier.ckpt" \
-  --listen="127.0.0.1:$verifier" --metrics_listen= \
-  >"$WORK/verifier.log" 2>&1 &
-pids+=($!)
-orchestrator=$(free_port)
-"$BUILD/server/arts-orchestrator" --generator="127.0.0.1:$generator" \
-  --verifier="127.0.0.1:$verifier" --listen="127.0.0.1:$orchestrator" \
-  --metrics_listen= >"$WORK/orchestrator.log" 2>&1 &
-pids+=($!)
+start_verifier_and_orchestrator
 
 say "7. Best-of-16 and arts on the held-out problems, ranked by the verifier"
 # Best-of-16 samples 16 whole traces (no budget); arts runs as tuned, with
