@@ -2,7 +2,7 @@
 #
 #   --target orchestrator     arts-orchestrator and the `arts` CLI: the
 #                             serving path without a model, built and run
-#                             without LibTorch (~100 MB)
+#                             without LibTorch (115 MB)
 #   --target model-services   arts-generator, arts-verifier,
 #                             arts-orchestrator-local (the orchestrator over
 #                             the bundled models in its own process), the

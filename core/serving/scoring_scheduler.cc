@@ -87,6 +87,10 @@ void ScoringScheduler::Loop() {
     absl::StatusOr<std::vector<std::vector<double>>> scores =
         verifier_.ScoreEncoded(batch, cache_.get(), &report.stats);
     const absl::Time scored_at = absl::Now();
+    // The batch is counted before its replies go: a client that reads the
+    // metrics after its reply sees its batch.
+    if (cache_ != nullptr) report.cache_bytes = cache_->bytes();
+    if (hooks_.on_batch) hooks_.on_batch(report, queue_.depth());
     size_t next = 0;
     for (auto& call : calls) {
       if (!scores.ok()) {
@@ -104,8 +108,6 @@ void ScoringScheduler::Loop() {
       }
       call->callbacks.on_done(std::move(mine));
     }
-    if (cache_ != nullptr) report.cache_bytes = cache_->bytes();
-    if (hooks_.on_batch) hooks_.on_batch(report, queue_.depth());
   }
 }
 
