@@ -18,6 +18,20 @@ namespace {
 
 constexpr char kKind[] = "verifier";
 
+// Copies each of `from`'s weights into the weight of `to` with the same name
+// and shape; `to`'s others keep their values.
+void CopySameShapedWeights(model::TransformerImpl& from,
+                           model::TransformerImpl& to) {
+  torch::NoGradGuard no_grad;
+  const auto source = from.named_parameters();
+  for (auto& target : to.named_parameters()) {
+    const torch::Tensor* weight = source.find(target.key());
+    if (weight != nullptr && weight->sizes() == target.value().sizes()) {
+      target.value().copy_(*weight);
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<BoundaryBatch> EncodeBoundaries(
@@ -547,15 +561,13 @@ model::Transformer WithoutLanguageModel(model::TransformerImpl& net) {
   model::TransformerConfig config = net.config();
   config.output_size = 1;
   model::Transformer verifier(config);
+  CopySameShapedWeights(net, *verifier);
+  // The head differs in shape; its first row is the flow's output.
   torch::NoGradGuard no_grad;
   const auto source = net.named_parameters();
-  for (auto& target : verifier->named_parameters()) {
-    const torch::Tensor* from = source.find(target.key());
-    // Every weight has its shape but the head's, whose first row is the
-    // flow's output.
-    target.value().copy_(from->sizes() == target.value().sizes()
-                             ? *from
-                             : from->narrow(0, 0, 1));
+  auto target = verifier->named_parameters();
+  for (const char* name : {"head.weight", "head.bias"}) {
+    target[name].copy_(source[name].narrow(0, 0, 1));
   }
   verifier->eval();
   return verifier;
@@ -567,16 +579,9 @@ absl::StatusOr<model::Transformer> MakeVerifierFromGenerator(
       model::LoadTransformer(generator_path, "generator");
   if (!generator.ok()) return generator.status();
   model::Transformer verifier = MakeVerifierNetwork(generator->model->config());
-  torch::NoGradGuard no_grad;
-  const auto source = generator->model->named_parameters();
-  for (auto& target : verifier->named_parameters()) {
-    const torch::Tensor* from = source.find(target.key());
-    // The head differs in shape (one output instead of the vocabulary) and
-    // keeps its fresh initialisation.
-    if (from != nullptr && from->sizes() == target.value().sizes()) {
-      target.value().copy_(*from);
-    }
-  }
+  // The head differs in shape (one output instead of the vocabulary) and
+  // keeps its fresh initialisation.
+  CopySameShapedWeights(*generator->model, *verifier);
   return verifier;
 }
 

@@ -4,11 +4,21 @@
 #include "core/verifier/flow_verifier.h"
 
 namespace arts::verifier {
+namespace {
 
-torch::Tensor NodeOutputs(model::TransformerImpl& net, const TreeBatch& batch) {
-  return OutputsAtBoundaries(net, batch.paths)
+// Each node's value from values per position [batch, time] of the batch's
+// paths: the value at the end of the node's prefix.
+torch::Tensor AtNodes(const torch::Tensor& per_position,
+                      const TreeBatch& batch) {
+  return per_position.gather(1, batch.paths.boundaries)
       .reshape({-1})
       .index_select(0, batch.node_slot);
+}
+
+}  // namespace
+
+torch::Tensor NodeOutputs(model::TransformerImpl& net, const TreeBatch& batch) {
+  return AtNodes(net.Forward(batch.paths.tokens).squeeze(-1), batch);
 }
 
 NodeOutputsWithLanguageModel NodeOutputsAndLanguageModelLoss(
@@ -16,10 +26,7 @@ NodeOutputsWithLanguageModel NodeOutputsAndLanguageModelLoss(
   const torch::Tensor& tokens = batch.paths.tokens;
   const torch::Tensor outputs = net.Forward(tokens);  // [B, T, 1 + vocab]
   NodeOutputsWithLanguageModel out;
-  out.node_outputs = outputs.select(-1, 0)
-                         .gather(1, batch.paths.boundaries)
-                         .reshape({-1})
-                         .index_select(0, batch.node_slot);
+  out.node_outputs = AtNodes(outputs.select(-1, 0), batch);
   // Position t predicts token t + 1; padding is never a target.
   const int64_t time = tokens.size(1);
   const int64_t vocab = outputs.size(-1) - 1;
