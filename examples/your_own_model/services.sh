@@ -1,4 +1,4 @@
-# Sourced by walkthrough.sh and choose_budget.sh: the processes they run,
+# Sourced by walkthrough.sh: the processes it runs,
 # each on a free loopback port, and stopped when the script exits. Needs
 # BUILD, WORK and python set.
 #   start_generator                  the toy LLM server (a stand-in for
