@@ -162,7 +162,7 @@ torch::Tensor FeedInChunks(TransformerImpl& model, KvSlots& slots, int slot,
   int64_t at = 0;
   for (int64_t size : chunks) {
     RaggedStep step =
-        model.ForwardRagged(tokens.narrow(1, at, size), slots.Gather({slot}));
+        model.ForwardRagged(tokens.narrow(1, at, size), slots.Past({slot}));
     slots.Append({slot}, {static_cast<int>(size)}, step);
     outputs.push_back(step.outputs[0]);
     at += size;
@@ -215,7 +215,7 @@ TEST(TransformerTest, RowsAtDifferentLengthsShareAPass) {
   }
   torch::Tensor input =
       torch::stack({Row(rows[0])[0], Row(rows[1])[0], Row(rows[2])[0]});
-  RaggedStep step = model->ForwardRagged(input, slots.Gather(order));
+  RaggedStep step = model->ForwardRagged(input, slots.Past(order));
   for (int r = 0; r < 3; ++r) {
     const int source = 2 - r;
     std::vector<int64_t> prefix(
@@ -224,6 +224,61 @@ TEST(TransformerTest, RowsAtDifferentLengthsShareAPass) {
     torch::Tensor full = model->Forward(Row(prefix))[0];
     EXPECT_TRUE(torch::allclose(step.outputs[r].narrow(0, 0, fresh[source]),
                                 full.narrow(0, past_len[source], fresh[source]),
+                                1e-5, 1e-4))
+        << "row " << r;
+  }
+}
+
+TEST(TransformerTest, PastReadInPlaceMatchesTheCopiedPast) {
+  // Rows in a scrambled order, over a range of slots with an unused slot
+  // (2) and a slot of another text (5) in it, each continuing with a chunk
+  // of its own length: the in-place past gives what the copied one does,
+  // and both what a full recompute does.
+  Transformer model = MakeTinyTransformer(4);
+  torch::NoGradGuard no_grad;
+  const std::vector<std::string> texts = {"4 9 10 13 -> 24\n",
+                                          "1 2 3 4 -> 24\n1 + 2 = 3",
+                                          "6 6 -> 12\n", "2 5 7 12 -> 24\n"};
+  KvSlots slots(model->config(), 8);
+  std::vector<int> taken;
+  for (int i = 0; i < 6; ++i) taken.push_back(slots.Acquire());
+  EXPECT_EQ(taken, (std::vector<int>{0, 1, 2, 3, 4, 5}));  // lowest first
+  const std::vector<int> order = {4, 1, 3};                // rows' slots
+  const std::vector<int> past_len = {10, 3, 7};
+  const std::vector<int> fresh = {1, 4, 2};
+  std::vector<std::vector<int64_t>> ids;
+  for (size_t r = 0; r < order.size(); ++r) {
+    ids.push_back(Encode(texts[r]));
+    FeedInChunks(*model, slots, order[r], Row(ids[r]), {past_len[r]});
+  }
+  const std::vector<int64_t> other = Encode(texts[3]);
+  FeedInChunks(*model, slots, 5, Row(other),
+               {static_cast<int64_t>(other.size())});
+  std::vector<torch::Tensor> input_rows;
+  for (size_t r = 0; r < order.size(); ++r) {
+    std::vector<int64_t> row(ids[r].begin() + past_len[r],
+                             ids[r].begin() + past_len[r] + fresh[r]);
+    row.resize(4, Tokenizer::kPad);
+    input_rows.push_back(Row(row)[0]);
+  }
+  const torch::Tensor input = torch::stack(input_rows);
+
+  const RaggedPast in_place = slots.InPlace(order);
+  ASSERT_TRUE(in_place.rows.defined());
+  EXPECT_EQ(in_place.keys[0].size(0), 4);           // slots 1 to 4
+  EXPECT_TRUE(slots.Past(order).rows.defined());    // 3 of 4: dense enough
+  EXPECT_FALSE(slots.Past({0, 5}).rows.defined());  // 2 of 6: copied
+  const RaggedStep read = model->ForwardRagged(input, in_place);
+  const RaggedStep copied = model->ForwardRagged(input, slots.Copied(order));
+  for (size_t r = 0; r < order.size(); ++r) {
+    const torch::Tensor mine = read.outputs[r].narrow(0, 0, fresh[r]);
+    EXPECT_TRUE(torch::allclose(mine, copied.outputs[r].narrow(0, 0, fresh[r]),
+                                1e-6, 1e-5))
+        << "row " << r;
+    std::vector<int64_t> prefix(ids[r].begin(),
+                                ids[r].begin() + past_len[r] + fresh[r]);
+    const torch::Tensor full = model->Forward(Row(prefix))[0];
+    EXPECT_TRUE(torch::allclose(mine, full.narrow(0, past_len[r], fresh[r]),
                                 1e-5, 1e-4))
         << "row " << r;
   }
@@ -245,7 +300,7 @@ TEST(TransformerTest, SlotCopyForksAPrefix) {
   const std::vector<int64_t> next = {tok.TokenOf('1'), tok.TokenOf('4'),
                                      tok.TokenOf('9')};
   RaggedStep step = model->ForwardRagged(
-      torch::tensor(next, torch::kLong).unsqueeze(1), slots.Gather({a, b, c}));
+      torch::tensor(next, torch::kLong).unsqueeze(1), slots.Past({a, b, c}));
   for (int r = 0; r < 3; ++r) {
     std::vector<int64_t> ids = prefix;
     ids.push_back(next[r]);

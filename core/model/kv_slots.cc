@@ -14,18 +14,18 @@ KvSlots::KvSlots(const TransformerConfig& config, int slots)
     keys_.push_back(torch::zeros({slots, heads, config.max_len, head_dim}));
     values_.push_back(torch::zeros({slots, heads, config.max_len, head_dim}));
   }
-  for (int s = slots - 1; s >= 0; --s) free_.push_back(s);
+  for (int s = 0; s < slots; ++s) free_.insert(s);
 }
 
 int KvSlots::Acquire() {
   if (free_.empty()) return -1;
-  const int slot = free_.back();
-  free_.pop_back();
+  const int slot = *free_.begin();
+  free_.erase(free_.begin());
   lengths_[slot] = 0;
   return slot;
 }
 
-void KvSlots::Release(int slot) { free_.push_back(slot); }
+void KvSlots::Release(int slot) { free_.insert(slot); }
 
 int64_t KvSlots::slot_bytes() const {
   int64_t bytes = 0;
@@ -37,15 +37,34 @@ int64_t KvSlots::slot_bytes() const {
   return bytes;
 }
 
-RaggedPast KvSlots::Gather(const std::vector<int>& slots) const {
-  RaggedPast past;
-  std::vector<int64_t> lengths;
+namespace {
+
+// The rows' lengths, and the longest.
+int64_t PastLengths(const std::vector<int>& slots,
+                    const std::vector<int>& lengths, RaggedPast& past) {
+  std::vector<int64_t> by_row;
   int64_t width = 0;
   for (int slot : slots) {
-    lengths.push_back(lengths_[slot]);
-    width = std::max<int64_t>(width, lengths_[slot]);
+    by_row.push_back(lengths[slot]);
+    width = std::max<int64_t>(width, lengths[slot]);
   }
-  past.lengths = torch::tensor(lengths, torch::kLong);
+  past.lengths = torch::tensor(by_row, torch::kLong);
+  return width;
+}
+
+}  // namespace
+
+RaggedPast KvSlots::Past(const std::vector<int>& slots) const {
+  if (slots.empty()) return Copied(slots);
+  const auto [low, high] = std::minmax_element(slots.begin(), slots.end());
+  const int64_t range = *high - *low + 1;
+  return range <= 2 * static_cast<int64_t>(slots.size()) ? InPlace(slots)
+                                                         : Copied(slots);
+}
+
+RaggedPast KvSlots::Copied(const std::vector<int>& slots) const {
+  RaggedPast past;
+  const int64_t width = PastLengths(slots, lengths_, past);
   if (width == 0) return past;
   const torch::Tensor index = torch::tensor(
       std::vector<int64_t>(slots.begin(), slots.end()), torch::kLong);
@@ -53,6 +72,24 @@ RaggedPast KvSlots::Gather(const std::vector<int>& slots) const {
     past.keys.push_back(keys_[i].narrow(2, 0, width).index_select(0, index));
     past.values.push_back(
         values_[i].narrow(2, 0, width).index_select(0, index));
+  }
+  return past;
+}
+
+RaggedPast KvSlots::InPlace(const std::vector<int>& slots) const {
+  RaggedPast past;
+  const int64_t width = PastLengths(slots, lengths_, past);
+  if (width == 0) return past;
+  const int low = *std::min_element(slots.begin(), slots.end());
+  const int high = *std::max_element(slots.begin(), slots.end());
+  std::vector<int64_t> rows;
+  for (int slot : slots) rows.push_back(slot - low);
+  past.rows = torch::tensor(rows, torch::kLong);
+  for (size_t i = 0; i < keys_.size(); ++i) {
+    past.keys.push_back(
+        keys_[i].narrow(0, low, high - low + 1).narrow(2, 0, width));
+    past.values.push_back(
+        values_[i].narrow(0, low, high - low + 1).narrow(2, 0, width));
   }
   return past;
 }

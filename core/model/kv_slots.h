@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <set>
 #include <vector>
 
 #include "core/model/transformer.h"
@@ -22,7 +23,8 @@ class KvSlots {
 
   int capacity() const { return static_cast<int>(lengths_.size()); }
   int free_slots() const { return static_cast<int>(free_.size()); }
-  // Takes a free slot, empty; -1 when none is free.
+  // Takes the lowest free slot, empty; -1 when none is free. Lowest first
+  // keeps the slots in use together, so that Past can read them in place.
   int Acquire();
   void Release(int slot);
   int length(int slot) const { return lengths_[slot]; }
@@ -30,8 +32,17 @@ class KvSlots {
   int64_t slot_bytes() const;
 
   // The past of `slots`, in that order, for TransformerImpl::ForwardRagged:
-  // copies of the columns up to the longest row.
-  RaggedPast Gather(const std::vector<int>& slots) const;
+  // read in place when the slots are dense enough in the range they span
+  // (at least half of it), else copied. Reading in place computes attention
+  // over the whole range, so a sparse range would cost more than the copy
+  // it saves; a dense one saves copying every row's keys and values at
+  // every pass (the larger part of a decode pass's memory traffic).
+  RaggedPast Past(const std::vector<int>& slots) const;
+  // Copies of the columns up to the longest row.
+  RaggedPast Copied(const std::vector<int>& slots) const;
+  // Views of the range of slots from the smallest to the largest of
+  // `slots`, with RaggedPast::rows naming each row's entry in it.
+  RaggedPast InPlace(const std::vector<int>& slots) const;
   // Appends the first counts[r] new positions of row r of `step` to slot
   // slots[r].
   void Append(const std::vector<int>& slots, const std::vector<int>& counts,
@@ -43,7 +54,7 @@ class KvSlots {
   std::vector<torch::Tensor> keys_;  // per layer
   std::vector<torch::Tensor> values_;
   std::vector<int> lengths_;
-  std::vector<int> free_;
+  std::set<int> free_;
 };
 
 }  // namespace arts::model

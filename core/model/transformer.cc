@@ -117,6 +117,27 @@ torch::Tensor TransformerImpl::Forward(const torch::Tensor& tokens) {
   return ForwardRagged(tokens, none).outputs;
 }
 
+namespace {
+
+// For a past read in place (RaggedPast::rows): what the batch's rows hold,
+// placed at their entries of the past's range (zeros elsewhere), and back.
+// These move a row's queries or attention weights, which are head_dim times
+// smaller than the keys and values a copied past would move.
+torch::Tensor InRange(const torch::Tensor& by_row, const RaggedPast& past) {
+  if (!past.rows.defined()) return by_row;
+  std::vector<int64_t> shape = by_row.sizes().vec();
+  shape[0] = past.keys[0].size(0);
+  return torch::zeros(shape, by_row.options())
+      .index_copy_(0, past.rows, by_row);
+}
+
+torch::Tensor AtRows(const torch::Tensor& in_range, const RaggedPast& past) {
+  if (!past.rows.defined()) return in_range;
+  return in_range.index_select(0, past.rows);
+}
+
+}  // namespace
+
 RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
                                           const RaggedPast& past) {
   const int64_t rows = tokens.size(0);
@@ -129,6 +150,9 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
   TORCH_CHECK(past.keys.empty() || past.keys.size() == blocks_.size(),
               "past has keys for ", past.keys.size(), " layers, the model ",
               blocks_.size());
+  TORCH_CHECK(!past.rows.defined() || past.rows.size(0) == rows, "past names ",
+              past.rows.defined() ? past.rows.size(0) : 0, " rows, tokens ",
+              rows);
 
   // Row b's token j sits at absolute position lengths[b] + j.
   const torch::Tensor steps = torch::arange(time, torch::kLong);
@@ -170,16 +194,22 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
     // share a decode step.
     torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
     if (width > 0) {
-      scores = torch::cat(
-          {torch::matmul(q, past.keys[i].transpose(-2, -1)) * scale, scores},
-          -1);
+      scores = torch::cat({AtRows(torch::matmul(InRange(q, past),
+                                                past.keys[i].transpose(-2, -1)),
+                                  past) *
+                               scale,
+                           scores},
+                          -1);
     }
     if (mask.defined()) scores = scores.masked_fill(mask, -1e30);
     torch::Tensor weights = scores.softmax(-1);
     torch::Tensor attended = torch::matmul(weights.narrow(-1, width, time), v);
     if (width > 0) {
-      attended = attended +
-                 torch::matmul(weights.narrow(-1, 0, width), past.values[i]);
+      attended =
+          attended +
+          AtRows(torch::matmul(InRange(weights.narrow(-1, 0, width), past),
+                               past.values[i]),
+                 past);
     }
     attended = attended.transpose(1, 2).reshape({rows, time, config_.d_model});
     x = x + b.proj(attended);

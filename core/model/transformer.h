@@ -36,10 +36,17 @@ struct TransformerConfig {
 // the rest padding. Rows of one batch may be at different lengths (they come
 // from different requests), which is what lets sampling feed only new tokens
 // and lets scoring reuse a scored prefix.
+//
+// Or, read in place from a store of many rows (KvSlots), without copying:
+// `rows` is defined, keys and values are [range, heads, width, head_dim]
+// views of a range of the store, and row b's past is entry rows[b] of the
+// range. Entries of the range that no row names are computed over and
+// discarded.
 struct RaggedPast {
   std::vector<torch::Tensor> keys;  // empty: no past
   std::vector<torch::Tensor> values;
   torch::Tensor lengths;  // [rows] int64
+  torch::Tensor rows;     // [rows] int64, or undefined: keys are by row
 };
 
 // What one ragged forward pass computed for its new tokens.

@@ -117,10 +117,10 @@ void BM_DecodeStep(benchmark::State& state) {
   std::vector<int> rows;
   for (int r = 0; r < 16; ++r) rows.push_back(slots.Acquire());
   slots.Append(rows, std::vector<int>(16, static_cast<int>(length)),
-               net->ForwardRagged(prefix, slots.Gather(rows)));
+               net->ForwardRagged(prefix, slots.Past(rows)));
   for (auto _ : state) {
     if (cached) {  // the slots themselves stay length T
-      benchmark::DoNotOptimize(net->ForwardRagged(next, slots.Gather(rows)));
+      benchmark::DoNotOptimize(net->ForwardRagged(next, slots.Past(rows)));
     } else {
       benchmark::DoNotOptimize(net->Forward(torch::cat({prefix, next}, 1)));
     }
@@ -130,6 +130,41 @@ BENCHMARK(BM_DecodeStep)
     ->ArgsProduct({{32, 96, 192}, {0, 1}})
     ->ArgNames({"T", "cached"})
     ->Unit(benchmark::kMicrosecond);
+
+// One decode pass of R rows at context length T, each in its own slot of a
+// full store, with the past copied out of the slots (the way every pass
+// read it before) or read in place (KvSlots::InPlace, what Past picks for
+// dense slots).
+void BM_DecodePass(benchmark::State& state) {
+  const int rows = static_cast<int>(state.range(0));
+  const int64_t length = state.range(1);
+  const bool in_place = state.range(2);
+  torch::NoGradGuard no_grad;
+  arts::model::TransformerConfig config;
+  config.vocab_size = arts::model::Tokenizer().vocab_size();
+  arts::model::Transformer net(config);
+  net->eval();
+  arts::model::KvSlots slots(config, rows);
+  std::vector<int> all;
+  for (int r = 0; r < rows; ++r) all.push_back(slots.Acquire());
+  slots.Append(all, std::vector<int>(rows, static_cast<int>(length)),
+               net->ForwardRagged(torch::randint(2, config.vocab_size,
+                                                 {rows, length}, torch::kLong),
+                                  slots.Copied(all)));
+  const torch::Tensor next =
+      torch::randint(2, config.vocab_size, {rows, 1}, torch::kLong);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(net->ForwardRagged(
+        next, in_place ? slots.InPlace(all) : slots.Copied(all)));
+  }
+  state.counters["positions/s"] =
+      benchmark::Counter(rows, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_DecodePass)
+    ->ArgsProduct({{16, 200}, {32, 96}, {0, 1}})
+    ->ArgNames({"rows", "T", "in_place"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 
