@@ -103,6 +103,14 @@ int EvalOnTrees(const EvalVerifierOptions& options) {
   std::cout << "AUC of log F on " << trees->size()
             << " held-out trees (solved from below vs never):\n";
   for (const eval::DepthAuc& row : *rows) {
+    if (row.positives == 0 || row.negatives == 0) {
+      // An AUC needs states of both kinds; say why there is none.
+      std::cout << absl::StrFormat(
+          "  depth %d: no AUC (%d solved, %d not, counting states with >= %d "
+          "complete traces below: --auc_min_leaves)\n",
+          row.depth, row.positives, row.negatives, options.auc_min_leaves);
+      continue;
+    }
     std::cout << absl::StrFormat("  depth %d: AUC %.3f (%d solved, %d not)\n",
                                  row.depth, row.auc, row.positives,
                                  row.negatives);
