@@ -136,6 +136,30 @@ torch::Tensor AtRows(const torch::Tensor& in_range, const RaggedPast& past) {
   return in_range.index_select(0, past.rows);
 }
 
+// A decode pass has one query per row and head. As matrix products its
+// attention over the past is rows x heads tiny GEMMs (1 x head_dim against
+// head_dim x width), each of which packs its keys before multiplying: perf
+// of the generator under load put OpenBLAS's packing at as much time as its
+// products. For one query, multiplying and summing elementwise reads each
+// key and value once and vectorizes over head_dim (BM_DecodePass,
+// docs/BENCHMARKS.md).
+
+// q [n, h, t, d] against keys [n, h, w, d]: [n, h, t, w].
+torch::Tensor QueriesTimesKeys(const torch::Tensor& q,
+                               const torch::Tensor& keys) {
+  if (q.size(2) == 1) return (q * keys).sum(-1).unsqueeze(2);
+  return torch::matmul(q, keys.transpose(-2, -1));
+}
+
+// weights [n, h, t, w] over values [n, h, w, d]: [n, h, t, d].
+torch::Tensor WeightsTimesValues(const torch::Tensor& weights,
+                                 const torch::Tensor& values) {
+  if (weights.size(2) == 1) {
+    return (weights.transpose(-2, -1) * values).sum(2).unsqueeze(2);
+  }
+  return torch::matmul(weights, values);
+}
+
 }  // namespace
 
 RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
@@ -194,12 +218,11 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
     // share a decode step.
     torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
     if (width > 0) {
-      scores = torch::cat({AtRows(torch::matmul(InRange(q, past),
-                                                past.keys[i].transpose(-2, -1)),
-                                  past) *
-                               scale,
-                           scores},
-                          -1);
+      scores = torch::cat(
+          {AtRows(QueriesTimesKeys(InRange(q, past), past.keys[i]), past) *
+               scale,
+           scores},
+          -1);
     }
     if (mask.defined()) scores = scores.masked_fill(mask, -1e30);
     torch::Tensor weights = scores.softmax(-1);
@@ -207,8 +230,8 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
     if (width > 0) {
       attended =
           attended +
-          AtRows(torch::matmul(InRange(weights.narrow(-1, 0, width), past),
-                               past.values[i]),
+          AtRows(WeightsTimesValues(InRange(weights.narrow(-1, 0, width), past),
+                                    past.values[i]),
                  past);
     }
     attended = attended.transpose(1, 2).reshape({rows, time, config_.d_model});
