@@ -215,18 +215,40 @@ TEST(TransformerTest, RowsAtDifferentLengthsShareAPass) {
   }
   torch::Tensor input =
       torch::stack({Row(rows[0])[0], Row(rows[1])[0], Row(rows[2])[0]});
-  RaggedStep step = model->ForwardRagged(input, slots.Past(order));
+  // Padded, and packed: told each row's real tokens (14 of 27), the linear
+  // layers run on those alone.
+  const RaggedStep padded = model->ForwardRagged(input, slots.Past(order));
+  const RaggedStep packed = model->ForwardRagged(
+      input, slots.Past(order), {fresh[2], fresh[1], fresh[0]});
   for (int r = 0; r < 3; ++r) {
     const int source = 2 - r;
     std::vector<int64_t> prefix(
         ids[source].begin(),
         ids[source].begin() + past_len[source] + fresh[source]);
     torch::Tensor full = model->Forward(Row(prefix))[0];
-    EXPECT_TRUE(torch::allclose(step.outputs[r].narrow(0, 0, fresh[source]),
-                                full.narrow(0, past_len[source], fresh[source]),
-                                1e-5, 1e-4))
-        << "row " << r;
+    for (const RaggedStep* step : {&padded, &packed}) {
+      EXPECT_TRUE(torch::allclose(
+          step->outputs[r].narrow(0, 0, fresh[source]),
+          full.narrow(0, past_len[source], fresh[source]), 1e-5, 1e-4))
+          << "row " << r << (step == &packed ? ", packed" : ", padded");
+      EXPECT_TRUE(torch::allclose(step->keys[1][r].narrow(1, 0, fresh[source]),
+                                  padded.keys[1][r].narrow(1, 0, fresh[source]),
+                                  1e-5, 1e-4));
+    }
+    // The padding of a packed pass is zeros.
+    if (fresh[source] < 9) {
+      EXPECT_EQ(packed.outputs[r]
+                    .narrow(0, fresh[source], 9 - fresh[source])
+                    .abs()
+                    .max()
+                    .item<float>(),
+                0.0f);
+    }
   }
+  EXPECT_THROW(model->ForwardRagged(input, slots.Past(order), {1, 2}),
+               c10::Error);
+  EXPECT_THROW(model->ForwardRagged(input, slots.Past(order), {1, 10, 2}),
+               c10::Error);
 }
 
 TEST(TransformerTest, PastReadInPlaceMatchesTheCopiedPast) {

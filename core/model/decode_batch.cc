@@ -177,7 +177,8 @@ void DecodeBatch::Pass(const std::vector<size_t>& rows) {
   const torch::Tensor input = torch::tensor(tokens, torch::kLong)
                                   .view({static_cast<int64_t>(rows.size()),
                                          static_cast<int64_t>(time)});
-  const RaggedStep step = model_.ForwardRagged(input, slots_.Past(slots));
+  const RaggedStep step =
+      model_.ForwardRagged(input, slots_.Past(slots), counts);
   slots_.Append(slots, counts, step);
   std::vector<int64_t> last(counts.begin(), counts.end());
   for (int64_t& c : last) --c;

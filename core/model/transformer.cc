@@ -160,10 +160,38 @@ torch::Tensor WeightsTimesValues(const torch::Tensor& weights,
   return torch::matmul(weights, values);
 }
 
+// The flat [rows * time] positions of the real tokens, when packing them
+// pays: only for chunks (a decode pass has no padding) whose padding is at
+// least a fifth of the batch. Undefined otherwise.
+torch::Tensor RealPositions(const std::vector<int>& counts, int64_t rows,
+                            int64_t time) {
+  if (counts.empty() || time == 1) return {};
+  TORCH_CHECK(static_cast<int64_t>(counts.size()) == rows, "counts has ",
+              counts.size(), " rows, tokens ", rows);
+  std::vector<int64_t> real;
+  for (int64_t r = 0; r < rows; ++r) {
+    TORCH_CHECK(counts[r] >= 0 && counts[r] <= time, "counts[", r, "] is ",
+                counts[r], ", tokens have ", time);
+    for (int64_t j = 0; j < counts[r]; ++j) real.push_back(r * time + j);
+  }
+  if (5 * static_cast<int64_t>(real.size()) > 4 * rows * time) return {};
+  return torch::tensor(real, torch::kLong);
+}
+
+// Packed [real, features] back to padded [rows, time, features], zeros at
+// the padding.
+torch::Tensor Unpack(const torch::Tensor& packed, const torch::Tensor& real,
+                     int64_t rows, int64_t time) {
+  return torch::zeros({rows * time, packed.size(1)}, packed.options())
+      .index_copy_(0, real, packed)
+      .view({rows, time, packed.size(1)});
+}
+
 }  // namespace
 
 RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
-                                          const RaggedPast& past) {
+                                          const RaggedPast& past,
+                                          const std::vector<int>& counts) {
   const int64_t rows = tokens.size(0);
   const int64_t time = tokens.size(1);
   const int64_t width = past.keys.empty() ? 0 : past.keys[0].size(2);
@@ -184,6 +212,10 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
       (past.lengths.unsqueeze(1) + steps.unsqueeze(0))
           .clamp_max(config_.max_len - 1);
   torch::Tensor x = token_embedding_(tokens) + position_embedding_(positions);
+  // Packed: x holds the real tokens alone, [real, d_model], through the
+  // linear layers; attention unpacks them to [rows, time] and back.
+  const torch::Tensor real = RealPositions(counts, rows, time);
+  if (real.defined()) x = x.flatten(0, 1).index_select(0, real);
 
   // Keys are [past columns | new columns]. A query sees the real past
   // columns of its row and the new columns up to itself; padding after a
@@ -206,8 +238,9 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
   RaggedStep step;
   for (size_t i = 0; i < blocks_.size(); ++i) {
     Block& b = blocks_[i];
-    auto qkv = b.qkv(b.ln1(x))
-                   .view({rows, time, 3, heads, head_dim})
+    torch::Tensor projected = b.qkv(b.ln1(x));
+    if (real.defined()) projected = Unpack(projected, real, rows, time);
+    auto qkv = projected.view({rows, time, 3, heads, head_dim})
                    .permute({2, 0, 3, 1, 4});
     torch::Tensor q = qkv[0], k = qkv[1], v = qkv[2];
     step.keys.push_back(k);
@@ -235,10 +268,14 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
                  past);
     }
     attended = attended.transpose(1, 2).reshape({rows, time, config_.d_model});
+    if (real.defined()) {
+      attended = attended.flatten(0, 1).index_select(0, real);
+    }
     x = x + b.proj(attended);
     x = x + b.fc2(torch::gelu(b.fc1(b.ln2(x))));
   }
   step.outputs = head_(final_norm_(x));
+  if (real.defined()) step.outputs = Unpack(step.outputs, real, rows, time);
   return step;
 }
 

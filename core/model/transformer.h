@@ -69,7 +69,11 @@ class TransformerImpl : public torch::nn::Module {
   // and the padding's outputs and keys are garbage that no real token
   // attends to. The caller keeps past.lengths[b] + the row's real tokens
   // within the context; padding past it is clamped to the last position.
-  RaggedStep ForwardRagged(const torch::Tensor& tokens, const RaggedPast& past);
+  // counts[b], when given, is row b's number of real new tokens: a pass
+  // with much padding then runs its linear layers on the real tokens alone
+  // (packed), and the padding's outputs and keys are zeros.
+  RaggedStep ForwardRagged(const torch::Tensor& tokens, const RaggedPast& past,
+                           const std::vector<int>& counts = {});
 
   const TransformerConfig& config() const { return config_; }
 

@@ -359,12 +359,14 @@ absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreEncoded(
     }
     std::vector<int64_t> tokens(n * time, model::Tokenizer::kPad);
     std::vector<int64_t> lengths;
+    std::vector<int> counts;  // each row's real new tokens
     for (int64_t r = 0; r < n; ++r) {
       const std::vector<int64_t>& all = traces[rows[r].index]->tokens;
       std::copy(all.begin() + rows[r].start, all.end(),
                 tokens.begin() + r * time);
       lengths.push_back(rows[r].start);
-      stats->positions += static_cast<int64_t>(all.size()) - rows[r].start;
+      counts.push_back(static_cast<int>(all.size()) - rows[r].start);
+      stats->positions += counts.back();
     }
     model::RaggedPast past;
     past.lengths = torch::tensor(lengths, torch::kLong);
@@ -387,7 +389,7 @@ absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreEncoded(
       }
     }
     const model::RaggedStep step = model_->ForwardRagged(
-        torch::tensor(tokens, torch::kLong).view({n, time}), past);
+        torch::tensor(tokens, torch::kLong).view({n, time}), past, counts);
     const torch::Tensor log_flow = torch::log_sigmoid(step.outputs.squeeze(-1))
                                        .to(torch::kFloat64)
                                        .contiguous();
