@@ -99,30 +99,51 @@ BENCHMARK(BM_ProposeOverGrpc)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+arts::model::TransformerConfig GeneratorShapedConfig() {
+  arts::model::TransformerConfig config;
+  config.vocab_size = arts::model::Tokenizer().vocab_size();
+  return config;
+}
+
+// A generator-shaped transformer with random weights, and `rows` slots,
+// each holding `length` positions of random tokens.
+struct FilledSlots {
+  FilledSlots(int rows, int64_t length)
+      : config(GeneratorShapedConfig()), net(config), slots(config, rows) {
+    torch::NoGradGuard no_grad;
+    net->eval();
+    for (int r = 0; r < rows; ++r) all.push_back(slots.Acquire());
+    prefix = torch::randint(2, config.vocab_size, {rows, length}, torch::kLong);
+    slots.Append(all, std::vector<int>(rows, static_cast<int>(length)),
+                 net->ForwardRagged(prefix, slots.Copied(all)));
+  }
+  // One new random token a row.
+  torch::Tensor Next() const {
+    return torch::randint(2, config.vocab_size,
+                          {static_cast<int64_t>(all.size()), 1}, torch::kLong);
+  }
+
+  arts::model::TransformerConfig config;
+  arts::model::Transformer net;
+  arts::model::KvSlots slots;
+  std::vector<int> all;
+  torch::Tensor prefix;
+};
+
 // One decoding step for a batch of 16 rows at context length T: feeding one
 // token against the KV cache versus recomputing all T+1 positions.
 void BM_DecodeStep(benchmark::State& state) {
   const bool cached = state.range(1);
-  const int64_t length = state.range(0);
+  FilledSlots filled(16, state.range(0));
   torch::NoGradGuard no_grad;
-  arts::model::TransformerConfig config;
-  config.vocab_size = arts::model::Tokenizer().vocab_size();
-  arts::model::Transformer net(config);
-  net->eval();
-  torch::Tensor prefix =
-      torch::randint(2, config.vocab_size, {16, length}, torch::kLong);
-  torch::Tensor next =
-      torch::randint(2, config.vocab_size, {16, 1}, torch::kLong);
-  arts::model::KvSlots slots(config, 16);
-  std::vector<int> rows;
-  for (int r = 0; r < 16; ++r) rows.push_back(slots.Acquire());
-  slots.Append(rows, std::vector<int>(16, static_cast<int>(length)),
-               net->ForwardRagged(prefix, slots.Past(rows)));
+  const torch::Tensor next = filled.Next();
   for (auto _ : state) {
     if (cached) {  // the slots themselves stay length T
-      benchmark::DoNotOptimize(net->ForwardRagged(next, slots.Past(rows)));
+      benchmark::DoNotOptimize(
+          filled.net->ForwardRagged(next, filled.slots.Past(filled.all)));
     } else {
-      benchmark::DoNotOptimize(net->Forward(torch::cat({prefix, next}, 1)));
+      benchmark::DoNotOptimize(
+          filled.net->Forward(torch::cat({filled.prefix, next}, 1)));
     }
   }
 }
@@ -137,25 +158,14 @@ BENCHMARK(BM_DecodeStep)
 // dense slots).
 void BM_DecodePass(benchmark::State& state) {
   const int rows = static_cast<int>(state.range(0));
-  const int64_t length = state.range(1);
   const bool in_place = state.range(2);
+  FilledSlots filled(rows, state.range(1));
   torch::NoGradGuard no_grad;
-  arts::model::TransformerConfig config;
-  config.vocab_size = arts::model::Tokenizer().vocab_size();
-  arts::model::Transformer net(config);
-  net->eval();
-  arts::model::KvSlots slots(config, rows);
-  std::vector<int> all;
-  for (int r = 0; r < rows; ++r) all.push_back(slots.Acquire());
-  slots.Append(all, std::vector<int>(rows, static_cast<int>(length)),
-               net->ForwardRagged(torch::randint(2, config.vocab_size,
-                                                 {rows, length}, torch::kLong),
-                                  slots.Copied(all)));
-  const torch::Tensor next =
-      torch::randint(2, config.vocab_size, {rows, 1}, torch::kLong);
+  const torch::Tensor next = filled.Next();
   for (auto _ : state) {
-    benchmark::DoNotOptimize(net->ForwardRagged(
-        next, in_place ? slots.InPlace(all) : slots.Copied(all)));
+    benchmark::DoNotOptimize(filled.net->ForwardRagged(
+        next, in_place ? filled.slots.InPlace(filled.all)
+                       : filled.slots.Copied(filled.all)));
   }
   state.counters["positions/s"] =
       benchmark::Counter(rows, benchmark::Counter::kIsIterationInvariantRate);
