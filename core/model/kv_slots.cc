@@ -80,8 +80,9 @@ RaggedPast KvSlots::InPlace(const std::vector<int>& slots) const {
   RaggedPast past;
   const int64_t width = PastLengths(slots, lengths_, past);
   if (width == 0) return past;
-  const int low = *std::min_element(slots.begin(), slots.end());
-  const int high = *std::max_element(slots.begin(), slots.end());
+  const auto [lowest, highest] =
+      std::minmax_element(slots.begin(), slots.end());
+  const int low = *lowest, high = *highest;
   std::vector<int64_t> rows;
   for (int slot : slots) rows.push_back(slot - low);
   past.rows = torch::tensor(rows, torch::kLong);

@@ -168,13 +168,18 @@ torch::Tensor RealPositions(const std::vector<int>& counts, int64_t rows,
   if (counts.empty() || time == 1) return {};
   TORCH_CHECK(static_cast<int64_t>(counts.size()) == rows, "counts has ",
               counts.size(), " rows, tokens ", rows);
-  std::vector<int64_t> real;
+  int64_t total = 0;
   for (int64_t r = 0; r < rows; ++r) {
     TORCH_CHECK(counts[r] >= 0 && counts[r] <= time, "counts[", r, "] is ",
                 counts[r], ", tokens have ", time);
+    total += counts[r];
+  }
+  if (5 * total > 4 * rows * time) return {};
+  std::vector<int64_t> real;
+  real.reserve(total);
+  for (int64_t r = 0; r < rows; ++r) {
     for (int64_t j = 0; j < counts[r]; ++j) real.push_back(r * time + j);
   }
-  if (5 * static_cast<int64_t>(real.size()) > 4 * rows * time) return {};
   return torch::tensor(real, torch::kLong);
 }
 

@@ -36,8 +36,15 @@ lab=$BUILD/client/arts-lab
 arts=$BUILD/client/arts
 python=/usr/bin/python3
 mkdir -p "$WORK"
-# shellcheck source=examples/your_own_model/services.sh
-source examples/your_own_model/services.sh
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+free_port() {
+  "$python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
 say() { echo; echo "== $*"; }
 
 say "1. Problems with reference answers, the held-out ones never trained on"
@@ -48,7 +55,15 @@ say "1. Problems with reference answers, the held-out ones never trained on"
 head -2 "$WORK/test.jsonl"
 
 say "2. The LLM server, and arts-generator over its completions API"
-start_generator
+llm=$(free_port)
+"$python" examples/python/toy_llm_server.py --port "$llm" \
+  >"$WORK/llm.log" 2>&1 &
+pids+=($!)
+generator=$(free_port)
+"$BUILD/server/arts-generator" --openai_url="http://127.0.0.1:$llm/v1" \
+  --openai_model=toy --listen="127.0.0.1:$generator" --metrics_listen= \
+  >"$WORK/generator.log" 2>&1 &
+pids+=($!)
 "$arts" generate --generator "127.0.0.1:$generator" --wait_for_ready \
   --timeout 20s --task text \
   --problem "$(head -1 "$WORK/test.jsonl" | "$python" -c 'import json,sys; print(json.load(sys.stdin)["problem"])')" \
@@ -81,7 +96,16 @@ say "5. How well it ranks held-out partial traces"
   --held_out_trees "$WORK/test_trees"
 
 say "6. The verifier served, the orchestrator over both"
-start_verifier_and_orchestrator
+verifier=$(free_port)
+"$BUILD/server/arts-verifier" --model "$WORK/verifier.ckpt" \
+  --listen="127.0.0.1:$verifier" --metrics_listen= \
+  >"$WORK/verifier.log" 2>&1 &
+pids+=($!)
+orchestrator=$(free_port)
+"$BUILD/server/arts-orchestrator" --generator="127.0.0.1:$generator" \
+  --verifier="127.0.0.1:$verifier" --listen="127.0.0.1:$orchestrator" \
+  --metrics_listen= >"$WORK/orchestrator.log" 2>&1 &
+pids+=($!)
 
 say "7. Best-of-16 and arts, arts' budget chosen on validation problems"
 # Best-of-16 samples 16 whole traces (no budget); arts runs as tuned (2
