@@ -22,6 +22,10 @@ ABSL_FLAG(int, max_waiting_solves, 4096,
 ABSL_FLAG(absl::Duration, max_solve_wait, absl::Seconds(10),
           "longest a search waits for a running slot before it gets "
           "RESOURCE_EXHAUSTED with retry pushback");
+ABSL_FLAG(absl::Duration, refusal_hold, absl::Milliseconds(100),
+          "how long a Solve refused for want of room (RESOURCE_EXHAUSTED) "
+          "is held before its answer, so that clients that retry at once "
+          "cannot spin the server; 0 answers at once");
 ABSL_FLAG(int, search_threads, 2,
           "threads that run every search's plan (none waits on a backend)");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
@@ -41,6 +45,7 @@ OrchestratorOptions OrchestratorOptionsFromFlags() {
   options.max_waiting = absl::GetFlag(FLAGS_max_waiting_solves);
   options.max_wait = absl::GetFlag(FLAGS_max_solve_wait);
   options.search_threads = absl::GetFlag(FLAGS_search_threads);
+  options.refusal_hold = absl::GetFlag(FLAGS_refusal_hold);
   options.max_tokens_per_solve = absl::GetFlag(FLAGS_max_tokens_per_solve);
   options.max_expansions_per_solve =
       absl::GetFlag(FLAGS_max_expansions_per_solve);
@@ -73,6 +78,12 @@ ServerFlags OrchestratorServerFlags(const std::string& model) {
       return absl::InvalidArgumentError(
           absl::StrCat("--max_solve_wait: must be positive, got ",
                        absl::FormatDuration(options.max_wait)));
+    }
+    if (options.refusal_hold < absl::ZeroDuration() ||
+        options.refusal_hold > absl::Seconds(10)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--refusal_hold: must be 0 to 10s, got ",
+                       absl::FormatDuration(options.refusal_hold)));
     }
     return absl::OkStatus();
   };

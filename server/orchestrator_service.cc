@@ -42,6 +42,7 @@ OrchestratorService::OrchestratorService(RpcMetrics& metrics,
     : metrics_(metrics),
       options_(options),
       auth_(std::move(auth)),
+      refusal_hold_({options.refusal_hold, RefusalHold::Options{}.max_held}),
       pool_(PoolOptions(options)) {
   auto& solve_seconds = prometheus::BuildHistogram()
                             .Name("arts_orchestrator_solve_seconds")
@@ -77,6 +78,9 @@ OrchestratorService::OrchestratorService(RpcMetrics& metrics,
   solves_in_flight_ = gauge("solves_in_flight", "Searches running now");
   solves_waiting_ =
       gauge("solves_waiting", "Searches waiting for a running slot");
+  refusals_held_ = gauge("refusals_held",
+                         "Solves refused for want of room, held before their "
+                         "answer (--refusal_hold)");
   gauge("search_threads", "Threads that run every search")
       ->Set(std::max(1, options.search_threads));
 }
@@ -103,8 +107,10 @@ grpc::ServerUnaryReactor* OrchestratorService::Solve(
                    reactor->Finish(status);
                  });
   if (!refused.ok()) {
-    call->Finish(refused);
-    reactor->Finish(refused);
+    AnswerRefusal(context, refused, [reactor, call, refused] {
+      call->Finish(refused);
+      reactor->Finish(refused);
+    });
   }
   return reactor;
 }
@@ -180,6 +186,21 @@ grpc::Status OrchestratorService::RefusedStatus(
         *retry);
   }
   return ToGrpcStatus(refused, context);
+}
+
+void OrchestratorService::AnswerRefusal(grpc::CallbackServerContext* context,
+                                        const grpc::Status& refused,
+                                        std::function<void()> answer) {
+  if (refused.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
+    answer();
+    return;
+  }
+  refusals_held_->Increment();
+  refusal_hold_.Answer(absl::FromChrono(context->deadline()),
+                       [this, answer = std::move(answer)] {
+                         refusals_held_->Decrement();
+                         answer();
+                       });
 }
 
 grpc::Status OrchestratorService::Conclude(

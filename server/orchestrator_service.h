@@ -15,6 +15,7 @@
 #include "core/search/search_pool.h"
 #include "core/search/search_result.h"
 #include "server/bearer_auth.h"
+#include "server/refusal_hold.h"
 #include "server/rpc_metrics.h"
 #include "server/search_backends.h"
 
@@ -34,6 +35,10 @@ struct OrchestratorOptions {
   // trace, or one that reports no tokens.
   int max_tokens_per_solve = 100'000;
   int max_expansions_per_solve = 2'000;
+  // How long a Solve refused for want of room is held before its answer
+  // (RefusalHold), so that clients that retry at once cannot spin the
+  // server on refusals; zero answers at once.
+  absl::Duration refusal_hold = absl::Milliseconds(100);
 };
 
 // Adapts core's searches to arts.v1.Orchestrator on gRPC's callback API:
@@ -83,6 +88,11 @@ class OrchestratorService final
   // searches run.
   grpc::Status RefusedStatus(absl::Status refused,
                              grpc::CallbackServerContext* context) const;
+  // Calls `answer`, which finishes the call with `refused`: after the
+  // refusal hold when the server had no room (RESOURCE_EXHAUSTED), else at
+  // once.
+  void AnswerRefusal(grpc::CallbackServerContext* context,
+                     const grpc::Status& refused, std::function<void()> answer);
   void UpdateGauges();
 
   RpcMetrics& metrics_;
@@ -97,6 +107,8 @@ class OrchestratorService final
   prometheus::Histogram* verifier_calls_per_solve_;
   prometheus::Gauge* solves_in_flight_;
   prometheus::Gauge* solves_waiting_;
+  prometheus::Gauge* refusals_held_;
+  RefusalHold refusal_hold_;
   search::SearchPool pool_;  // last: its searches use everything above
 };
 

@@ -20,7 +20,10 @@ void SolveStreamReactor::Start(const arts::v1::SolveRequest& request) {
       [this](grpc::Status status, arts::v1::SolveResponse response) {
         OnSearchDone(std::move(status), std::move(response));
       });
-  if (!refused.ok()) FinishCall(refused);
+  if (!refused.ok()) {
+    service_.AnswerRefusal(context_, refused,
+                           [this, refused] { FinishCall(refused); });
+  }
 }
 
 void SolveStreamReactor::OnEvent(const search::SearchEvent& event) {

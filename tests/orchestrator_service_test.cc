@@ -5,8 +5,10 @@
 
 #include "server/orchestrator_service.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -36,6 +38,7 @@
 #include "gtest/gtest.h"
 #include "server/models/generator_service.h"
 #include "server/models/verifier_service.h"
+#include "server/refusal_hold.h"
 #include "tests/grpc_support.h"
 #include "tests/in_process_server.h"
 #include "tests/scripted_policy.h"
@@ -388,13 +391,14 @@ TEST_F(OrchestratorServiceTest, UnavailableUntilBackendsAreSet) {
 
 TEST(OrchestratorAdmissionTest, RefusalBeyondTheLimitCarriesRetryPushback) {
   // One Solve may run and none may wait; it proposes slowly (scripted,
-  // 200 ms a candidate), so a second one sent meanwhile is refused at once,
-  // with pushback.
+  // 200 ms a candidate), so a second one sent meanwhile is refused, with
+  // pushback, after the refusal hold; and so is a SolveStream.
   RpcMetrics metrics("orchestrator");
   ASSERT_TRUE(metrics.Serve("127.0.0.1:0").ok());
   OrchestratorOptions options;
   options.max_running = 1;
   options.max_waiting = 0;
+  options.refusal_hold = absl::Milliseconds(300);
   OrchestratorService service(metrics, options);
   service.SetBackends(std::make_unique<SharedBackends>(
       std::make_unique<testing_support::ScriptedPolicy>(
@@ -420,8 +424,24 @@ TEST(OrchestratorAdmissionTest, RefusalBeyondTheLimitCarriesRetryPushback) {
       absl::Seconds(10)));
   grpc::ClientContext context;
   SolveResponse response;
+  const absl::Time sent = absl::Now();
   grpc::Status refused = stub->Solve(&context, request, &response);
+  const absl::Duration held = absl::Now() - sent;
+  const absl::Time stream_sent = absl::Now();
+  absl::Status stream_refused =
+      client::OrchestratorClient(backends::InsecureChannel(absl::StrCat(
+                                     "127.0.0.1:", (*runner)->port())))
+          .SolveStream(
+              request, [](const arts::v1::SolveEvent&) {}, absl::Seconds(30));
+  const absl::Duration stream_held = absl::Now() - stream_sent;
   slow.join();
+  EXPECT_GE(held, absl::Milliseconds(290));
+  EXPECT_EQ(stream_refused.code(), absl::StatusCode::kResourceExhausted)
+      << stream_refused;
+  EXPECT_GE(stream_held, absl::Milliseconds(290));
+  EXPECT_EQ(MetricValue(Scrape(metrics.port()),
+                        "arts_orchestrator_refusals_held", {}),
+            0);
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_THAT(refused.error_message(), HasSubstr("Solve: 1 searches running"));
   auto trailers = context.GetServerTrailingMetadata();
@@ -434,6 +454,68 @@ TEST(OrchestratorAdmissionTest, RefusalBeyondTheLimitCarriesRetryPushback) {
   EXPECT_GE(pushback_ms, 10);
   EXPECT_LE(pushback_ms, 5000);
   (*runner)->Shutdown(absl::Seconds(2));
+}
+
+TEST(RefusalHoldTest, AnswersWhenEachHoldEndsInOrder) {
+  RefusalHold hold({absl::Milliseconds(100), 100});
+  std::mutex mu;
+  std::vector<std::pair<int, absl::Time>> answered;
+  const auto record = [&](int call) {
+    return [&, call] {
+      std::lock_guard<std::mutex> lock(mu);
+      answered.emplace_back(call, absl::Now());
+    };
+  };
+  const absl::Time start = absl::Now();
+  hold.Answer(absl::InfiniteFuture(), record(0));
+  absl::SleepFor(absl::Milliseconds(20));
+  hold.Answer(absl::InfiniteFuture(), record(1));
+  EXPECT_GE(hold.held(), 1);
+  ASSERT_TRUE(Eventually([&] { return hold.held() == 0; }, absl::Seconds(10)));
+  std::lock_guard<std::mutex> lock(mu);
+  ASSERT_EQ(answered.size(), 2u);
+  EXPECT_EQ(answered[0].first, 0);
+  EXPECT_EQ(answered[1].first, 1);
+  EXPECT_GE(answered[0].second - start, absl::Milliseconds(100));
+  EXPECT_GE(answered[1].second - start, absl::Milliseconds(120));
+}
+
+TEST(RefusalHoldTest, AnswersAtOnceWithoutAHoldOrRoomAndBeforeTheDeadline) {
+  // Declared before the holds, which answer what they still hold when
+  // destroyed.
+  bool now = false, first = false, second = false, late = false;
+  std::atomic<bool> answered{false};
+  RefusalHold none({absl::ZeroDuration(), 100});
+  none.Answer(absl::InfiniteFuture(), [&] { now = true; });
+  EXPECT_TRUE(now);
+
+  RefusalHold one({absl::Seconds(60), 1});
+  one.Answer(absl::InfiniteFuture(), [&] { first = true; });
+  one.Answer(absl::InfiniteFuture(), [&] { second = true; });
+  EXPECT_FALSE(first);
+  EXPECT_TRUE(second);  // the hold was full
+  one.Answer(absl::Now() - absl::Seconds(1), [&] { late = true; });
+  EXPECT_TRUE(late);  // its deadline has passed
+
+  // A deadline 200 ms away: held half of that, not the minute.
+  RefusalHold long_hold({absl::Seconds(60), 100});
+  const absl::Time start = absl::Now();
+  long_hold.Answer(start + absl::Milliseconds(200), [&] { answered = true; });
+  EXPECT_FALSE(answered.load());
+  ASSERT_TRUE(Eventually([&] { return answered.load(); }, absl::Seconds(30)));
+  EXPECT_GE(absl::Now() - start, absl::Milliseconds(90));
+}
+
+TEST(RefusalHoldTest, DestructionAnswersEveryHeldCall) {
+  int answered = 0;
+  {
+    RefusalHold hold({absl::Seconds(60), 100});
+    for (int i = 0; i < 3; ++i) {
+      hold.Answer(absl::InfiniteFuture(), [&] { ++answered; });
+    }
+    EXPECT_EQ(hold.held(), 3);
+  }
+  EXPECT_EQ(answered, 3);
 }
 
 // Two complete Countdown traces of 4 9 10 13 -> 24, as a generator might
