@@ -22,7 +22,7 @@ ABSL_FLAG(int, max_waiting_solves, 4096,
 ABSL_FLAG(absl::Duration, max_solve_wait, absl::Seconds(10),
           "longest a search waits for a running slot before it gets "
           "RESOURCE_EXHAUSTED with retry pushback");
-ABSL_FLAG(absl::Duration, refusal_hold, absl::Milliseconds(100),
+ABSL_FLAG(absl::Duration, refusal_hold, absl::Milliseconds(250),
           "how long a Solve refused for want of room (RESOURCE_EXHAUSTED) "
           "is held before its answer, so that clients that retry at once "
           "cannot spin the server; 0 answers at once");

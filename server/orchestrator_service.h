@@ -38,7 +38,7 @@ struct OrchestratorOptions {
   // How long a Solve refused for want of room is held before its answer
   // (RefusalHold), so that clients that retry at once cannot spin the
   // server on refusals; zero answers at once.
-  absl::Duration refusal_hold = absl::Milliseconds(100);
+  absl::Duration refusal_hold = absl::Milliseconds(250);
 };
 
 // Adapts core's searches to arts.v1.Orchestrator on gRPC's callback API:

@@ -23,7 +23,7 @@ class RefusalHold {
  public:
   struct Options {
     // How long a refusal is held; zero answers at once.
-    absl::Duration hold = absl::Milliseconds(100);
+    absl::Duration hold = absl::Milliseconds(250);
     // The most calls held at once; more are answered at once.
     int max_held = 10'000;
   };
