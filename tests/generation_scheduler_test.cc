@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/backend/overload.h"
@@ -251,6 +252,7 @@ TEST_F(GenerationSchedulerTest, BadRequestIsRefusedAtSubmit) {
 TEST_F(GenerationSchedulerTest, ShutdownEndsEveryCall) {
   Outcome running, queued;
   Gate gate;
+  std::thread opener;
   {
     GenerationOptions options;
     options.max_rows = 64;
@@ -258,8 +260,15 @@ TEST_F(GenerationSchedulerTest, ShutdownEndsEveryCall) {
     ASSERT_NO_FATAL_FAILURE(FillTheBatchAndHold(scheduler, running, gate));
     ASSERT_TRUE(
         scheduler.Submit(Request("6 6 -> 12", 2, 4), queued.Callbacks()).ok());
-    gate.Open();
+    // The gate opens once the shutdown has begun (the destructor waits on
+    // the held loop); opened before, a fast model could finish both calls
+    // first.
+    opener = std::thread([&gate] {
+      absl::SleepFor(absl::Milliseconds(100));
+      gate.Open();
+    });
   }
+  opener.join();
   // Every call ended: the queued one with UNAVAILABLE if it was still
   // queued at the shutdown, CANCELLED if it had joined the batch.
   EXPECT_TRUE(running.done);

@@ -22,6 +22,7 @@
 #include "core/countdown/problem.h"
 #include "core/countdown/step.h"
 #include "core/model/checkpoint.h"
+#include "core/model/decode_attention.h"
 #include "core/model/generator.h"
 #include "core/model/head_constraint.h"
 #include "core/model/kv_slots.h"
@@ -302,6 +303,93 @@ TEST(TransformerTest, PastReadInPlaceMatchesTheCopiedPast) {
     const torch::Tensor full = model->Forward(Row(prefix))[0];
     EXPECT_TRUE(torch::allclose(mine, full.narrow(0, past_len[r], fresh[r]),
                                 1e-5, 1e-4))
+        << "row " << r;
+  }
+}
+
+TEST(TransformerTest, DecodeAttentionIsSoftmaxAttention) {
+  // Three rows over a past of five entries, each reading its own entry
+  // (two not read at all) for its own length, against the formula.
+  torch::manual_seed(7);
+  const int64_t heads = 2, dim = 12, width = 6;  // dim: 8 + a remainder
+  const torch::Tensor q = torch::randn({3, heads, 1, dim});
+  const torch::Tensor k = torch::randn({3, heads, 1, dim});
+  const torch::Tensor v = torch::randn({3, heads, 1, dim});
+  // Views of a larger store, as KvSlots::InPlace gives them.
+  const torch::Tensor store_k = torch::randn({5, heads, 9, dim});
+  const torch::Tensor store_v = torch::randn({5, heads, 9, dim});
+  const torch::Tensor past_k = store_k.narrow(2, 0, width);
+  const torch::Tensor past_v = store_v.narrow(2, 0, width);
+  const std::vector<int64_t> entries = {3, 0, 3}, lengths = {6, 0, 2};
+  const double scale = 0.3;
+  const torch::Tensor out =
+      DecodeAttention(q, k, v, past_k, past_v, entries, lengths, scale);
+  ASSERT_EQ(out.sizes(), (std::vector<int64_t>{3, 1, heads * dim}));
+  for (int64_t r = 0; r < 3; ++r) {
+    for (int64_t h = 0; h < heads; ++h) {
+      const torch::Tensor keys = torch::cat(
+          {past_k[entries[r]][h].narrow(0, 0, lengths[r]), k[r][h]}, 0);
+      const torch::Tensor values = torch::cat(
+          {past_v[entries[r]][h].narrow(0, 0, lengths[r]), v[r][h]}, 0);
+      const torch::Tensor weights =
+          (torch::matmul(keys, q[r][h][0]) * scale).softmax(0);
+      const torch::Tensor expected = torch::matmul(weights, values);
+      EXPECT_TRUE(torch::allclose(out[r][0].narrow(0, h * dim, dim), expected,
+                                  1e-5, 1e-5))
+          << "row " << r << " head " << h;
+    }
+  }
+  EXPECT_THROW(
+      DecodeAttention(q, k, v, past_k, past_v, {3, 0, 5}, lengths, scale),
+      c10::Error);  // no entry 5
+  EXPECT_THROW(
+      DecodeAttention(q, k, v, past_k, past_v, entries, {7, 0, 2}, scale),
+      c10::Error);  // longer than the past
+}
+
+TEST(TransformerTest, DecodePassesWithoutAutogradMatchTheMatrixProducts) {
+  // One token a row over scattered slots (a free slot and another text's
+  // between them): without autograd ForwardRagged takes DecodeAttention,
+  // with it the matrix products; both equal a full recompute.
+  Transformer model = MakeTinyTransformer(5);
+  const std::vector<std::string> texts = {
+      "4 9 10 13 -> 24\n", "1 2 3 4 -> 24\n1 + 2 = 3", "6 6 -> 12\n"};
+  KvSlots slots(model->config(), 8);
+  std::vector<int> taken;
+  for (int i = 0; i < 7; ++i) taken.push_back(slots.Acquire());
+  const std::vector<int> order = {6, 1, 3};  // rows' slots; 4 holds another
+  const std::vector<int> past_len = {10, 3, 7};
+  std::vector<std::vector<int64_t>> ids;
+  std::vector<int64_t> next;
+  {
+    torch::NoGradGuard no_grad;
+    for (size_t r = 0; r < order.size(); ++r) {
+      ids.push_back(Encode(texts[r]));
+      FeedInChunks(*model, slots, order[r], Row(ids[r]), {past_len[r]});
+      next.push_back(ids[r][past_len[r]]);
+    }
+    const std::vector<int64_t> other = Encode("2 5 7 12 -> 24\n");
+    FeedInChunks(*model, slots, 4, Row(other),
+                 {static_cast<int64_t>(other.size())});
+  }
+  const torch::Tensor input = torch::tensor(next, torch::kLong).view({3, 1});
+  RaggedStep looped, products;
+  {
+    torch::NoGradGuard no_grad;
+    looped = model->ForwardRagged(input, slots.InPlace(order));
+  }
+  products = model->ForwardRagged(input, slots.InPlace(order));
+  ASSERT_TRUE(products.outputs.requires_grad());  // the other path
+  torch::NoGradGuard no_grad;
+  for (size_t r = 0; r < order.size(); ++r) {
+    EXPECT_TRUE(torch::allclose(looped.outputs[r], products.outputs[r].detach(),
+                                1e-5, 1e-5))
+        << "row " << r;
+    std::vector<int64_t> prefix(ids[r].begin(),
+                                ids[r].begin() + past_len[r] + 1);
+    const torch::Tensor full = model->Forward(Row(prefix))[0];
+    EXPECT_TRUE(
+        torch::allclose(looped.outputs[r][0], full[past_len[r]], 1e-5, 1e-4))
         << "row " << r;
   }
 }

@@ -1,5 +1,7 @@
 #include "core/model/decode_batch.h"
 
+#include <c10/core/InferenceMode.h>
+
 #include <algorithm>
 #include <exception>
 #include <set>
@@ -177,8 +179,10 @@ void DecodeBatch::Pass(const std::vector<size_t>& rows) {
   const torch::Tensor input = torch::tensor(tokens, torch::kLong)
                                   .view({static_cast<int64_t>(rows.size()),
                                          static_cast<int64_t>(time)});
-  const RaggedStep step =
-      model_.ForwardRagged(input, slots_.Past(slots), counts);
+  // A decode pass reads every row's keys and values where they lie, however
+  // scattered its slots (DecodeAttention touches only the rows' own).
+  const RaggedStep step = model_.ForwardRagged(
+      input, time == 1 ? slots_.InPlace(slots) : slots_.Past(slots), counts);
   slots_.Append(slots, counts, step);
   std::vector<int64_t> last(counts.begin(), counts.end());
   for (int64_t& c : last) --c;
@@ -222,7 +226,9 @@ StepReport DecodeBatch::Step() {
   UseComputeThreadsOnThisThread();
   // Without it every pass would record an autograd graph through the slots,
   // one that never ends: memory and time would grow with every step.
-  torch::NoGradGuard no_grad;
+  // Inference mode, more than no-grad, also skips the version counters and
+  // autograd's dispatch on every operation (docs/BENCHMARKS.md).
+  c10::InferenceMode inference;
   StepReport report;
   const absl::Time now = absl::Now();
   for (auto& job : jobs_) {

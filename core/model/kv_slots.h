@@ -36,7 +36,9 @@ class KvSlots {
   // (at least half of it), else copied. Reading in place computes attention
   // over the whole range, so a sparse range would cost more than the copy
   // it saves; a dense one saves copying every row's keys and values at
-  // every pass (the larger part of a decode pass's memory traffic).
+  // every pass (the larger part of a decode pass's memory traffic). A
+  // decode pass without autograd reads in place whatever the range
+  // (DecodeAttention): DecodeBatch calls InPlace for it.
   RaggedPast Past(const std::vector<int>& slots) const;
   // Copies of the columns up to the longest row.
   RaggedPast Copied(const std::vector<int>& slots) const;

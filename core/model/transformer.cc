@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "core/model/decode_attention.h"
 
 namespace arts::model {
 
@@ -136,28 +137,27 @@ torch::Tensor AtRows(const torch::Tensor& in_range, const RaggedPast& past) {
   return in_range.index_select(0, past.rows);
 }
 
-// A decode pass has one query per row and head. As matrix products its
-// attention over the past is rows x heads tiny GEMMs (1 x head_dim against
-// head_dim x width), each of which packs its keys before multiplying: perf
-// of the generator under load put OpenBLAS's packing at as much time as its
-// products. For one query, multiplying and summing elementwise reads each
-// key and value once and vectorizes over head_dim (BM_DecodePass,
-// docs/BENCHMARKS.md).
-
-// q [n, h, t, d] against keys [n, h, w, d]: [n, h, t, w].
-torch::Tensor QueriesTimesKeys(const torch::Tensor& q,
-                               const torch::Tensor& keys) {
-  if (q.size(2) == 1) return (q * keys).sum(-1).unsqueeze(2);
-  return torch::matmul(q, keys.transpose(-2, -1));
-}
-
-// weights [n, h, t, w] over values [n, h, w, d]: [n, h, t, d].
-torch::Tensor WeightsTimesValues(const torch::Tensor& weights,
-                                 const torch::Tensor& values) {
-  if (weights.size(2) == 1) {
-    return (weights.transpose(-2, -1) * values).sum(2).unsqueeze(2);
+// For a decode pass that DecodeAttention can take (one token a row, a past,
+// no autograd, float): each row's entry of the past and its length.
+// Nothing otherwise.
+bool DecodeRows(const RaggedPast& past, int64_t time,
+                std::vector<int64_t>& entries, std::vector<int64_t>& lengths) {
+  if (time != 1 || past.keys.empty() || torch::GradMode::is_enabled() ||
+      past.keys[0].scalar_type() != torch::kFloat) {
+    return false;
   }
-  return torch::matmul(weights, values);
+  const torch::Tensor by_row = past.lengths.to(torch::kLong).contiguous();
+  lengths.assign(by_row.data_ptr<int64_t>(),
+                 by_row.data_ptr<int64_t>() + by_row.numel());
+  if (past.rows.defined()) {
+    const torch::Tensor rows = past.rows.to(torch::kLong).contiguous();
+    entries.assign(rows.data_ptr<int64_t>(),
+                   rows.data_ptr<int64_t>() + rows.numel());
+  } else {
+    entries.resize(lengths.size());
+    for (size_t r = 0; r < entries.size(); ++r) entries[r] = r;
+  }
+  return true;
 }
 
 // The flat [rows * time] positions of the real tokens, when packing them
@@ -192,6 +192,38 @@ torch::Tensor Unpack(const torch::Tensor& packed, const torch::Tensor& real,
       .view({rows, time, packed.size(1)});
 }
 
+// The attention of any pass, as matrix products over the padded batch:
+// [rows, heads, time, head_dim]. Scores against the past and the new
+// columns are computed apart and joined: joining the scores copies far less
+// than joining the keys and values (head_dim times less).
+torch::Tensor PaddedAttention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v, const RaggedPast& past,
+                              size_t layer, const torch::Tensor& mask,
+                              double scale) {
+  const int64_t width = past.keys.empty() ? 0 : past.keys[layer].size(2);
+  const int64_t time = q.size(2);
+  torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
+  if (width > 0) {
+    scores =
+        torch::cat({AtRows(torch::matmul(InRange(q, past),
+                                         past.keys[layer].transpose(-2, -1)),
+                           past) *
+                        scale,
+                    scores},
+                   -1);
+  }
+  if (mask.defined()) scores = scores.masked_fill(mask, -1e30);
+  torch::Tensor weights = scores.softmax(-1);
+  torch::Tensor attended = torch::matmul(weights.narrow(-1, width, time), v);
+  if (width > 0) {
+    attended = attended +
+               AtRows(torch::matmul(InRange(weights.narrow(-1, 0, width), past),
+                                    past.values[layer]),
+                      past);
+  }
+  return attended;
+}
+
 }  // namespace
 
 RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
@@ -222,11 +254,14 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
   const torch::Tensor real = RealPositions(counts, rows, time);
   if (real.defined()) x = x.flatten(0, 1).index_select(0, real);
 
+  std::vector<int64_t> entries, lengths;
+  const bool decode = DecodeRows(past, time, entries, lengths);
+
   // Keys are [past columns | new columns]. A query sees the real past
   // columns of its row and the new columns up to itself; padding after a
   // row's real tokens is never seen by a real query, because it comes later.
   torch::Tensor mask;  // true where attention is forbidden
-  if (time > 1 || width > 0) {
+  if (!decode && (time > 1 || width > 0)) {
     torch::Tensor future = steps.unsqueeze(1) < steps.unsqueeze(0);  // [t, t]
     future = future.unsqueeze(0).expand({rows, time, time});
     if (width > 0) {
@@ -250,31 +285,17 @@ RaggedStep TransformerImpl::ForwardRagged(const torch::Tensor& tokens,
     torch::Tensor q = qkv[0], k = qkv[1], v = qkv[2];
     step.keys.push_back(k);
     step.values.push_back(v);
-    // Scores against the past and the new columns are computed apart and
-    // joined: joining the scores copies far less than joining the keys and
-    // values (head_dim times less), which matters when hundreds of rows
-    // share a decode step.
-    torch::Tensor scores = torch::matmul(q, k.transpose(-2, -1)) * scale;
-    if (width > 0) {
-      scores = torch::cat(
-          {AtRows(QueriesTimesKeys(InRange(q, past), past.keys[i]), past) *
-               scale,
-           scores},
-          -1);
-    }
-    if (mask.defined()) scores = scores.masked_fill(mask, -1e30);
-    torch::Tensor weights = scores.softmax(-1);
-    torch::Tensor attended = torch::matmul(weights.narrow(-1, width, time), v);
-    if (width > 0) {
-      attended =
-          attended +
-          AtRows(WeightsTimesValues(InRange(weights.narrow(-1, 0, width), past),
-                                    past.values[i]),
-                 past);
-    }
-    attended = attended.transpose(1, 2).reshape({rows, time, config_.d_model});
-    if (real.defined()) {
-      attended = attended.flatten(0, 1).index_select(0, real);
+    torch::Tensor attended;
+    if (decode) {
+      attended = DecodeAttention(q, k, v, past.keys[i], past.values[i], entries,
+                                 lengths, scale);
+    } else {
+      attended = PaddedAttention(q, k, v, past, i, mask, scale)
+                     .transpose(1, 2)
+                     .reshape({rows, time, config_.d_model});
+      if (real.defined()) {
+        attended = attended.flatten(0, 1).index_select(0, real);
+      }
     }
     x = x + b.proj(attended);
     x = x + b.fc2(torch::gelu(b.fc1(b.ln2(x))));

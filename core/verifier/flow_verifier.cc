@@ -1,5 +1,7 @@
 #include "core/verifier/flow_verifier.h"
 
+#include <c10/core/InferenceMode.h>
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -210,7 +212,7 @@ absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreScripted(
   stats->traces += n;
   std::vector<std::vector<double>> scores(traces.size());
   try {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;  // lighter than no-grad: serving only
     const torch::jit::IValue out =
         scripted_->forward({torch::tensor(tokens, torch::kLong)
                                 .view({n, static_cast<int64_t>(width)}),
@@ -348,7 +350,7 @@ absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreEncoded(
   }
   if (rows.empty()) return scores;
   try {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;  // lighter than no-grad: serving only
     const int64_t n = static_cast<int64_t>(rows.size());
     int64_t width = 0, time = 0;
     for (const Row& row : rows) {
@@ -448,7 +450,7 @@ absl::StatusOr<std::vector<std::vector<double>>> FlowVerifier::ScoreStates(
   stats->positions += static_cast<int64_t>(readable.size());
   std::vector<std::vector<double>> scores(traces.size());
   try {
-    torch::NoGradGuard no_grad;
+    c10::InferenceMode inference;  // lighter than no-grad: serving only
     torch::Tensor log_flow;
     if (!readable.empty()) {
       log_flow = torch::log_sigmoid(state_model_->Forward(readable))
