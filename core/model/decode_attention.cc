@@ -46,10 +46,7 @@ struct View {
 // One row and head: softmax over the past's n positions (`past_keys` and
 // `past_values` apart by `stride` floats) and the row's own key, times the
 // values, into `attended` (dim floats). `weights` holds n floats.
-// Compiled twice, for x86-64-v3 (AVX2, FMA) and for any x86-64, picked when the
-// process loads: the build targets every x86-64, and the loop is worth
-// eight lanes.
-[[gnu::target_clones("arch=x86-64-v3", "default")]] void AttendOne(
+[[gnu::always_inline]] inline void AttendOne(
     const float* query, const float* own_key, const float* own_value,
     const float* past_keys, const float* past_values, int64_t stride, int64_t n,
     int64_t dim, float scale, float* weights, float* attended) {
@@ -71,6 +68,40 @@ struct View {
     AddScaled(weights[j] * norm, past_values + j * stride, attended, dim);
   }
   AddScaled(own_weight * norm, own_value, attended, dim);
+}
+
+// AttendOne built twice, for AVX2 with FMA and for any x86-64, and picked
+// once at the first pass: the build targets every x86-64, and the loop is
+// worth eight lanes (built for SSE2 alone it took a third of a decode
+// pass). Picked by hand rather than by `target_clones`, whose load-time
+// resolver runs before a sanitizer's runtime is up (the TSan build crashed
+// in it).
+using AttendFunction = void (*)(const float*, const float*, const float*,
+                                const float*, const float*, int64_t, int64_t,
+                                int64_t, float, float*, float*);
+
+[[gnu::target("avx2,fma")]] void AttendOneAvx2(
+    const float* query, const float* own_key, const float* own_value,
+    const float* past_keys, const float* past_values, int64_t stride, int64_t n,
+    int64_t dim, float scale, float* weights, float* attended) {
+  AttendOne(query, own_key, own_value, past_keys, past_values, stride, n, dim,
+            scale, weights, attended);
+}
+
+void AttendOneAnyX86(const float* query, const float* own_key,
+                     const float* own_value, const float* past_keys,
+                     const float* past_values, int64_t stride, int64_t n,
+                     int64_t dim, float scale, float* weights,
+                     float* attended) {
+  AttendOne(query, own_key, own_value, past_keys, past_values, stride, n, dim,
+            scale, weights, attended);
+}
+
+AttendFunction PickAttendFunction() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+             ? AttendOneAvx2
+             : AttendOneAnyX86;
 }
 
 }  // namespace
@@ -111,14 +142,15 @@ torch::Tensor DecodeAttention(const torch::Tensor& q, const torch::Tensor& k,
       past_v(past_values);
   float* out_data = out.data_ptr<float>();
   const float s = static_cast<float>(scale);
+  static const AttendFunction attend_one = PickAttendFunction();
   at::parallel_for(0, rows * heads, 16, [&](int64_t begin, int64_t end) {
     std::vector<float> weights(width);
     for (int64_t task = begin; task < end; ++task) {
       const int64_t r = task / heads, h = task % heads;
-      AttendOne(queries.at(r, h, 0), keys.at(r, h, 0), values.at(r, h, 0),
-                past_k.at(entries[r], h, 0), past_v.at(entries[r], h, 0),
-                past_k.position, lengths[r], dim, s, weights.data(),
-                out_data + r * heads * dim + h * dim);
+      attend_one(queries.at(r, h, 0), keys.at(r, h, 0), values.at(r, h, 0),
+                 past_k.at(entries[r], h, 0), past_v.at(entries[r], h, 0),
+                 past_k.position, lengths[r], dim, s, weights.data(),
+                 out_data + r * heads * dim + h * dim);
     }
   });
   return out;

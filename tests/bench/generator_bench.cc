@@ -154,8 +154,8 @@ BENCHMARK(BM_DecodeStep)
 
 // One decode pass of R rows at context length T, each in its own slot of a
 // full store, with the past copied out of the slots (the way every pass
-// read it before) or read in place (KvSlots::InPlace, what Past picks for
-// dense slots).
+// read it before) or read in place (KvSlots::InPlace, what DecodeBatch
+// gives every decode pass). Without autograd, as served: DecodeAttention.
 void BM_DecodePass(benchmark::State& state) {
   const int rows = static_cast<int>(state.range(0));
   const bool in_place = state.range(2);
