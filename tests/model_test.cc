@@ -350,7 +350,8 @@ TEST(TransformerTest, DecodeAttentionIsSoftmaxAttention) {
 TEST(TransformerTest, DecodePassesWithoutAutogradMatchTheMatrixProducts) {
   // One token a row over scattered slots (a free slot and another text's
   // between them): without autograd ForwardRagged takes DecodeAttention,
-  // with it the matrix products; both equal a full recompute.
+  // over the slots in place or a copy of the rows' pasts, with it the
+  // matrix products; all equal a full recompute.
   Transformer model = MakeTinyTransformer(5);
   const std::vector<std::string> texts = {
       "4 9 10 13 -> 24\n", "1 2 3 4 -> 24\n1 + 2 = 3", "6 6 -> 12\n"};
@@ -373,10 +374,11 @@ TEST(TransformerTest, DecodePassesWithoutAutogradMatchTheMatrixProducts) {
                  {static_cast<int64_t>(other.size())});
   }
   const torch::Tensor input = torch::tensor(next, torch::kLong).view({3, 1});
-  RaggedStep looped, products;
+  RaggedStep looped, looped_copied, products;
   {
     torch::NoGradGuard no_grad;
     looped = model->ForwardRagged(input, slots.InPlace(order));
+    looped_copied = model->ForwardRagged(input, slots.Copied(order));
   }
   products = model->ForwardRagged(input, slots.InPlace(order));
   ASSERT_TRUE(products.outputs.requires_grad());  // the other path
@@ -385,6 +387,9 @@ TEST(TransformerTest, DecodePassesWithoutAutogradMatchTheMatrixProducts) {
     EXPECT_TRUE(torch::allclose(looped.outputs[r], products.outputs[r].detach(),
                                 1e-5, 1e-5))
         << "row " << r;
+    EXPECT_TRUE(torch::allclose(looped_copied.outputs[r], looped.outputs[r],
+                                1e-6, 1e-6))
+        << "row " << r << ", copied past";
     std::vector<int64_t> prefix(ids[r].begin(),
                                 ids[r].begin() + past_len[r] + 1);
     const torch::Tensor full = model->Forward(Row(prefix))[0];
