@@ -322,21 +322,24 @@ TEST(TransformerTest, DecodeAttentionIsSoftmaxAttention) {
   const torch::Tensor past_v = store_v.narrow(2, 0, width);
   const std::vector<int64_t> entries = {3, 0, 3}, lengths = {6, 0, 2};
   const double scale = 0.3;
-  const torch::Tensor out =
-      DecodeAttention(q, k, v, past_k, past_v, entries, lengths, scale);
-  ASSERT_EQ(out.sizes(), (std::vector<int64_t>{3, 1, heads * dim}));
-  for (int64_t r = 0; r < 3; ++r) {
-    for (int64_t h = 0; h < heads; ++h) {
-      const torch::Tensor keys = torch::cat(
-          {past_k[entries[r]][h].narrow(0, 0, lengths[r]), k[r][h]}, 0);
-      const torch::Tensor values = torch::cat(
-          {past_v[entries[r]][h].narrow(0, 0, lengths[r]), v[r][h]}, 0);
-      const torch::Tensor weights =
-          (torch::matmul(keys, q[r][h][0]) * scale).softmax(0);
-      const torch::Tensor expected = torch::matmul(weights, values);
-      EXPECT_TRUE(torch::allclose(out[r][0].narrow(0, h * dim, dim), expected,
-                                  1e-5, 1e-5))
-          << "row " << r << " head " << h;
+  // Both builds of the loop: the one for this CPU and the portable one.
+  for (bool portable : {false, true}) {
+    const torch::Tensor out = DecodeAttention(q, k, v, past_k, past_v, entries,
+                                              lengths, scale, portable);
+    ASSERT_EQ(out.sizes(), (std::vector<int64_t>{3, 1, heads * dim}));
+    for (int64_t r = 0; r < 3; ++r) {
+      for (int64_t h = 0; h < heads; ++h) {
+        const torch::Tensor keys = torch::cat(
+            {past_k[entries[r]][h].narrow(0, 0, lengths[r]), k[r][h]}, 0);
+        const torch::Tensor values = torch::cat(
+            {past_v[entries[r]][h].narrow(0, 0, lengths[r]), v[r][h]}, 0);
+        const torch::Tensor weights =
+            (torch::matmul(keys, q[r][h][0]) * scale).softmax(0);
+        const torch::Tensor expected = torch::matmul(weights, values);
+        EXPECT_TRUE(torch::allclose(out[r][0].narrow(0, h * dim, dim), expected,
+                                    1e-5, 1e-5))
+            << "row " << r << " head " << h << (portable ? ", portable" : "");
+      }
     }
   }
   EXPECT_THROW(

@@ -111,8 +111,8 @@ torch::Tensor DecodeAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& past_keys,
                               const torch::Tensor& past_values,
                               const std::vector<int64_t>& entries,
-                              const std::vector<int64_t>& lengths,
-                              double scale) {
+                              const std::vector<int64_t>& lengths, double scale,
+                              bool portable) {
   const int64_t rows = q.size(0), heads = q.size(1), dim = q.size(3);
   const int64_t width = past_keys.size(2);
   TORCH_CHECK(q.size(2) == 1, "decode attention takes one query a row, got ",
@@ -142,7 +142,8 @@ torch::Tensor DecodeAttention(const torch::Tensor& q, const torch::Tensor& k,
       past_v(past_values);
   float* out_data = out.data_ptr<float>();
   const float s = static_cast<float>(scale);
-  static const AttendFunction attend_one = PickAttendFunction();
+  static const AttendFunction fastest = PickAttendFunction();
+  const AttendFunction attend_one = portable ? AttendOneAnyX86 : fastest;
   at::parallel_for(0, rows * heads, 16, [&](int64_t begin, int64_t end) {
     std::vector<float> weights(width);
     for (int64_t task = begin; task < end; ++task) {

@@ -26,13 +26,15 @@ namespace arts::model {
 // heads, width, head_dim]; all float, any strides but a contiguous last
 // dimension. Returns [rows, 1, heads * head_dim], heads side by side (what
 // the output projection reads). No autograd: for inference only.
+// `portable`: the build of the loop for any x86-64 even where the CPU has
+// AVX2 (so that tests cover both builds).
 torch::Tensor DecodeAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& v,
                               const torch::Tensor& past_keys,
                               const torch::Tensor& past_values,
                               const std::vector<int64_t>& entries,
-                              const std::vector<int64_t>& lengths,
-                              double scale);
+                              const std::vector<int64_t>& lengths, double scale,
+                              bool portable = false);
 
 }  // namespace arts::model
 
