@@ -42,7 +42,7 @@ OrchestratorService::OrchestratorService(RpcMetrics& metrics,
     : metrics_(metrics),
       options_(options),
       auth_(std::move(auth)),
-      refusal_hold_({options.refusal_hold, RefusalHold::Options{}.max_held}),
+      refusal_hold_(RefusalHold::Options{options.refusal_hold}),
       pool_(PoolOptions(options)) {
   auto& solve_seconds = prometheus::BuildHistogram()
                             .Name("arts_orchestrator_solve_seconds")

@@ -46,28 +46,38 @@ struct View {
 // One row and head: softmax over the past's n positions (`past_keys` and
 // `past_values` apart by `stride` floats) and the row's own key, times the
 // values, into `attended` (dim floats). `weights` holds n floats.
-[[gnu::always_inline]] inline void AttendOne(
-    const float* query, const float* own_key, const float* own_value,
-    const float* past_keys, const float* past_values, int64_t stride, int64_t n,
-    int64_t dim, float scale, float* weights, float* attended) {
-  const float own = Dot(query, own_key, dim) * scale;
+struct RowHead {
+  const float* query;
+  const float* own_key;
+  const float* own_value;
+  const float* past_keys;
+  const float* past_values;
+  int64_t stride, n, dim;
+  float scale;
+  float* weights;
+  float* attended;
+};
+
+[[gnu::always_inline]] inline void AttendOne(const RowHead& a) {
+  const float own = Dot(a.query, a.own_key, a.dim) * a.scale;
   float most = own;
-  for (int64_t j = 0; j < n; ++j) {
-    weights[j] = Dot(query, past_keys + j * stride, dim) * scale;
-    most = std::max(most, weights[j]);
+  for (int64_t j = 0; j < a.n; ++j) {
+    a.weights[j] = Dot(a.query, a.past_keys + j * a.stride, a.dim) * a.scale;
+    most = std::max(most, a.weights[j]);
   }
   const float own_weight = std::exp(own - most);
   float total = own_weight;
-  for (int64_t j = 0; j < n; ++j) {
-    weights[j] = std::exp(weights[j] - most);
-    total += weights[j];
+  for (int64_t j = 0; j < a.n; ++j) {
+    a.weights[j] = std::exp(a.weights[j] - most);
+    total += a.weights[j];
   }
-  std::fill(attended, attended + dim, 0.0f);
+  std::fill(a.attended, a.attended + a.dim, 0.0f);
   const float norm = 1.0f / total;
-  for (int64_t j = 0; j < n; ++j) {
-    AddScaled(weights[j] * norm, past_values + j * stride, attended, dim);
+  for (int64_t j = 0; j < a.n; ++j) {
+    AddScaled(a.weights[j] * norm, a.past_values + j * a.stride, a.attended,
+              a.dim);
   }
-  AddScaled(own_weight * norm, own_value, attended, dim);
+  AddScaled(own_weight * norm, a.own_value, a.attended, a.dim);
 }
 
 // AttendOne built twice, for AVX2 with FMA and for any x86-64, and picked
@@ -76,26 +86,13 @@ struct View {
 // pass). Picked by hand rather than by `target_clones`, whose load-time
 // resolver runs before a sanitizer's runtime is up (the TSan build crashed
 // in it).
-using AttendFunction = void (*)(const float*, const float*, const float*,
-                                const float*, const float*, int64_t, int64_t,
-                                int64_t, float, float*, float*);
+using AttendFunction = void (*)(const RowHead&);
 
-[[gnu::target("avx2,fma")]] void AttendOneAvx2(
-    const float* query, const float* own_key, const float* own_value,
-    const float* past_keys, const float* past_values, int64_t stride, int64_t n,
-    int64_t dim, float scale, float* weights, float* attended) {
-  AttendOne(query, own_key, own_value, past_keys, past_values, stride, n, dim,
-            scale, weights, attended);
+[[gnu::target("avx2,fma")]] void AttendOneAvx2(const RowHead& a) {
+  AttendOne(a);
 }
 
-void AttendOneAnyX86(const float* query, const float* own_key,
-                     const float* own_value, const float* past_keys,
-                     const float* past_values, int64_t stride, int64_t n,
-                     int64_t dim, float scale, float* weights,
-                     float* attended) {
-  AttendOne(query, own_key, own_value, past_keys, past_values, stride, n, dim,
-            scale, weights, attended);
-}
+void AttendOneAnyX86(const RowHead& a) { AttendOne(a); }
 
 AttendFunction PickAttendFunction() {
   __builtin_cpu_init();
@@ -148,10 +145,10 @@ torch::Tensor DecodeAttention(const torch::Tensor& q, const torch::Tensor& k,
     std::vector<float> weights(width);
     for (int64_t task = begin; task < end; ++task) {
       const int64_t r = task / heads, h = task % heads;
-      attend_one(queries.at(r, h, 0), keys.at(r, h, 0), values.at(r, h, 0),
-                 past_k.at(entries[r], h, 0), past_v.at(entries[r], h, 0),
-                 past_k.position, lengths[r], dim, s, weights.data(),
-                 out_data + r * heads * dim + h * dim);
+      attend_one({queries.at(r, h, 0), keys.at(r, h, 0), values.at(r, h, 0),
+                  past_k.at(entries[r], h, 0), past_v.at(entries[r], h, 0),
+                  past_k.position, lengths[r], dim, s, weights.data(),
+                  out_data + r * heads * dim + h * dim});
     }
   });
   return out;
