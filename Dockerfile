@@ -44,7 +44,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
       libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
-      libabsl-dev prometheus-cpp-dev nlohmann-json3-dev \
+      libabsl-dev prometheus-cpp-dev nlohmann-json3-dev libboost1.74-dev libssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 

@@ -10,7 +10,7 @@ packages=(
   libabsl-dev libtorch-dev libopenblas0-pthread
   prometheus-cpp-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev nlohmann-json3-dev libre2-dev libsentencepiece-dev
-  libjemalloc-dev
+  libjemalloc-dev libboost1.74-dev libssl-dev
   python3-torch python3-sentencepiece
   curl openssl python3 python3-grpcio python3-protobuf
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what tests/deploy_manifests_test.sh needs to check deploy/k8s
-# offline: Node.js and npm (from Debian when missing) and the validator's
-# pinned npm packages (tools/k8s-validate, `npm ci` from package-lock.json).
+# offline, and what the OpenAI SDK suite needs: Node.js and npm (from Debian
+# when missing) and their pinned npm packages (tools/k8s-validate and
+# tests/openai_sdk, `npm ci` from each package-lock.json).
 # Idempotent: does nothing when all is in place.
 #
 # kubectl (>= 1.27, for kustomize v5) is needed too but is not in Debian 12's
@@ -28,19 +29,22 @@ if [ "$node_major" -lt 18 ]; then
   exit 1
 fi
 
-# The validator's packages, exactly as package-lock.json pins them. A stamp
-# of the lock file's hash skips the install when nothing changed.
-tools=tools/k8s-validate
-stamp=$tools/node_modules/.installed-lock-sha256
-want=$(sha256sum "$tools/package-lock.json" | cut -d' ' -f1)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-  echo "setup_k8s_tools: $tools/node_modules up to date"
-else
-  echo "setup_k8s_tools: npm ci in $tools"
-  # --ignore-scripts: none of the packages needs an install script.
-  npm ci --prefix "$tools" --ignore-scripts --no-audit --no-fund
-  echo "$want" >"$stamp"
-fi
+# The pinned npm packages of the manifest validator (tools/k8s-validate)
+# and of the OpenAI SDK suite (tests/openai_sdk), exactly as each
+# package-lock.json pins them. A stamp of the lock file's hash skips the
+# install when nothing changed.
+for tools in tools/k8s-validate tests/openai_sdk; do
+  stamp=$tools/node_modules/.installed-lock-sha256
+  want=$(sha256sum "$tools/package-lock.json" | cut -d' ' -f1)
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    echo "setup_k8s_tools: $tools/node_modules up to date"
+  else
+    echo "setup_k8s_tools: npm ci in $tools"
+    # --ignore-scripts: none of the packages needs an install script.
+    npm ci --prefix "$tools" --ignore-scripts --no-audit --no-fund
+    echo "$want" >"$stamp"
+  fi
+done
 
 kubectl=${KUBECTL:-kubectl}
 if command -v "$kubectl" >/dev/null 2>&1; then

@@ -3,6 +3,7 @@
 // arts-orchestrator-local (server/models/) is the same service over models
 // loaded in its own process.
 #include <iostream>
+#include <map>
 #include <memory>
 #include <utility>
 
@@ -15,6 +16,7 @@
 #include "backends/grpc/channel.h"
 #include "backends/grpc/generator_client.h"
 #include "backends/grpc/verifier_client.h"
+#include "server/front_door_flags.h"
 #include "server/orchestrator_flags.h"
 #include "server/orchestrator_service.h"
 #include "server/rpc_metrics.h"
@@ -49,9 +51,10 @@ namespace {
 
 // Polls a backend's GetModelInfo until it answers (its model is loaded) or
 // `wait` passes, so that the orchestrator does not report SERVING while its
-// backends are still starting. Says on stderr what it found.
+// backends are still starting. Says on stderr what it found; returns what it
+// serves (its address when it never answered).
 template <typename Client>
-void AwaitBackend(const std::string& name, const std::string& address,
+std::string AwaitBackend(const std::string& name, const std::string& address,
                   std::shared_ptr<grpc::Channel> channel, absl::Duration wait) {
   Client client(std::move(channel));
   const absl::Time until = absl::Now() + wait;
@@ -61,14 +64,14 @@ void AwaitBackend(const std::string& name, const std::string& address,
     if (info.ok()) {
       std::cerr << "arts-orchestrator: " << name << " at " << address
                 << " serves " << info->path() << "\n";
-      return;
+      return info->path();
     }
     if (absl::Now() >= until) {
       std::cerr << "arts-orchestrator: warning: " << name << " at " << address
                 << " is not serving after " << absl::FormatDuration(wait)
                 << " (" << info.status().message()
                 << "); solves will fail with UNAVAILABLE until it is\n";
-      return;
+      return address;
     }
     absl::SleepFor(absl::Milliseconds(200));
   }
@@ -111,18 +114,33 @@ int main(int argc, char** argv) {
   arts::server::RpcMetrics metrics("orchestrator");
   arts::server::OrchestratorService service(
       metrics, arts::server::OrchestratorOptionsFromFlags(), *std::move(auth));
+  absl::StatusOr<std::unique_ptr<arts::server::HttpFrontDoor>> front_door =
+      arts::server::FrontDoorFromFlags(
+          metrics.registry(), service.auth(),
+          {{"generator", absl::GetFlag(FLAGS_generator)},
+           {"verifier", absl::GetFlag(FLAGS_verifier)}});
+  if (!front_door.ok()) {
+    std::cerr << "arts-orchestrator: " << front_door.status().message()
+              << "\n";
+    return 2;
+  }
   return arts::server::RunServerMain(
       "arts-orchestrator", flags, metrics, service,
       [&](const std::string&) -> absl::StatusOr<int64_t> {
         const absl::Duration wait = absl::GetFlag(FLAGS_backend_wait);
-        AwaitBackend<arts::backends::GeneratorClient>(
-            "generator", absl::GetFlag(FLAGS_generator), *generator_channel,
-            wait);
-        AwaitBackend<arts::backends::VerifierClient>(
-            "verifier", absl::GetFlag(FLAGS_verifier), *verifier_channel, wait);
+        std::map<std::string, std::string> served = {
+            {"generator",
+             AwaitBackend<arts::backends::GeneratorClient>(
+                 "generator", absl::GetFlag(FLAGS_generator),
+                 *generator_channel, wait)},
+            {"verifier", AwaitBackend<arts::backends::VerifierClient>(
+                             "verifier", absl::GetFlag(FLAGS_verifier),
+                             *verifier_channel, wait)}};
+        if (*front_door != nullptr) (*front_door)->door().SetBackends(served);
         service.SetBackends(std::make_unique<arts::server::RemoteBackends>(
             *generator_channel, *verifier_channel,
             absl::GetFlag(FLAGS_backend_timeout)));
         return 0;
-      });
+      },
+      front_door->get());
 }

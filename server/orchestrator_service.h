@@ -56,6 +56,9 @@ class OrchestratorService final
   // them first).
   ~OrchestratorService() override;
 
+  // The tokens Solve takes; null: none.
+  BearerAuth* auth() const { return auth_.get(); }
+
   // Until backends are set, calls get UNAVAILABLE.
   void SetBackends(std::unique_ptr<SearchBackends> backends);
 

@@ -17,7 +17,7 @@ absl::Status CheckFlagRange(const std::string& name, int value, int lo,
 
 int RunServerMain(const std::string& program, const ServerFlags& flags,
                   RpcMetrics& metrics, grpc::Service& service,
-                  const ModelLoader& load_model) {
+                  const ModelLoader& load_model, SideListener* side) {
   if (flags.connection.max_connection_age < absl::ZeroDuration() ||
       flags.connection.max_connection_age_grace < absl::ZeroDuration()) {
     std::cerr << program
@@ -48,11 +48,23 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
     std::cerr << program << ": " << runner.status().message() << "\n";
     return 2;
   }
+  std::string side_serving;
+  if (side != nullptr) {
+    absl::StatusOr<std::string> started = side->Start((*runner)->server());
+    if (!started.ok()) {
+      std::cerr << program << ": " << started.status().message() << "\n";
+      (*runner)->Shutdown(absl::ZeroDuration());
+      return 2;
+    }
+    side_serving = *std::move(started);
+  }
   absl::StatusOr<int64_t> num_parameters = load_model(flags.model);
   if (!num_parameters.ok()) {
     std::cerr << program << ": " << flags.model_flag << ": "
               << num_parameters.status().message() << "\n";
+    if (side != nullptr) side->StopAccepting();
     (*runner)->Shutdown(absl::ZeroDuration());
+    if (side != nullptr) side->Stop(absl::ZeroDuration());
     return 1;
   }
   // One write, before health says SERVING: whoever waits for SERVING (a
@@ -73,12 +85,17 @@ int RunServerMain(const std::string& program, const ServerFlags& flags,
   if (!flags.metrics_listen.empty()) {
     absl::StrAppend(&serving, ", metrics on port ", metrics.port());
   }
+  if (!side_serving.empty()) absl::StrAppend(&serving, ", ", side_serving);
   std::cerr << serving + "\n" << std::flush;
   (*runner)->SetServing(true);
 
   const std::string signal = ServerRunner::WaitForShutdownSignal();
   std::cerr << program << ": " << signal << ", draining" << std::endl;
+  if (side != nullptr) side->StopAccepting();
   (*runner)->Shutdown(flags.drain_timeout);
+  // The drain ended every call the side listener made; what is left is
+  // writing their answers.
+  if (side != nullptr) side->Stop(absl::Seconds(2));
   std::cerr << program << ": stopped" << std::endl;
   return 0;
 }

@@ -38,6 +38,22 @@ struct ServerFlags {
 // got v".
 absl::Status CheckFlagRange(const std::string& name, int value, int lo, int hi);
 
+// Something served beside the gRPC port (the OpenAI-compatible HTTP API):
+// started once the gRPC server runs, since it calls that server in process,
+// and told to stop taking requests before the gRPC drain, which ends the
+// calls its requests made.
+class SideListener {
+ public:
+  virtual ~SideListener() = default;
+  // Starts serving; returns what the serving line says of it, e.g. "HTTP on
+  // port 8080". Errors name the flag to fix.
+  virtual absl::StatusOr<std::string> Start(grpc::Server& server) = 0;
+  virtual void StopAccepting() = 0;
+  // After the drain: waits up to `grace` for answers still being written,
+  // then closes every connection.
+  virtual void Stop(absl::Duration grace) = 0;
+};
+
 // Loads the checkpoint at `path` into the service; returns its parameter
 // count (0 when it loads no model of its own).
 using ModelLoader =
@@ -49,10 +65,11 @@ using ModelLoader =
 // waits for SIGTERM or SIGINT and drains. Call BlockShutdownSignals() first
 // thing in main(). Messages go to stderr, prefixed with `program`. Returns
 // the exit code: 0 after a drain, 1 when the model cannot be loaded, 2 for a
-// bad flag or address.
+// bad flag or address. `side` (may be null) starts with the gRPC server and
+// stops before its drain.
 int RunServerMain(const std::string& program, const ServerFlags& flags,
                   RpcMetrics& metrics, grpc::Service& service,
-                  const ModelLoader& load_model);
+                  const ModelLoader& load_model, SideListener* side = nullptr);
 
 }  // namespace arts::server
 

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "backends/local/local_models.h"
 #include "core/io/default_paths.h"
+#include "server/front_door_flags.h"
 #include "server/models/generation_metrics.h"
 #include "server/models/threads_flag.h"
 #include "server/orchestrator_flags.h"
@@ -80,6 +81,16 @@ int main(int argc, char** argv) {
   arts::server::RpcMetrics metrics("orchestrator");
   arts::server::GenerationMetrics generation_metrics(metrics.registry());
   arts::server::OrchestratorService service(metrics, options, *std::move(auth));
+  absl::StatusOr<std::unique_ptr<arts::server::HttpFrontDoor>> front_door =
+      arts::server::FrontDoorFromFlags(
+          metrics.registry(), service.auth(),
+          {{"generator", absl::GetFlag(FLAGS_generator_model)},
+           {"verifier", absl::GetFlag(FLAGS_verifier_model)}});
+  if (!front_door.ok()) {
+    std::cerr << "arts-orchestrator-local: " << front_door.status().message()
+              << "\n";
+    return 2;
+  }
   return arts::server::RunServerMain(
       "arts-orchestrator-local", flags, metrics, service,
       [&](const std::string&) -> absl::StatusOr<int64_t> {
@@ -100,5 +111,6 @@ int main(int argc, char** argv) {
         service.SetBackends(
             std::make_unique<LocalBackends>(*std::move(models)));
         return parameters;
-      });
+      },
+      front_door->get());
 }

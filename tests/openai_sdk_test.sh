@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The OpenAI-compatible HTTP API through the official `openai` npm SDK
+# (tests/openai_sdk/sdk.test.mjs), then the curl examples of docs/search.md.
+# Starts, on loopback:
+#   - arts-orchestrator-local over the bundled models, with a bearer token;
+#   - slow_text_backends (every call 300 ms) and arts-orchestrator over it
+#     with room for one search and a 100 ms refusal hold;
+#   - arts-orchestrator whose backends are down.
+# Usage: openai_sdk_test.sh SOURCE_DIR ORCHESTRATOR_DIR LOCAL_DIR SLOW_BACKENDS
+set -euo pipefail
+source_dir=$1
+orchestrator=$2/arts-orchestrator
+local_orchestrator=$3/arts-orchestrator-local
+slow_backends=$4
+sdk=$source_dir/tests/openai_sdk
+if [ ! -d "$sdk/node_modules/openai" ]; then
+  echo "openai_sdk_test: $sdk/node_modules/openai is missing:" \
+       "run scripts/setup_k8s_tools.sh" >&2
+  exit 1
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Starts a server in the background, its stderr in $work/NAME.log, and waits
+# for the line matching PATTERN (up to 60 s).
+start() {
+  local name=$1 pattern=$2
+  shift 2
+  "$@" 2>"$work/$name.log" &
+  pids+=($!)
+  for _ in $(seq 600); do
+    if grep -q "$pattern" "$work/$name.log"; then return 0; fi
+    if ! kill -0 "${pids[-1]}" 2>/dev/null; then break; fi
+    sleep 0.1
+  done
+  echo "openai_sdk_test: $name did not start:" >&2
+  cat "$work/$name.log" >&2
+  exit 1
+}
+# The port after "WHAT on port " in a server's serving line.
+port_of() { grep -o "$2 on port [0-9]*" "$work/$1.log" | head -n1 | grep -o '[0-9]*$'; }
+
+echo sdk-token >"$work/tokens"
+common=(--listen 127.0.0.1:0 --metrics_listen 127.0.0.1:0
+        --http_listen 127.0.0.1:0 --drain_timeout 2s)
+start local "serving" "$local_orchestrator" "${common[@]}" \
+  --generator_model "$source_dir/models/generator.ckpt" \
+  --verifier_model "$source_dir/models/verifier_flow.ckpt" \
+  --auth_tokens_file "$work/tokens"
+start backends "serving on port" "$slow_backends" --latency 300ms
+backends_port=$(grep -o 'port [0-9]*' "$work/backends.log" | grep -o '[0-9]*$')
+start slow "serving" "$orchestrator" "${common[@]}" \
+  --generator "127.0.0.1:$backends_port" --verifier "127.0.0.1:$backends_port" \
+  --max_concurrent_requests 1 --max_waiting_solves 0 --refusal_hold 100ms
+start down "serving" "$orchestrator" "${common[@]}" \
+  --generator 127.0.0.1:1 --verifier 127.0.0.1:1 --backend_wait 0s \
+  --backend_timeout 2s
+
+local_http=$(port_of local HTTP)
+export ARTS_LOCAL_URL="http://127.0.0.1:$local_http/v1"
+export ARTS_SLOW_URL="http://127.0.0.1:$(port_of slow HTTP)/v1"
+export ARTS_SLOW_METRICS="http://127.0.0.1:$(port_of slow metrics)/metrics"
+export ARTS_DOWN_URL="http://127.0.0.1:$(port_of down HTTP)/v1"
+export ARTS_TOKEN=sdk-token
+
+node --test --test-reporter=spec "$sdk/sdk.test.mjs"
+
+# docs/search.md's curl examples, as written, against the local server:
+# every block between the curl-examples markers, with its address and token
+# replaced by this run's. Each must succeed and print JSON or events.
+examples=$work/curl_examples.sh
+awk '/<!-- curl-examples -->/{on=1; next} /<!-- \/curl-examples -->/{on=0}
+     on && !/^```/' "$source_dir/docs/search.md" >"$examples"
+count=$(grep -c '^curl' "$examples" || true)
+if [ "$count" -lt 3 ]; then
+  echo "openai_sdk_test: found $count curl examples in docs/search.md" >&2
+  exit 1
+fi
+sed -i -e "s/localhost:8080/127.0.0.1:$local_http/g" \
+  -e 's/\$ARTS_TOKEN/sdk-token/g' "$examples"
+cd "$work"
+ARTS_TOKEN=sdk-token bash -euo pipefail "$examples" >"$work/curl.out"
+grep -q '"object":"chat.completion"' "$work/curl.out"
+grep -q '"object":"text_completion"' "$work/curl.out"
+grep -q 'data: \[DONE\]' "$work/curl.out"
+grep -q '"arts_event"' "$work/curl.out"
+grep -q '"object":"list"' "$work/curl.out"
+echo "openai_sdk_test: $count curl examples of docs/search.md ran"
