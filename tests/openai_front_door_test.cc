@@ -146,7 +146,7 @@ TEST(OpenAiRequestTest, EveryBadRequestNamesItsField) {
       {chat,
        R"({"model": "arts", "max_tokens": 5, "max_completion_tokens": 6, )" +
            user + "}",
-       invalid, "max_completion_tokens", "differ"},
+       invalid, "max_tokens", "differ"},
       {chat, R"({"model": "arts", "stream": "yes", )" + user + "}", invalid,
        "stream", "expected a boolean"},
       {chat, R"({"model": "arts", "stream_options": {"include_usage": true}, )" +

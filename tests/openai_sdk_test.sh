@@ -50,16 +50,16 @@ port_of() { grep -o "$2 on port [0-9]*" "$work/$1.log" | head -n1 | grep -o '[0-
 echo sdk-token >"$work/tokens"
 common=(--listen 127.0.0.1:0 --metrics_listen 127.0.0.1:0
         --http_listen 127.0.0.1:0 --drain_timeout 2s)
-start local "serving" "$local_orchestrator" "${common[@]}" \
+start local "serving .* on port" "$local_orchestrator" "${common[@]}" \
   --generator_model "$source_dir/models/generator.ckpt" \
   --verifier_model "$source_dir/models/verifier_flow.ckpt" \
   --auth_tokens_file "$work/tokens"
 start backends "serving on port" "$slow_backends" --latency 300ms
 backends_port=$(grep -o 'port [0-9]*' "$work/backends.log" | grep -o '[0-9]*$')
-start slow "serving" "$orchestrator" "${common[@]}" \
+start slow "serving .* on port" "$orchestrator" "${common[@]}" \
   --generator "127.0.0.1:$backends_port" --verifier "127.0.0.1:$backends_port" \
   --max_concurrent_requests 1 --max_waiting_solves 0 --refusal_hold 100ms
-start down "serving" "$orchestrator" "${common[@]}" \
+start down "serving .* on port" "$orchestrator" "${common[@]}" \
   --generator 127.0.0.1:1 --verifier 127.0.0.1:1 --backend_wait 0s \
   --backend_timeout 2s
 

@@ -1,6 +1,7 @@
 #include "server/http/http_listener.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -321,7 +322,11 @@ class Session final : public AnswerSink,
       ErrorCode ignored;
       beast::get_lowest_layer(stream_).socket().shutdown(
           tcp::socket::shutdown_send, ignored);
-      if (!reading_) Close();  // else the client's close ends the read
+      // Read on until the client closes (or the idle timeout), so that a
+      // client still sending a body we refused reads our answer instead of
+      // a reset.
+      ArmIdle();
+      if (!reading_) Drain();
       return;
     }
     if (pipelined_.has_value()) {
@@ -331,6 +336,20 @@ class Session final : public AnswerSink,
       return;
     }
     ArmIdle();
+  }
+
+  void Drain() {
+    reading_ = true;
+    stream_.async_read_some(
+        net::buffer(drain_),
+        [self = this->shared_from_this()](ErrorCode ec, std::size_t) {
+          self->reading_ = false;
+          if (ec || self->closed_) {
+            self->Close();
+          } else {
+            self->Drain();
+          }
+        });
   }
 
   void EndAnswer() {
@@ -379,6 +398,7 @@ class Session final : public AnswerSink,
   std::shared_ptr<ExchangeImpl> answer_;
   std::optional<std::pair<Request, bool>> pipelined_;
   std::deque<WriteOp> writes_;
+  std::array<char, 4096> drain_;  // what a closing client still sends
   // The message being written lives until its write completes.
   std::optional<bhttp::response<bhttp::string_body>> whole_;
   std::optional<bhttp::response<bhttp::empty_body>> head_;

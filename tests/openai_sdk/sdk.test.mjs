@@ -63,7 +63,8 @@ test('the same seed gives the same search', async () => {
   const ask = () => local().chat.completions.create({
     model: 'best-of-n', messages: [{ role: 'user', content: PUZZLE }], seed: 11,
   });
-  const [a, b] = await Promise.all([ask(), ask()]);
+  const a = await ask();
+  const b = await ask();
   assert.equal(a.choices[0].message.content, b.choices[0].message.content);
   assert.equal(a.usage.completion_tokens, b.usage.completion_tokens);
 });
@@ -78,12 +79,12 @@ test('completions: the prompt is the problem', async () => {
   assert.ok(completion.usage.completion_tokens <= 400);
 });
 
-test('extra_body carries search settings and budgets', async () => {
+test('the arts object (extra_body in Python) carries search settings and budgets', async () => {
   const completion = await local().chat.completions.create({
     model: 'beam',
     messages: [{ role: 'user', content: PUZZLE }],
     max_tokens: 2000,
-    extra_body: { arts: { beam_width: 2, max_expansions: 3, constrained: true } },
+    arts: { beam_width: 2, max_expansions: 3, constrained: true },
   });
   assert.ok(completion.arts_cost.expansions <= 3);
   assert.equal(completion.arts_cost.stop_reason.length > 0, true);
@@ -178,10 +179,10 @@ test('400: BadRequestError with the param', async () => {
     assert.equal(e.param, 'temperature');
     assert.equal(e.type, 'invalid_request_error');
   });
-  await rejects(ask({ extra_body: { arts: { bogus: 1 } } }),
+  await rejects(ask({ arts: { bogus: 1 } }),
                 OpenAI.BadRequestError, (e) => assert.equal(e.param, 'arts.bogus'));
   // Checked by the search itself, named as the request's field.
-  await rejects(ask({ extra_body: { arts: { expand_width: 0 } } }),
+  await rejects(ask({ arts: { expand_width: 0 } }),
                 OpenAI.BadRequestError,
                 (e) => assert.equal(e.param, 'arts.expand_width'));
   await rejects(local().chat.completions.create({
@@ -223,7 +224,7 @@ test('504: the deadline, from arts.deadline_ms or the SDK timeout', async () => 
   const body = {
     model: 'arts', messages: [{ role: 'user', content: 'spell abcdefgh' }],
     max_tokens: 100000,
-    extra_body: { arts: { task: 'text', deadline_ms: 400 } },
+    arts: { task: 'text', deadline_ms: 400 },
   };
   await rejects(slow().chat.completions.create(body),
                 OpenAI.InternalServerError, (e) => {
@@ -236,14 +237,14 @@ test('429: RateLimitError with Retry-After from the refusal hold', async () => {
   const s = slow();
   const long = s.chat.completions.create({
     model: 'arts', messages: [{ role: 'user', content: 'spell abcdefgh' }],
-    max_tokens: 100000, extra_body: { arts: { task: 'text', deadline_ms: 6000 } },
+    max_tokens: 100000, arts: { task: 'text', deadline_ms: 6000 },
   }).catch(() => {});
   await waitFor(async () => (await metric(env.ARTS_SLOW_METRICS,
     'arts_orchestrator_solves_in_flight')) >= 1, 3000);
   const started = Date.now();
   const error = await rejects(s.chat.completions.create({
     model: 'arts', messages: [{ role: 'user', content: 'spell ab' }],
-    extra_body: { arts: { task: 'text' } },
+    arts: { task: 'text' },
   }), OpenAI.RateLimitError);
   const held = Date.now() - started;
   assert.equal(error.status, 429);
@@ -321,7 +322,7 @@ test('an aborted request cancels its search', async () => {
   const stream = await slow().chat.completions.create({
     model: 'arts', messages: [{ role: 'user', content: 'spell abcdefgh' }],
     max_tokens: 100000, stream: true,
-    extra_body: { arts: { task: 'text' } },
+    arts: { task: 'text' },
   }, { signal: controller.signal });
   let aborted = 0;
   try {
