@@ -24,7 +24,8 @@ fi
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
   targets=(countdown_fuzz text_task_fuzz requests_fuzz backend_replies_fuzz
-           trace_tree_fuzz checkpoint_fuzz bearer_fuzz completions_fuzz)
+           trace_tree_fuzz checkpoint_fuzz bearer_fuzz completions_fuzz
+           http_request_fuzz)
 fi
 
 # clang and its libFuzzer runtime (Debian's compiler-rt).

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "server/http/http_listener.h"
 #include "server/openai/openai_request.h"
 #include "server/openai/openai_response.h"
 
@@ -386,3 +387,51 @@ TEST(OpenAiResponseTest, StreamedCompletionUsesText) {
 
 }  // namespace
 }  // namespace arts::openai
+
+namespace arts::http {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(HttpRequestsTest, ReadAsAConnectionReadsThem) {
+  ListenerOptions options;
+  options.max_body_bytes = 16;
+  const ParsedRequests parsed = ParseRequests(
+      "POST /v1/completions?x=1 HTTP/1.1\r\nHost: a\r\nX-Stainless-Timeout: "
+      "9\r\nContent-Length: 2\r\n\r\n{}"
+      "GET /v1/models HTTP/1.1\r\nAuthorization: Bearer t\r\n\r\n"
+      "GET /healthz HTTP/1.0\r\n\r\n"
+      "GET /never HTTP/1.1\r\n\r\n",
+      options);
+  ASSERT_EQ(parsed.requests.size(), 3u);  // HTTP/1.0 closes the connection
+  EXPECT_EQ(parsed.requests[0].method, "POST");
+  EXPECT_EQ(parsed.requests[0].Path(), "/v1/completions");
+  EXPECT_EQ(parsed.requests[0].Header("x-stainless-timeout"), "9");
+  EXPECT_EQ(parsed.requests[0].body, "{}");
+  EXPECT_EQ(parsed.requests[1].Header("authorization"), "Bearer t");
+  EXPECT_EQ(parsed.requests[1].Header("absent"), "");
+  EXPECT_EQ(parsed.refusal_status, 0);
+}
+
+TEST(HttpRequestsTest, RefusalsSayWhy) {
+  ListenerOptions options;
+  options.max_body_bytes = 16;
+  options.max_header_bytes = 64;
+  ParsedRequests parsed = ParseRequests(
+      "POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n", options);
+  EXPECT_EQ(parsed.refusal_status, 400);
+  EXPECT_THAT(parsed.refusal_message, HasSubstr("body is over the limit of 16"));
+  parsed = ParseRequests(
+      "GET / HTTP/1.1\r\nX: " + std::string(100, 'a') + "\r\n\r\n", options);
+  EXPECT_THAT(parsed.refusal_message, HasSubstr("headers are over the limit"));
+  parsed = ParseRequests("NOT HTTP\r\n\r\n", options);
+  EXPECT_EQ(parsed.refusal_status, 400);
+  EXPECT_THAT(parsed.refusal_message, HasSubstr("malformed HTTP request"));
+  parsed = ParseRequests("POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\n{}",
+                         options);  // truncated: the connection just ends
+  EXPECT_TRUE(parsed.requests.empty());
+  EXPECT_EQ(parsed.refusal_status, 0);
+}
+
+}  // namespace
+}  // namespace arts::http

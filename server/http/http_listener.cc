@@ -19,6 +19,7 @@
 #include <deque>
 #include <optional>
 #include <thread>
+#include <tuple>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/numbers.h"
@@ -123,6 +124,45 @@ std::string Lower(beast::string_view text) {
   return out;
 }
 
+using Parser = bhttp::request_parser<bhttp::string_body>;
+
+void ConfigureParser(Parser& parser, const ListenerOptions& options) {
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  parser.body_limit(options.max_body_bytes);
+}
+
+Request ToRequest(bhttp::request<bhttp::string_body> message) {
+  Request request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    request.headers.emplace_back(Lower(field.name_string()),
+                                 std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  return request;
+}
+
+// The HTTP status and message the listener answers a read error with; 0
+// when the connection just closes (closed, reset, timed out, truncated).
+std::pair<int, std::string> Refusal(const ErrorCode& ec,
+                                    const ListenerOptions& options) {
+  if (ec == bhttp::error::body_limit) {
+    return {400, absl::StrCat("the request body is over the limit of ",
+                              options.max_body_bytes, " bytes")};
+  }
+  if (ec == bhttp::error::header_limit) {
+    return {400, absl::StrCat("the request headers are over the limit of ",
+                              options.max_header_bytes, " bytes")};
+  }
+  if (ec.category() ==
+          bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+    return {400, absl::StrCat("malformed HTTP request: ", ec.message())};
+  }
+  return {0, ""};
+}
+
 // One connection, on its own strand; `Stream` is a beast::tcp_stream or a
 // TLS stream over one. Its state is touched only on that strand.
 template <class Stream>
@@ -163,9 +203,7 @@ class Session final : public AnswerSink,
  private:
   void Read() {
     parser_.emplace();
-    parser_->header_limit(
-        static_cast<std::uint32_t>(shared_.options.max_header_bytes));
-    parser_->body_limit(shared_.options.max_body_bytes);
+    ConfigureParser(*parser_, shared_.options);
     reading_ = true;
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = this->shared_from_this()](ErrorCode ec,
@@ -182,33 +220,19 @@ class Session final : public AnswerSink,
         // The client went away (or broke the protocol) mid-answer.
         NotifyGone();
         Close();
-      } else if (ec == bhttp::error::body_limit) {
-        Refuse(400, absl::StrCat("the request body is over the limit of ",
-                                 shared_.options.max_body_bytes, " bytes"));
-      } else if (ec == bhttp::error::header_limit) {
-        Refuse(400, absl::StrCat("the request headers are over the limit of ",
-                                 shared_.options.max_header_bytes, " bytes"));
-      } else if (ec.category() ==
-                     bhttp::make_error_code(bhttp::error::end_of_stream)
-                         .category() &&
-                 ec != bhttp::error::end_of_stream &&
-                 ec != bhttp::error::partial_message) {
-        Refuse(400, absl::StrCat("malformed HTTP request: ", ec.message()));
+        return;
+      }
+      const auto [status, message] = Refusal(ec, shared_.options);
+      if (status != 0) {
+        Refuse(status, message);
       } else {
         Close();  // closed, reset, timed out
       }
       return;
     }
     bhttp::request<bhttp::string_body> message = parser_->release();
-    Request request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    for (const auto& field : message) {
-      request.headers.emplace_back(Lower(field.name_string()),
-                                   std::string(field.value()));
-    }
-    request.body = std::move(message.body());
     const bool keep_alive = message.keep_alive();
+    Request request = ToRequest(std::move(message));
     if (answering_) {
       pipelined_.emplace(std::move(request), keep_alive);
       return;  // read no further until this one is answered
@@ -224,7 +248,19 @@ class Session final : public AnswerSink,
     answer_ = exchange;
     // Keep reading: a close now is the client going away.
     if (!reading_) Read();
-    shared_.handler(std::move(request), std::move(exchange));
+    try {
+      shared_.handler(std::move(request), exchange);
+    } catch (const std::exception& e) {
+      // A handler's bug answers its own request, and the server goes on.
+      Response response;
+      if (shared_.options.refusal) {
+        response = shared_.options.refusal(
+            500, absl::StrCat("internal error: ", e.what()));
+      } else {
+        response = {500, {}, absl::StrCat("internal error: ", e.what())};
+      }
+      exchange->Send(std::move(response));
+    }
   }
 
   void StartAnswer(bool keep_alive) {
@@ -423,6 +459,32 @@ absl::StatusOr<std::pair<std::string, int>> SplitAddress(
 }
 
 }  // namespace
+
+ParsedRequests ParseRequests(absl::string_view bytes,
+                             const ListenerOptions& options) {
+  ParsedRequests out;
+  net::const_buffer rest(bytes.data(), bytes.size());
+  while (rest.size() > 0) {
+    Parser parser;
+    ConfigureParser(parser, options);
+    ErrorCode ec;
+    while (!parser.is_done() && rest.size() > 0) {
+      const std::size_t used = parser.put(rest, ec);
+      rest += used;
+      if (ec == bhttp::error::need_more) return out;  // truncated
+      if (ec) break;
+    }
+    if (!ec && !parser.is_done()) return out;  // truncated
+    if (ec) {
+      std::tie(out.refusal_status, out.refusal_message) = Refusal(ec, options);
+      return out;
+    }
+    const bool keep_alive = parser.get().keep_alive();
+    out.requests.push_back(ToRequest(parser.release()));
+    if (!keep_alive) break;
+  }
+  return out;
+}
 
 absl::string_view Request::Path() const {
   return absl::string_view(target).substr(0, target.find('?'));

@@ -84,6 +84,19 @@ struct ListenerOptions {
   std::function<Response(int status, const std::string& message)> refusal;
 };
 
+// The requests `bytes` hold, read as a connection reads them: the same
+// parser and limits, header names in lower case. Reading stops at the end
+// of the bytes, at a request that does not keep the connection open, or at
+// one the listener refuses: then `refusal` holds the status and message it
+// answers with. For tests and fuzzing.
+struct ParsedRequests {
+  std::vector<Request> requests;
+  int refusal_status = 0;  // 0: none
+  std::string refusal_message;
+};
+ParsedRequests ParseRequests(absl::string_view bytes,
+                             const ListenerOptions& options);
+
 // An HTTP/1.1 server on Boost.Beast: requests are read by an event loop on
 // a few threads, each connection serialised on its own strand, so a
 // client waiting on a slow answer holds memory, not a thread. While an

@@ -412,7 +412,7 @@ void FrontDoor::Models(const http::Request& request, http::Exchange& exchange) {
     for (const std::string& name : ModelNames()) data.push_back(entry(name));
     timer.Done(200);
     exchange.Send(
-        JsonResponse(200, json{{"object", "list"}, {"data", data}}.dump()));
+        JsonResponse(200, JsonText(json{{"object", "list"}, {"data", data}})));
     return;
   }
   const std::string id(path.substr(absl::string_view(kModelsPath).size() + 1));
@@ -424,7 +424,7 @@ void FrontDoor::Models(const http::Request& request, http::Exchange& exchange) {
     return;
   }
   timer.Done(200);
-  exchange.Send(JsonResponse(200, entry(id).dump()));
+  exchange.Send(JsonResponse(200, JsonText(entry(id))));
 }
 
 void FrontDoor::Health(std::shared_ptr<http::Exchange> exchange) {
@@ -451,7 +451,7 @@ void FrontDoor::Health(std::shared_ptr<http::Exchange> exchange) {
         check->timer.Done(code);
         check->exchange->Send(JsonResponse(
             code,
-            json{{"status", serving ? "SERVING" : "NOT_SERVING"}}.dump()));
+            JsonText(json{{"status", serving ? "SERVING" : "NOT_SERVING"}})));
       });
 }
 

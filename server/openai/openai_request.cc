@@ -174,7 +174,10 @@ absl::Status ReadExtension(const json& arts, SearchCall& call) {
   if (!arts.is_object()) return WrongType("arts", arts, "an object");
   arts::v1::SolveRequest& solve = call.solve;
   arts::v1::SearchParams& params = *solve.mutable_params();
-  for (const auto& [key, value] : arts.items()) {
+  for (const auto& item : arts.items()) {
+    // Named, not a structured binding: the lambda below captures them.
+    const std::string& key = item.key();
+    const json& value = item.value();
     const std::string param = "arts." + key;
     absl::Status status;
     const auto integer = [&](int64_t low, int64_t high,

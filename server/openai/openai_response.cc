@@ -97,7 +97,7 @@ json Envelope(const SearchCall& call, const CallIdentity& identity,
 }
 
 std::string Event(const json& data) {
-  return absl::StrCat("data: ", data.dump(), "\n\n");
+  return absl::StrCat("data: ", JsonText(data), "\n\n");
 }
 
 // One streamed choice delta.
@@ -117,6 +117,10 @@ json DeltaChoice(const SearchCall& call, int index, const std::string& text,
 }
 
 }  // namespace
+
+std::string JsonText(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 CallIdentity NewIdentity(const SearchCall& call) {
   static std::atomic<uint64_t> counter{0};
@@ -174,7 +178,7 @@ std::string CompletionBody(const SearchCall& call, const CallIdentity& identity,
   body["choices"] = std::move(choices);
   body["usage"] = Usage(response);
   body["arts_cost"] = ReceiptJson(response);
-  return body.dump();
+  return JsonText(body);
 }
 
 std::string ProgressEvent(const SearchCall& call, const CallIdentity& identity,
@@ -302,12 +306,11 @@ std::string ErrorBody(const ApiError& error) {
   const auto or_null = [](const std::string& s) {
     return s.empty() ? json(nullptr) : json(s);
   };
-  return json({{"error",
+  return JsonText(json({{"error",
                 {{"message", error.message},
                  {"type", error.type},
                  {"param", or_null(error.param)},
-                 {"code", or_null(error.code)}}}})
-      .dump();
+                 {"code", or_null(error.code)}}}}));
 }
 
 std::string ErrorEvent(const ApiError& error) {

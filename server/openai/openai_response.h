@@ -6,12 +6,19 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "arts/v1/orchestrator.pb.h"
 #include "server/openai/openai_request.h"
 
 namespace arts::openai {
+
+// JSON text of `value`; bytes that are not UTF-8 in its strings (a
+// generator's text, a request's own field names) become U+FFFD instead of
+// an exception.
+std::string JsonText(const nlohmann::json& value);
 
 // What every response and chunk of one call carries.
 struct CallIdentity {
