@@ -3,6 +3,7 @@
 // concurrency levels and reports goodput, latency quantiles and status codes.
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,13 +20,16 @@
 #include "client/cli/flag_groups.h"
 #include "client/cli/search_flags.h"
 #include "client/cli/split_flags.h"
+#include "client/chat_completions_client.h"
 #include "client/load_runner.h"
 #include "client/orchestrator_client.h"
 #include "core/countdown/solver.h"
 
 ABSL_FLAG(std::string, target, "solve",
-          "the method to load: solve (Orchestrator), propose (Generator) or "
-          "score (Verifier)");
+          "the method to load: solve (Orchestrator), propose (Generator), "
+          "score (Verifier), or the Orchestrator's OpenAI-compatible HTTP "
+          "API: chat (POST /v1/chat/completions) or chat_stream (the same, "
+          "streamed); --address is then its --http_listen");
 ABSL_FLAG(std::string, concurrency, "1",
           "workers sending at once; a comma-separated list is a sweep, one "
           "level after another");
@@ -44,6 +48,7 @@ namespace {
 std::string DefaultAddress(const std::string& target) {
   if (target == "propose") return "127.0.0.1:50051";
   if (target == "score") return "127.0.0.1:50052";
+  if (target == "chat" || target == "chat_stream") return "127.0.0.1:8080";
   return "127.0.0.1:50053";
 }
 
@@ -84,10 +89,11 @@ absl::StatusOr<LoadtestOptions> ParseLoadtestOptions(FlagReader& flags) {
   options.traces = flags(FLAGS_traces);
 
   if (options.target != "solve" && options.target != "propose" &&
-      options.target != "score") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--target: must be solve, propose or score, got '",
-                     options.target, "'"));
+      options.target != "score" && options.target != "chat" &&
+      options.target != "chat_stream") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--target: must be solve, propose, score, chat or chat_stream, got '",
+        options.target, "'"));
   }
   for (absl::string_view part : absl::StrSplit(concurrency, ',')) {
     int n = 0;
@@ -115,14 +121,35 @@ absl::StatusOr<client::SendRequest> MakeSender(
     const LoadtestOptions& options, const std::vector<std::string>& problems) {
   const std::string& target = options.target;
   const absl::Duration timeout = options.timeout;
+  const auto problem = [problems](int64_t index) {
+    return problems[static_cast<size_t>(index) % problems.size()];
+  };
+  if (target == "chat" || target == "chat_stream") {
+    // The same Solves as --target=solve, over HTTP: one keep-alive
+    // connection per worker thread, as each gRPC worker shares a channel.
+    absl::StatusOr<std::string> token =
+        ReadBearerToken(options.security.token_file);
+    if (!token.ok()) return token.status();
+    const bool stream = target == "chat_stream";
+    return client::SendRequest([address = options.address, token = *token,
+                                problem, search = options.search, timeout,
+                                stream](int64_t index) {
+      thread_local std::map<std::string,
+                            std::unique_ptr<client::ChatCompletionsClient>>
+          clients;
+      std::unique_ptr<client::ChatCompletionsClient>& client = clients[address];
+      if (client == nullptr) {
+        client = std::make_unique<client::ChatCompletionsClient>(address, token);
+      }
+      return client->Solve(backends::ToProto(problem(index), search), stream,
+                           timeout);
+    });
+  }
   // No retries: these are the clients that never back off.
   absl::StatusOr<std::shared_ptr<grpc::Channel>> secured =
       backends::ClientChannel(options.address, options.security.channel);
   if (!secured.ok()) return secured.status();
   std::shared_ptr<grpc::Channel> channel = *secured;
-  const auto problem = [problems](int64_t index) {
-    return problems[static_cast<size_t>(index) % problems.size()];
-  };
   if (target == "solve") {
     absl::StatusOr<std::string> token =
         ReadBearerToken(options.security.token_file);
