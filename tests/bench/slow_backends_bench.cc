@@ -10,6 +10,7 @@
 //   build/tests/bench/slow_backends_bench
 //       --orchestrator=build/server/arts-orchestrator
 //       --latency=100ms --concurrency=1,64,256 --duration=20s
+//       [--via=chat_stream]   # the same Solves over the HTTP API
 #include <algorithm>
 #include <atomic>
 #include <fstream>
@@ -26,6 +27,7 @@
 #include "absl/strings/str_split.h"
 #include "backends/grpc/channel.h"
 #include "backends/grpc/search_proto.h"
+#include "client/chat_completions_client.h"
 #include "client/load_runner.h"
 #include "client/orchestrator_client.h"
 #include "tests/grpc_support.h"
@@ -45,6 +47,9 @@ ABSL_FLAG(absl::Duration, duration, absl::Seconds(20), "length of a level");
 ABSL_FLAG(std::string, problem, "spell abcd", "the toy problem solved");
 ABSL_FLAG(std::string, log, "/tmp/slow_backends_orchestrator.log",
           "the orchestrator's output");
+ABSL_FLAG(std::string, via, "grpc",
+          "how the Solves go: grpc, or over the OpenAI-compatible HTTP API, "
+          "chat (one JSON answer) or chat_stream (server-sent events)");
 
 namespace arts {
 namespace {
@@ -68,10 +73,18 @@ int Main() {
   const absl::Duration latency = absl::GetFlag(FLAGS_latency);
   testing_support::SlowTextServers backends(latency);
   const int port = testing_support::FreePort();
+  const std::string via = absl::GetFlag(FLAGS_via);
+  if (via != "grpc" && via != "chat" && via != "chat_stream") {
+    std::cerr << "--via: must be grpc, chat or chat_stream, got " << via
+              << "\n";
+    return 2;
+  }
+  const std::string http_address =
+      absl::StrCat("127.0.0.1:", testing_support::FreePort());
   std::vector<std::string> flags = {
       absl::StrCat("--listen=127.0.0.1:", port),
       "--metrics_listen=", "--generator=" + backends.address(),
-      "--verifier=" + backends.address()};
+      "--verifier=" + backends.address(), "--http_listen=" + http_address};
   for (const std::string& flag : absl::GetFlag(FLAGS_orchestrator_flags)) {
     flags.push_back(flag);
   }
@@ -103,8 +116,8 @@ int Main() {
   const pid_t pid = orchestrator.pid();
   const int64_t idle_rss_kb = ProcStatus(pid, "VmRSS");
   std::cout << absl::StrFormat(
-      "latency %s, orchestrator %s (idle: %d threads, %d MB)\n\n",
-      absl::FormatDuration(latency), absl::GetFlag(FLAGS_orchestrator),
+      "latency %s, orchestrator %s via %s (idle: %d threads, %d MB)\n\n",
+      absl::FormatDuration(latency), absl::GetFlag(FLAGS_orchestrator), via,
       ProcStatus(pid, "Threads"), idle_rss_kb / 1024);
   std::cout << "| concurrent Solves | Solve/s | ideal | of the ideal | "
                "calls per Solve | p50 / p99 | codes | orchestrator threads "
@@ -132,7 +145,9 @@ int Main() {
       }
     });
     const client::LoadResult result = client::RunLoad(level, [&](int64_t) {
-      return client->Solve(request, timeout).status();
+      if (via == "grpc") return client->Solve(request, timeout).status();
+      thread_local client::ChatCompletionsClient http(http_address, "");
+      return http.Solve(request, via == "chat_stream", timeout);
     });
     sampling = false;
     sampler.join();

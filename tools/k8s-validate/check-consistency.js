@@ -31,7 +31,8 @@ const BINARIES = {
   "arts-generator": { service: "arts.v1.Generator", image: "arts-model-services" },
   "arts-verifier": { service: "arts.v1.Verifier", image: "arts-model-services" },
 };
-const PORT_FLAGS = { listen: "grpc", metrics_listen: "metrics", health_listen: "health" };
+const PORT_FLAGS = { listen: "grpc", metrics_listen: "metrics", health_listen: "health",
+                     http_listen: "http" };
 // Flags every server must be given explicitly in the manifests.
 const REQUIRED_FLAGS = ["listen", "metrics_listen", "health_listen", "drain_timeout",
                         "max_connection_age", "max_connection_age_grace"];
