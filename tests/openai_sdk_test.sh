@@ -63,6 +63,30 @@ start down "serving .* on port" "$orchestrator" "${common[@]}" \
   --generator 127.0.0.1:1 --verifier 127.0.0.1:1 --backend_wait 0s \
   --backend_timeout 2s
 
+# TLS and mTLS on the HTTP port, with the gRPC port's flags: a self-signed
+# certificate for 127.0.0.1 that is also the client CA and the client's.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -addext subjectAltName=IP:127.0.0.1 -keyout "$work/key.pem" \
+  -out "$work/cert.pem" 2>/dev/null
+start tls "serving .* on port" "$orchestrator" "${common[@]}" \
+  --generator 127.0.0.1:1 --verifier 127.0.0.1:1 --backend_wait 0s \
+  --tls_cert "$work/cert.pem" --tls_key "$work/key.pem" \
+  --tls_client_ca "$work/cert.pem"
+grep -q "HTTP on port [0-9]* (TLS)" "$work/tls.log"
+tls_url="https://127.0.0.1:$(port_of tls HTTP)"
+curl -sS --fail --cacert "$work/cert.pem" --cert "$work/cert.pem" \
+  --key "$work/key.pem" "$tls_url/v1/models" | grep -q '"object":"list"'
+if curl -sS --cacert "$work/cert.pem" "$tls_url/v1/models" 2>/dev/null; then
+  echo "openai_sdk_test: mTLS let a client without a certificate in" >&2
+  exit 1
+fi
+if curl -sS "http://127.0.0.1:$(port_of tls HTTP)/v1/models" 2>/dev/null \
+    | grep -q '"object"'; then
+  echo "openai_sdk_test: the TLS port answered plaintext" >&2
+  exit 1
+fi
+echo "openai_sdk_test: HTTP over TLS and mTLS as the gRPC port's flags say"
+
 local_http=$(port_of local HTTP)
 export ARTS_LOCAL_URL="http://127.0.0.1:$local_http/v1"
 export ARTS_SLOW_URL="http://127.0.0.1:$(port_of slow HTTP)/v1"
