@@ -112,10 +112,11 @@ RUN apt-get update \
 COPY --from=build-serving /out/ /usr/local/bin/
 # Nothing is written at run time: the root filesystem may be read-only.
 USER 10001:10001
-# gRPC, Prometheus /metrics, and the plaintext health-only port
-# (--health_listen). The binaries listen on 127.0.0.1 by default: pass
-# --listen=0.0.0.0:PORT etc. in containers.
-EXPOSE 50050 9090 50060
+# gRPC, Prometheus /metrics, the plaintext health-only port
+# (--health_listen) and the OpenAI-compatible HTTP API (--http_listen). The
+# binaries listen on 127.0.0.1 by default: pass --listen=0.0.0.0:PORT etc.
+# in containers.
+EXPOSE 50050 9090 50060 8080
 LABEL org.opencontainers.image.title="arts-orchestrator" \
       org.opencontainers.image.description="ARTS serving: the gRPC Orchestrator (search over remote Generator and Verifier services) and the arts CLI, without LibTorch"
 CMD ["arts", "--help"]

@@ -1,13 +1,12 @@
 #include "client/chat_completions_client.h"
 
-#include <nlohmann/json.hpp>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -34,11 +33,12 @@ std::string ModelOf(arts::v1::Strategy strategy) {
 
 std::string ChatCompletionBody(const arts::v1::SolveRequest& request,
                                bool stream) {
-  json body = {{"model", ModelOf(request.strategy())},
-               {"messages",
-                json::array({{{"role", "user"}, {"content", request.problem()}}})},
-               {"seed", request.seed()},
-               {"stream", stream}};
+  json body = {
+      {"model", ModelOf(request.strategy())},
+      {"messages",
+       json::array({{{"role", "user"}, {"content", request.problem()}}})},
+      {"seed", request.seed()},
+      {"stream", stream}};
   if (request.top_n() > 0) body["n"] = request.top_n();
   if (request.has_temperature()) body["temperature"] = request.temperature();
   if (request.has_top_p()) body["top_p"] = request.top_p();
@@ -111,11 +111,13 @@ class ChatCompletionsClient::Connection {
                     absl::Duration timeout) {
     beast::error_code ec;
     const auto endpoints = tcp::resolver(ioc_).resolve(host, port, ec);
-    if (ec) return absl::UnavailableError(absl::StrCat("resolve: ", ec.message()));
-    stream_.expires_after(std::chrono::milliseconds(
-        absl::ToInt64Milliseconds(timeout)));
+    if (ec)
+      return absl::UnavailableError(absl::StrCat("resolve: ", ec.message()));
+    stream_.expires_after(
+        std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout)));
     stream_.connect(endpoints, ec);
-    if (ec) return absl::UnavailableError(absl::StrCat("connect: ", ec.message()));
+    if (ec)
+      return absl::UnavailableError(absl::StrCat("connect: ", ec.message()));
     return absl::OkStatus();
   }
 
@@ -125,10 +127,11 @@ class ChatCompletionsClient::Connection {
                          absl::Duration timeout, bool& reusable) {
     reusable = false;
     beast::error_code ec;
-    stream_.expires_after(std::chrono::milliseconds(
-        absl::ToInt64Milliseconds(timeout)));
+    stream_.expires_after(
+        std::chrono::milliseconds(absl::ToInt64Milliseconds(timeout)));
     bhttp::write(stream_, request, ec);
-    if (ec) return absl::UnavailableError(absl::StrCat("write: ", ec.message()));
+    if (ec)
+      return absl::UnavailableError(absl::StrCat("write: ", ec.message()));
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(64 << 20);
     bhttp::read(stream_, buffer_, parser, ec);
@@ -138,10 +141,10 @@ class ChatCompletionsClient::Connection {
     if (ec) return absl::UnavailableError(absl::StrCat("read: ", ec.message()));
     const auto& response = parser.get();
     reusable = response.keep_alive();
-    absl::Status status = StatusOfHttp(static_cast<int>(response.result_int()),
-                                       response.body());
-    if (status.ok() && request.body().find("\"stream\":true") !=
-                           std::string::npos) {
+    absl::Status status =
+        StatusOfHttp(static_cast<int>(response.result_int()), response.body());
+    if (status.ok() &&
+        request.body().find("\"stream\":true") != std::string::npos) {
       if (!absl::StrContains(response.body(), "data: [DONE]") ||
           absl::StrContains(response.body(), "data: {\"error\"")) {
         return absl::InternalError("the stream ended without [DONE]");
@@ -176,8 +179,7 @@ absl::Status ChatCompletionsClient::Solve(const arts::v1::SolveRequest& request,
     http.set(bhttp::field::authorization, "Bearer " + token_);
   }
   // The timeout travels as the OpenAI SDKs send theirs.
-  http.set("X-Stainless-Timeout",
-           absl::StrCat(absl::ToDoubleSeconds(timeout)));
+  http.set("X-Stainless-Timeout", absl::StrCat(absl::ToDoubleSeconds(timeout)));
   http.body() = ChatCompletionBody(request, stream);
   http.prepare_payload();
   if (connection_ == nullptr) {

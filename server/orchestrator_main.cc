@@ -55,7 +55,8 @@ namespace {
 // serves (its address when it never answered).
 template <typename Client>
 std::string AwaitBackend(const std::string& name, const std::string& address,
-                  std::shared_ptr<grpc::Channel> channel, absl::Duration wait) {
+                         std::shared_ptr<grpc::Channel> channel,
+                         absl::Duration wait) {
   Client client(std::move(channel));
   const absl::Time until = absl::Now() + wait;
   while (true) {
@@ -120,8 +121,7 @@ int main(int argc, char** argv) {
           {{"generator", absl::GetFlag(FLAGS_generator)},
            {"verifier", absl::GetFlag(FLAGS_verifier)}});
   if (!front_door.ok()) {
-    std::cerr << "arts-orchestrator: " << front_door.status().message()
-              << "\n";
+    std::cerr << "arts-orchestrator: " << front_door.status().message() << "\n";
     return 2;
   }
   return arts::server::RunServerMain(
@@ -129,10 +129,9 @@ int main(int argc, char** argv) {
       [&](const std::string&) -> absl::StatusOr<int64_t> {
         const absl::Duration wait = absl::GetFlag(FLAGS_backend_wait);
         std::map<std::string, std::string> served = {
-            {"generator",
-             AwaitBackend<arts::backends::GeneratorClient>(
-                 "generator", absl::GetFlag(FLAGS_generator),
-                 *generator_channel, wait)},
+            {"generator", AwaitBackend<arts::backends::GeneratorClient>(
+                              "generator", absl::GetFlag(FLAGS_generator),
+                              *generator_channel, wait)},
             {"verifier", AwaitBackend<arts::backends::VerifierClient>(
                              "verifier", absl::GetFlag(FLAGS_verifier),
                              *verifier_channel, wait)}};

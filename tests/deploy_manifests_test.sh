@@ -115,7 +115,7 @@ expect_inconsistent "the orchestrator on the model-services image" \
   'is not arts-orchestrator (any registry, any tag), the image that holds arts-orchestrator' \
   wrong_image.yaml
 if [ -f "$repo/Dockerfile" ]; then
-  sed 's/^EXPOSE 50050 9090 50060$/EXPOSE 50050 9090 9091 50060/' "$repo/Dockerfile" >"$work/Dockerfile"
+  sed 's/^EXPOSE 50050 9090 50060 8080$/EXPOSE 50050 9090 9091 50060 8080/' "$repo/Dockerfile" >"$work/Dockerfile"
   expect_inconsistent "an orchestrator image that EXPOSEs the generator's metrics port" \
     '(arts-orchestrator): EXPOSEs 9091, which no manifest' \
     --dockerfile Dockerfile "$base"

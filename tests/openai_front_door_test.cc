@@ -19,9 +19,9 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 
 TEST(OpenAiRequestTest, ChatRequestBecomesASolve) {
-  absl::StatusOr<SearchCall> call = ParseSearchCall(
-      Api::kChatCompletions,
-      R"({"model": "beam", "messages": [
+  absl::StatusOr<SearchCall> call =
+      ParseSearchCall(Api::kChatCompletions,
+                      R"({"model": "beam", "messages": [
             {"role": "system", "content": "be brief"},
             {"role": "user", "content": "earlier"},
             {"role": "assistant", "content": "reply"},
@@ -140,8 +140,8 @@ TEST(OpenAiRequestTest, EveryBadRequestNamesItsField) {
        invalid, "temperature", "expected a number, got a string"},
       {chat, R"({"model": "arts", "temperature": 11, )" + user + "}", invalid,
        "temperature", "must be 0 to 10"},
-      {chat, R"({"model": "arts", "top_p": 2, )" + user + "}", invalid,
-       "top_p", "must be 0 to 1"},
+      {chat, R"({"model": "arts", "top_p": 2, )" + user + "}", invalid, "top_p",
+       "must be 0 to 1"},
       {chat, R"({"model": "arts", "max_tokens": -5, )" + user + "}", invalid,
        "max_tokens", "must be 0 to"},
       {chat,
@@ -150,8 +150,9 @@ TEST(OpenAiRequestTest, EveryBadRequestNamesItsField) {
        invalid, "max_tokens", "differ"},
       {chat, R"({"model": "arts", "stream": "yes", )" + user + "}", invalid,
        "stream", "expected a boolean"},
-      {chat, R"({"model": "arts", "stream_options": {"include_usage": true}, )" +
-                 user + "}",
+      {chat,
+       R"({"model": "arts", "stream_options": {"include_usage": true}, )" +
+           user + "}",
        invalid, "stream_options", "only allowed when stream is true"},
       {chat,
        R"({"model": "arts", "stream": true, "stream_options": {"x": 1}, )" +
@@ -169,8 +170,8 @@ TEST(OpenAiRequestTest, EveryBadRequestNamesItsField) {
        invalid, "arts.bogus", "unknown field"},
       {chat, R"({"model": "arts", "arts": {"beam_width": "4"}, )" + user + "}",
        invalid, "arts.beam_width", "expected an integer, got a string"},
-      {chat, R"({"model": "arts", "arts": {"aggregation": "max"}, )" + user +
-                 "}",
+      {chat,
+       R"({"model": "arts", "arts": {"aggregation": "max"}, )" + user + "}",
        invalid, "arts.aggregation", "unknown 'max'"},
       {chat, R"({"model": "arts", "arts": {"deadline_ms": 0}, )" + user + "}",
        invalid, "arts.deadline_ms", "must be 1 to"},
@@ -271,8 +272,7 @@ TEST(OpenAiResponseTest, ChatCompletionCarriesAnswersUsageAndReceipt) {
   call.model = "arts";
   const CallIdentity identity = NewIdentity(call);
   EXPECT_THAT(identity.id, ::testing::StartsWith("chatcmpl-"));
-  const json body =
-      json::parse(CompletionBody(call, identity, TwoAnswers()));
+  const json body = json::parse(CompletionBody(call, identity, TwoAnswers()));
   EXPECT_EQ(body["object"], "chat.completion");
   EXPECT_EQ(body["model"], "arts");
   ASSERT_EQ(body["choices"].size(), 2u);
@@ -417,10 +417,11 @@ TEST(HttpRequestsTest, RefusalsSayWhy) {
   ListenerOptions options;
   options.max_body_bytes = 16;
   options.max_header_bytes = 64;
-  ParsedRequests parsed = ParseRequests(
-      "POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n", options);
+  ParsedRequests parsed =
+      ParseRequests("POST / HTTP/1.1\r\nContent-Length: 17\r\n\r\n", options);
   EXPECT_EQ(parsed.refusal_status, 400);
-  EXPECT_THAT(parsed.refusal_message, HasSubstr("body is over the limit of 16"));
+  EXPECT_THAT(parsed.refusal_message,
+              HasSubstr("body is over the limit of 16"));
   parsed = ParseRequests(
       "GET / HTTP/1.1\r\nX: " + std::string(100, 'a') + "\r\n\r\n", options);
   EXPECT_THAT(parsed.refusal_message, HasSubstr("headers are over the limit"));

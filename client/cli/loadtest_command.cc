@@ -16,11 +16,11 @@
 #include "backends/grpc/generator_client.h"
 #include "backends/grpc/search_proto.h"
 #include "backends/grpc/verifier_client.h"
+#include "client/chat_completions_client.h"
 #include "client/cli/commands.h"
 #include "client/cli/flag_groups.h"
 #include "client/cli/search_flags.h"
 #include "client/cli/split_flags.h"
-#include "client/chat_completions_client.h"
 #include "client/load_runner.h"
 #include "client/orchestrator_client.h"
 #include "core/countdown/solver.h"
@@ -139,7 +139,8 @@ absl::StatusOr<client::SendRequest> MakeSender(
           clients;
       std::unique_ptr<client::ChatCompletionsClient>& client = clients[address];
       if (client == nullptr) {
-        client = std::make_unique<client::ChatCompletionsClient>(address, token);
+        client =
+            std::make_unique<client::ChatCompletionsClient>(address, token);
       }
       return client->Solve(backends::ToProto(problem(index), search), stream,
                            timeout);

@@ -157,7 +157,8 @@ std::pair<int, std::string> Refusal(const ErrorCode& ec,
   }
   if (ec.category() ==
           bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
-      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+      ec != bhttp::error::end_of_stream &&
+      ec != bhttp::error::partial_message) {
     return {400, absl::StrCat("malformed HTTP request: ", ec.message())};
   }
   return {0, ""};
@@ -173,9 +174,15 @@ class Session final : public AnswerSink,
       : stream_(std::move(stream)),
         shared_(shared),
         idle_(stream_.get_executor()) {
-    ++shared_.connections;
+    Count(++shared_.connections);
   }
-  ~Session() override { --shared_.connections; }
+  ~Session() override { Count(--shared_.connections); }
+
+  void Count(int connections) {
+    if (shared_.options.on_connections) {
+      shared_.options.on_connections(connections);
+    }
+  }
 
   void Run() {
     ArmIdle();
@@ -206,10 +213,8 @@ class Session final : public AnswerSink,
     ConfigureParser(*parser_, shared_.options);
     reading_ = true;
     bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = this->shared_from_this()](ErrorCode ec,
-                                                        std::size_t) {
-                        self->OnRead(ec);
-                      });
+                      [self = this->shared_from_this()](
+                          ErrorCode ec, std::size_t) { self->OnRead(ec); });
   }
 
   void OnRead(ErrorCode ec) {
@@ -302,10 +307,8 @@ class Session final : public AnswerSink,
   void WriteNext() {
     if (writes_.empty() || closed_) return;
     writing_ = true;
-    auto on_written = [self = this->shared_from_this()](ErrorCode ec,
-                                                        std::size_t) {
-      self->OnWritten(ec);
-    };
+    auto on_written = [self = this->shared_from_this()](
+                          ErrorCode ec, std::size_t) { self->OnWritten(ec); };
     WriteOp& op = writes_.front();
     switch (op.kind) {
       case WriteOp::Kind::kWhole:
@@ -520,11 +523,10 @@ class Listener::Impl {
     if (!options.cert_file.empty() || !options.key_file.empty()) {
       ssl_.emplace(net::ssl::context::tls_server);
       ErrorCode ec;
-      ssl_->set_options(net::ssl::context::default_workarounds |
-                        net::ssl::context::no_sslv2 |
-                        net::ssl::context::no_sslv3 |
-                        net::ssl::context::no_tlsv1 |
-                        net::ssl::context::no_tlsv1_1);
+      ssl_->set_options(
+          net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+          net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 |
+          net::ssl::context::no_tlsv1_1);
       if (ssl_->use_certificate_chain_file(options.cert_file, ec); ec) {
         return absl::InvalidArgumentError(
             absl::StrCat("--tls_cert: cannot use '", options.cert_file,
@@ -560,14 +562,15 @@ class Listener::Impl {
       return absl::InvalidArgumentError(absl::StrCat(
           flag, ": '", split->first, "' is not an IP address: ", ec.message()));
     }
-    const tcp::endpoint endpoint(ip, static_cast<unsigned short>(split->second));
+    const tcp::endpoint endpoint(ip,
+                                 static_cast<unsigned short>(split->second));
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(flag, ": cannot listen on ", address, ": ", ec.message()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          flag, ": cannot listen on ", address, ": ", ec.message()));
     }
     port_ = acceptor_.local_endpoint().port();
     Accept();
@@ -590,30 +593,28 @@ class Listener::Impl {
 
  private:
   void Accept() {
-    acceptor_.async_accept(
-        net::make_strand(ioc_), [this](ErrorCode ec, tcp::socket socket) {
-          if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
-            return;
-          }
-          if (!ec) {
-            if (shared_.connections.load() >=
-                shared_.options.max_connections) {
-              ErrorCode ignored;
-              socket.close(ignored);
-            } else if (ssl_.has_value()) {
-              using TlsStream = beast::ssl_stream<beast::tcp_stream>;
-              std::make_shared<Session<TlsStream>>(
-                  TlsStream(beast::tcp_stream(std::move(socket)), *ssl_),
-                  shared_)
-                  ->Run();
-            } else {
-              std::make_shared<Session<beast::tcp_stream>>(
-                  beast::tcp_stream(std::move(socket)), shared_)
-                  ->Run();
-            }
-          }
-          Accept();
-        });
+    acceptor_.async_accept(net::make_strand(ioc_), [this](ErrorCode ec,
+                                                          tcp::socket socket) {
+      if (ec == net::error::operation_aborted || !acceptor_.is_open()) {
+        return;
+      }
+      if (!ec) {
+        if (shared_.connections.load() >= shared_.options.max_connections) {
+          ErrorCode ignored;
+          socket.close(ignored);
+        } else if (ssl_.has_value()) {
+          using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+          std::make_shared<Session<TlsStream>>(
+              TlsStream(beast::tcp_stream(std::move(socket)), *ssl_), shared_)
+              ->Run();
+        } else {
+          std::make_shared<Session<beast::tcp_stream>>(
+              beast::tcp_stream(std::move(socket)), shared_)
+              ->Run();
+        }
+      }
+      Accept();
+    });
   }
 
   // Destroyed in reverse: the event loop (and the connections its handlers

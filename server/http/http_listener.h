@@ -78,6 +78,9 @@ struct ListenerOptions {
   // A connection with no request in progress for this long is closed (it
   // also bounds a client that sends a request too slowly).
   absl::Duration idle_timeout = absl::Seconds(60);
+  // Called with the number of open connections each time it changes, from
+  // a listener thread (for a gauge). Unset: nothing.
+  std::function<void(int connections)> on_connections;
   // The answer to a request the listener refuses itself (malformed, headers
   // or body over the limits) before the connection closes. Unset: plain
   // text.

@@ -1,9 +1,8 @@
 #include "server/openai/front_door.h"
 
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
 
@@ -34,8 +33,8 @@ http::Response ErrorResponse(const ApiError& error) {
     // Retry-After has whole seconds; the OpenAI SDKs read retry-after-ms
     // first.
     const int64_t ms = absl::ToInt64Milliseconds(*error.retry_after);
-    response.headers.emplace_back("Retry-After",
-                                  absl::StrCat(std::max<int64_t>(1, (ms + 999) / 1000)));
+    response.headers.emplace_back(
+        "Retry-After", absl::StrCat(std::max<int64_t>(1, (ms + 999) / 1000)));
     response.headers.emplace_back("retry-after-ms", absl::StrCat(ms));
   }
   return response;
@@ -55,8 +54,8 @@ ApiError CallError(const grpc::Status& status, grpc::ClientContext& context,
     auto it = trailers.find("grpc-retry-pushback-ms");
     int64_t ms = 0;
     if (it != trailers.end() &&
-        absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()),
-                         &ms)) {
+        absl::SimpleAtoi(
+            absl::string_view(it->second.data(), it->second.size()), &ms)) {
       error.retry_after = absl::Milliseconds(ms);
     } else {
       error.retry_after = absl::Seconds(1);
@@ -125,8 +124,7 @@ class UnaryCall : public std::enable_shared_from_this<UnaryCall> {
         exchange_(std::move(exchange)),
         timer_(endpoint) {}
 
-  void Start(const http::Request& request,
-             arts::v1::Orchestrator::Stub& stub) {
+  void Start(const http::Request& request, arts::v1::Orchestrator::Stub& stub) {
     if (absl::Status s = PrepareContext(request, call_, context_); !s.ok()) {
       Answer(ErrorResponse(ErrorFor(s, call_.api)));
       return;
@@ -217,10 +215,11 @@ class StreamCall : public grpc::ClientReadReactor<arts::v1::SolveEvent> {
       timer_.Done(200);
     } else {
       const ApiError error =
-          status.ok() ? ErrorFor(absl::InternalError(
-                                     "the search ended without a response"),
-                                 call_.api)
-                      : CallError(status, context_, call_.api);
+          status.ok()
+              ? ErrorFor(
+                    absl::InternalError("the search ended without a response"),
+                    call_.api)
+              : CallError(status, context_, call_.api);
       if (streaming_) {
         exchange_->Write(ErrorEvent(error));
         exchange_->End();
@@ -271,14 +270,17 @@ FrontDoor::FrontDoor(FrontDoorOptions options, prometheus::Registry& registry)
                        .Help("Open HTTP connections")
                        .Register(registry)
                        .Add({})) {
-  for (const char* name : {"chat_completions", "completions", "models",
-                           "healthz", "other"}) {
+  for (const char* name :
+       {"chat_completions", "completions", "models", "healthz", "other"}) {
     prometheus::Histogram::BucketBoundaries buckets;
     for (double b = 0.001; buckets.size() < 18; b *= 2) buckets.push_back(b);
-    endpoints_[name] = {&requests_, &seconds_.Add({{"endpoint", name}}, buckets),
-                        name};
+    endpoints_[name] = {&requests_,
+                        &seconds_.Add({{"endpoint", name}}, buckets), name};
   }
   backends_ = options_.backends;
+  options_.listener.on_connections = [this](int connections) {
+    connections_.Set(connections);
+  };
   options_.listener.refusal = [](int status, const std::string& message) {
     return ErrorResponse(HttpError(status, message));
   };
@@ -293,12 +295,11 @@ absl::StatusOr<std::string> FrontDoor::Start(grpc::Server& server) {
   orchestrator_ = arts::v1::Orchestrator::NewStub(channel_);
   health_ = grpc::health::v1::Health::NewStub(channel_);
   absl::StatusOr<std::unique_ptr<http::Listener>> listener =
-      http::Listener::Start(
-          options_.listen, "--http_listen", options_.listener,
-          [this](http::Request request,
-                 std::shared_ptr<http::Exchange> exchange) {
-            Handle(std::move(request), std::move(exchange));
-          });
+      http::Listener::Start(options_.listen, "--http_listen", options_.listener,
+                            [this](http::Request request,
+                                   std::shared_ptr<http::Exchange> exchange) {
+                              Handle(std::move(request), std::move(exchange));
+                            });
   if (!listener.ok()) return listener.status();
   listener_ = *std::move(listener);
   std::string line = absl::StrCat("HTTP on port ", listener_->port());
@@ -327,7 +328,6 @@ int FrontDoor::port() const {
 
 void FrontDoor::Handle(http::Request request,
                        std::shared_ptr<http::Exchange> exchange) {
-  connections_.Set(listener_ == nullptr ? 0 : listener_->connections());
   const absl::string_view path = request.Path();
   const auto wrong_method = [&](const char* allowed, const Endpoint& endpoint) {
     http::Response response = ErrorResponse(HttpError(
@@ -350,9 +350,8 @@ void FrontDoor::Handle(http::Request request,
       return;
     }
     if (call->stream) {
-      StreamCall::Start(std::make_unique<StreamCall>(*std::move(call),
-                                                     std::move(exchange),
-                                                     &endpoint),
+      StreamCall::Start(std::make_unique<StreamCall>(
+                            *std::move(call), std::move(exchange), &endpoint),
                         request, *orchestrator_);
     } else {
       std::make_shared<UnaryCall>(*std::move(call), std::move(exchange),
@@ -373,10 +372,10 @@ void FrontDoor::Handle(http::Request request,
     return Health(std::move(exchange));
   }
   RequestTimer(&endpoints_.at("other")).Done(404);
-  exchange->Send(ErrorResponse(HttpError(
-      404, absl::StrCat("no endpoint ", path, " (POST ", kChatPath, ", POST ",
-                        kCompletionsPath, ", GET ", kModelsPath, ", GET ",
-                        kHealthPath, ")"))));
+  exchange->Send(ErrorResponse(
+      HttpError(404, absl::StrCat("no endpoint ", path, " (POST ", kChatPath,
+                                  ", POST ", kCompletionsPath, ", GET ",
+                                  kModelsPath, ", GET ", kHealthPath, ")"))));
 }
 
 bool FrontDoor::Authorized(const http::Request& request,
@@ -439,8 +438,8 @@ void FrontDoor::Health(std::shared_ptr<http::Exchange> exchange) {
   };
   auto check =
       std::make_shared<Check>(std::move(exchange), &endpoints_.at("healthz"));
-  check->context.set_deadline(
-      std::chrono::system_clock::now() + std::chrono::seconds(2));
+  check->context.set_deadline(std::chrono::system_clock::now() +
+                              std::chrono::seconds(2));
   health_->async()->Check(
       &check->context, &check->request, &check->response,
       [check](grpc::Status status) {

@@ -1,12 +1,11 @@
 #include "server/openai/openai_request.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -28,8 +27,9 @@ constexpr int kMaxDepth = 32;
 // The longest deadline a request may ask for.
 constexpr int64_t kMaxDeadlineMs = 3'600'000;
 
-absl::Status FieldError(const std::string& param, absl::string_view message,
-                        absl::StatusCode code = absl::StatusCode::kInvalidArgument) {
+absl::Status FieldError(
+    const std::string& param, absl::string_view message,
+    absl::StatusCode code = absl::StatusCode::kInvalidArgument) {
   absl::Status status(code, absl::StrCat(param, ": ", message));
   status.SetPayload(kParamPayload, absl::Cord(param));
   return status;
@@ -47,8 +47,8 @@ std::string TypeName(const json& value) {
 
 absl::Status WrongType(const std::string& param, const json& value,
                        absl::string_view expected) {
-  return FieldError(param,
-                    absl::StrCat("expected ", expected, ", got ", TypeName(value)));
+  return FieldError(
+      param, absl::StrCat("expected ", expected, ", got ", TypeName(value)));
 }
 
 absl::StatusOr<int64_t> Integer(const json& value, const std::string& param,
@@ -69,8 +69,8 @@ absl::StatusOr<int64_t> Integer(const json& value, const std::string& param,
     return WrongType(param, value, "an integer");
   }
   if (number < low || number > high) {
-    return FieldError(param, absl::StrCat("must be ", low, " to ", high,
-                                          ", got ", number));
+    return FieldError(
+        param, absl::StrCat("must be ", low, " to ", high, ", got ", number));
   }
   return number;
 }
@@ -80,8 +80,8 @@ absl::StatusOr<double> Number(const json& value, const std::string& param,
   if (!value.is_number()) return WrongType(param, value, "a number");
   const double number = value.get<double>();
   if (!(number >= low && number <= high)) {
-    return FieldError(param, absl::StrCat("must be ", low, " to ", high,
-                                          ", got ", number));
+    return FieldError(
+        param, absl::StrCat("must be ", low, " to ", high, ", got ", number));
   }
   return number;
 }
@@ -108,9 +108,8 @@ absl::StatusOr<std::string> ContentText(const json& content,
   for (size_t i = 0; i < content.size(); ++i) {
     const std::string part_param = absl::StrCat(param, "[", i, "]");
     const json& part = content[i];
-    if (!part.is_object() || !part.contains("type") ||
-        part["type"] != "text" || !part.contains("text") ||
-        !part["text"].is_string()) {
+    if (!part.is_object() || !part.contains("type") || part["type"] != "text" ||
+        !part.contains("text") || !part["text"].is_string()) {
       return FieldError(part_param,
                         "only text parts ({\"type\": \"text\", \"text\": "
                         "\"...\"}) can be searched");
@@ -122,8 +121,9 @@ absl::StatusOr<std::string> ContentText(const json& content,
 
 absl::StatusOr<std::string> ChatProblem(const json& body) {
   if (!body.contains("messages")) {
-    return FieldError("messages", "required: the problem is the last user "
-                                  "message");
+    return FieldError("messages",
+                      "required: the problem is the last user "
+                      "message");
   }
   const json& messages = body["messages"];
   if (!messages.is_array()) return WrongType("messages", messages, "an array");
@@ -237,8 +237,8 @@ absl::Status ReadExtension(const json& arts, SearchCall& call) {
       if (v.ok() && (!arts::v1::Aggregation_Parse(absl::AsciiStrToUpper(*v),
                                                   &aggregation) ||
                      aggregation == arts::v1::AGGREGATION_UNSPECIFIED)) {
-        return FieldError(param, absl::StrCat("unknown '", *v,
-                                              "' (last, min, mean)"));
+        return FieldError(param,
+                          absl::StrCat("unknown '", *v, "' (last, min, mean)"));
       }
       if (v.ok()) params.set_aggregation(aggregation);
       status = v.status();

@@ -1,9 +1,8 @@
 #include "server/openai/openai_response.h"
 
-#include <nlohmann/json.hpp>
-
 #include <atomic>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -103,8 +102,8 @@ std::string Event(const json& data) {
 // One streamed choice delta.
 json DeltaChoice(const SearchCall& call, int index, const std::string& text,
                  bool with_role) {
-  json choice = {{"index", index}, {"finish_reason", nullptr},
-                 {"logprobs", nullptr}};
+  json choice = {
+      {"index", index}, {"finish_reason", nullptr}, {"logprobs", nullptr}};
   if (Chat(call)) {
     json delta = json::object();
     if (with_role) delta["role"] = "assistant";
@@ -136,7 +135,8 @@ CallIdentity NewIdentity(const SearchCall& call) {
 
 std::string AnswerText(const arts::v1::Answer& answer) {
   std::string text;
-  for (const std::string& step : answer.steps()) absl::StrAppend(&text, step, "\n");
+  for (const std::string& step : answer.steps())
+    absl::StrAppend(&text, step, "\n");
   absl::StrAppend(&text, "Answer: ", answer.final_value());
   return text;
 }
@@ -307,10 +307,10 @@ std::string ErrorBody(const ApiError& error) {
     return s.empty() ? json(nullptr) : json(s);
   };
   return JsonText(json({{"error",
-                {{"message", error.message},
-                 {"type", error.type},
-                 {"param", or_null(error.param)},
-                 {"code", or_null(error.code)}}}}));
+                         {{"message", error.message},
+                          {"type", error.type},
+                          {"param", or_null(error.param)},
+                          {"code", or_null(error.code)}}}}));
 }
 
 std::string ErrorEvent(const ApiError& error) {

@@ -2,11 +2,10 @@
 #define ARTS_SERVER_OPENAI_OPENAI_RESPONSE_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -22,7 +21,7 @@ std::string JsonText(const nlohmann::json& value);
 
 // What every response and chunk of one call carries.
 struct CallIdentity {
-  std::string id;  // "chatcmpl-..." or "cmpl-..."
+  std::string id;       // "chatcmpl-..." or "cmpl-..."
   int64_t created = 0;  // Unix seconds
   std::string model;
 };
