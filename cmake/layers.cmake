@@ -24,7 +24,7 @@ set(ARTS_LAYERS
   "backends/grpc||proto core/backend core/search"
   "backends/openai||core/backend core/task"
   "server/http||"
-  "server/openai||proto server/http"
+  "server/openai||proto core/backend core/search backends/grpc server/http"
   "server||proto core/backend core/search backends/grpc server/http server/openai"
   "server/models|torch|proto core/backend core/countdown core/io core/model core/search core/serving core/verifier backends/grpc backends/local backends/openai server"
   "client||proto core/backend core/search backends/grpc"

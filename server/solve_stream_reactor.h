@@ -21,8 +21,8 @@ namespace arts::server {
 // Flow control: the search never waits for the reader. While a write is
 // out, a newer expansion event replaces an older one still queued (a slow
 // reader sees the latest progress, not every round) and every better
-// answer is kept, so a slow reader costs its own call a few events of
-// memory and nothing else.
+// answer and every tree event is kept, so a slow reader costs its own call
+// the memory of the events it has not read yet, and nothing else.
 class SolveStreamReactor final
     : public grpc::ServerWriteReactor<arts::v1::SolveEvent> {
  public:

@@ -100,6 +100,7 @@ absl::StatusOr<search::SearchOptions> OptionsFromProto(
   if (request.has_top_p()) options.top_p = request.top_p();
   options.constrained = request.constrained();
   options.allow_unverified = request.allow_unverified();
+  options.trace_tree = request.trace_tree();
   return options;
 }
 
@@ -140,6 +141,7 @@ arts::v1::SolveRequest ToProto(const std::string& problem,
   request.set_top_p(options.top_p);
   request.set_constrained(options.constrained);
   request.set_allow_unverified(options.allow_unverified);
+  request.set_trace_tree(options.trace_tree);
   return request;
 }
 
@@ -182,6 +184,22 @@ arts::v1::SolveResponse ToProto(const search::SearchResult& result,
   out.set_verified(result.verified);
   out.set_strategy(search::StrategyName(strategy));
   out.set_stop_reason(result.stop_reason);
+  if (result.tree.has_value()) *out.mutable_tree() = ToProto(*result.tree);
+  return out;
+}
+
+search::CostReceipt CostFromProto(const arts::v1::CostReceipt& cost) {
+  search::CostReceipt out;
+  out.tokens_generated = cost.tokens_generated();
+  out.generator_calls = cost.generator_calls();
+  out.verifier_calls = cost.verifier_calls();
+  out.traces_scored = cost.traces_scored();
+  out.expansions = cost.expansions();
+  out.wall_seconds = cost.wall_seconds();
+  out.generator_queue_seconds = cost.generator_queue_seconds();
+  out.generator_compute_seconds = cost.generator_compute_seconds();
+  out.verifier_queue_seconds = cost.verifier_queue_seconds();
+  out.verifier_compute_seconds = cost.verifier_compute_seconds();
   return out;
 }
 
@@ -201,20 +219,116 @@ search::SearchResult FromProto(const arts::v1::SolveResponse& response) {
     answer.check = FromProto(in.check());
     result.answers.push_back(std::move(answer));
   }
-  const arts::v1::CostReceipt& cost = response.cost();
-  result.cost.tokens_generated = cost.tokens_generated();
-  result.cost.generator_calls = cost.generator_calls();
-  result.cost.verifier_calls = cost.verifier_calls();
-  result.cost.traces_scored = cost.traces_scored();
-  result.cost.expansions = cost.expansions();
-  result.cost.wall_seconds = cost.wall_seconds();
-  result.cost.generator_queue_seconds = cost.generator_queue_seconds();
-  result.cost.generator_compute_seconds = cost.generator_compute_seconds();
-  result.cost.verifier_queue_seconds = cost.verifier_queue_seconds();
-  result.cost.verifier_compute_seconds = cost.verifier_compute_seconds();
+  result.cost = CostFromProto(response.cost());
   result.verified = response.verified();
   result.stop_reason = response.stop_reason();
+  if (response.has_tree()) result.tree = FromProto(response.tree());
   return result;
+}
+
+namespace {
+
+constexpr std::pair<arts::v1::NodeState, search::NodeState> kNodeStates[] = {
+    {arts::v1::NODE_OPEN, search::NodeState::kOpen},
+    {arts::v1::NODE_EXPANDED, search::NodeState::kExpanded},
+    {arts::v1::NODE_ANSWER, search::NodeState::kAnswer},
+    {arts::v1::NODE_INVALID, search::NodeState::kInvalid},
+    {arts::v1::NODE_DEAD, search::NodeState::kDead},
+    {arts::v1::NODE_BUDGET, search::NodeState::kBudget},
+    {arts::v1::NODE_BEATEN, search::NodeState::kBeaten},
+};
+
+constexpr std::pair<arts::v1::TreeEvent::Change, search::TreeChange>
+    kChanges[] = {
+        {arts::v1::TreeEvent::CREATED, search::TreeChange::kCreated},
+        {arts::v1::TreeEvent::DRAWN_AGAIN, search::TreeChange::kDrawnAgain},
+        {arts::v1::TreeEvent::SCORED, search::TreeChange::kScored},
+        {arts::v1::TreeEvent::EXPANDED, search::TreeChange::kExpanded},
+        {arts::v1::TreeEvent::CLOSED, search::TreeChange::kClosed},
+};
+
+}  // namespace
+
+arts::v1::TreeEvent::Change ToProto(search::TreeChange change) {
+  for (const auto& [proto, core] : kChanges) {
+    if (core == change) return proto;
+  }
+  return arts::v1::TreeEvent::CHANGE_UNSPECIFIED;
+}
+
+search::TreeChange FromProto(arts::v1::TreeEvent::Change change) {
+  for (const auto& [proto, core] : kChanges) {
+    if (proto == change) return core;
+  }
+  return search::TreeChange::kCreated;
+}
+
+arts::v1::TreeNode ToProto(const search::TreeNode& node) {
+  arts::v1::TreeNode out;
+  out.set_id(node.id);
+  out.set_parent(node.parent);
+  for (const std::string& step : node.steps) out.add_steps(step);
+  out.set_logprob(node.logprob);
+  out.set_tokens(node.tokens);
+  out.set_draws(node.draws);
+  out.set_valid(node.valid);
+  out.set_terminal(node.terminal);
+  out.set_answer(node.answer);
+  if (node.log_flow.has_value()) out.set_log_flow(*node.log_flow);
+  out.set_expansions(node.expansions);
+  for (const auto& [proto, core] : kNodeStates) {
+    if (core == node.state) out.set_state(proto);
+  }
+  out.set_check(ToProto(node.check));
+  out.set_answer_rank(node.answer_rank);
+  return out;
+}
+
+search::TreeNode FromProto(const arts::v1::TreeNode& in) {
+  search::TreeNode node;
+  node.id = in.id();
+  node.parent = in.parent();
+  node.steps.assign(in.steps().begin(), in.steps().end());
+  node.logprob = in.logprob();
+  node.tokens = in.tokens();
+  node.draws = in.draws();
+  node.valid = in.valid();
+  node.terminal = in.terminal();
+  node.answer = in.answer();
+  if (in.has_log_flow()) node.log_flow = in.log_flow();
+  node.expansions = in.expansions();
+  for (const auto& [proto, core] : kNodeStates) {
+    if (proto == in.state()) node.state = core;
+  }
+  node.check = FromProto(in.check());
+  node.answer_rank = in.answer_rank();
+  return node;
+}
+
+arts::v1::SearchTree ToProto(const search::SearchTree& tree) {
+  arts::v1::SearchTree out;
+  out.set_version(tree.version);
+  out.set_problem(tree.problem);
+  out.set_strategy(tree.strategy);
+  out.set_stop_reason(tree.stop_reason);
+  *out.mutable_cost() = ToProto(tree.cost);
+  for (const search::TreeNode& node : tree.nodes) {
+    *out.add_nodes() = ToProto(node);
+  }
+  return out;
+}
+
+search::SearchTree FromProto(const arts::v1::SearchTree& in) {
+  search::SearchTree tree;
+  tree.version = in.version();
+  tree.problem = in.problem();
+  tree.strategy = in.strategy();
+  tree.stop_reason = in.stop_reason();
+  tree.cost = CostFromProto(in.cost());
+  for (const arts::v1::TreeNode& node : in.nodes()) {
+    tree.nodes.push_back(FromProto(node));
+  }
+  return tree;
 }
 
 }  // namespace arts::backends

@@ -24,9 +24,17 @@ arts::v1::CheckResult ToProto(search::Check check);
 search::Check FromProto(arts::v1::CheckResult check);
 arts::v1::Answer ToProto(const search::Answer& answer);
 arts::v1::CostReceipt ToProto(const search::CostReceipt& cost);
+search::CostReceipt CostFromProto(const arts::v1::CostReceipt& cost);
 arts::v1::SolveResponse ToProto(const search::SearchResult& result,
                                 search::Strategy strategy);
 search::SearchResult FromProto(const arts::v1::SolveResponse& response);
+
+arts::v1::TreeNode ToProto(const search::TreeNode& node);
+search::TreeNode FromProto(const arts::v1::TreeNode& node);
+arts::v1::SearchTree ToProto(const search::SearchTree& tree);
+search::SearchTree FromProto(const arts::v1::SearchTree& tree);
+arts::v1::TreeEvent::Change ToProto(search::TreeChange change);
+search::TreeChange FromProto(arts::v1::TreeEvent::Change change);
 
 }  // namespace arts::backends
 

@@ -68,6 +68,10 @@ ABSL_FLAG(std::string, problems_file, "",
           "{\"problem\", \"answer\"} (docs/formats.md): solve: instead of "
           "--problem, and says how many top answers match; collect-trees "
           "--task text: the problems, whose answers reward the trees");
+ABSL_FLAG(std::string, tree_out, "",
+          "solve: write the tree each search grew here, as JSON "
+          "(docs/formats.md, \"Search trees\"): one problem, one object; "
+          "several, one per line; empty: none");
 ABSL_FLAG(std::string, strategy, "arts",
           "best_of_n, weighted_vote, majority_vote, beam, arts or dvts");
 ABSL_FLAG(int, beam_width, 4, "beam width B");

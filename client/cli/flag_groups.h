@@ -56,6 +56,7 @@ ABSL_DECLARE_FLAG(int64_t, max_tokens);
 // A search: solve, eval and loadtest.
 ABSL_DECLARE_FLAG(std::string, task);
 ABSL_DECLARE_FLAG(std::string, problems_file);
+ABSL_DECLARE_FLAG(std::string, tree_out);
 ABSL_DECLARE_FLAG(std::string, strategy);
 ABSL_DECLARE_FLAG(int, beam_width);
 ABSL_DECLARE_FLAG(int, proposals);

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 #include "backends/grpc/channel.h"
 #include "backends/grpc/search_proto.h"
@@ -39,10 +40,13 @@ absl::StatusOr<SolveOptions> ParseSolveOptions(FlagReader& flags) {
 
 // SolveStream on the orchestrator, printing each event.
 int StreamOne(client::OrchestratorClient& client, const std::string& problem,
-              const SolveOptions& options) {
+              const SolveOptions& options, TreeWriter& trees) {
   const std::string target = TargetOf(options.search.task, problem);
+  search::SearchOptions searched = options.search;
+  searched.trace_tree = !options.problems.tree_out.empty();
+  absl::Status written;
   absl::Status status = client.SolveStream(
-      backends::ToProto(problem, options.search),
+      backends::ToProto(problem, searched),
       [&](const arts::v1::SolveEvent& event) {
         if (event.has_expansion()) {
           std::cout << absl::StrFormat(
@@ -55,14 +59,28 @@ int StreamOne(client::OrchestratorClient& client, const std::string& problem,
               "  best so far: %s score %.4f %s\n", best.final_value(),
               best.score(),
               CheckNote(backends::FromProto(best.check()), target));
+        } else if (event.has_tree()) {
+          const arts::v1::TreeNode& node = event.tree().node();
+          std::cout << absl::StrFormat(
+              "  node %d (parent %d) %s: %s\n", node.id(), node.parent(),
+              absl::AsciiStrToLower(
+                  arts::v1::TreeEvent::Change_Name(event.tree().change())),
+              absl::AsciiStrToLower(
+                  arts::v1::NodeState_Name(node.state()).substr(5)));
         } else if (event.has_final_response()) {
-          PrintResult(problem, target,
-                      backends::FromProto(event.final_response()));
+          const search::SearchResult result =
+              backends::FromProto(event.final_response());
+          PrintResult(problem, target, result);
+          written = trees.Add(result);
         }
       },
       options.connection.timeout, options.connection.wait_for_ready);
   if (!status.ok()) {
     std::cerr << "solve: " << status << "\n";
+    return 1;
+  }
+  if (!written.ok()) {
+    std::cerr << "solve: " << written.message() << "\n";
     return 1;
   }
   return 0;
@@ -76,8 +94,14 @@ int RunSolve(const SolveOptions& options) {
     return 2;
   }
   if (options.stream) {
+    if (absl::Status s = CheckTreeOut(options.problems); !s.ok()) {
+      std::cerr << "solve: " << s.message() << "\n";
+      return 2;
+    }
+    TreeWriter trees(options.problems.tree_out,
+                     options.problems.problems.size());
     for (const std::string& problem : options.problems.problems) {
-      if (int code = StreamOne(**client, problem, options); code != 0) {
+      if (int code = StreamOne(**client, problem, options, trees); code != 0) {
         return code;
       }
     }

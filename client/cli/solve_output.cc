@@ -8,6 +8,8 @@
 #include "absl/strings/str_join.h"
 #include "client/cli/flag_groups.h"
 #include "core/countdown/problem.h"
+#include "core/io/atomic_file.h"
+#include "core/search/search_tree_json.h"
 #include "core/task/reference_problems.h"
 #include "core/task/task.h"
 
@@ -123,7 +125,38 @@ SolveProblems ReadSolveProblems(FlagReader& flags) {
   SolveProblems problems;
   problems.problems = flags(FLAGS_problem);
   problems.problems_file = flags(FLAGS_problems_file);
+  problems.tree_out = flags(FLAGS_tree_out);
   return problems;
+}
+
+absl::Status CheckTreeOut(const SolveProblems& problems) {
+  if (!problems.tree_out.empty() && !problems.problems_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tree_out: the trees of --problem searches only, not of "
+        "--problems_file");
+  }
+  return absl::OkStatus();
+}
+
+TreeWriter::TreeWriter(std::string path, size_t problems)
+    : path_(std::move(path)), one_(problems == 1) {}
+
+absl::Status TreeWriter::Add(const search::SearchResult& result) {
+  if (path_.empty()) return absl::OkStatus();
+  if (!result.tree.has_value()) {
+    return absl::InternalError(
+        "--tree_out: the search returned no tree (an orchestrator older than "
+        "trace_tree?)");
+  }
+  // One problem: one indented object (what the page and render-tree open);
+  // several: one object per line.
+  absl::StrAppend(&text_, search::SearchTreeJson(*result.tree, one_), "\n");
+  absl::Status written = io::WriteFileAtomically(path_, text_);
+  if (!written.ok()) {
+    return absl::Status(written.code(),
+                        absl::StrCat("--tree_out: ", written.message()));
+  }
+  return absl::OkStatus();
 }
 
 int SolveEach(const SolveFunction& solve, const search::SearchOptions& options,
@@ -131,13 +164,24 @@ int SolveEach(const SolveFunction& solve, const search::SearchOptions& options,
   if (!problems.problems_file.empty()) {
     return SolveReferenceProblems(solve, options, problems.problems_file);
   }
+  if (absl::Status s = CheckTreeOut(problems); !s.ok()) {
+    std::cerr << "solve: " << s.message() << "\n";
+    return 2;
+  }
+  search::SearchOptions searched = options;
+  searched.trace_tree = !problems.tree_out.empty();
+  TreeWriter trees(problems.tree_out, problems.problems.size());
   for (const std::string& problem : problems.problems) {
-    absl::StatusOr<search::SearchResult> result = solve(problem, options);
+    absl::StatusOr<search::SearchResult> result = solve(problem, searched);
     if (!result.ok()) {
       std::cerr << "solve: " << problem << ": " << result.status() << "\n";
       return 1;
     }
     PrintResult(problem, TargetOf(options.task, problem), *result);
+    if (absl::Status s = trees.Add(*result); !s.ok()) {
+      std::cerr << "solve: " << s.message() << "\n";
+      return 1;
+    }
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "client/cli/flag_reader.h"
 #include "client/cli/search_flags.h"
 #include "core/search/search_options.h"
@@ -29,8 +30,26 @@ void PrintResult(const std::string& problem, const std::string& target,
 struct SolveProblems {
   std::vector<std::string> problems;
   std::string problems_file;  // "": solve `problems`
+  std::string tree_out;       // --tree_out: where the search trees go
 };
 SolveProblems ReadSolveProblems(FlagReader& flags);
+// INVALID_ARGUMENT when --tree_out is set with --problems_file.
+absl::Status CheckTreeOut(const SolveProblems& problems);
+
+// Writes --tree_out as searches end (docs/formats.md, "Search trees"): for
+// one problem its tree as one indented JSON object, for several one tree
+// per line. The file is rewritten whole after each search.
+class TreeWriter {
+ public:
+  // `path` empty: writes nothing.
+  TreeWriter(std::string path, size_t problems);
+  absl::Status Add(const search::SearchResult& result);
+
+ private:
+  std::string path_;
+  bool one_;
+  std::string text_;
+};
 
 // Solves each of `problems` with `solve` and prints each result; the exit
 // code: 0, or 1 at the first problem that fails (said on stderr), 2 for a

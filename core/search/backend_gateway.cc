@@ -172,6 +172,7 @@ Node BackendGateway::MakeChild(const Node& parent,
     child.steps.push_back(std::move(step));
   }
   child.logprob = parent.logprob + candidate.logprob;
+  child.tokens = candidate.num_tokens;
   child.valid = parent.valid && candidate.valid;
   child.terminal = child.valid && candidate.terminal;
   if (child.terminal) child.final_answer = std::move(candidate.final_answer);

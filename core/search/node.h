@@ -1,6 +1,7 @@
 #ifndef ARTS_CORE_SEARCH_NODE_H_
 #define ARTS_CORE_SEARCH_NODE_H_
 
+#include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@ struct Node {
   bool terminal = false;
   std::string final_answer;       // when terminal, as the generator said
   double logprob = 0;             // log pi of `steps` given the problem
+  int64_t tokens = 0;  // tokens the generator sampled for its newest steps
   std::vector<double> log_flows;  // log F of every prefix, once scored
 
   bool scored() const { return !log_flows.empty(); }

@@ -101,6 +101,9 @@ struct SearchOptions {
   // When the verifier is unavailable, answer with best-of-N ranked by pi
   // and marked unverified instead of failing.
   bool allow_unverified = false;
+  // Record the tree the search grows: its changes as events (SearchEvent's
+  // kTreeNode) and the whole tree in the result. Off, nothing is recorded.
+  bool trace_tree = false;
 };
 
 // `options` with every unset field given its strategy's default; RunSearch

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,21 +53,73 @@ struct Answer {
   Check check = Check::kUnknown;
 };
 
+// The tree a search grew (search_tree.h records it; docs/formats.md,
+// "Search trees", is its file format).
+inline constexpr int kSearchTreeVersion = 1;
+
+// How a node ended, or that it has not.
+enum class NodeState {
+  kOpen,      // still in the search
+  kExpanded,  // its children were drawn (at least once)
+  kAnswer,    // a complete trace
+  kInvalid,   // its last step broke the task's rules (or the generator said so)
+  kDead,      // never expanded: the verifier gave it no chance (F = 0)
+  kBudget,    // never expanded: the search's budget ran out first
+  kBeaten,    // never expanded: the search preferred other nodes and ended
+};
+std::string NodeStateName(NodeState state);
+
+struct TreeNode {
+  int id = 0;
+  int parent = -1;                 // -1: the root (the problem alone)
+  std::vector<std::string> steps;  // the steps it adds to its parent's
+  double logprob = 0;              // log pi of those steps given the parent
+  int64_t tokens = 0;  // tokens the generator sampled to draw it, every draw
+  int draws = 0;       // times the generator drew it (repeats included)
+  bool valid = true;
+  bool terminal = false;
+  std::string answer;              // when terminal
+  std::optional<double> log_flow;  // once scored
+  int expansions = 0;              // times its children were drawn
+  NodeState state = NodeState::kOpen;
+  Check check = Check::kUnknown;  // answers: the task's check
+  int answer_rank = 0;            // 1: the best answer returned; 0: none
+};
+
+struct SearchTree {
+  int version = kSearchTreeVersion;
+  std::string problem;
+  std::string strategy;
+  std::string stop_reason;
+  CostReceipt cost;
+  std::vector<TreeNode> nodes;  // by id; nodes[0] is the root
+};
+
+// One change to the tree, with the node as it is after it.
+enum class TreeChange { kCreated, kDrawnAgain, kScored, kExpanded, kClosed };
+std::string TreeChangeName(TreeChange change);
+
 struct SearchResult {
   std::vector<Answer> answers;  // best first, at most top_n
   CostReceipt cost;
   bool verified = true;     // false: the verifier was down, ranked by pi
   std::string stop_reason;  // "done", "token budget", "expansion budget",
                             // "answers found", "frontier empty"
+  // The whole tree, when the options asked for it (trace_tree).
+  std::optional<SearchTree> tree;
 };
 
 // Progress during a search, for streaming.
 struct SearchEvent {
-  enum class Kind { kExpansion, kBestSoFar };
+  enum class Kind { kExpansion, kBestSoFar, kTreeNode };
   Kind kind = Kind::kExpansion;
   CostReceipt cost;  // so far
   int frontier = 0;  // open nodes waiting (tree searches)
   Answer best;       // kBestSoFar: the new best complete trace
+  // kTreeNode (only when the options ask for the tree): what changed, and
+  // the node as it is after it.
+  TreeChange change = TreeChange::kCreated;
+  TreeNode node;
 };
 
 using EventSink = std::function<void(const SearchEvent&)>;

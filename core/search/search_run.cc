@@ -1,5 +1,6 @@
 #include "core/search/search_run.h"
 
+#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -25,7 +26,8 @@ absl::StatusOr<std::unique_ptr<SearchRun>> SearchRun::Create(
         absl::StrCat(StrategyName(options.strategy), " needs a verifier"));
   }
   std::unique_ptr<SearchRun> run(
-      new SearchRun(**task, std::move(problem), options, std::move(events)));
+      new SearchRun(**task, std::move(problem), options, events));
+  if (options.trace_tree) run->RecordTree(std::move(events));
   if (needs_verifier && !has_scorer) {
     run->verified_ = false;
     run->plan_ = MakeSamplesPlan(run->env_, SampleRanking::kUnverified);
@@ -46,6 +48,27 @@ SearchRun::SearchRun(const task::Task& task, std::string problem,
       rng_(options.seed),
       env_{options_, task_, problem_, budget_, events_, rng_} {}
 
+void SearchRun::RecordTree(EventSink sink) {
+  TreeSink tell;
+  if (sink) {
+    tell = [sink = std::move(sink)](TreeChange change, const TreeNode& node) {
+      SearchEvent event;
+      event.kind = SearchEvent::Kind::kTreeNode;
+      event.change = change;
+      event.node = node;
+      sink(event);
+    };
+  }
+  tree_ = std::make_unique<TreeRecorder>(
+      problem_, StrategyName(options_.strategy),
+      [this](const std::vector<std::string>& steps) {
+        const std::optional<bool> passes = task_.CheckAnswer(problem_, steps);
+        if (!passes.has_value()) return Check::kUnknown;
+        return *passes ? Check::kPassed : Check::kFailed;
+      },
+      std::move(tell));
+}
+
 SearchRun::Wait SearchRun::Advance() {
   while (!finished_) {
     step_ = plan_->Next();
@@ -61,6 +84,7 @@ SearchRun::Wait SearchRun::Advance() {
       } else if (absl::Status may = gateway_.MayCall(); !may.ok()) {
         Fail(std::move(may));
       } else {
+        if (tree_ != nullptr) tree_->Expanded(step_.parents);
         return Wait::kGenerator;
       }
     } else {
@@ -81,12 +105,14 @@ void SearchRun::Proposed(std::vector<ProposeReply> replies) {
   absl::StatusOr<std::vector<std::vector<Node>>> children =
       gateway_.Children(step_.parents, propose_, std::move(replies));
   if (!children.ok()) return Fail(children.status());
+  if (tree_ != nullptr) tree_->Drawn(step_.parents, *children);
   plan_->Expanded(*std::move(children));
 }
 
 void SearchRun::Scored(std::vector<ScoreReply> replies) {
   absl::Status applied = gateway_.ApplyScores(score_, std::move(replies));
   if (!applied.ok()) return Fail(std::move(applied));
+  if (tree_ != nullptr) tree_->Scored(step_.nodes);
   plan_->Scored();
 }
 
@@ -111,6 +137,7 @@ absl::StatusOr<SearchResult> SearchRun::TakeResult() {
   result.stop_reason = plan_->outcome().stop_reason;
   result.cost = gateway_.cost();
   result.verified = verified_;
+  if (tree_ != nullptr) result.tree = tree_->Finish(result);
   return result;
 }
 

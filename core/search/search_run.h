@@ -15,6 +15,7 @@
 #include "core/search/progress_events.h"
 #include "core/search/search_options.h"
 #include "core/search/search_result.h"
+#include "core/search/search_tree.h"
 
 namespace arts::search {
 
@@ -61,6 +62,8 @@ class SearchRun {
  private:
   SearchRun(const task::Task& task, std::string problem,
             const SearchOptions& options, EventSink events);
+  // The tree's changes, as events on `sink`.
+  void RecordTree(EventSink sink);
 
   // Ends the search with `status`, unless it is the verifier's outage and
   // the unverified fallback may answer instead.
@@ -75,6 +78,8 @@ class SearchRun {
   std::mt19937_64 rng_;
   const PlanEnv env_;
   std::unique_ptr<SearchPlan> plan_;
+  // Only when the options ask for the tree.
+  std::unique_ptr<TreeRecorder> tree_;
   bool verified_ = true;
   // The step whose calls are out.
   PlanStep step_;

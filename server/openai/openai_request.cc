@@ -219,12 +219,13 @@ absl::Status ReadExtension(const json& arts, SearchCall& call) {
       if (v.ok()) params.set_stop_confidence(*v);
       status = v.status();
     } else if (key == "flow_tilted" || key == "constrained" ||
-               key == "allow_unverified") {
+               key == "allow_unverified" || key == "trace_tree") {
       absl::StatusOr<bool> v = Boolean(value, param);
       if (v.ok()) {
         if (key == "flow_tilted") params.set_flow_tilted(*v);
         if (key == "constrained") solve.set_constrained(*v);
         if (key == "allow_unverified") solve.set_allow_unverified(*v);
+        if (key == "trace_tree") solve.set_trace_tree(*v);
       }
       status = v.status();
     } else if (key == "task") {
@@ -248,7 +249,7 @@ absl::Status ReadExtension(const json& arts, SearchCall& call) {
           "unknown field (known: n, beam_width, proposals, expand_width, "
           "flow_tilted, tilt_pool, aggregation, stop_after_answers, "
           "stop_confidence, max_tokens, max_expansions, task, constrained, "
-          "allow_unverified, deadline_ms)");
+          "allow_unverified, trace_tree, deadline_ms)");
     }
     if (!status.ok()) return status;
   }

@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
+#include "backends/grpc/search_proto.h"
+#include "core/search/search_tree_json.h"
 
 namespace arts::openai {
 namespace {
@@ -178,6 +180,10 @@ std::string CompletionBody(const SearchCall& call, const CallIdentity& identity,
   body["choices"] = std::move(choices);
   body["usage"] = Usage(response);
   body["arts_cost"] = ReceiptJson(response);
+  if (response.has_tree()) {
+    body["arts_tree"] =
+        search::SearchTreeObject(backends::FromProto(response.tree()));
+  }
   return JsonText(body);
 }
 
@@ -192,6 +198,13 @@ std::string ProgressEvent(const SearchCall& call, const CallIdentity& identity,
   } else if (event.has_best_so_far()) {
     chunk["arts_event"] = {{"type", "best_so_far"},
                            {"answer", AnswerJson(event.best_so_far())}};
+  } else if (event.has_tree()) {
+    chunk["arts_event"] = {
+        {"type", "node"},
+        {"change", search::TreeChangeName(
+                       backends::FromProto(event.tree().change()))},
+        {"node",
+         search::TreeNodeObject(backends::FromProto(event.tree().node()))}};
   } else {
     return "";
   }
@@ -227,6 +240,13 @@ std::string FinalEvents(const SearchCall& call, const CallIdentity& identity,
     last["finish_reason"] = FinishReason(answer);
     last["arts"] = answer != nullptr ? AnswerJson(*answer) : json(nullptr);
     emit(std::move(last));
+  }
+  if (response.has_tree()) {
+    json chunk = envelope;
+    chunk["choices"] = json::array();
+    chunk["arts_tree"] =
+        search::SearchTreeObject(backends::FromProto(response.tree()));
+    absl::StrAppend(&out, Event(chunk));
   }
   if (call.include_usage) {
     json chunk = envelope;
