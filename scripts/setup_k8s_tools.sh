@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs what tests/deploy_manifests_test.sh needs to check deploy/k8s
-# offline, and what the OpenAI SDK suite needs: Node.js and npm (from Debian
-# when missing) and their pinned npm packages (tools/k8s-validate and
-# tests/openai_sdk, `npm ci` from each package-lock.json).
+# Installs the test tools that live outside the C++ build: what
+# tests/deploy_manifests_test.sh needs to check deploy/k8s offline, what the
+# OpenAI SDK suite needs, and the browser test's: Node.js and npm (from
+# Debian when missing), Debian's chromium, and the pinned npm packages
+# (tools/k8s-validate, tests/openai_sdk, tests/browser: `npm ci` from each
+# package-lock.json).
 # Idempotent: does nothing when all is in place.
 #
 # kubectl (>= 1.27, for kustomize v5) is needed too but is not in Debian 12's
@@ -29,11 +31,18 @@ if [ "$node_major" -lt 18 ]; then
   exit 1
 fi
 
+# Headless Chromium for the search page's browser test (puppeteer-core
+# drives it; no browser is downloaded).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup_k8s_tools: installing chromium from Debian"
+  bash "$(dirname "$0")/install_debian_packages.sh" setup_k8s_tools chromium
+fi
+
 # The pinned npm packages of the manifest validator (tools/k8s-validate)
 # and of the OpenAI SDK suite (tests/openai_sdk), exactly as each
 # package-lock.json pins them. A stamp of the lock file's hash skips the
 # install when nothing changed.
-for tools in tools/k8s-validate tests/openai_sdk; do
+for tools in tools/k8s-validate tests/openai_sdk tests/browser; do
   stamp=$tools/node_modules/.installed-lock-sha256
   want=$(sha256sum "$tools/package-lock.json" | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then

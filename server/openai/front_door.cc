@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "server/openai/openai_request.h"
 #include "server/openai/openai_response.h"
+#include "server/openai/search_page.h"
 
 namespace arts::openai {
 namespace {
@@ -22,6 +23,7 @@ constexpr char kChatPath[] = "/v1/chat/completions";
 constexpr char kCompletionsPath[] = "/v1/completions";
 constexpr char kModelsPath[] = "/v1/models";
 constexpr char kHealthPath[] = "/healthz";
+constexpr char kPagePath[] = "/search";
 
 http::Response JsonResponse(int status, std::string body) {
   return {status, {{"Content-Type", "application/json"}}, std::move(body)};
@@ -271,7 +273,7 @@ FrontDoor::FrontDoor(FrontDoorOptions options, prometheus::Registry& registry)
                        .Register(registry)
                        .Add({})) {
   for (const char* name :
-       {"chat_completions", "completions", "models", "healthz", "other"}) {
+       {"chat_completions", "completions", "models", "healthz", "page", "other"}) {
     prometheus::Histogram::BucketBoundaries buckets;
     for (double b = 0.001; buckets.size() < 18; b *= 2) buckets.push_back(b);
     endpoints_[name] = {&requests_,
@@ -365,6 +367,17 @@ void FrontDoor::Handle(http::Request request,
     if (request.method != "GET") return wrong_method("GET", endpoint);
     return Models(request, *exchange);
   }
+  if (path == "/" || path == kPagePath) {
+    if (request.method != "GET") {
+      return wrong_method("GET", endpoints_.at("page"));
+    }
+    RequestTimer(&endpoints_.at("page")).Done(200);
+    exchange->Send({200,
+                    {{"Content-Type", "text/html; charset=utf-8"},
+                     {"Cache-Control", "no-cache"}},
+                    std::string(SearchPage())});
+    return;
+  }
   if (path == kHealthPath) {
     if (request.method != "GET") {
       return wrong_method("GET", endpoints_.at("healthz"));
@@ -375,7 +388,8 @@ void FrontDoor::Handle(http::Request request,
   exchange->Send(ErrorResponse(
       HttpError(404, absl::StrCat("no endpoint ", path, " (POST ", kChatPath,
                                   ", POST ", kCompletionsPath, ", GET ",
-                                  kModelsPath, ", GET ", kHealthPath, ")"))));
+                                  kModelsPath, ", GET ", kHealthPath,
+                                  ", GET / for the search page)"))));
 }
 
 bool FrontDoor::Authorized(const http::Request& request,
