@@ -69,6 +69,7 @@ std::string ChatCompletionBody(const arts::v1::SolveRequest& request,
   if (!request.task().empty()) arts["task"] = request.task();
   if (request.constrained()) arts["constrained"] = true;
   if (request.allow_unverified()) arts["allow_unverified"] = true;
+  if (request.trace_tree()) arts["trace_tree"] = true;
   if (!arts.empty()) body["arts"] = arts;
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -41,6 +41,9 @@ ABSL_FLAG(int, candidates, 16, "propose: candidates per call");
 ABSL_FLAG(int, propose_steps, 1,
           "propose: steps per candidate (0: to the end)");
 ABSL_FLAG(int, traces, 16, "score: traces per call");
+ABSL_FLAG(bool, trace_tree, false,
+          "solve, chat, chat_stream: ask each search for its tree "
+          "(trace_tree), to measure what recording it costs");
 
 namespace arts::cli {
 namespace {
@@ -111,8 +114,10 @@ absl::StatusOr<LoadtestOptions> ParseLoadtestOptions(FlagReader& flags) {
     return absl::InvalidArgumentError(
         "--candidates and --traces must be at least 1");
   }
+  const bool trace_tree = flags(FLAGS_trace_tree);
   if (!search.ok()) return search.status();
   options.search = *std::move(search);
+  options.search.trace_tree = trace_tree;
   return options;
 }
 

@@ -6,7 +6,8 @@ std::vector<Command> LabCommands() {
   return {
       TrainGeneratorCommand(), TrainRlCommand(),      EvalGeneratorCommand(),
       PassAtKReportCommand(),  CollectTreesCommand(), TrainVerifierCommand(),
-      EvalVerifierCommand(),   LabSolveCommand(),     EvalCommand()};
+      EvalVerifierCommand(),   LabSolveCommand(),     EvalCommand(),
+      RenderTreeCommand()};
 }
 
 }  // namespace arts::cli

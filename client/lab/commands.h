@@ -19,6 +19,7 @@ Command CollectTreesCommand();
 Command TrainVerifierCommand();
 Command EvalVerifierCommand();
 Command LabSolveCommand();
+Command RenderTreeCommand();
 Command EvalCommand();
 
 }  // namespace arts::cli
