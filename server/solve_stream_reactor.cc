@@ -30,9 +30,12 @@ void SolveStreamReactor::OnEvent(const search::SearchEvent& event) {
   arts::v1::SolveEvent out;
   if (event.kind == search::SearchEvent::Kind::kBestSoFar) {
     *out.mutable_best_so_far() = backends::ToProto(event.best);
-  } else if (event.kind == search::SearchEvent::Kind::kTreeNode) {
-    out.mutable_tree()->set_change(backends::ToProto(event.change));
-    *out.mutable_tree()->mutable_node() = backends::ToProto(event.node);
+  } else if (event.kind == search::SearchEvent::Kind::kTree) {
+    for (const search::TreeUpdate& update : event.tree) {
+      arts::v1::TreeEvent* tree = out.mutable_tree()->add_events();
+      tree->set_change(backends::ToProto(update.change));
+      *tree->mutable_node() = backends::ToProto(update.node);
+    }
   } else {
     *out.mutable_expansion()->mutable_cost() = backends::ToProto(event.cost);
     out.mutable_expansion()->set_frontier(event.frontier);

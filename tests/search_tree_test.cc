@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "core/eval/tree_svg.h"
 #include "core/search/search.h"
 #include "core/search/search_tree_json.h"
 #include "gmock/gmock.h"
@@ -21,7 +23,7 @@ using testing_support::ToyOptions;
 
 struct Traced {
   SearchResult result;
-  std::vector<SearchEvent> events;  // the tree's, in order
+  std::vector<TreeUpdate> events;  // the tree's, in order
 };
 
 Traced Search(Strategy strategy, uint64_t seed, bool trace = true) {
@@ -34,8 +36,9 @@ Traced Search(Strategy strategy, uint64_t seed, bool trace = true) {
   absl::StatusOr<SearchResult> result =
       RunSearch(policy, &scorer, "spell cab", options,
                 [&](const SearchEvent& event) {
-                  if (event.kind == SearchEvent::Kind::kTreeNode) {
-                    traced.events.push_back(event);
+                  if (event.kind == SearchEvent::Kind::kTree) {
+                    traced.events.insert(traced.events.end(),
+                                         event.tree.begin(), event.tree.end());
                   }
                 });
   EXPECT_TRUE(result.ok()) << result.status();
@@ -111,7 +114,7 @@ TEST(SearchTreeTest, EveryStrategysTreeMatchesItsAccounting) {
       // The events build the same tree: every node created once, in id
       // order, and each event's node as the tree has it by then.
       int created = 0;
-      for (const SearchEvent& event : traced.events) {
+      for (const TreeUpdate& event : traced.events) {
         if (event.change == TreeChange::kCreated) {
           EXPECT_EQ(event.node.id, created);
           ++created;
@@ -182,6 +185,42 @@ TEST(SearchTreeTest, JsonRoundTripsAndBadFilesNameTheField) {
     ASSERT_FALSE(tree.ok()) << json;
     EXPECT_THAT(std::string(tree.status().message()), HasSubstr(says));
   }
+}
+
+int Count(const std::string& text, const std::string& piece) {
+  int count = 0;
+  for (size_t at = text.find(piece); at != std::string::npos;
+       at = text.find(piece, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(SearchTreeTest, RenderTreeDrawsEveryNodeAndTheAnswersPath) {
+  const Traced a = Search(Strategy::kArts, 2);
+  const Traced b = Search(Strategy::kBeam, 2);
+  ASSERT_TRUE(a.result.tree.has_value() && b.result.tree.has_value());
+  const std::string svg = eval::SearchTreesSvg(
+      {{*a.result.tree, "arts <flow>"}, {*b.result.tree, ""}});
+  EXPECT_EQ(Count(svg, "<circle"),
+            static_cast<int>(a.result.tree->nodes.size() +
+                             b.result.tree->nodes.size()));
+  EXPECT_THAT(svg, HasSubstr("arts &lt;flow&gt;"));
+  EXPECT_THAT(svg, HasSubstr("beam: spell cab"));  // the default title
+  // The best answer's path, root excluded, in gold, in each tree.
+  int path_edges = 0;
+  for (const SearchTree* tree : {&*a.result.tree, &*b.result.tree}) {
+    for (const TreeNode& node : tree->nodes) {
+      if (node.answer_rank != 1) continue;
+      for (int id = node.id; id > 0; id = tree->nodes[id].parent) {
+        ++path_edges;
+      }
+    }
+  }
+  EXPECT_GT(path_edges, 0);
+  EXPECT_EQ(Count(svg, "stroke=\"#e6a800\" stroke-width=\"4\""),
+            path_edges);
+  EXPECT_TRUE(absl::EndsWith(svg, "</svg>\n"));
 }
 
 }  // namespace

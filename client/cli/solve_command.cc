@@ -60,13 +60,15 @@ int StreamOne(client::OrchestratorClient& client, const std::string& problem,
               best.score(),
               CheckNote(backends::FromProto(best.check()), target));
         } else if (event.has_tree()) {
-          const arts::v1::TreeNode& node = event.tree().node();
-          std::cout << absl::StrFormat(
-              "  node %d (parent %d) %s: %s\n", node.id(), node.parent(),
-              absl::AsciiStrToLower(
-                  arts::v1::TreeEvent::Change_Name(event.tree().change())),
-              absl::AsciiStrToLower(
-                  arts::v1::NodeState_Name(node.state()).substr(5)));
+          for (const arts::v1::TreeEvent& tree : event.tree().events()) {
+            const arts::v1::TreeNode& node = tree.node();
+            std::cout << absl::StrFormat(
+                "  node %d (parent %d) %s: %s\n", node.id(), node.parent(),
+                absl::AsciiStrToLower(
+                    arts::v1::TreeEvent::Change_Name(tree.change())),
+                absl::AsciiStrToLower(
+                    arts::v1::NodeState_Name(node.state()).substr(5)));
+          }
         } else if (event.has_final_response()) {
           const search::SearchResult result =
               backends::FromProto(event.final_response());

@@ -102,7 +102,7 @@ struct SearchOptions {
   // and marked unverified instead of failing.
   bool allow_unverified = false;
   // Record the tree the search grows: its changes as events (SearchEvent's
-  // kTreeNode) and the whole tree in the result. Off, nothing is recorded.
+  // kTree) and the whole tree in the result. Off, nothing is recorded.
   bool trace_tree = false;
 };
 

@@ -98,6 +98,10 @@ struct SearchTree {
 // One change to the tree, with the node as it is after it.
 enum class TreeChange { kCreated, kDrawnAgain, kScored, kExpanded, kClosed };
 std::string TreeChangeName(TreeChange change);
+struct TreeUpdate {
+  TreeChange change = TreeChange::kCreated;
+  TreeNode node;
+};
 
 struct SearchResult {
   std::vector<Answer> answers;  // best first, at most top_n
@@ -111,15 +115,15 @@ struct SearchResult {
 
 // Progress during a search, for streaming.
 struct SearchEvent {
-  enum class Kind { kExpansion, kBestSoFar, kTreeNode };
+  enum class Kind { kExpansion, kBestSoFar, kTree };
   Kind kind = Kind::kExpansion;
   CostReceipt cost;  // so far
   int frontier = 0;  // open nodes waiting (tree searches)
   Answer best;       // kBestSoFar: the new best complete trace
-  // kTreeNode (only when the options ask for the tree): what changed, and
-  // the node as it is after it.
-  TreeChange change = TreeChange::kCreated;
-  TreeNode node;
+  // kTree (only when the options ask for the tree): the changes one step
+  // of the search made to it, in order (a round's new children, their
+  // scores, the next expansions, the closing).
+  std::vector<TreeUpdate> tree;
 };
 
 using EventSink = std::function<void(const SearchEvent&)>;

@@ -51,11 +51,10 @@ SearchRun::SearchRun(const task::Task& task, std::string problem,
 void SearchRun::RecordTree(EventSink sink) {
   TreeSink tell;
   if (sink) {
-    tell = [sink = std::move(sink)](TreeChange change, const TreeNode& node) {
+    tell = [sink = std::move(sink)](std::vector<TreeUpdate> updates) {
       SearchEvent event;
-      event.kind = SearchEvent::Kind::kTreeNode;
-      event.change = change;
-      event.node = node;
+      event.kind = SearchEvent::Kind::kTree;
+      event.tree = std::move(updates);
       sink(event);
     };
   }

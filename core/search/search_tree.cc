@@ -52,6 +52,7 @@ TreeRecorder::TreeRecorder(std::string problem, std::string strategy,
   tree_.nodes.push_back(root);
   ids_[{}] = 0;
   Tell(TreeChange::kCreated, tree_.nodes[0]);
+  Flush();
 }
 
 int TreeRecorder::IdOf(const std::vector<std::string>& steps) const {
@@ -60,7 +61,13 @@ int TreeRecorder::IdOf(const std::vector<std::string>& steps) const {
 }
 
 void TreeRecorder::Tell(TreeChange change, const TreeNode& node) {
-  if (sink_) sink_(change, node);
+  if (sink_) pending_.push_back({change, node});
+}
+
+void TreeRecorder::Flush() {
+  if (!sink_ || pending_.empty()) return;
+  sink_(std::move(pending_));
+  pending_.clear();
 }
 
 void TreeRecorder::Expanded(const std::vector<const Node*>& parents) {
@@ -72,6 +79,7 @@ void TreeRecorder::Expanded(const std::vector<const Node*>& parents) {
     if (node.state == NodeState::kOpen) node.state = NodeState::kExpanded;
     Tell(TreeChange::kExpanded, node);
   }
+  Flush();
 }
 
 void TreeRecorder::Drawn(const std::vector<const Node*>& parents,
@@ -113,6 +121,7 @@ void TreeRecorder::Drawn(const std::vector<const Node*>& parents,
       Tell(TreeChange::kCreated, tree_.nodes.back());
     }
   }
+  Flush();
 }
 
 void TreeRecorder::Scored(const std::vector<Node*>& nodes) {
@@ -124,6 +133,7 @@ void TreeRecorder::Scored(const std::vector<Node*>& nodes) {
     node.log_flow = scored->log_flow();
     Tell(TreeChange::kScored, node);
   }
+  Flush();
 }
 
 SearchTree TreeRecorder::Finish(const SearchResult& result) {
@@ -144,6 +154,7 @@ SearchTree TreeRecorder::Finish(const SearchResult& result) {
     }
     Tell(TreeChange::kClosed, node);
   }
+  Flush();
   return tree_;
 }
 

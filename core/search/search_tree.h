@@ -20,8 +20,9 @@
 
 namespace arts::search {
 
-// Told every change to the tree as it happens.
-using TreeSink = std::function<void(TreeChange, const TreeNode&)>;
+// Told the changes to the tree as they happen: those of one step of the
+// search at a time, in order.
+using TreeSink = std::function<void(std::vector<TreeUpdate>)>;
 
 // Builds the tree from a search's steps. Nodes are identified by their
 // steps: a child drawn again is the same node, drawn once more (its tokens
@@ -47,12 +48,15 @@ class TreeRecorder {
 
  private:
   int IdOf(const std::vector<std::string>& steps) const;
+  // Notes a change; Flush tells the sink the step's changes at once.
   void Tell(TreeChange change, const TreeNode& node);
+  void Flush();
 
   SearchTree tree_;
   std::map<std::vector<std::string>, int> ids_;
   CheckSteps check_;
   TreeSink sink_;
+  std::vector<TreeUpdate> pending_;
 };
 
 }  // namespace arts::search

@@ -199,12 +199,17 @@ std::string ProgressEvent(const SearchCall& call, const CallIdentity& identity,
     chunk["arts_event"] = {{"type", "best_so_far"},
                            {"answer", AnswerJson(event.best_so_far())}};
   } else if (event.has_tree()) {
-    chunk["arts_event"] = {
-        {"type", "node"},
-        {"change", search::TreeChangeName(
-                       backends::FromProto(event.tree().change()))},
-        {"node",
-         search::TreeNodeObject(backends::FromProto(event.tree().node()))}};
+    // One event per node, as the format says, sent together.
+    std::string events;
+    for (const arts::v1::TreeEvent& tree : event.tree().events()) {
+      chunk["arts_event"] = {
+          {"type", "node"},
+          {"change",
+           search::TreeChangeName(backends::FromProto(tree.change()))},
+          {"node", search::TreeNodeObject(backends::FromProto(tree.node()))}};
+      absl::StrAppend(&events, Event(chunk));
+    }
+    return events;
   } else {
     return "";
   }
