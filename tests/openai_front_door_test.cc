@@ -373,6 +373,52 @@ TEST(OpenAiResponseTest, StreamedChatIsProgressThenDeltasThenUsage) {
   EXPECT_EQ(events[0]["choices"][0]["delta"]["role"], "assistant");
 }
 
+TEST(OpenAiResponseTest, TreeEventsAreOneChunkPerNodeAndTheTreeComesLast) {
+  absl::StatusOr<SearchCall> call = ParseSearchCall(
+      Api::kChatCompletions,
+      R"({"model": "arts", "stream": true, "arts": {"trace_tree": true},
+          "messages": [{"role": "user", "content": "4 9 10 13 -> 24"}]})");
+  ASSERT_TRUE(call.ok()) << call.status();
+  EXPECT_TRUE(call->solve.trace_tree());
+  const CallIdentity identity = NewIdentity(*call);
+  arts::v1::SolveEvent event;
+  for (int id = 0; id < 3; ++id) {
+    arts::v1::TreeEvent* tree = event.mutable_tree()->add_events();
+    tree->set_change(id == 0 ? arts::v1::TreeEvent::EXPANDED
+                             : arts::v1::TreeEvent::CREATED);
+    tree->mutable_node()->set_id(id);
+    tree->mutable_node()->set_parent(id - 1);
+    tree->mutable_node()->set_state(arts::v1::NODE_OPEN);
+    if (id == 2) tree->mutable_node()->set_log_flow(-0.5);
+  }
+  const std::vector<json> chunks = Events(ProgressEvent(*call, identity, event));
+  ASSERT_EQ(chunks.size(), 3u);
+  EXPECT_EQ(chunks[0]["arts_event"]["type"], "node");
+  EXPECT_EQ(chunks[0]["arts_event"]["change"], "expanded");
+  EXPECT_EQ(chunks[1]["arts_event"]["change"], "created");
+  EXPECT_EQ(chunks[2]["arts_event"]["node"]["id"], 2);
+  EXPECT_EQ(chunks[2]["arts_event"]["node"]["parent"], 1);
+  EXPECT_DOUBLE_EQ(chunks[2]["arts_event"]["node"]["log_flow"].get<double>(),
+                   -0.5);
+  EXPECT_FALSE(chunks[1]["arts_event"]["node"].contains("log_flow"));
+
+  arts::v1::SolveResponse response = TwoAnswers();
+  response.mutable_tree()->set_version(1);
+  response.mutable_tree()->add_nodes()->set_parent(-1);
+  const std::vector<json> last = Events(FinalEvents(*call, identity, response));
+  bool tree_seen = false;
+  for (const json& chunk : last) {
+    if (chunk.is_object() && chunk.contains("arts_tree")) {
+      tree_seen = true;
+      EXPECT_EQ(chunk["arts_tree"]["format"], "arts-search-tree");
+      EXPECT_EQ(chunk["arts_tree"]["nodes"].size(), 1u);
+    }
+  }
+  EXPECT_TRUE(tree_seen);
+  const json body = json::parse(CompletionBody(*call, identity, response));
+  EXPECT_EQ(body["arts_tree"]["version"], 1);
+}
+
 TEST(OpenAiResponseTest, StreamedCompletionUsesText) {
   SearchCall call;
   call.api = Api::kCompletions;
