@@ -391,7 +391,8 @@ TEST(OpenAiResponseTest, TreeEventsAreOneChunkPerNodeAndTheTreeComesLast) {
     tree->mutable_node()->set_state(arts::v1::NODE_OPEN);
     if (id == 2) tree->mutable_node()->set_log_flow(-0.5);
   }
-  const std::vector<json> chunks = Events(ProgressEvent(*call, identity, event));
+  const std::vector<json> chunks =
+      Events(ProgressEvent(*call, identity, event));
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(chunks[0]["arts_event"]["type"], "node");
   EXPECT_EQ(chunks[0]["arts_event"]["change"], "expanded");

@@ -33,14 +33,13 @@ Traced Search(Strategy strategy, uint64_t seed, bool trace = true) {
   options.seed = seed;
   options.trace_tree = trace;
   Traced traced;
-  absl::StatusOr<SearchResult> result =
-      RunSearch(policy, &scorer, "spell cab", options,
-                [&](const SearchEvent& event) {
-                  if (event.kind == SearchEvent::Kind::kTree) {
-                    traced.events.insert(traced.events.end(),
-                                         event.tree.begin(), event.tree.end());
-                  }
-                });
+  absl::StatusOr<SearchResult> result = RunSearch(
+      policy, &scorer, "spell cab", options, [&](const SearchEvent& event) {
+        if (event.kind == SearchEvent::Kind::kTree) {
+          traced.events.insert(traced.events.end(), event.tree.begin(),
+                               event.tree.end());
+        }
+      });
   EXPECT_TRUE(result.ok()) << result.status();
   if (result.ok()) traced.result = *std::move(result);
   return traced;
@@ -168,8 +167,7 @@ TEST(SearchTreeTest, JsonRoundTripsAndBadFilesNameTheField) {
       {"[]", "not a JSON object"},
       {R"({"format": "x", "version": 1})", "format"},
       {R"({"format": "arts-search-tree", "version": 2})", "version"},
-      {R"({"format": "arts-search-tree", "version": 1, "nodes": []})",
-       "nodes"},
+      {R"({"format": "arts-search-tree", "version": 1, "nodes": []})", "nodes"},
       {R"({"format": "arts-search-tree", "version": 1,
            "nodes": [{"id": 0, "parent": -1}, {"id": 1, "parent": 5}]})",
        "nodes[1].parent: must name an earlier node, got 5"},
@@ -218,8 +216,7 @@ TEST(SearchTreeTest, RenderTreeDrawsEveryNodeAndTheAnswersPath) {
     }
   }
   EXPECT_GT(path_edges, 0);
-  EXPECT_EQ(Count(svg, "stroke=\"#e6a800\" stroke-width=\"4\""),
-            path_edges);
+  EXPECT_EQ(Count(svg, "stroke=\"#e6a800\" stroke-width=\"4\""), path_edges);
   EXPECT_TRUE(absl::EndsWith(svg, "</svg>\n"));
 }
 

@@ -3,11 +3,11 @@
 namespace arts::cli {
 
 std::vector<Command> LabCommands() {
-  return {
-      TrainGeneratorCommand(), TrainRlCommand(),      EvalGeneratorCommand(),
-      PassAtKReportCommand(),  CollectTreesCommand(), TrainVerifierCommand(),
-      EvalVerifierCommand(),   LabSolveCommand(),     EvalCommand(),
-      RenderTreeCommand()};
+  return {TrainGeneratorCommand(), TrainRlCommand(),
+          EvalGeneratorCommand(),  PassAtKReportCommand(),
+          CollectTreesCommand(),   TrainVerifierCommand(),
+          EvalVerifierCommand(),   LabSolveCommand(),
+          EvalCommand(),           RenderTreeCommand()};
 }
 
 }  // namespace arts::cli

@@ -7,11 +7,11 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "client/lab/commands.h"
 #include "core/eval/tree_svg.h"
 #include "core/io/atomic_file.h"
 #include "core/io/read_file.h"
 #include "core/search/search_tree_json.h"
-#include "client/lab/commands.h"
 
 ABSL_FLAG(std::vector<std::string>, trees, {},
           "the tree.json files to draw, left to right (arts solve "
@@ -39,7 +39,8 @@ absl::StatusOr<RenderTreeOptions> ParseRenderTreeOptions(FlagReader& flags) {
   if (options.trees.empty()) {
     return absl::InvalidArgumentError("--trees: name at least one tree.json");
   }
-  if (!options.titles.empty() && options.titles.size() != options.trees.size()) {
+  if (!options.titles.empty() &&
+      options.titles.size() != options.trees.size()) {
     return absl::InvalidArgumentError(
         absl::StrCat("--titles: one per tree (", options.trees.size(),
                      " trees, ", options.titles.size(), " titles)"));
@@ -55,7 +56,8 @@ int RunRenderTree(const RenderTreeOptions& options) {
       std::cerr << "render-tree: " << text.status().message() << "\n";
       return 2;
     }
-    absl::StatusOr<search::SearchTree> tree = search::ParseSearchTreeJson(*text);
+    absl::StatusOr<search::SearchTree> tree =
+        search::ParseSearchTreeJson(*text);
     if (!tree.ok()) {
       std::cerr << "render-tree: " << options.trees[i] << ": "
                 << tree.status().message() << "\n";

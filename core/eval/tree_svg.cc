@@ -17,7 +17,7 @@ namespace {
 constexpr double kColumn = 22;  // the page's spacing
 constexpr double kRow = 70;
 constexpr double kMargin = 30;
-constexpr double kGap = 60;     // between trees
+constexpr double kGap = 60;  // between trees
 constexpr double kTitle = 40;
 
 struct Point {
@@ -32,9 +32,9 @@ std::string Escape(const std::string& text) {
 // The page's colour of F.
 std::string FlowColor(const search::TreeNode& node) {
   if (!node.log_flow.has_value()) return "#aaaaaa";
-  const double f =
-      std::isfinite(*node.log_flow) ? std::min(1.0, std::exp(*node.log_flow))
-                                    : 0.0;
+  const double f = std::isfinite(*node.log_flow)
+                       ? std::min(1.0, std::exp(*node.log_flow))
+                       : 0.0;
   int r, g, b;
   if (f < 0.5) {
     r = 221;
@@ -49,8 +49,9 @@ std::string FlowColor(const search::TreeNode& node) {
 }
 
 double Radius(const search::TreeNode& node) {
-  return std::max(3.0, std::min(14.0, 2 + std::sqrt(static_cast<double>(
-                                              std::max<int64_t>(0, node.tokens)))));
+  return std::max(3.0,
+                  std::min(14.0, 2 + std::sqrt(static_cast<double>(
+                                         std::max<int64_t>(0, node.tokens)))));
 }
 
 bool Closed(const search::TreeNode& node) {
@@ -157,9 +158,9 @@ std::string SearchTreesSvg(const std::vector<TreeFigure>& figures) {
           node.answer_rank == 1 ? " stroke=\"#e6a800\" stroke-width=\"3\"" : "",
           Escape(tip));
       if (node.terminal) {
-        absl::StrAppendFormat(
-            &svg, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", X(node.id) - 6,
-            Y(node.id) + Radius(node) + 12, Escape(node.answer));
+        absl::StrAppendFormat(&svg, "<text x=\"%.1f\" y=\"%.1f\">%s</text>\n",
+                              X(node.id) - 6, Y(node.id) + Radius(node) + 12,
+                              Escape(node.answer));
       }
     }
     left += widths[f] + kGap;

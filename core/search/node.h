@@ -13,8 +13,8 @@ struct Node {
   std::vector<std::string> steps;
   bool valid = true;
   bool terminal = false;
-  std::string final_answer;       // when terminal, as the generator said
-  double logprob = 0;             // log pi of `steps` given the problem
+  std::string final_answer;  // when terminal, as the generator said
+  double logprob = 0;        // log pi of `steps` given the problem
   int64_t tokens = 0;  // tokens the generator sampled for its newest steps
   std::vector<double> log_flows;  // log F of every prefix, once scored
 

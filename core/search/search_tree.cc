@@ -110,7 +110,7 @@ void TreeRecorder::Drawn(const std::vector<const Node*>& parents,
       node.valid = child.valid;
       node.terminal = child.terminal;
       node.answer = child.final_answer;
-      node.state = !child.valid      ? NodeState::kInvalid
+      node.state = !child.valid     ? NodeState::kInvalid
                    : child.terminal ? NodeState::kAnswer
                                     : NodeState::kOpen;
       if (node.state == NodeState::kAnswer && check_) {

@@ -1,9 +1,8 @@
 #include "core/search/search_tree_json.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -111,8 +110,8 @@ absl::StatusOr<SearchTree> ParseSearchTreeJson(absl::string_view text) {
   }
   if (!root.contains("version") || !root["version"].is_number_integer() ||
       root["version"].get<int>() != kSearchTreeVersion) {
-    return Field("version", absl::StrCat("this build reads version ",
-                                         kSearchTreeVersion));
+    return Field("version",
+                 absl::StrCat("this build reads version ", kSearchTreeVersion));
   }
   SearchTree tree;
   tree.problem = Text(root, "problem", "");
@@ -155,10 +154,10 @@ absl::StatusOr<SearchTree> ParseSearchTreeJson(absl::string_view text) {
     const int64_t parent = n["parent"].get<int64_t>();
     if ((i == 0 && parent != -1) ||
         (i > 0 && (parent < 0 || parent >= static_cast<int64_t>(i)))) {
-      return Field(where + ".parent",
-                   i == 0 ? "the root's must be -1"
-                          : absl::StrCat("must name an earlier node, got ",
-                                         parent));
+      return Field(
+          where + ".parent",
+          i == 0 ? "the root's must be -1"
+                 : absl::StrCat("must name an earlier node, got ", parent));
     }
     node.parent = static_cast<int>(parent);
     if (n.contains("steps")) {

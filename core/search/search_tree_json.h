@@ -6,7 +6,6 @@
 #define ARTS_CORE_SEARCH_SEARCH_TREE_JSON_H_
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 
 #include "absl/status/statusor.h"

@@ -272,8 +272,8 @@ FrontDoor::FrontDoor(FrontDoorOptions options, prometheus::Registry& registry)
                        .Help("Open HTTP connections")
                        .Register(registry)
                        .Add({})) {
-  for (const char* name :
-       {"chat_completions", "completions", "models", "healthz", "page", "other"}) {
+  for (const char* name : {"chat_completions", "completions", "models",
+                           "healthz", "page", "other"}) {
     prometheus::Histogram::BucketBoundaries buckets;
     for (double b = 0.001; buckets.size() < 18; b *= 2) buckets.push_back(b);
     endpoints_[name] = {&requests_,
@@ -385,11 +385,10 @@ void FrontDoor::Handle(http::Request request,
     return Health(std::move(exchange));
   }
   RequestTimer(&endpoints_.at("other")).Done(404);
-  exchange->Send(ErrorResponse(
-      HttpError(404, absl::StrCat("no endpoint ", path, " (POST ", kChatPath,
-                                  ", POST ", kCompletionsPath, ", GET ",
-                                  kModelsPath, ", GET ", kHealthPath,
-                                  ", GET / for the search page)"))));
+  exchange->Send(ErrorResponse(HttpError(
+      404, absl::StrCat("no endpoint ", path, " (POST ", kChatPath, ", POST ",
+                        kCompletionsPath, ", GET ", kModelsPath, ", GET ",
+                        kHealthPath, ", GET / for the search page)"))));
 }
 
 bool FrontDoor::Authorized(const http::Request& request,
