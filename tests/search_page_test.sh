@@ -46,8 +46,8 @@ if [ -n "$arts" ]; then
   "$arts" solve --orchestrator "127.0.0.1:$grpc_port" --problem "4 9 10 13 -> 24" \
     --constrained --stream --tree_out "$work/cli_arts.json" >"$work/cli.out"
   grep -q "node 0 (parent -1) created" "$work/cli.out"
-  "$arts_lab" solve --problem "4 9 10 13 -> 24" --strategy best_of_n \
-    --problem "1 5 5 5 -> 24" --tree_out "$work/lab_bon.json" >/dev/null
+  "$arts_lab" solve --problem "4 9 10 13 -> 24,1 5 5 5 -> 24" \
+    --strategy best_of_n --tree_out "$work/lab_bon.json" >/dev/null
   python3 - "$work/cli_arts.json" "$work/lab_bon.json" <<'PY'
 import json, sys
 arts = json.load(open(sys.argv[1]))

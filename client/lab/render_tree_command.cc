@@ -36,9 +36,6 @@ absl::StatusOr<RenderTreeOptions> ParseRenderTreeOptions(FlagReader& flags) {
   options.trees = flags(FLAGS_trees);
   options.titles = flags(FLAGS_titles);
   options.out = flags(FLAGS_svg_out);
-  if (options.trees.empty()) {
-    return absl::InvalidArgumentError("--trees: name at least one tree.json");
-  }
   if (!options.titles.empty() &&
       options.titles.size() != options.trees.size()) {
     return absl::InvalidArgumentError(
@@ -49,6 +46,10 @@ absl::StatusOr<RenderTreeOptions> ParseRenderTreeOptions(FlagReader& flags) {
 }
 
 int RunRenderTree(const RenderTreeOptions& options) {
+  if (options.trees.empty()) {
+    std::cerr << "render-tree: --trees: name at least one tree.json\n";
+    return 2;
+  }
   std::vector<eval::TreeFigure> figures;
   for (size_t i = 0; i < options.trees.size(); ++i) {
     absl::StatusOr<std::string> text = io::ReadWholeFile(options.trees[i]);

@@ -24,17 +24,6 @@ json Finite(double value) {
   return std::isfinite(value) ? json(value) : json(nullptr);
 }
 
-std::string CheckName(arts::v1::CheckResult check) {
-  switch (check) {
-    case arts::v1::CHECK_PASSED:
-      return "passed";
-    case arts::v1::CHECK_FAILED:
-      return "failed";
-    default:
-      return "unknown";
-  }
-}
-
 json AnswerJson(const arts::v1::Answer& answer) {
   json steps = json::array();
   for (const std::string& step : answer.steps()) steps.push_back(step);
@@ -48,7 +37,7 @@ json AnswerJson(const arts::v1::Answer& answer) {
           {"votes", answer.votes()},
           {"vote_weight", Finite(answer.vote_weight())},
           {"terminal", answer.terminal()},
-          {"check", CheckName(answer.check())}};
+          {"check", search::CheckName(backends::FromProto(answer.check()))}};
 }
 
 json CostJson(const arts::v1::CostReceipt& cost) {
