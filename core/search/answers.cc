@@ -8,6 +8,13 @@
 
 namespace arts::search {
 
+Check CheckOf(const task::Task& task, const std::string& problem,
+              const std::vector<std::string>& steps) {
+  const std::optional<bool> passes = task.CheckAnswer(problem, steps);
+  if (!passes.has_value()) return Check::kUnknown;
+  return *passes ? Check::kPassed : Check::kFailed;
+}
+
 Answer MakeAnswer(const Node& node, Aggregation aggregation,
                   const task::Task& task, const std::string& problem) {
   Answer answer;
@@ -16,10 +23,7 @@ Answer MakeAnswer(const Node& node, Aggregation aggregation,
   answer.logprob = node.logprob;
   answer.step_log_flows = node.log_flows;
   if (node.terminal) answer.final_value = node.final_answer;
-  const std::optional<bool> passes = task.CheckAnswer(problem, node.steps);
-  if (passes.has_value()) {
-    answer.check = *passes ? Check::kPassed : Check::kFailed;
-  }
+  answer.check = CheckOf(task, problem, node.steps);
   const std::vector<double>& flows = node.log_flows;
   if (!node.scored()) {
     answer.score =

@@ -18,6 +18,10 @@ namespace arts::search {
 Answer MakeAnswer(const Node& node, Aggregation aggregation,
                   const task::Task& task, const std::string& problem);
 
+// What the task's own check says of a trace of `problem`.
+Check CheckOf(const task::Task& task, const std::string& problem,
+              const std::vector<std::string>& steps);
+
 // The best `top_n` distinct answers by score, best first.
 std::vector<Answer> TopAnswers(std::vector<Answer> answers, int top_n);
 

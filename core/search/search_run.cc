@@ -1,6 +1,5 @@
 #include "core/search/search_run.h"
 
-#include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -61,9 +60,7 @@ void SearchRun::RecordTree(EventSink sink) {
   tree_ = std::make_unique<TreeRecorder>(
       problem_, StrategyName(options_.strategy),
       [this](const std::vector<std::string>& steps) {
-        const std::optional<bool> passes = task_.CheckAnswer(problem_, steps);
-        if (!passes.has_value()) return Check::kUnknown;
-        return *passes ? Check::kPassed : Check::kFailed;
+        return CheckOf(task_, problem_, steps);
       },
       std::move(tell));
 }
