@@ -10,36 +10,13 @@ set -euo pipefail
 source_dir=$1
 server_dir=$2
 cli=$3
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-start() {
-  local name=$1
-  shift
-  "$@" 2>"$work/$name.log" &
-  pids+=($!)
-  for _ in $(seq 600); do
-    grep -q "serving .* on port" "$work/$name.log" && return 0
-    kill -0 "${pids[-1]}" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "grafana_dashboard_test: $name did not start:" >&2
-  cat "$work/$name.log" >&2
-  exit 1
-}
-# The port after "WHAT on port " in a server's serving line; WHAT "" is the
-# gRPC port, the line's first.
-port_of() { grep -o "$2 *on port [0-9]*" "$work/$1.log" | head -n1 | grep -o '[0-9]*$'; }
-start generator "$server_dir/arts-generator" --listen 127.0.0.1:0 \
+source "$source_dir/tests/server_processes.sh"
+
+start generator "serving .* on port" "$server_dir/arts-generator" --listen 127.0.0.1:0 \
   --metrics_listen 127.0.0.1:0 --model "$source_dir/models/generator.ckpt"
-start verifier "$server_dir/arts-verifier" --listen 127.0.0.1:0 \
+start verifier "serving .* on port" "$server_dir/arts-verifier" --listen 127.0.0.1:0 \
   --metrics_listen 127.0.0.1:0 --model "$source_dir/models/verifier_flow.ckpt"
-start orchestrator "$server_dir/arts-orchestrator" --listen 127.0.0.1:0 \
+start orchestrator "serving .* on port" "$server_dir/arts-orchestrator" --listen 127.0.0.1:0 \
   --metrics_listen 127.0.0.1:0 --http_listen 127.0.0.1:0 \
   --generator "127.0.0.1:$(port_of generator "")" \
   --verifier "127.0.0.1:$(port_of verifier "")"

@@ -19,33 +19,7 @@ if [ ! -d "$sdk/node_modules/openai" ]; then
   exit 1
 fi
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Starts a server in the background, its stderr in $work/NAME.log, and waits
-# for the line matching PATTERN (up to 60 s).
-start() {
-  local name=$1 pattern=$2
-  shift 2
-  "$@" 2>"$work/$name.log" &
-  pids+=($!)
-  for _ in $(seq 600); do
-    if grep -q "$pattern" "$work/$name.log"; then return 0; fi
-    if ! kill -0 "${pids[-1]}" 2>/dev/null; then break; fi
-    sleep 0.1
-  done
-  echo "openai_sdk_test: $name did not start:" >&2
-  cat "$work/$name.log" >&2
-  exit 1
-}
-# The port after "WHAT on port " in a server's serving line.
-port_of() { grep -o "$2 on port [0-9]*" "$work/$1.log" | head -n1 | grep -o '[0-9]*$'; }
+source "$source_dir/tests/server_processes.sh"
 
 echo sdk-token >"$work/tokens"
 common=(--listen 127.0.0.1:0 --metrics_listen 127.0.0.1:0

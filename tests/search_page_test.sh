@@ -18,31 +18,14 @@ if [ ! -d "$browser/node_modules/puppeteer-core" ] || ! command -v chromium >/de
        "run scripts/setup_k8s_tools.sh" >&2
   exit 1
 fi
-work=$(mktemp -d)
-pid=
-cleanup() {
-  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-"$local_orchestrator" --listen 127.0.0.1:0 --metrics_listen= \
-  --http_listen 127.0.0.1:0 \
+source "$source_dir/tests/server_processes.sh"
+start server "HTTP on port" "$local_orchestrator" --listen 127.0.0.1:0 \
+  --metrics_listen= --http_listen 127.0.0.1:0 \
   --generator_model "$source_dir/models/generator.ckpt" \
-  --verifier_model "$source_dir/models/verifier_flow.ckpt" 2>"$work/server.log" &
-pid=$!
-for _ in $(seq 600); do
-  grep -q "HTTP on port" "$work/server.log" && break
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-port=$(grep -o "HTTP on port [0-9]*" "$work/server.log" | grep -o '[0-9]*$' || true)
-if [ -z "$port" ]; then
-  echo "search_page_test: the orchestrator did not start:" >&2
-  cat "$work/server.log" >&2
-  exit 1
-fi
+  --verifier_model "$source_dir/models/verifier_flow.ckpt"
+port=$(port_of server HTTP)
 if [ -n "$arts" ]; then
-  grpc_port=$(grep -o "on port [0-9]*" "$work/server.log" | head -n1 | grep -o '[0-9]*$')
+  grpc_port=$(port_of server "")
   "$arts" solve --orchestrator "127.0.0.1:$grpc_port" --problem "4 9 10 13 -> 24" \
     --constrained --stream --tree_out "$work/cli_arts.json" >"$work/cli.out"
   grep -q "node 0 (parent -1) created" "$work/cli.out"
