@@ -82,7 +82,8 @@ std::string AwaitBackend(const std::string& name, const std::string& address,
 
 int main(int argc, char** argv) {
   arts::server::BlockShutdownSignals();
-  absl::SetProgramUsageMessage(
+  arts::server::SetServerUsage(
+      "arts-orchestrator",
       "arts-orchestrator [--flags]: the Orchestrator service");
   absl::ParseCommandLine(argc, argv);
   arts::server::ServerFlags flags = arts::server::OrchestratorServerFlags(

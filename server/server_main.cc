@@ -3,10 +3,26 @@
 #include <iostream>
 #include <memory>
 
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/server_runner.h"
 
 namespace arts::server {
+
+void SetServerUsage(const std::string& program, const std::string& usage) {
+  absl::SetProgramUsageMessage(usage);
+  absl::FlagsUsageConfig config;
+  config.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "server/");
+  };
+  config.contains_helpshort_flags = config.contains_help_flags;
+  config.version_string = [program] {
+    return absl::StrCat(program, " ", ARTS_VERSION, "\n");
+  };
+  absl::SetFlagsUsageConfig(config);
+}
 
 absl::Status CheckFlagRange(const std::string& name, int value, int lo,
                             int hi) {

@@ -34,6 +34,14 @@ struct ServerFlags {
   std::function<absl::Status()> check_flags;
 };
 
+// How a server binary explains itself, set before it parses its flags:
+// `usage` heads --help, which then lists this project's server flags only
+// (every flag defined under server/: the binary's own and those every
+// server shares, grouped by the file that defines them, with their
+// defaults), not the libraries'; --helpfull still lists every flag.
+// --version prints "`program` VERSION".
+void SetServerUsage(const std::string& program, const std::string& usage);
+
 // Checks an integer flag's range: InvalidArgument "--name: must be lo to hi,
 // got v".
 absl::Status CheckFlagRange(const std::string& name, int value, int lo, int hi);

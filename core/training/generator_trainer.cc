@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "core/countdown/game24.h"
 #include "core/eval/generator_eval.h"
+#include "core/io/eta.h"
 #include "core/model/checkpoint.h"
 #include "core/model/compute_threads.h"
 #include "core/model/generator.h"
@@ -160,13 +161,15 @@ absl::Status TrainGenerator(const GeneratorTrainingOptions& options,
       const double elapsed = std::chrono::duration<double>(
                                  std::chrono::steady_clock::now() - started)
                                  .count();
-      const double rate = (done - start_step) / elapsed;
       log << absl::StrFormat(
                  "step %d/%d loss %.4f lr %.2e tokens/s %.0f elapsed %.1fmin "
                  "eta %.1fmin\n",
                  done, options.steps, loss_sum / loss_count,
                  LearningRate(options, step), tokens_seen / elapsed,
-                 elapsed / 60, (options.steps - done) / rate / 60)
+                 elapsed / 60,
+                 io::EtaMinutes(
+                     elapsed / 60, static_cast<double>(done - start_step),
+                     static_cast<double>(options.steps - start_step)))
           << std::flush;
       loss_sum = 0;
       loss_count = 0;

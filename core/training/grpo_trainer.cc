@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "core/countdown/checker.h"
 #include "core/countdown/game24.h"
+#include "core/io/eta.h"
 #include "core/model/checkpoint.h"
 #include "core/model/compute_threads.h"
 #include "core/model/generator.h"
@@ -231,7 +232,9 @@ absl::Status TrainGrpo(const GrpoTrainingOptions& options, std::ostream& log) {
                  "sampled tokens/s %.0f elapsed %.1fmin eta %.1fmin\n",
                  step, options.steps, reward_sum / window, kl_sum / window,
                  clipped_sum / window, sampled_tokens / seconds, seconds / 60,
-                 seconds / done * (options.steps - step) / 60)
+                 io::EtaMinutes(
+                     seconds / 60, done,
+                     static_cast<double>(options.steps - start_step)))
           << std::flush;
       reward_sum = kl_sum = clipped_sum = 0;
       window = 0;

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "absl/strings/str_format.h"
+#include "core/io/eta.h"
 
 namespace arts::training {
 
@@ -38,9 +39,12 @@ absl::Status RunTimedSteps(
     if (options.log_every > 0 && step % options.log_every == 0) {
       log << absl::StrFormat(
                  "epoch %d step %d/%d train loss %.4f (%.2f s/step, elapsed "
-                 "%.1fmin)\n",
+                 "%.1fmin, eta %.1fmin)\n",
                  1 + (step - 1) / options.steps_per_epoch, step, total,
-                 sum / count, minutes() * 60 / step, minutes())
+                 sum / count, minutes() * 60 / step, minutes(),
+                 io::EtaMinutes(minutes(), static_cast<double>(step),
+                                static_cast<double>(total),
+                                options.max_minutes))
           << std::flush;
       sum = 0;
       count = 0;

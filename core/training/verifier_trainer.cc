@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/countdown/problem.h"
+#include "core/io/eta.h"
 #include "core/model/compute_threads.h"
 #include "core/model/memory_reuse.h"
 #include "core/text/sentencepiece_model.h"
@@ -416,9 +417,10 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
                                    std::chrono::steady_clock::now() - start)
                                    .count();
         const double steps_done = (epoch - 1) * steps_per_epoch + count;
-        const double eta_minutes =
-            seconds / steps_done *
-            (options.epochs * steps_per_epoch - steps_done) / 60;
+        const double eta_minutes = io::EtaMinutes(
+            seconds / 60, steps_done,
+            static_cast<double>(options.epochs) * steps_per_epoch,
+            options.max_minutes);
         log << absl::StrFormat(
                    "epoch %d step %d/%d train loss %.4f%s (%.2f s/step, eta "
                    "%.1fmin)\n",
@@ -452,7 +454,9 @@ absl::Status TrainVerifier(const VerifierTrainingOptions& options,
         "epoch %d/%d train loss %.4f validation loss %.4f elapsed %.1fmin "
         "eta %.1fmin",
         epoch, options.epochs, sum / std::max(1, count), *held_loss, minutes,
-        minutes / epoch * (options.epochs - epoch));
+        out_of_time ? 0.0
+                    : io::EtaMinutes(minutes, epoch, options.epochs,
+                                     options.max_minutes));
     if (*held_loss < best) {
       best = *held_loss;
       absl::Status saved = save("epoch", epoch, *held_loss);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/countdown/problem.h"
+#include "core/io/eta.h"
 
 namespace arts::verifier {
 
@@ -82,6 +83,10 @@ absl::Status CollectTreeShards(backend::Policy& policy,
       ShardPaths(options.directory, static_cast<int>(problems.size()),
                  options.shard_size, countdown ? ".txt" : ".jsonl");
   const auto start = std::chrono::steady_clock::now();
+  // Trees this run collects (kept shards are not collected again), for the
+  // progress lines' ETA.
+  size_t to_collect = problems.size();
+  size_t collected = 0;
   for (size_t shard = 0; shard < paths.size(); ++shard) {
     const size_t first = shard * options.shard_size;
     const size_t last = std::min(problems.size(), first + options.shard_size);
@@ -93,6 +98,7 @@ absl::Status CollectTreeShards(backend::Policy& policy,
     }
     if (complete) {
       log << "kept " << paths[shard] << "\n";
+      to_collect -= last - first;
       continue;
     }
     std::vector<TraceTree> trees;
@@ -110,8 +116,14 @@ absl::Status CollectTreeShards(backend::Policy& policy,
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();
-    log << absl::StrFormat("wrote %s: %d trees, %d nodes (%.1fs elapsed)\n",
-                           paths[shard], trees.size(), nodes, elapsed)
+    collected += trees.size();
+    log << absl::StrFormat(
+               "wrote %s: %d trees, %d nodes (%d of %d trees, %.1fs elapsed, "
+               "eta %.1fmin)\n",
+               paths[shard], trees.size(), nodes, collected, to_collect,
+               elapsed,
+               io::EtaMinutes(elapsed / 60, static_cast<double>(collected),
+                              static_cast<double>(to_collect)))
         << std::flush;
   }
   return absl::OkStatus();

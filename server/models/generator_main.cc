@@ -141,8 +141,8 @@ OpenAiPolicyFromFlags() {
 
 int main(int argc, char** argv) {
   arts::server::BlockShutdownSignals();
-  absl::SetProgramUsageMessage(
-      "arts-generator [--flags]: the Generator service");
+  arts::server::SetServerUsage(
+      "arts-generator", "arts-generator [--flags]: the Generator service");
   absl::ParseCommandLine(argc, argv);
   arts::server::ServerFlags flags;
   flags.listen = absl::GetFlag(FLAGS_listen);

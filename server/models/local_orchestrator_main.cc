@@ -56,7 +56,8 @@ class LocalBackends : public arts::server::SearchBackends {
 
 int main(int argc, char** argv) {
   arts::server::BlockShutdownSignals();
-  absl::SetProgramUsageMessage(
+  arts::server::SetServerUsage(
+      "arts-orchestrator-local",
       "arts-orchestrator-local [--flags]: the Orchestrator service over "
       "models in this process");
   absl::ParseCommandLine(argc, argv);

@@ -50,7 +50,8 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
 
 int main(int argc, char** argv) {
   arts::server::BlockShutdownSignals();
-  absl::SetProgramUsageMessage("arts-verifier [--flags]: the Verifier service");
+  arts::server::SetServerUsage("arts-verifier",
+                               "arts-verifier [--flags]: the Verifier service");
   absl::ParseCommandLine(argc, argv);
   arts::server::ServerFlags flags;
   flags.listen = absl::GetFlag(FLAGS_listen);
