@@ -10,7 +10,12 @@ arts-orchestrator-local:
     uses (fenced code blocks, continuation lines joined) is in its --help;
   - every flag in its --help is documented somewhere in docs/ or the README.
 
+And for the CLIs, `arts` and `arts-lab` (given): every flag that a command
+line `arts COMMAND ...` or `arts-lab COMMAND ...` in the docs uses is one
+that `COMMAND --help` lists, and the command exists.
+
 Usage: server_help_test.py SOURCE_DIR BINARY_DIR BINARY_DIR_OF_MODEL_SERVERS
+                           [ARTS ARTS_LAB]
 """
 import pathlib
 import re
@@ -96,9 +101,41 @@ for name, flags in found.items():
         if not re.search(rf"--{flag}\b", documented):
             failures.append(f"{name} --{flag} is documented nowhere in docs/ or the README")
 
+cli_checked = 0
+if len(sys.argv) > 5:
+    for name, path in (("arts", sys.argv[4]), ("arts-lab", sys.argv[5])):
+        known = {}
+        for _, line, args in command_lines(name):
+            if not args or args[0].startswith("-"):
+                continue
+            command = args[0]
+            if command not in known:
+                run = subprocess.run([path, command, "--help"],
+                                     capture_output=True, text=True, timeout=60)
+                known[command] = (set(re.findall(r"^  --([a-z_0-9]+) \(", run.stdout, re.M))
+                                  if run.returncode == 0 else None)
+            flags = known[command]
+            if flags is None:
+                failures.append(f"`{line.strip()[:100]}`: {name} has no command {command}")
+                continue
+            cli_checked += 1
+            for arg in args[1:]:
+                if arg in ("|", "&&", ";", ">", "2>", "&") or arg.startswith("|"):
+                    break
+                m = re.match(r"^--([a-z_0-9]+)", arg)
+                if not m:
+                    continue
+                flag = m.group(1)
+                if flag.startswith("no") and flag[2:] in flags:
+                    continue
+                if flag not in flags and flag not in BUILTIN:
+                    failures.append(f"`{line.strip()[:100]}`: --{flag} is not a flag "
+                                    f"of {name} {command}")
+
 if failures:
     print("\n".join(failures))
     sys.exit(1)
 print("server_help_test: " + ", ".join(f"{n} {len(f)} flags" for n, f in found.items()) +
-      f"; the flags of {checked} documented command lines are in --help; "
-      "every --help flag is documented")
+      f"; the flags of {checked} documented server command lines and "
+      f"{cli_checked} CLI command lines are in --help; "
+      "every server --help flag is documented")
