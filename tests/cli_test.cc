@@ -90,6 +90,34 @@ TEST(CliTest, EveryCommandHasHelp) {
   EXPECT_THAT(run.log, HasSubstr("unknown command 'train-verifier'"));
 }
 
+TEST(CliTest, AProblemsFileWithARefusedProblemSolvesTheRest) {
+  TempDir dir("cli_test");
+  const std::string file = dir.File("problems.jsonl");
+  WriteFile(file,
+            "{\"problem\": \"4 9 10 13 -> 24\", \"answer\": \"24\"}\n"
+            "\n"
+            "{\"problem\": \"not a puzzle\", \"answer\": \"24\"}\n"
+            "{\"problem\": \"1 5 5 5 -> 24\", \"answer\": \"24\"}\n");
+  const RunResult run =
+      Lab(dir, {"solve", "--problems_file", file, "--strategy", "best_of_n",
+                "--samples", "4"});
+  EXPECT_EQ(run.exit_code, 1) << run.log;
+  // The refusal names the file's line and the problem, and both other
+  // problems were solved.
+  EXPECT_THAT(run.log, HasSubstr(file + ":3: not a puzzle: INVALID_ARGUMENT"));
+  EXPECT_THAT(run.log, HasSubstr("4 9 10 13 -> 24\n"));
+  EXPECT_THAT(run.log, HasSubstr("1 5 5 5 -> 24\n"));
+  EXPECT_THAT(run.log, HasSubstr(" of 3 ("));
+  EXPECT_THAT(run.log, HasSubstr("; 1 failed (lines 3)"));
+
+  // A file that cannot be read names the line and the field.
+  WriteFile(file, "{\"problem\": \"4 9 10 13 -> 24\", \"answer\": 24}\n");
+  const RunResult bad = Lab(dir, {"solve", "--problems_file", file});
+  EXPECT_EQ(bad.exit_code, 2) << bad.log;
+  EXPECT_THAT(bad.log, HasSubstr(file + ":1: answer: must be a string, got "
+                                        "number"));
+}
+
 TEST(CliTest, VersionAndHealth) {
   TempDir dir("cli_test");
   RunResult run = Arts(dir, {"version"});

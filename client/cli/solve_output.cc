@@ -95,11 +95,16 @@ int SolveReferenceProblems(const SolveFunction& solve,
   }
   int right = 0;
   int64_t tokens = 0;
+  // A problem the search refuses is reported with its line, and the rest
+  // go on; the summary and the exit code say that some failed.
+  std::vector<int> failed_lines;
   for (const task::ReferenceProblem& p : *problems) {
     absl::StatusOr<search::SearchResult> result = solve(p.problem, options);
     if (!result.ok()) {
-      std::cerr << "solve: " << p.problem << ": " << result.status() << "\n";
-      return 1;
+      std::cerr << "solve: " << problems_file << ":" << p.line << ": "
+                << p.problem << ": " << result.status() << "\n";
+      failed_lines.push_back(p.line);
+      continue;
     }
     PrintResult(p.problem, TargetOf(options.task, p.problem), *result);
     const bool match =
@@ -113,10 +118,17 @@ int SolveReferenceProblems(const SolveFunction& solve,
                         : ": the top answer does NOT match\n");
   }
   const double n = static_cast<double>(problems->size());
+  const double solved = n - static_cast<double>(failed_lines.size());
   std::cout << absl::StrFormat(
-      "right: %d of %d (%.1f%%), %.1f tokens per problem\n", right,
-      problems->size(), 100.0 * right / n, static_cast<double>(tokens) / n);
-  return 0;
+      "right: %d of %d (%.1f%%), %.1f tokens per problem", right,
+      problems->size(), 100.0 * right / n,
+      solved > 0 ? static_cast<double>(tokens) / solved : 0.0);
+  if (!failed_lines.empty()) {
+    std::cout << absl::StrFormat("; %d failed (lines %s)", failed_lines.size(),
+                                 absl::StrJoin(failed_lines, ", "));
+  }
+  std::cout << "\n";
+  return failed_lines.empty() ? 0 : 1;
 }
 
 }  // namespace

@@ -51,9 +51,12 @@ class TreeWriter {
   std::string text_;
 };
 
-// Solves each of `problems` with `solve` and prints each result; the exit
-// code: 0, or 1 at the first problem that fails (said on stderr), 2 for a
-// problems file that cannot be read.
+// Solves each of `problems` with `solve` and prints each result. The exit
+// code: 0; 2 for a problems file that cannot be read (the error names the
+// file, the line and the field); with --problem, 1 at the first problem
+// that fails (said on stderr); with --problems_file, every problem is
+// solved, one that fails is reported with its line and counted in the
+// summary, and the exit code is then 1.
 int SolveEach(const SolveFunction& solve, const search::SearchOptions& options,
               const SolveProblems& problems);
 

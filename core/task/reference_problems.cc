@@ -20,16 +20,26 @@ absl::StatusOr<std::vector<ReferenceProblem>> ReadReferenceProblems(
     if (absl::StripAsciiWhitespace(line).empty()) continue;
     const nlohmann::json parsed =
         nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    auto problem = parsed.is_object() ? parsed.find("problem") : parsed.end();
-    auto answer = parsed.is_object() ? parsed.find("answer") : parsed.end();
-    if (!parsed.is_object() || problem == parsed.end() ||
-        !problem->is_string() || answer == parsed.end() ||
-        !answer->is_string()) {
+    const std::string where = absl::StrCat(path, ":", line_number, ": ");
+    if (parsed.is_discarded() || !parsed.is_object()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          path, ":", line_number,
-          ": expected {\"problem\": \"...\", \"answer\": \"...\"}"));
+          where, parsed.is_discarded() ? "not JSON" : "not a JSON object",
+          "; expected {\"problem\": \"...\", \"answer\": \"...\"}"));
     }
-    out.push_back({problem->get<std::string>(), answer->get<std::string>()});
+    for (const char* field : {"problem", "answer"}) {
+      auto value = parsed.find(field);
+      if (value == parsed.end()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, field, ": missing"));
+      }
+      if (!value->is_string()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, field, ": must be a string, got ",
+                         value->type_name(), " (write it in quotes)"));
+      }
+    }
+    out.push_back({parsed["problem"].get<std::string>(),
+                   parsed["answer"].get<std::string>(), line_number});
   }
   if (out.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": no problems"));
