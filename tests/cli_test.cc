@@ -98,9 +98,8 @@ TEST(CliTest, AProblemsFileWithARefusedProblemSolvesTheRest) {
             "\n"
             "{\"problem\": \"not a puzzle\", \"answer\": \"24\"}\n"
             "{\"problem\": \"1 5 5 5 -> 24\", \"answer\": \"24\"}\n");
-  const RunResult run =
-      Lab(dir, {"solve", "--problems_file", file, "--strategy", "best_of_n",
-                "--samples", "4"});
+  const RunResult run = Lab(dir, {"solve", "--problems_file", file,
+                                  "--strategy", "best_of_n", "--samples", "4"});
   EXPECT_EQ(run.exit_code, 1) << run.log;
   // The refusal names the file's line and the problem, and both other
   // problems were solved.
