@@ -76,6 +76,21 @@ def command_lines(name):
                     yield path, line, words[1:]
 
 
+def unknown_flags(args, flags):
+    """The flags of a command line's arguments that `flags` does not hold."""
+    for arg in args:
+        if arg in ("|", "&&", ";", ">", "2>", "&") or arg.startswith("|"):
+            break
+        m = re.match(r"^--?([a-z][a-z_0-9]*)", arg)
+        if not m:
+            continue
+        flag = m.group(1)
+        if flag.startswith("no") and flag[2:] in flags:
+            continue
+        if flag not in flags and flag not in BUILTIN:
+            yield flag
+
+
 found = {}
 for name, path in binaries.items():
     found[name] = help_flags(name, path)
@@ -84,18 +99,9 @@ checked = 0
 for name, flags in found.items():
     for path, line, args in command_lines(name):
         checked += 1
-        for arg in args:
-            if arg in ("|", "&&", ";", ">", "2>", "&") or arg.startswith("|"):
-                break
-            m = re.match(r"^--?([a-z_0-9]+)", arg)
-            if not m:
-                continue
-            flag = m.group(1)
-            if flag.startswith("no") and flag[2:] in flags:
-                continue
-            if flag not in flags and flag not in BUILTIN:
-                failures.append(f"{path.relative_to(source)}: `{line.strip()[:100]}`: "
-                                f"--{flag} is not in {name} --help")
+        for flag in unknown_flags(args, flags):
+            failures.append(f"{path.relative_to(source)}: `{line.strip()[:100]}`: "
+                            f"--{flag} is not in {name} --help")
     documented = "\n".join(text.values())
     for flag in sorted(flags):
         if not re.search(rf"--{flag}\b", documented):
@@ -119,18 +125,9 @@ if len(sys.argv) > 5:
                 failures.append(f"`{line.strip()[:100]}`: {name} has no command {command}")
                 continue
             cli_checked += 1
-            for arg in args[1:]:
-                if arg in ("|", "&&", ";", ">", "2>", "&") or arg.startswith("|"):
-                    break
-                m = re.match(r"^--([a-z_0-9]+)", arg)
-                if not m:
-                    continue
-                flag = m.group(1)
-                if flag.startswith("no") and flag[2:] in flags:
-                    continue
-                if flag not in flags and flag not in BUILTIN:
-                    failures.append(f"`{line.strip()[:100]}`: --{flag} is not a flag "
-                                    f"of {name} {command}")
+            for flag in unknown_flags(args[1:], flags):
+                failures.append(f"`{line.strip()[:100]}`: --{flag} is not a flag "
+                                f"of {name} {command}")
 
 if failures:
     print("\n".join(failures))
