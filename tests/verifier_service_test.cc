@@ -455,6 +455,33 @@ TEST(VerifierServiceQueueTest, FullQueueRefusesWithRetryPushback) {
 }
 
 TEST(VerifierServiceQueueTest,
+     AVerifierThatNeverConsultsTheCacheCountsNoLookups) {
+  // The bundled verifier is a state network: it reads one state per prefix
+  // and never looks in the prefix cache, so no lookup (hit or miss) may be
+  // counted, whatever the cache's size.
+  std::unique_ptr<TestServer> server =
+      TestServer::Start(/*limit=*/64, /*serve_metrics=*/true);
+  ASSERT_NE(server, nullptr);
+  server->LoadModel(std::string(ARTS_MODELS_DIR) + "/verifier_flow.ckpt");
+  ScoreRequest request;
+  request.set_task("countdown");
+  for (int i = 0; i < 2; ++i) {
+    auto* trace = request.add_traces();
+    trace->set_problem("4 9 10 13 -> 24");
+    trace->add_steps("13 - 9 = 4 (left: 4 4 10)");
+  }
+  ASSERT_TRUE(Score(server->channel, request).ok());
+  ASSERT_TRUE(Score(server->channel, request).ok());
+  const std::string metrics = Scrape(server->metrics->port());
+  EXPECT_EQ(MetricValue(metrics, "arts_verifier_prefix_cache_lookups_total",
+                        {{"result", "hit"}}) +
+                MetricValue(metrics, "arts_verifier_prefix_cache_lookups_total",
+                            {{"result", "miss"}}),
+            0);
+  EXPECT_GT(MetricValue(metrics, "arts_verifier_traces_scored_total", {}), 0);
+}
+
+TEST(VerifierServiceQueueTest,
      ConcurrentCallsShareBatchesAndChildrenHitTheCache) {
   // Parents first, then their children from several clients at once: the
   // children's batches hold several calls, find their parents in the

@@ -124,6 +124,10 @@ class FlowVerifier {
     return metadata_;
   }
   int64_t num_parameters() const;
+  // Whether ScoreEncoded consults a prefix cache: only the text network
+  // does (the state network reads one state per prefix, and a TorchScript
+  // model scores whole traces).
+  bool uses_prefix_cache() const { return architecture() == "text"; }
   // "text", "state" or "torchscript".
   std::string architecture() const {
     return state_model_ ? "state" : (scripted_ ? "torchscript" : "text");

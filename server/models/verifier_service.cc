@@ -71,7 +71,9 @@ serving::ScoringHooks VerifierService::MetricHooks() {
     calls_per_batch_->Observe(report.calls);
     positions_computed_->Increment(static_cast<double>(stats.positions));
     positions_reused_->Increment(static_cast<double>(stats.reused_positions));
-    if (options_.cache_bytes > 0) {
+    // A verifier that never consults the cache makes no lookups: counting
+    // its traces as misses would show a 0% hit rate for a cache not in use.
+    if (options_.cache_bytes > 0 && consults_cache_.load()) {
       cache_hits_->Increment(static_cast<double>(stats.cache_hits));
       cache_misses_->Increment(
           static_cast<double>(stats.traces - stats.cache_hits));
@@ -89,6 +91,7 @@ void VerifierService::SetModel(std::unique_ptr<verifier::FlowVerifier> verifier,
                                const std::string& path) {
   model_path_ = path;
   num_parameters_ = verifier->num_parameters();
+  consults_cache_.store(verifier->uses_prefix_cache());
   verifier_ = std::move(verifier);
   scheduler_ = std::make_unique<serving::ScoringScheduler>(*verifier_, options_,
                                                            MetricHooks());

@@ -67,6 +67,9 @@ class VerifierService final : public arts::v1::Verifier::CallbackService {
   prometheus::Counter* positions_reused_;
   prometheus::Counter* cache_hits_;
   prometheus::Counter* cache_misses_;
+  // Whether the model consults the prefix cache (set with the model, read
+  // by the scheduler's thread).
+  std::atomic<bool> consults_cache_{false};
   prometheus::Gauge* cache_bytes_;
   QueueMetrics queue_;
 };
