@@ -123,6 +123,19 @@ int CollectTextTrees(const CollectTreesOptions& options) {
               << problems.status().message() << "\n";
     return 2;
   }
+  // Say how many of the file's problems are used, so that neither a cap
+  // nor a short file goes unnoticed.
+  const int in_file = static_cast<int>(problems->size());
+  if (in_file > options.problems) {
+    std::cerr << "collect-trees: using the first " << options.problems
+              << " of the " << in_file << " problems of "
+              << options.problems_file << " (--problems " << options.problems
+              << ")\n";
+  } else if (in_file < options.problems) {
+    std::cerr << "collect-trees: " << options.problems_file << " holds "
+              << in_file << " problems, fewer than --problems "
+              << options.problems << ": using all " << in_file << "\n";
+  }
   std::vector<verifier::TreeProblem> tree_problems;
   const task::TextTask text;
   for (const auto& p : *problems) {
