@@ -55,3 +55,16 @@ print(total(51091, "arts_generator_positions_per_step_sum"),
       total(51091, "arts_generator_positions_prefilled_total"))
 PY
 }
+
+# loadtest_level JSON TARGET ADDRESS [FLAGS...]: one level of `arts loadtest`
+# with the benchmarks' Solves (arts as served by default, constrained,
+# test-split puzzles) at $clients clients for $seconds s, its report in
+# JSON; prints the level's row.
+loadtest_level() {
+  local json=$1 target=$2 address=$3
+  shift 3
+  "$build/client/arts" loadtest --target "$target" --address "$address" \
+    --split test --strategy arts --constrained --concurrency "$clients" \
+    --duration "${seconds}s" --timeout 60s --json "$json" "$@" \
+    2>/dev/null | tail -n 1
+}

@@ -25,10 +25,7 @@ for round in $(seq "${ROUNDS:-2}"); do
     address=127.0.0.1:51050
     [ "$target" = solve ] || address=127.0.0.1:51080
     printf '%-12s round %s: ' "$target" "$round"
-    $build/client/arts loadtest --target "$target" --address "$address" \
-      --split test --strategy arts --constrained --concurrency "$clients" \
-      --duration "${seconds}s" --timeout 60s \
-      --json "$out/${target}_$round.json" 2>/dev/null | tail -n 1
+    loadtest_level "$out/${target}_$round.json" "$target" "$address"
   done
 done
 stop_services

@@ -36,10 +36,7 @@ run() {
   local name=$1 target=$2 address=$3
   shift 3
   printf '%-22s ' "$name"
-  $build/client/arts loadtest --target "$target" --address "$address" \
-    --split test --strategy arts --constrained --concurrency "$clients" \
-    --duration "${seconds}s" --timeout 60s --json "$out/$name.json" "$@" \
-    2>/dev/null | tail -n 1
+  loadtest_level "$out/$name.json" "$target" "$address" "$@"
 }
 for round in $(seq "${ROUNDS:-2}"); do
   run "baseline_$round" solve 127.0.0.1:51060

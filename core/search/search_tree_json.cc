@@ -14,10 +14,6 @@ using nlohmann::json;
 
 constexpr char kFormat[] = "arts-search-tree";
 
-json Finite(double value) {
-  return std::isfinite(value) ? json(value) : json(nullptr);
-}
-
 }  // namespace
 
 json TreeNodeObject(const TreeNode& node) {
@@ -26,7 +22,7 @@ json TreeNodeObject(const TreeNode& node) {
   json out = {{"id", node.id},
               {"parent", node.parent},
               {"steps", steps},
-              {"logprob", Finite(node.logprob)},
+              {"logprob", FiniteOrNull(node.logprob)},
               {"tokens", node.tokens},
               {"draws", node.draws},
               {"valid", node.valid},
@@ -37,7 +33,7 @@ json TreeNodeObject(const TreeNode& node) {
               {"check", CheckName(node.check)},
               {"answer_rank", node.answer_rank}};
   // log F: absent until scored; minus infinity (no chance) is null.
-  if (node.log_flow.has_value()) out["log_flow"] = Finite(*node.log_flow);
+  if (node.log_flow.has_value()) out["log_flow"] = FiniteOrNull(*node.log_flow);
   return out;
 }
 
@@ -61,6 +57,10 @@ absl::Status Field(const std::string& where, absl::string_view what) {
 }
 
 }  // namespace
+
+json FiniteOrNull(double value) {
+  return std::isfinite(value) ? json(value) : json(nullptr);
+}
 
 std::string CheckName(Check check) {
   switch (check) {

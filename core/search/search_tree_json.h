@@ -26,6 +26,10 @@ absl::StatusOr<SearchTree> ParseSearchTreeJson(absl::string_view text);
 
 std::string CheckName(Check check);
 
+// A log value as JSON: minus infinity (F or pi of 0) has no JSON number, so
+// a value that is not finite is null.
+nlohmann::json FiniteOrNull(double value);
+
 }  // namespace arts::search
 
 #endif  // ARTS_CORE_SEARCH_SEARCH_TREE_JSON_H_

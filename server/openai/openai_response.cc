@@ -18,24 +18,19 @@ using nlohmann::json;
 
 bool Chat(const SearchCall& call) { return call.api == Api::kChatCompletions; }
 
-// Scores are log values; minus infinity (an impossible trace) has no JSON
-// number, so it goes as null.
-json Finite(double value) {
-  return std::isfinite(value) ? json(value) : json(nullptr);
-}
-
 json AnswerJson(const arts::v1::Answer& answer) {
   json steps = json::array();
   for (const std::string& step : answer.steps()) steps.push_back(step);
   json flows = json::array();
-  for (double f : answer.step_log_flows()) flows.push_back(Finite(f));
+  for (double f : answer.step_log_flows())
+    flows.push_back(search::FiniteOrNull(f));
   return {{"answer", answer.final_value()},
-          {"score", Finite(answer.score())},
+          {"score", search::FiniteOrNull(answer.score())},
           {"steps", steps},
           {"step_log_flows", flows},
-          {"logprob", Finite(answer.logprob())},
+          {"logprob", search::FiniteOrNull(answer.logprob())},
           {"votes", answer.votes()},
-          {"vote_weight", Finite(answer.vote_weight())},
+          {"vote_weight", search::FiniteOrNull(answer.vote_weight())},
           {"terminal", answer.terminal()},
           {"check", search::CheckName(backends::FromProto(answer.check()))}};
 }
